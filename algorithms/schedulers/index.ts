@@ -1,0 +1,1 @@
+export { FIFOScheduler } from "./fifo.ts";

@@ -1,0 +1,5 @@
+export { RandomSearch } from "./random-search.ts";
+export { GridSearch, type GridSearchOptions } from "./grid-search.ts";
+export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from "./concurrency-limiter.ts";
+export { Repeater, TRIAL_INDEX, type RepeaterOptions } from "./repeater.ts";
+export { resolveSearcherOptions, type SearcherOptions } from "./searcher-options.ts";

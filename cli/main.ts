@@ -1,0 +1,52 @@
+import { Command, CommanderError } from "commander";
+import { TuneLabError } from "../core/contracts/index.ts";
+import { benchmarkNames } from "../benchmarks/objectives/index.ts";
+import { schedulerNames, searcherNames } from "./algorithms.ts";
+import { compareCommand } from "./compare-command.ts";
+import { FlagError } from "./flags.ts";
+import { simCommand } from "./sim-command.ts";
+
+const program = new Command("tunelab")
+  .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command("sim")
+  .description("run one experiment in the discrete-event cluster simulator")
+  .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "hartmann6")
+  .option("--searcher <name>", `search algorithm: ${searcherNames.join(", ")}`, "random")
+  .option("--scheduler <name>", `trial scheduler: ${schedulerNames.join(", ")}`, "fifo")
+  .option("--trials <n>", "trials to run", "50")
+  .option("--gpus <n>", "simulated GPUs (nodes of 8)", "8")
+  .option("--seed <n>", "experiment seed", "0")
+  .option("--max-iterations <n>", "stop each trial at this iteration", "100")
+  .option("--preemption-rate <r>", "spot preemptions per node-hour (0: on-demand nodes)", "0")
+  .option("--gpus-per-trial <g>", "GPUs each trial holds (fractions share a GPU)", "1")
+  .option("--checkpoint-frequency <n>", "save a checkpoint every n iterations (0: never)", "0")
+  .option("--max-failures <n>", "failures a trial may have before ERROR (-1: unlimited)", "0")
+  .option("--trace <file>", "write the event trace as JSONL")
+  .option("--json", "print one JSON object instead of the table")
+  .action(simCommand);
+
+program
+  .command("compare")
+  .description("every searcher x scheduler on one benchmark, median over seeds (what npm start runs)")
+  .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "branin")
+  .option("--trials <n>", "trials per run", "40")
+  .option("--gpus <n>", "simulated GPUs", "8")
+  .option("--seeds <n>", "seeds per combination", "3")
+  .option("--max-iterations <n>", "stop each trial at this iteration", "100")
+  .option("--json", "print one JSON object instead of the table")
+  .action(compareCommand);
+
+try {
+  program.parse(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  if (error instanceof FlagError || error instanceof TuneLabError) {
+    process.stderr.write(`tunelab: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,40 @@
+import type { Config, Result } from "./result.ts";
+import type { CheckpointRef, Resources, TrialView } from "./trial-view.ts";
+
+/**
+ * What an executor tells the loop. Calls arrive one at a time; the loop reacts
+ * synchronously (it may issue commands from inside a handler).
+ */
+export interface ExecutorListener {
+  /** A step finished. The trial then waits for `continueTrial`, `save`, `restore` or `stop`. */
+  onResult(result: Result): void;
+  /** A `save` finished. The trial waits for the next command. */
+  onCheckpointed(checkpoint: CheckpointRef): void;
+  /** The trial's actor died; its resources are already released. `recoverable` failures (a preempted node) do not count against maxFailures. */
+  onFailed(trialId: string, recoverable: boolean, reason: string): void;
+  onNodeAdded(nodeId: string): void;
+  onNodeLost(nodeId: string): void;
+}
+
+/**
+ * Runs trials. Commands are step-synchronous: `start` (and `continueTrial`,
+ * `restore`) produce exactly one `onResult` (or `onFailed`); `save` produces
+ * one `onCheckpointed`; `stop` releases the trial's resources at once.
+ * The loop pauses a trial by `save` then `stop`, and resumes it by `start`
+ * with `restoreFrom`.
+ */
+export interface Executor {
+  /** Clock in seconds (virtual in the simulator, real elsewhere). */
+  now(): number;
+  /** Whether a trial needing `resources` could be placed right now. */
+  canPlace(resources: Resources): boolean;
+  /** Whether any node of the cluster, even a busy one, is large enough. */
+  couldEverPlace(resources: Resources): boolean;
+  setListener(listener: ExecutorListener): void;
+  start(trial: TrialView, restoreFrom?: CheckpointRef): void;
+  continueTrial(trialId: string): void;
+  save(trialId: string): void;
+  /** Replace the running trial's state by `checkpoint` (possibly another trial's) and its config by `config`, then step. */
+  restore(trialId: string, checkpoint: CheckpointRef, config: Config): void;
+  stop(trialId: string): void;
+}

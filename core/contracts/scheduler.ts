@@ -1,0 +1,39 @@
+import type { Decision } from "./decision.ts";
+import type { Json, Result } from "./result.ts";
+import type { TrialView } from "./trial-view.ts";
+
+/** The narrow view of the loop a scheduler may use. */
+export interface SchedulerContext {
+  /** Loop clock, seconds. */
+  now(): number;
+  /** Every trial the loop knows, in creation order. */
+  trials(): readonly TrialView[];
+  /** Ask for a checkpoint of a running trial at its next result (PBT needs donors to have one). */
+  requestCheckpoint(trialId: string): void;
+}
+
+/**
+ * Decides, per reported result, whether a trial continues, pauses, stops or exploits.
+ *
+ * Call order: `setContext` once before anything else; `onTrialAdd(t)` when a
+ * trial is created; `chooseTrialToRun(candidates)` whenever resources are free
+ * (candidates are PENDING or PAUSED trials, creation order); `onTrialResult(t, r)`
+ * for every result of a RUNNING trial, whose answer the loop carries out;
+ * `onTrialComplete(t, last)` once when a trial ends normally, or `onTrialError(t)`
+ * when it ends in ERROR. A trial failing and restoring (maxFailures) is not
+ * an error: its re-done iterations come back through `onTrialResult`.
+ */
+export interface Scheduler {
+  setContext(context: SchedulerContext): void;
+  onTrialAdd(trial: TrialView): void;
+  onTrialResult(trial: TrialView, result: Result): Decision;
+  onTrialComplete(trial: TrialView, last?: Result): void;
+  onTrialError(trial: TrialView): void;
+  /**
+   * The candidate to start or resume now, or undefined when none should run
+   * (the loop then asks the searcher for a new trial if the budget allows).
+   */
+  chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined;
+  save(): Json;
+  restore(state: Json): void;
+}

@@ -1,0 +1,13 @@
+import type { Uniform01 } from "../random.ts";
+
+/** Small deterministic generator, used where a caller gives no randomness (decode's sampleFrom leaves). */
+export function mulberry32(seed: number): Uniform01 {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

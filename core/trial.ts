@@ -1,0 +1,48 @@
+import type { CheckpointRef, Config, Resources, Result, TrialStatus, TrialView } from "./contracts/index.ts";
+
+/** What the loop does with a trial once its in-flight save lands. */
+export type AfterSave = "continue" | "pause" | "stop" | "none";
+
+/** The loop's mutable trial record; algorithms only ever see it as a `TrialView`. */
+export class Trial implements TrialView {
+  status: TrialStatus = "PENDING";
+  history: Result[] = [];
+  lastResult: Result | undefined = undefined;
+  latestCheckpoint: CheckpointRef | undefined = undefined;
+  savePending = false;
+  /** Carried out when the pending save lands (a decision waits for the save). */
+  afterSave: AfterSave = "none";
+  /** Checkpoint to start from next time the trial is placed (after a failure, a pause or a resume). */
+  restoreFrom: CheckpointRef | undefined = undefined;
+  /** A scheduler asked for a checkpoint at the next result (a PBT donor). */
+  checkpointRequested = false;
+  /** Failures that count against maxFailures (preemptions do not). */
+  failures = 0;
+  preemptions = 0;
+  errorMessage: string | undefined = undefined;
+  /** Set while this trial waits for a donor's save before exploiting it. */
+  exploitWait: { readonly from: string; readonly config: Config } | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    public config: Config,
+    readonly resources: Resources,
+  ) {}
+
+  get iteration(): number {
+    return this.lastResult?.iteration ?? 0;
+  }
+
+  /** Drops results after `iteration` (they will be re-done); returns how many were dropped. */
+  truncateHistory(iteration: number): number {
+    let keep = this.history.length;
+    while (keep > 0 && (this.history[keep - 1] as Result).iteration > iteration) keep--;
+    const dropped = this.history.length - keep;
+    if (dropped > 0) {
+      this.history.length = keep;
+      this.lastResult = this.history[keep - 1];
+    }
+    return dropped;
+  }
+}

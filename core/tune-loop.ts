@@ -1,0 +1,563 @@
+import { OptionError, TrialError, objectivity } from "./contracts/index.ts";
+import type {
+  CheckpointRef,
+  Config,
+  Decision,
+  Executor,
+  ExecutorListener,
+  Json,
+  Mode,
+  Resources,
+  Result,
+  Scheduler,
+  SchedulerContext,
+  Searcher,
+  TrialView,
+} from "./contracts/index.ts";
+import type { Stopper } from "./stoppers/index.ts";
+import type { EventTrace } from "./trace.ts";
+import { Trial } from "./trial.ts";
+
+export interface TuneLoopOptions {
+  searcher: Searcher;
+  scheduler: Scheduler;
+  executor: Executor;
+  metric: string;
+  mode: Mode;
+  /** Most trials to create; the searcher may end sooner by answering "done". */
+  trials: number;
+  /** @defaultValue { cpu: 1, gpu: 0 } */
+  resources?: Resources;
+  /** Save a checkpoint every N iterations (0: only when needed for a pause, an exploit or the end). @defaultValue 0 */
+  checkpointFrequency?: number;
+  /** @defaultValue false */
+  checkpointAtEnd?: boolean;
+  /** Failures a trial may have before ERROR (-1: unlimited). Preemptions never count. @defaultValue 0 */
+  maxFailures?: number;
+  stoppers?: readonly Stopper[];
+  trace?: EventTrace;
+}
+
+/** Counters of work the loop threw away and re-did. */
+export interface LoopCounters {
+  results: number;
+  /** Results reported and later dropped because the trial restored from an older checkpoint. */
+  redoneIterations: number;
+  failures: number;
+  preemptedTrials: number;
+  checkpoints: number;
+}
+
+const SAVE_VERSION = 1;
+
+/**
+ * The backend-agnostic tuning loop. It knows only the contracts: it asks the
+ * searcher for configs, the scheduler for decisions, and commands the executor;
+ * the executor calls back (ExecutorListener) one event at a time.
+ */
+export class TuneLoop implements ExecutorListener {
+  readonly metric: string;
+  readonly mode: Mode;
+  private readonly searcher: Searcher;
+  private readonly scheduler: Scheduler;
+  private readonly executor: Executor;
+  private readonly maxTrials: number;
+  private readonly resources: Resources;
+  private readonly checkpointFrequency: number;
+  private readonly checkpointAtEnd: boolean;
+  private readonly maxFailures: number;
+  private readonly stoppers: readonly Stopper[];
+  private readonly trace: EventTrace | undefined;
+
+  private readonly all: Trial[] = [];
+  private readonly byId = new Map<string, Trial>();
+  /** PENDING and PAUSED trials, creation order: the scheduler's candidates. */
+  private waiting: Trial[] = [];
+  private running = 0;
+  private searcherDone = false;
+  private stoppingAll = false;
+  private finishedFlag = false;
+  /** Trials waiting for a donor's save, keyed by donor id. */
+  private readonly exploitWaiters = new Map<string, Trial[]>();
+  readonly counters: LoopCounters = { results: 0, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 0 };
+
+  constructor(options: TuneLoopOptions) {
+    const o = objectivity(options, "tune");
+    this.metric = o.metric;
+    this.mode = o.mode;
+    this.searcher = options.searcher;
+    this.scheduler = options.scheduler;
+    this.executor = options.executor;
+    this.maxTrials = options.trials;
+    this.resources = options.resources ?? { cpu: 1, gpu: 0 };
+    this.checkpointFrequency = options.checkpointFrequency ?? 0;
+    this.checkpointAtEnd = options.checkpointAtEnd ?? false;
+    this.maxFailures = options.maxFailures ?? 0;
+    this.stoppers = options.stoppers ?? [];
+    this.trace = options.trace;
+    validateLoopOptions({
+      maxTrials: this.maxTrials,
+      resources: this.resources,
+      checkpointFrequency: this.checkpointFrequency,
+      maxFailures: this.maxFailures,
+    });
+    if (!this.executor.couldEverPlace(this.resources)) {
+      throw new OptionError(
+        "resources",
+        `no node of the cluster fits a trial needing cpu=${this.resources.cpu} gpu=${this.resources.gpu}`,
+      );
+    }
+    this.executor.setListener(this);
+    this.scheduler.setContext(this.schedulerContext());
+  }
+
+  // ---- public face -------------------------------------------------------
+
+  get finished(): boolean {
+    return this.finishedFlag;
+  }
+
+  get trials(): readonly TrialView[] {
+    return this.all;
+  }
+
+  /** Starts as many trials as fit. The executor then drives the loop through its events. */
+  begin(): void {
+    this.trace?.emit(this.executor.now(), "experiment_start", { trials: this.maxTrials });
+    this.fill();
+  }
+
+  /** Experiment state: trials with histories and checkpoints, searcher, scheduler and stoppers. */
+  save(): Json {
+    return {
+      version: SAVE_VERSION,
+      searcherDone: this.searcherDone,
+      counters: { ...this.counters },
+      trials: this.all.map((t) => ({
+        id: t.id,
+        index: t.index,
+        status: t.status,
+        config: t.config as Json,
+        resources: { ...t.resources },
+        history: t.history as unknown as Json,
+        latestCheckpoint: (t.latestCheckpoint ?? null) as Json,
+        failures: t.failures,
+        preemptions: t.preemptions,
+        errorMessage: t.errorMessage ?? null,
+      })),
+      searcher: this.searcher.save(),
+      scheduler: this.scheduler.save(),
+      stoppers: this.stoppers.map((s) => s.save()),
+    } as Json;
+  }
+
+  /**
+   * Resumes from `save()` output (call before `begin`). Trials that were
+   * running go back to PENDING and restart from their latest checkpoint, as
+   * after a driver crash; everything the algorithms knew comes back exactly.
+   */
+  restore(state: Json): void {
+    const s = state as unknown as SavedLoop;
+    if (s.version !== SAVE_VERSION) throw new OptionError("restore", `unknown experiment state version ${s.version}`);
+    if (this.all.length > 0) throw new OptionError("restore", "must be called on a fresh loop, before begin()");
+    this.searcherDone = s.searcherDone;
+    Object.assign(this.counters, s.counters);
+    for (const saved of s.trials) {
+      const trial = new Trial(saved.id, saved.index, saved.config, saved.resources);
+      trial.history = saved.history.slice();
+      trial.lastResult = trial.history[trial.history.length - 1];
+      trial.latestCheckpoint = saved.latestCheckpoint ?? undefined;
+      trial.failures = saved.failures;
+      trial.preemptions = saved.preemptions;
+      if (saved.errorMessage !== null) trial.errorMessage = saved.errorMessage;
+      trial.status = saved.status === "RUNNING" ? "PENDING" : saved.status;
+      if (saved.status === "RUNNING" || saved.status === "PAUSED" || saved.status === "PENDING") {
+        trial.restoreFrom = trial.latestCheckpoint;
+        this.addWaiting(trial);
+      }
+      this.all.push(trial);
+      this.byId.set(trial.id, trial);
+    }
+    this.searcher.restore(s.searcher);
+    this.scheduler.restore(s.scheduler);
+    this.stoppers.forEach((stopper, i) => stopper.restore(s.stoppers[i] ?? null));
+  }
+
+  // ---- executor events ---------------------------------------------------
+
+  onResult(result: Result): void {
+    const trial = this.byId.get(result.trialId);
+    if (!trial || trial.status !== "RUNNING") return;
+    const problem = invalidMetrics(result, this.metric);
+    if (problem !== undefined) {
+      this.executor.stop(trial.id);
+      this.running--;
+      this.fail(trial, false, new TrialError(trial.id, `${problem} at iteration ${result.iteration}`).message);
+      this.afterEvent();
+      return;
+    }
+    this.counters.results++;
+    trial.history.push(result);
+    trial.lastResult = result;
+    this.trace?.emit(result.time, "result", { trial: trial.id, iteration: result.iteration, value: result.metrics[this.metric] });
+    this.searcher.onTrialResult?.(trial.id, result);
+
+    let stop = result.done === true;
+    for (let i = 0; i < this.stoppers.length; i++) {
+      if ((this.stoppers[i] as Stopper).shouldStopTrial(result)) stop = true;
+    }
+    for (let i = 0; i < this.stoppers.length; i++) {
+      if ((this.stoppers[i] as Stopper).shouldStopAll(result.time)) this.stoppingAll = true;
+    }
+    if (this.stoppingAll) {
+      this.stopEverything();
+      this.afterEvent();
+      return;
+    }
+    if (stop) {
+      this.terminate(trial);
+    } else {
+      this.apply(trial, this.scheduler.onTrialResult(trial, result));
+    }
+    this.afterEvent();
+  }
+
+  onCheckpointed(checkpoint: CheckpointRef): void {
+    const trial = this.byId.get(checkpoint.trialId);
+    if (!trial || trial.status !== "RUNNING") return;
+    this.counters.checkpoints++;
+    trial.savePending = false;
+    trial.latestCheckpoint = checkpoint;
+    this.trace?.emit(this.executor.now(), "checkpoint", { trial: trial.id, iteration: checkpoint.iteration });
+    this.releaseExploitWaiters(trial);
+    const next = trial.afterSave;
+    trial.afterSave = "none";
+    if (next === "continue") this.executor.continueTrial(trial.id);
+    else if (next === "pause") this.release(trial, "PAUSED");
+    else if (next === "stop") this.release(trial, "TERMINATED");
+    this.afterEvent();
+  }
+
+  onFailed(trialId: string, recoverable: boolean, reason: string): void {
+    const trial = this.byId.get(trialId);
+    if (!trial || trial.status !== "RUNNING") return;
+    this.running--;
+    this.fail(trial, recoverable, reason);
+    this.afterEvent();
+  }
+
+  onNodeAdded(nodeId: string): void {
+    this.trace?.emit(this.executor.now(), "node_added", { node: nodeId });
+    this.afterEvent();
+  }
+
+  onNodeLost(nodeId: string): void {
+    this.trace?.emit(this.executor.now(), "node_lost", { node: nodeId });
+  }
+
+  // ---- decisions ---------------------------------------------------------
+
+  private apply(trial: Trial, decision: Decision): void {
+    switch (decision.kind) {
+      case "continue":
+        if (this.checkpointDue(trial)) this.saveThen(trial, "continue");
+        else this.executor.continueTrial(trial.id);
+        return;
+      case "pause":
+        this.trace?.emit(this.executor.now(), "pause", { trial: trial.id, iteration: trial.iteration });
+        if (trial.latestCheckpoint?.iteration === trial.iteration) this.release(trial, "PAUSED");
+        else this.saveThen(trial, "pause");
+        return;
+      case "stop":
+        this.terminate(trial);
+        return;
+      case "exploit":
+        this.exploit(trial, decision.from, decision.config);
+        return;
+    }
+  }
+
+  private checkpointDue(trial: Trial): boolean {
+    if (trial.checkpointRequested) return true;
+    return this.checkpointFrequency > 0 && trial.iteration % this.checkpointFrequency === 0;
+  }
+
+  private saveThen(trial: Trial, next: "continue" | "pause" | "stop"): void {
+    trial.afterSave = next;
+    trial.savePending = true;
+    trial.checkpointRequested = false;
+    this.executor.save(trial.id);
+  }
+
+  private terminate(trial: Trial): void {
+    this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
+    if (this.checkpointAtEnd && trial.latestCheckpoint?.iteration !== trial.iteration) this.saveThen(trial, "stop");
+    else this.release(trial, "TERMINATED");
+  }
+
+  /** Frees a running trial's resources and moves it to PAUSED or TERMINATED. */
+  private release(trial: Trial, status: "PAUSED" | "TERMINATED"): void {
+    this.executor.stop(trial.id);
+    this.running--;
+    this.dropExploitWait(trial);
+    if (status === "PAUSED") {
+      trial.status = "PAUSED";
+      trial.restoreFrom = trial.latestCheckpoint;
+      this.addWaiting(trial);
+      return;
+    }
+    trial.status = "TERMINATED";
+    this.releaseExploitWaiters(trial);
+    this.scheduler.onTrialComplete(trial, trial.lastResult);
+    this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
+  }
+
+  private exploit(trial: Trial, from: string, config: Config): void {
+    const donor = this.byId.get(from);
+    if (!donor || donor === trial) {
+      throw new OptionError("exploit.from", `scheduler asked trial ${trial.id} to exploit unknown or itself: "${from}"`);
+    }
+    // Never restore a checkpoint that is not there yet: wait for the donor's save.
+    if (donor.savePending || (!donor.latestCheckpoint && donor.status === "RUNNING")) {
+      if (!donor.savePending) donor.checkpointRequested = true;
+      trial.exploitWait = { from, config };
+      const waiters = this.exploitWaiters.get(from) ?? [];
+      waiters.push(trial);
+      this.exploitWaiters.set(from, waiters);
+      return;
+    }
+    this.restoreFromDonor(trial, donor, config);
+  }
+
+  private restoreFromDonor(trial: Trial, donor: Trial, config: Config): void {
+    const checkpoint = donor.latestCheckpoint;
+    if (!checkpoint) {
+      // The donor ended without ever saving: nothing to copy, the trial goes on as it was.
+      this.executor.continueTrial(trial.id);
+      return;
+    }
+    this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
+    trial.config = config;
+    // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
+    this.executor.restore(trial.id, checkpoint, config);
+  }
+
+  private releaseExploitWaiters(donor: Trial): void {
+    const waiters = this.exploitWaiters.get(donor.id);
+    if (!waiters) return;
+    this.exploitWaiters.delete(donor.id);
+    for (const waiter of waiters) {
+      const wait = waiter.exploitWait;
+      if (!wait || waiter.status !== "RUNNING") continue;
+      waiter.exploitWait = undefined;
+      this.restoreFromDonor(waiter, donor, wait.config);
+    }
+  }
+
+  private dropExploitWait(trial: Trial): void {
+    const wait = trial.exploitWait;
+    if (!wait) return;
+    trial.exploitWait = undefined;
+    const waiters = this.exploitWaiters.get(wait.from);
+    if (waiters) this.exploitWaiters.set(wait.from, waiters.filter((w) => w !== trial));
+  }
+
+  private fail(trial: Trial, recoverable: boolean, reason: string): void {
+    trial.savePending = false;
+    trial.afterSave = "none";
+    this.dropExploitWait(trial);
+    this.trace?.emit(this.executor.now(), "failed", { trial: trial.id, recoverable, reason });
+    if (recoverable) {
+      trial.preemptions++;
+      this.counters.preemptedTrials++;
+    } else {
+      trial.failures++;
+      this.counters.failures++;
+    }
+    const retry = recoverable || this.maxFailures === -1 || trial.failures <= this.maxFailures;
+    if (retry && !this.stoppingAll) {
+      trial.status = "PENDING";
+      trial.restoreFrom = trial.latestCheckpoint;
+      this.addWaiting(trial);
+      // Waiters on a donor that died exploit its older checkpoint, or go on without one.
+      this.releaseExploitWaiters(trial);
+      return;
+    }
+    trial.status = "ERROR";
+    trial.errorMessage = reason;
+    this.releaseExploitWaiters(trial);
+    this.scheduler.onTrialError(trial);
+    this.searcher.onTrialComplete(trial.id, trial.lastResult, true);
+  }
+
+  // ---- placement ---------------------------------------------------------
+
+  private afterEvent(): void {
+    if (this.finishedFlag) return;
+    const blockedByCapacity = this.fill();
+    if (this.running === 0 && !blockedByCapacity) this.finish();
+  }
+
+  /**
+   * Starts trials while resources allow. Returns true when it stopped only for
+   * lack of free resources (so the experiment is not over: a node may come back).
+   */
+  private fill(): boolean {
+    if (this.stoppingAll) return false;
+    let createdWithoutStart = false;
+    for (;;) {
+      const choice = this.waiting.length > 0 ? this.scheduler.chooseTrialToRun(this.waiting) : undefined;
+      if (choice) {
+        const trial = this.byId.get(choice.id);
+        if (!trial || (trial.status !== "PENDING" && trial.status !== "PAUSED")) {
+          throw new OptionError("chooseTrialToRun", `scheduler chose trial "${choice.id}", which is not a candidate`);
+        }
+        if (!this.executor.canPlace(trial.resources)) return true;
+        this.startTrial(trial);
+        createdWithoutStart = false;
+        continue;
+      }
+      // A scheduler that will not run even a brand-new trial must not make us create trials forever.
+      if (createdWithoutStart || this.searcherDone || this.all.length >= this.maxTrials) return false;
+      if (!this.executor.canPlace(this.resources)) return true;
+      const id = trialIdFor(this.all.length);
+      const suggestion = this.searcher.suggest(id);
+      if (suggestion === "done") {
+        this.searcherDone = true;
+        return false;
+      }
+      // "wait": the searcher needs a running trial to finish first; if none runs, nothing will change.
+      if (suggestion === "wait") return this.running > 0;
+      const trial = new Trial(id, this.all.length, suggestion, this.resources);
+      this.all.push(trial);
+      this.byId.set(id, trial);
+      this.addWaiting(trial);
+      this.trace?.emit(this.executor.now(), "trial_add", { trial: id, config: suggestion });
+      this.scheduler.onTrialAdd(trial);
+      createdWithoutStart = true;
+    }
+  }
+
+  /** Keeps candidates in creation order, as the Scheduler contract promises. */
+  private addWaiting(trial: Trial): void {
+    const waiting = this.waiting;
+    let i = waiting.length;
+    while (i > 0 && (waiting[i - 1] as Trial).index > trial.index) i--;
+    waiting.splice(i, 0, trial);
+  }
+
+  private startTrial(trial: Trial): void {
+    const at = this.waiting.indexOf(trial);
+    this.waiting.splice(at, 1);
+    const restoreFrom = trial.restoreFrom;
+    trial.restoreFrom = undefined;
+    // Results after the checkpoint will be re-done; drop them so iterations stay 1..k without gaps.
+    this.counters.redoneIterations += trial.truncateHistory(restoreFrom?.iteration ?? 0);
+    trial.status = "RUNNING";
+    this.running++;
+    this.trace?.emit(this.executor.now(), "start", { trial: trial.id, restore: restoreFrom?.iteration ?? null });
+    if (restoreFrom) this.executor.start(trial, restoreFrom);
+    else this.executor.start(trial);
+  }
+
+  private stopEverything(): void {
+    for (const trial of this.all) {
+      if (trial.status === "RUNNING" && !trial.savePending) this.terminate(trial);
+      else if (trial.status === "RUNNING") trial.afterSave = "stop";
+    }
+    this.terminateWaiting();
+  }
+
+  private terminateWaiting(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const trial of waiting) {
+      trial.status = "TERMINATED";
+      trial.restoreFrom = undefined;
+      this.scheduler.onTrialComplete(trial, trial.lastResult);
+      this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
+    }
+  }
+
+  private finish(): void {
+    // Paused or pending trials the scheduler will never run again end here: none is left hanging.
+    this.terminateWaiting();
+    this.finishedFlag = true;
+    this.trace?.emit(this.executor.now(), "experiment_end", { trials: this.all.length });
+  }
+
+  private schedulerContext(): SchedulerContext {
+    return {
+      now: () => this.executor.now(),
+      trials: () => this.all,
+      requestCheckpoint: (trialId) => {
+        const trial = this.byId.get(trialId);
+        if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
+      },
+    };
+  }
+}
+
+interface SavedLoop {
+  version: number;
+  searcherDone: boolean;
+  counters: LoopCounters;
+  trials: Array<{
+    id: string;
+    index: number;
+    status: Trial["status"];
+    config: Config;
+    resources: Resources;
+    history: Result[];
+    latestCheckpoint: CheckpointRef | null;
+    failures: number;
+    preemptions: number;
+    errorMessage: string | null;
+  }>;
+  searcher: Json;
+  scheduler: Json;
+  stoppers: Json[];
+}
+
+/** Trial ids sort in creation order as strings too. */
+export function trialIdFor(index: number): string {
+  return `t${String(index).padStart(5, "0")}`;
+}
+
+function invalidMetrics(result: Result, metric: string): string | undefined {
+  const metrics = result.metrics;
+  if (!(metric in metrics)) return `result has no metric "${metric}" (reported: ${Object.keys(metrics).join(", ") || "none"})`;
+  for (const key in metrics) {
+    const value = metrics[key] as number;
+    if (typeof value !== "number" || !Number.isFinite(value)) return `metric "${key}" is ${String(value)}`;
+  }
+  return undefined;
+}
+
+function validateLoopOptions(loop: {
+  maxTrials: number;
+  resources: Resources;
+  checkpointFrequency: number;
+  maxFailures: number;
+}): void {
+  const { maxTrials, resources, checkpointFrequency, maxFailures } = loop;
+  if (!(Number.isInteger(maxTrials) && maxTrials >= 1) && maxTrials !== Number.POSITIVE_INFINITY) {
+    throw new OptionError("trials", `must be an integer >= 1, got ${maxTrials}`);
+  }
+  if (!(resources.cpu >= 0) || !Number.isFinite(resources.cpu)) {
+    throw new OptionError("resources.cpu", `must be a finite number >= 0, got ${resources.cpu}`);
+  }
+  if (!(resources.gpu >= 0) || !Number.isFinite(resources.gpu)) {
+    throw new OptionError("resources.gpu", `must be a finite number >= 0, got ${resources.gpu}`);
+  }
+  if (resources.gpu > 1 && !Number.isInteger(resources.gpu)) {
+    throw new OptionError("resources.gpu", `above 1 must be a whole number of GPUs, got ${resources.gpu}`);
+  }
+  if (!Number.isInteger(checkpointFrequency) || checkpointFrequency < 0) {
+    throw new OptionError("checkpointFrequency", `must be an integer >= 0, got ${checkpointFrequency}`);
+  }
+  if (!Number.isInteger(maxFailures) || maxFailures < -1) {
+    throw new OptionError("maxFailures", `must be an integer >= -1, got ${maxFailures}`);
+  }
+}
+

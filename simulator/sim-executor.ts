@@ -1,0 +1,383 @@
+import { OptionError } from "../core/contracts/index.ts";
+import type {
+  CheckpointRef,
+  Config,
+  Executor,
+  ExecutorListener,
+  Objective,
+  Resources,
+  StepContext,
+  TrialView,
+} from "../core/contracts/index.ts";
+import { Rng, rngFor, type RngState } from "../core/rng.ts";
+import type { EventTrace } from "../core/trace.ts";
+import { placeOn, shapeKey, SimNode, toUnits } from "./cluster.ts";
+import type { ResolvedCluster } from "./cluster-spec.ts";
+import { EventHeap } from "./event-heap.ts";
+
+const STEP_DONE = 0;
+const SAVE_DONE = 1;
+const NODE_LOST = 2;
+const NODE_UP = 3;
+
+/** What a simulated checkpoint holds: enough to resume the trial exactly. */
+export interface SimCheckpoint {
+  readonly state: unknown;
+  readonly iteration: number;
+  readonly timeTotal: number;
+  readonly rng: RngState;
+}
+
+/** One trial's actor while it holds resources. */
+class Run {
+  generation = 0;
+  node: SimNode | undefined = undefined;
+  state: unknown = undefined;
+  config: Config = {};
+  iteration = 0;
+  timeTotal = 0;
+  /** Outcome of the step in flight, delivered when its event pops. */
+  pendingMetrics: Record<string, number> | undefined = undefined;
+  pendingDone = false;
+  /** When the actor took its resources. */
+  placedAt = 0;
+  /** Last moment whose work is safe in a checkpoint (placement or last save): preemption loses the rest. */
+  durableAt = 0;
+  gpuUnits = 0;
+  cpuUnits = 0;
+  constructor(
+    readonly index: number,
+    readonly trialId: string,
+    readonly resources: Resources,
+    readonly rng: Rng,
+  ) {}
+}
+
+export interface SimStats {
+  events: number;
+  gpuSeconds: number;
+  gpuSecondsLostToPreemption: number;
+  preemptions: number;
+  nodesLost: number;
+  costDollars: number;
+  actorStarts: number;
+  actorReuses: number;
+}
+
+export interface SimExecutorOptions {
+  objective: Objective;
+  cluster: ResolvedCluster;
+  seed: number | string;
+  trace?: EventTrace;
+  /** Check after every event that no node holds more than its capacity (tests; costs time). */
+  checkInvariants?: boolean;
+}
+
+/**
+ * Discrete-event executor: a virtual clock, nodes with CPUs and GPUs, actor
+ * start-up, checkpoint save and restore costs, spot preemption as a per-node
+ * Poisson process with replacement nodes. Same seed => same event order.
+ */
+export class SimExecutor implements Executor {
+  private clock = 0;
+  private readonly heap = new EventHeap();
+  private readonly nodes: SimNode[] = [];
+  private readonly runs: Run[] = [];
+  private readonly runByTrial = new Map<string, Run>();
+  private readonly objective: Objective;
+  private readonly cluster: ResolvedCluster;
+  private readonly seed: number | string;
+  private readonly trace: EventTrace | undefined;
+  private readonly checkInvariants: boolean;
+  private readonly preemptionRng: Rng;
+  private listener: ExecutorListener | undefined;
+  private warmNodes: SimNode[] = [];
+  private nodeCounter = 0;
+  private readonly stepContext: { iteration: number; rng: Rng; resources: Resources };
+  readonly stats: SimStats = {
+    events: 0,
+    gpuSeconds: 0,
+    gpuSecondsLostToPreemption: 0,
+    preemptions: 0,
+    nodesLost: 0,
+    costDollars: 0,
+    actorStarts: 0,
+    actorReuses: 0,
+  };
+
+  constructor(options: SimExecutorOptions) {
+    this.objective = options.objective;
+    this.cluster = options.cluster;
+    this.seed = options.seed;
+    this.trace = options.trace;
+    this.checkInvariants = options.checkInvariants ?? false;
+    this.preemptionRng = rngFor(this.seed, "preemption");
+    this.stepContext = { iteration: 0, rng: this.preemptionRng, resources: { cpu: 0, gpu: 0 } };
+    for (const type of this.cluster.nodeTypes) {
+      for (let i = 0; i < type.count; i++) this.addNode(type);
+    }
+  }
+
+  // ---- Executor ----------------------------------------------------------
+
+  now(): number {
+    return this.clock;
+  }
+
+  setListener(listener: ExecutorListener): void {
+    this.listener = listener;
+  }
+
+  canPlace(resources: Resources): boolean {
+    const cpu = toUnits(resources.cpu);
+    const gpu = toUnits(resources.gpu);
+    for (const node of this.nodes) if (node.fits(cpu, gpu)) return true;
+    return false;
+  }
+
+  couldEverPlace(resources: Resources): boolean {
+    const cpu = toUnits(resources.cpu);
+    const gpu = toUnits(resources.gpu);
+    return this.cluster.nodeTypes.some((t) => t.count > 0 && toUnits(t.cpus) >= cpu && toUnits(t.gpus) >= gpu);
+  }
+
+  start(trial: TrialView, restoreFrom?: CheckpointRef): void {
+    const node = placeOn(this.nodes, trial.resources);
+    if (!node) throw new OptionError("start", `no free node fits trial ${trial.id}; the loop must check canPlace first`);
+    let run = this.runByTrial.get(trial.id);
+    if (!run) {
+      run = new Run(this.runs.length, trial.id, trial.resources, rngFor(this.seed, "trial", trial.id));
+      this.runs.push(run);
+      this.runByTrial.set(trial.id, run);
+    }
+    run.generation++;
+    run.node = node;
+    run.gpuUnits = toUnits(trial.resources.gpu);
+    run.cpuUnits = toUnits(trial.resources.cpu);
+    node.freeCpu -= run.cpuUnits;
+    node.freeGpu -= run.gpuUnits;
+    node.runs.add(run.index);
+    run.placedAt = this.clock;
+    run.durableAt = this.clock;
+    run.config = trial.config;
+
+    let delay = this.startupSeconds(node, trial.resources);
+    if (restoreFrom) {
+      const cp = restoreFrom.handle as SimCheckpoint;
+      run.state = structuredClone(cp.state);
+      run.iteration = cp.iteration;
+      run.timeTotal = cp.timeTotal;
+      // The trial's own checkpoint brings back its noise stream too, so re-done steps repeat exactly.
+      if (restoreFrom.trialId === trial.id) run.rng.restore(cp.rng);
+      delay += this.objective.restoreSeconds ?? this.cluster.restoreSeconds;
+    } else {
+      run.iteration = 0;
+      run.timeTotal = 0;
+      run.state = this.objective.init(run.config, run.rng);
+    }
+    this.trace?.emit(this.clock, "actor_start", { trial: trial.id, node: node.id, startup: delay });
+    this.step(run, delay);
+  }
+
+  continueTrial(trialId: string): void {
+    this.step(this.runOf(trialId), 0);
+  }
+
+  save(trialId: string): void {
+    const run = this.runOf(trialId);
+    this.heap.push(this.clock + (this.objective.checkpointSeconds ?? this.cluster.checkpointSeconds), SAVE_DONE, run.index, run.generation);
+  }
+
+  restore(trialId: string, checkpoint: CheckpointRef, config: Config): void {
+    const run = this.runOf(trialId);
+    const cp = checkpoint.handle as SimCheckpoint;
+    run.state = structuredClone(cp.state);
+    run.iteration = cp.iteration;
+    run.timeTotal = cp.timeTotal;
+    run.config = config;
+    this.step(run, this.objective.restoreSeconds ?? this.cluster.restoreSeconds);
+  }
+
+  stop(trialId: string): void {
+    const run = this.runOf(trialId);
+    const node = run.node;
+    if (!node) return;
+    this.releaseRun(run);
+    if (this.cluster.reuseActors && node.alive) {
+      const shape = shapeKey(run.resources);
+      node.warm.set(shape, (node.warm.get(shape) ?? 0) + 1);
+      this.warmNodes.push(node);
+    }
+  }
+
+  // ---- driving -----------------------------------------------------------
+
+  /**
+   * Pops events until `isFinished()` or the heap is empty. Spot preemptions keep
+   * the heap non-empty forever, so the loop's own end decides.
+   */
+  run(isFinished: () => boolean): void {
+    const heap = this.heap;
+    while (!isFinished()) {
+      const event = heap.pop();
+      if (!event) throw new OptionError("simulate", "the simulation ran out of events before the experiment ended (deadlock)");
+      this.clock = event.time;
+      this.stats.events++;
+      this.dispatch(event.kind, event.target, event.generation);
+      if (this.warmNodes.length > 0) this.coolActors();
+      if (this.checkInvariants) this.assertCapacity();
+    }
+    this.closeBooks();
+  }
+
+  private dispatch(kind: number, target: number, generation: number): void {
+    const listener = this.listener as ExecutorListener;
+    if (kind === STEP_DONE) {
+      const run = this.runs[target] as Run;
+      if (run.generation !== generation || !run.node) return;
+      const metrics = run.pendingMetrics as Record<string, number>;
+      run.pendingMetrics = undefined;
+      listener.onResult({
+        trialId: run.trialId,
+        iteration: run.iteration,
+        metrics,
+        time: this.clock,
+        timeTotal: run.timeTotal,
+        done: run.pendingDone,
+      });
+    } else if (kind === SAVE_DONE) {
+      const run = this.runs[target] as Run;
+      if (run.generation !== generation || !run.node) return;
+      run.durableAt = this.clock;
+      const handle: SimCheckpoint = {
+        state: structuredClone(run.state),
+        iteration: run.iteration,
+        timeTotal: run.timeTotal,
+        rng: run.rng.save(),
+      };
+      listener.onCheckpointed({ trialId: run.trialId, iteration: run.iteration, timeTotal: run.timeTotal, handle });
+    } else if (kind === NODE_LOST) {
+      const node = this.nodes[target] as SimNode;
+      if (node.generation !== generation || !node.alive) return;
+      this.loseNode(node);
+    } else if (kind === NODE_UP) {
+      const node = this.addNode((this.nodes[target] as SimNode).type);
+      listener.onNodeAdded(node.id);
+    }
+  }
+
+  private step(run: Run, delay: number): void {
+    const ctx = this.stepContext;
+    ctx.iteration = run.iteration + 1;
+    ctx.rng = run.rng;
+    ctx.resources = run.resources;
+    const outcome = this.objective.step(run.state, run.config, ctx as StepContext);
+    const seconds = outcome.seconds;
+    if (!(seconds >= 0) || !Number.isFinite(seconds)) {
+      throw new OptionError(`${this.objective.name}.step`, `returned seconds=${seconds} for trial ${run.trialId}; need a finite number >= 0`);
+    }
+    run.state = outcome.state;
+    run.iteration++;
+    run.timeTotal += seconds;
+    run.pendingMetrics = outcome.metrics;
+    run.pendingDone = outcome.done === true;
+    this.heap.push(this.clock + delay + seconds, STEP_DONE, run.index, run.generation);
+  }
+
+  private startupSeconds(node: SimNode, resources: Resources): number {
+    const shape = shapeKey(resources);
+    const warm = node.warm.get(shape) ?? 0;
+    if (warm > 0) {
+      node.warm.set(shape, warm - 1);
+      this.stats.actorReuses++;
+      return 0;
+    }
+    this.stats.actorStarts++;
+    if (this.objective.startupSeconds !== undefined) return this.objective.startupSeconds;
+    return this.cluster.actorStartupSeconds + (resources.gpu > 0 ? this.cluster.gpuInitSeconds : 0);
+  }
+
+  private releaseRun(run: Run): void {
+    const node = run.node as SimNode;
+    node.freeCpu += run.cpuUnits;
+    node.freeGpu += run.gpuUnits;
+    node.runs.delete(run.index);
+    this.stats.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
+    run.node = undefined;
+    run.generation++;
+    run.pendingMetrics = undefined;
+  }
+
+  /** Actors not reused by the end of the event that freed them shut down. */
+  private coolActors(): void {
+    for (const node of this.warmNodes) node.warm.clear();
+    this.warmNodes = [];
+  }
+
+  private addNode(type: Required<SimNode["type"]>): SimNode {
+    const node = new SimNode(this.nodes.length, `n${this.nodeCounter++}`, type, this.clock);
+    this.nodes.push(node);
+    this.trace?.emit(this.clock, "node_up", { node: node.id, type: type.name });
+    if (type.spot && this.cluster.preemptionRate > 0) {
+      // Poisson process: exponential time to the next preemption, rate per node-hour.
+      const u = this.preemptionRng.next();
+      const hours = -Math.log(1 - u) / this.cluster.preemptionRate;
+      this.heap.push(this.clock + hours * 3600, NODE_LOST, node.index, node.generation);
+    }
+    return node;
+  }
+
+  private loseNode(node: SimNode): void {
+    const listener = this.listener as ExecutorListener;
+    node.alive = false;
+    node.generation++;
+    node.downAt = this.clock;
+    this.stats.nodesLost++;
+    listener.onNodeLost(node.id);
+    const victims = [...node.runs].map((i) => this.runs[i] as Run);
+    for (const run of victims) {
+      this.stats.gpuSecondsLostToPreemption += (run.gpuUnits / 1000) * (this.clock - run.durableAt);
+      this.stats.preemptions++;
+      this.releaseRun(run);
+    }
+    this.heap.push(this.clock + this.cluster.replacementDelaySeconds, NODE_UP, node.index, 0);
+    for (const run of victims) listener.onFailed(run.trialId, true, `node ${node.id} was preempted`);
+  }
+
+  private closeBooks(): void {
+    let cost = 0;
+    for (const node of this.nodes) {
+      const end = Math.min(node.downAt, this.clock);
+      cost += ((end - node.upSince) / 3600) * node.type.pricePerHour;
+    }
+    this.stats.costDollars = cost;
+    // Trials still holding resources at the end (none after a normal finish) count up to now.
+    for (const run of this.runs) if (run.node) this.stats.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
+  }
+
+  private assertCapacity(): void {
+    for (const node of this.nodes) {
+      if (node.freeCpu < 0 || node.freeGpu < 0 || node.freeCpu > node.capacityCpu || node.freeGpu > node.capacityGpu) {
+        throw new Error(`node ${node.id} over capacity at t=${this.clock}: free cpu=${node.freeCpu} gpu=${node.freeGpu} (thousandths)`);
+      }
+    }
+  }
+
+  private runOf(trialId: string): Run {
+    const run = this.runByTrial.get(trialId);
+    if (!run || !run.node) throw new OptionError("trialId", `trial ${trialId} is not running in the simulator`);
+    return run;
+  }
+
+  /** Nodes with their capacity and current allocation (for tests and reports). */
+  nodeSnapshot(): Array<{ id: string; alive: boolean; capacityGpu: number; usedGpu: number; capacityCpu: number; usedCpu: number }> {
+    return this.nodes.map((n) => ({
+      id: n.id,
+      alive: n.alive,
+      capacityGpu: n.type.gpus,
+      usedGpu: (n.capacityGpu - n.freeGpu) / 1000,
+      capacityCpu: n.type.cpus,
+      usedCpu: (n.capacityCpu - n.freeCpu) / 1000,
+    }));
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { benchmarkByName, benchmarkNames, branin, hartmann3, hartmann6 } from "../../../benchmarks/objectives/index.ts";
+import { validateSpace } from "../../../core/space/index.ts";
+import { seededStream } from "./_seeded-stream.ts";
+
+describe("benchmark registry", () => {
+  it("lists the known benchmarks", () => {
+    expect(benchmarkNames).toEqual(["branin", "hartmann3", "hartmann6", "rosenbrock4"]);
+  });
+
+  it("builds each benchmark with a matching space, optimum and a working objective", () => {
+    const optima: Record<string, number> = { branin: branin.optimum, hartmann3: hartmann3.optimum, hartmann6: hartmann6.optimum, rosenbrock4: 0 };
+    const dims: Record<string, number> = { branin: 2, hartmann3: 3, hartmann6: 6, rosenbrock4: 4 };
+    for (const name of benchmarkNames) {
+      const bench = benchmarkByName(name);
+      expect(bench.name).toBe(name);
+      expect(bench.optimum).toBe(optima[name]);
+      expect(Object.keys(bench.space)).toHaveLength(dims[name] as number);
+      expect(() => validateSpace(bench.space)).not.toThrow();
+      expect(bench.metric).toBe("loss");
+      expect(bench.mode).toBe("min");
+      const config = Object.fromEntries(Object.keys(bench.space).map((k) => [k, name === "branin" ? (k === "x0" ? 1 : 5) : 0.5]));
+      const rng = seededStream(1);
+      const outcome = bench.objective.step(bench.objective.init(config, rng), config, { iteration: 1, rng, resources: { cpu: 1, gpu: 0 } });
+      expect(Number.isFinite(outcome.metrics["loss"])).toBe(true);
+      expect(outcome.metrics["f"]).toBeGreaterThanOrEqual(bench.optimum);
+    }
+  });
+
+  it("rejects unknown names with the exact message", () => {
+    let thrown: unknown;
+    try {
+      benchmarkByName("ackley");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toBe('unknown benchmark "ackley"; known: branin, hartmann3, hartmann6, rosenbrock4');
+    expect(() => benchmarkByName("toString")).toThrow(/unknown benchmark "toString"/);
+  });
+});

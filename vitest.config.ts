@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    // Property tests share a pinned seed in CI (see test/_helpers/fc.ts); a failure prints it.
+    pool: "threads",
+  },
+});
