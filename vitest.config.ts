@@ -5,6 +5,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     // Property tests share a pinned seed in CI (see test/_helpers/fc.ts); a failure prints it.
-    pool: "threads",
+    setupFiles: ["test/_helpers/fast-check-setup.ts"],
   },
 });

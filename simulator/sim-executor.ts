@@ -19,6 +19,7 @@ const STEP_DONE = 0;
 const SAVE_DONE = 1;
 const NODE_LOST = 2;
 const NODE_UP = 3;
+const STEP_FAILED = 4;
 
 /** What a simulated checkpoint holds: enough to resume the trial exactly. */
 export interface SimCheckpoint {
@@ -39,6 +40,8 @@ class Run {
   /** Outcome of the step in flight, delivered when its event pops. */
   pendingMetrics: Record<string, number> | undefined = undefined;
   pendingDone = false;
+  /** Message of the error the objective threw, delivered as a failure when its event pops. */
+  pendingError: string | undefined = undefined;
   /** When the actor took its resources. */
   placedAt = 0;
   /** Last moment whose work is safe in a checkpoint (placement or last save): preemption loses the rest. */
@@ -173,7 +176,12 @@ export class SimExecutor implements Executor {
     } else {
       run.iteration = 0;
       run.timeTotal = 0;
-      run.state = this.objective.init(run.config, run.rng);
+      try {
+        run.state = this.objective.init(run.config, run.rng);
+      } catch (error) {
+        this.failLater(run, delay, error);
+        return;
+      }
     }
     this.trace?.emit(this.clock, "actor_start", { trial: trial.id, node: node.id, startup: delay });
     this.step(run, delay);
@@ -245,6 +253,12 @@ export class SimExecutor implements Executor {
         timeTotal: run.timeTotal,
         done: run.pendingDone,
       });
+    } else if (kind === STEP_FAILED) {
+      const run = this.runs[target] as Run;
+      if (run.generation !== generation || !run.node) return;
+      const reason = run.pendingError ?? "the objective failed";
+      this.releaseRun(run);
+      listener.onFailed(run.trialId, false, reason);
     } else if (kind === SAVE_DONE) {
       const run = this.runs[target] as Run;
       if (run.generation !== generation || !run.node) return;
@@ -271,7 +285,13 @@ export class SimExecutor implements Executor {
     ctx.iteration = run.iteration + 1;
     ctx.rng = run.rng;
     ctx.resources = run.resources;
-    const outcome = this.objective.step(run.state, run.config, ctx as StepContext);
+    let outcome;
+    try {
+      outcome = this.objective.step(run.state, run.config, ctx as StepContext);
+    } catch (error) {
+      this.failLater(run, delay, error);
+      return;
+    }
     const seconds = outcome.seconds;
     if (!(seconds >= 0) || !Number.isFinite(seconds)) {
       throw new OptionError(`${this.objective.name}.step`, `returned seconds=${seconds} for trial ${run.trialId}; need a finite number >= 0`);
@@ -282,6 +302,12 @@ export class SimExecutor implements Executor {
     run.pendingMetrics = outcome.metrics;
     run.pendingDone = outcome.done === true;
     this.heap.push(this.clock + delay + seconds, STEP_DONE, run.index, run.generation);
+  }
+
+  /** An objective that throws fails its trial (counting against maxFailures) when the step would have ended. */
+  private failLater(run: Run, delay: number, error: unknown): void {
+    run.pendingError = `${this.objective.name} threw: ${error instanceof Error ? error.message : String(error)}`;
+    this.heap.push(this.clock + delay, STEP_FAILED, run.index, run.generation);
   }
 
   private startupSeconds(node: SimNode, resources: Resources): number {

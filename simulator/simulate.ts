@@ -1,5 +1,5 @@
 import { FIFOScheduler } from "../algorithms/schedulers/index.ts";
-import { RandomSearch } from "../algorithms/searchers/index.ts";
+import { defaultSearcher } from "../algorithms/searchers/index.ts";
 import { OptionError } from "../core/contracts/index.ts";
 import type { Json, Mode, Objective, Resources, Scheduler, Searcher, TrialStatus, TrialView } from "../core/contracts/index.ts";
 import { validateSpace, type Space } from "../core/space/index.ts";
@@ -18,7 +18,7 @@ export interface SimulateOptions {
   mode: Mode;
   /** Most trials to run. */
   trials: number;
-  /** @defaultValue new RandomSearch(space, { metric, mode, seed }) */
+  /** @defaultValue GridSearch when the space has grid leaves, else RandomSearch */
   searcher?: Searcher;
   /** @defaultValue new FIFOScheduler() */
   scheduler?: Scheduler;
@@ -101,7 +101,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
     ...(options.checkInvariants ? { checkInvariants: true } : {}),
   });
   const loop = new TuneLoop({
-    searcher: options.searcher ?? new RandomSearch(space, { metric, mode, seed }),
+    searcher: options.searcher ?? defaultSearcher(space, { metric, mode, seed }, options.trials),
     scheduler: options.scheduler ?? new FIFOScheduler(),
     executor,
     metric,

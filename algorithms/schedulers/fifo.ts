@@ -1,5 +1,5 @@
 import { CONTINUE } from "../../core/contracts/index.ts";
-import type { Decision, Json, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
+import type { Decision, Json, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 
 /**
  * Ray Tune's FIFOScheduler: every trial runs to the end; the first PENDING
@@ -7,12 +7,12 @@ import type { Decision, Json, Scheduler, SchedulerContext, TrialView } from "../
  */
 export class FIFOScheduler implements Scheduler {
   setContext(_context: SchedulerContext): void {}
-  onTrialAdd(): void {}
-  onTrialResult(): Decision {
+  onTrialAdd(_trial: TrialView): void {}
+  onTrialResult(_trial: TrialView, _result: Result): Decision {
     return CONTINUE;
   }
-  onTrialComplete(): void {}
-  onTrialError(): void {}
+  onTrialComplete(_trial: TrialView, _last?: Result): void {}
+  onTrialError(_trial: TrialView): void {}
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
     for (const t of candidates) if (t.status === "PENDING") return t;
     for (const t of candidates) if (t.status === "PAUSED") return t;
@@ -21,5 +21,5 @@ export class FIFOScheduler implements Scheduler {
   save(): Json {
     return null;
   }
-  restore(): void {}
+  restore(_state: Json): void {}
 }

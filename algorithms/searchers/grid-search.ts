@@ -1,4 +1,4 @@
-import type { Config, Json, Searcher } from "../../core/contracts/index.ts";
+import type { Config, Json, Result, Searcher } from "../../core/contracts/index.ts";
 import { restoreRng, rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { expandGrid, sampleConfig, validateSpace, type Space } from "../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "./searcher-options.ts";
@@ -44,7 +44,7 @@ export class GridSearch implements Searcher {
     return sampleConfig(this.space, this.rng.uniform, variant);
   }
 
-  onTrialComplete(): void {}
+  onTrialComplete(_trialId: string, _last?: Result, _error?: boolean): void {}
 
   save(): Json {
     return { next: this.next, rng: this.rng.save() } as unknown as Json;

@@ -3,3 +3,4 @@ export { GridSearch, type GridSearchOptions } from "./grid-search.ts";
 export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from "./concurrency-limiter.ts";
 export { Repeater, TRIAL_INDEX, type RepeaterOptions } from "./repeater.ts";
 export { resolveSearcherOptions, type SearcherOptions } from "./searcher-options.ts";
+export { defaultSearcher } from "./default-searcher.ts";

@@ -1,4 +1,4 @@
-import type { Config, Json, Searcher } from "../../core/contracts/index.ts";
+import type { Config, Json, Result, Searcher } from "../../core/contracts/index.ts";
 import { restoreRng, rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { expandGrid, sampleConfig, validateSpace, type Space } from "../../core/space/index.ts";
 import { resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "./searcher-options.ts";
@@ -30,7 +30,7 @@ export class RandomSearch implements Searcher {
     return sampleConfig(this.space, this.rng.uniform, assignment);
   }
 
-  onTrialComplete(): void {}
+  onTrialComplete(_trialId: string, _last?: Result, _error?: boolean): void {}
 
   save(): Json {
     return { rng: this.rng.save() } as unknown as Json;

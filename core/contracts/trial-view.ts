@@ -30,4 +30,6 @@ export interface TrialView {
   readonly latestCheckpoint: CheckpointRef | undefined;
   /** True while a checkpoint save is in flight (a decision waits for it). */
   readonly savePending: boolean;
+  /** Why the trial ended in ERROR (the last failure's reason). */
+  readonly errorMessage: string | undefined;
 }

@@ -1,0 +1,71 @@
+import { FIFOScheduler } from "../algorithms/schedulers/index.ts";
+import { defaultSearcher } from "../algorithms/searchers/index.ts";
+import type { Mode, Resources, Scheduler, Searcher, TrialView } from "../core/contracts/index.ts";
+import { validateSpace, type Space } from "../core/space/index.ts";
+import type { Stopper } from "../core/stoppers/index.ts";
+import { bestTrial, type BestTrial, type Scope } from "../core/summary.ts";
+import { TuneLoop } from "../core/tune-loop.ts";
+import { InProcessExecutor } from "./in-process-executor.ts";
+import type { Trainable } from "./trainable.ts";
+
+export interface TuneOptions {
+  trainable: Trainable;
+  space: Space;
+  metric: string;
+  mode: Mode;
+  trials: number;
+  searcher?: Searcher;
+  scheduler?: Scheduler;
+  /** Per trial. @defaultValue { cpu: 1, gpu: 0 } */
+  resources?: Resources;
+  /** What this process offers. @defaultValue all CPUs, no GPU */
+  capacity?: Resources;
+  /** @defaultValue 0 */
+  seed?: number;
+  stoppers?: readonly Stopper[];
+  checkpointFrequency?: number;
+  checkpointAtEnd?: boolean;
+  maxFailures?: number;
+  scope?: Scope;
+}
+
+export interface TuneRun {
+  best: BestTrial | undefined;
+  trials: readonly TrialView[];
+  wallSeconds: number;
+  loop: TuneLoop;
+}
+
+/** Runs an experiment for real, in this process (worker processes come in a later release). */
+export async function tune(options: TuneOptions): Promise<TuneRun> {
+  const { space, metric, mode } = options;
+  validateSpace(space);
+  const seed = options.seed ?? 0;
+  const executor = new InProcessExecutor({
+    trainable: options.trainable,
+    seed,
+    ...(options.capacity ? { capacity: options.capacity } : {}),
+  });
+  const loop = new TuneLoop({
+    searcher: options.searcher ?? defaultSearcher(space, { metric, mode, seed }, options.trials),
+    scheduler: options.scheduler ?? new FIFOScheduler(),
+    executor,
+    metric,
+    mode,
+    trials: options.trials,
+    resources: options.resources ?? { cpu: 1, gpu: 0 },
+    ...(options.stoppers ? { stoppers: options.stoppers } : {}),
+    ...(options.checkpointFrequency !== undefined ? { checkpointFrequency: options.checkpointFrequency } : {}),
+    ...(options.checkpointAtEnd !== undefined ? { checkpointAtEnd: options.checkpointAtEnd } : {}),
+    ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
+  });
+  loop.begin();
+  await executor.run(() => loop.finished);
+  return {
+    best: bestTrial(loop.trials, metric, mode, options.scope ?? "last"),
+    trials: loop.trials,
+    wallSeconds: executor.now(),
+    loop,
+  };
+}
+

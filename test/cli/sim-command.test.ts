@@ -1,0 +1,76 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+
+function tunelab(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, "bin/tunelab.js"), ...args], { cwd: root, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("tunelab sim", () => {
+  it("prints one JSON object with the documented fields", () => {
+    const r = tunelab("sim", "--benchmark", "hartmann6", "--searcher", "random", "--scheduler", "fifo", "--trials", "20", "--gpus", "8", "--seed", "3", "--json");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const s = JSON.parse(lines[0] as string);
+    for (const field of ["metric", "mode", "best", "trials", "events", "simulatedSeconds", "wallSeconds", "gpuSeconds"]) {
+      expect(s).toHaveProperty(field);
+    }
+    expect(s.metric).toBe("loss");
+    expect(s.mode).toBe("min");
+    expect(s.trials).toBe(20);
+    expect(s.best).toMatchObject({ trialId: expect.stringMatching(/^t\d+$/), metric: expect.any(Number) });
+    expect(Object.keys(s.best.config)).toEqual(["x0", "x1", "x2", "x3", "x4", "x5"]);
+    expect(s.results).toBe(20 * 100);
+  });
+
+  it("writes the same JSONL trace for the same seed, with preemptions", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-"));
+    const args = ["sim", "--benchmark", "branin", "--trials", "10", "--gpus", "4", "--preemption-rate", "30", "--checkpoint-frequency", "5", "--seed", "9", "--json"];
+    const a = tunelab(...args, "--trace", join(dir, "a.jsonl"));
+    const b = tunelab(...args, "--trace", join(dir, "b.jsonl"));
+    expect(a.code).toBe(0);
+    const traceA = readFileSync(join(dir, "a.jsonl"), "utf8");
+    expect(traceA).toBe(readFileSync(join(dir, "b.jsonl"), "utf8"));
+    const types = new Set(traceA.trim().split("\n").map((l) => JSON.parse(l).type));
+    expect(types).toContain("node_lost");
+    expect(types).toContain("checkpoint");
+  });
+
+  it.each([
+    [["--benchmark", "nope"], '--benchmark got unknown name "nope"; known: branin, hartmann3, hartmann6, rosenbrock4'],
+    [["--searcher", "magic"], '--searcher got unknown name "magic"'],
+    [["--scheduler", "lifo"], '--scheduler got unknown name "lifo"'],
+    [["--trials", "abc"], '--trials must be an integer >= 1, got "abc"'],
+    [["--trials", "0"], '--trials must be an integer >= 1, got "0"'],
+    [["--gpus", "2.5"], '--gpus must be an integer >= 1, got "2.5"'],
+    [["--preemption-rate", "-1"], '--preemption-rate must be a number >= 0, got "-1"'],
+    [["--max-iterations", "x"], '--max-iterations must be an integer >= 1, got "x"'],
+  ])("rejects %j with one line naming the flag", (args, message) => {
+    const r = tunelab("sim", ...args);
+    expect(r.code).not.toBe(0);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(message);
+    expect(r.stdout).toBe("");
+  });
+
+  it("rejects an unknown flag", () => {
+    const r = tunelab("sim", "--bogus");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("--bogus");
+  });
+
+  it("compare (what npm start runs) prints a table of every searcher x scheduler", () => {
+    const r = tunelab("compare", "--trials", "8", "--seeds", "2", "--max-iterations", "10");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/searcher\s+scheduler\s+regret/);
+    expect(r.stdout).toMatch(/\nrandom\s+fifo\s+/);
+    expect(r.stdout).toMatch(/\ngrid\s+fifo\s+/);
+  });
+});
