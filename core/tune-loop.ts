@@ -255,6 +255,15 @@ export class TuneLoop implements ExecutorListener {
     this.trace?.emit(this.executor.now(), "node_lost", { node: nodeId });
   }
 
+  onPreemptionNotice(nodeId: string, trialIds: readonly string[], secondsLeft: number): void {
+    this.trace?.emit(this.executor.now(), "preemption_notice", { node: nodeId, secondsLeft });
+    // Save what can be saved before the node goes: each trial checkpoints after its next step.
+    for (const id of trialIds) {
+      const trial = this.byId.get(id);
+      if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
+    }
+  }
+
   // ---- decisions ---------------------------------------------------------
 
   private apply(trial: Trial, decision: Decision): void {
@@ -424,7 +433,8 @@ export class TuneLoop implements ExecutorListener {
       const suggestion = this.searcher.suggest(id);
       if (suggestion === "done") {
         this.searcherDone = true;
-        return false;
+        // Ask the scheduler once more: knowing no trial will come, it may resume what it held back.
+        continue;
       }
       // "wait": the searcher needs a running trial to finish first; if none runs, nothing will change.
       if (suggestion === "wait") return this.running > 0;
@@ -493,6 +503,18 @@ export class TuneLoop implements ExecutorListener {
       requestCheckpoint: (trialId) => {
         const trial = this.byId.get(trialId);
         if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
+      },
+      moreTrialsPossible: () => !this.searcherDone && !this.stoppingAll && this.all.length < this.maxTrials,
+      stopWaiting: (trialId) => {
+        const trial = this.byId.get(trialId);
+        if (!trial || !this.waiting.includes(trial)) return;
+        // A fresh array: the scheduler may be iterating the candidates it was handed.
+        this.waiting = this.waiting.filter((t) => t !== trial);
+        trial.status = "TERMINATED";
+        trial.restoreFrom = undefined;
+        this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
+        this.scheduler.onTrialComplete(trial, trial.lastResult);
+        this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
       },
     };
   }

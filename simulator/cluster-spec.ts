@@ -31,6 +31,8 @@ export interface ClusterSpec {
   readonly preemptionRate?: number;
   /** Seconds between losing a spot node and its replacement joining. @defaultValue 120 */
   readonly replacementDelaySeconds?: number;
+  /** Warning before a spot node is reclaimed (AWS gives 120 s); trials on it checkpoint after their next step, and nothing new is placed there. 0: no warning. @defaultValue 0 */
+  readonly preemptionNoticeSeconds?: number;
 }
 
 export interface ResolvedCluster {
@@ -42,6 +44,7 @@ export interface ResolvedCluster {
   readonly reuseActors: boolean;
   readonly preemptionRate: number;
   readonly replacementDelaySeconds: number;
+  readonly preemptionNoticeSeconds: number;
 }
 
 const GPUS_PER_NODE = 8;
@@ -64,6 +67,7 @@ export function resolveCluster(spec: ClusterSpec = {}): ResolvedCluster {
     reuseActors: spec.reuseActors ?? true,
     preemptionRate,
     replacementDelaySeconds: nonNegative("cluster.replacementDelaySeconds", spec.replacementDelaySeconds ?? 120),
+    preemptionNoticeSeconds: nonNegative("cluster.preemptionNoticeSeconds", spec.preemptionNoticeSeconds ?? 0),
   };
 }
 

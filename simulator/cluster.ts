@@ -8,6 +8,8 @@ export const toUnits = (amount: number): number => Math.round(amount * UNIT);
 
 export class SimNode {
   alive = true;
+  /** Under a preemption notice: still running its trials, but takes no new ones. */
+  doomed = false;
   freeCpu: number;
   freeGpu: number;
   /** Idle actors kept warm for reuse, by resource shape, valid only within the current event. */
@@ -38,7 +40,7 @@ export class SimNode {
   }
 
   fits(cpu: number, gpu: number): boolean {
-    return this.alive && this.freeCpu >= cpu && this.freeGpu >= gpu;
+    return this.alive && !this.doomed && this.freeCpu >= cpu && this.freeGpu >= gpu;
   }
 }
 

@@ -20,6 +20,7 @@ const SAVE_DONE = 1;
 const NODE_LOST = 2;
 const NODE_UP = 3;
 const STEP_FAILED = 4;
+const PREEMPTION_NOTICE = 5;
 
 /** What a simulated checkpoint holds: enough to resume the trial exactly. */
 export interface SimCheckpoint {
@@ -274,6 +275,12 @@ export class SimExecutor implements Executor {
       const node = this.nodes[target] as SimNode;
       if (node.generation !== generation || !node.alive) return;
       this.loseNode(node);
+    } else if (kind === PREEMPTION_NOTICE) {
+      const node = this.nodes[target] as SimNode;
+      if (node.generation !== generation || !node.alive) return;
+      node.doomed = true;
+      const trialIds = [...node.runs].map((i) => (this.runs[i] as Run).trialId);
+      listener.onPreemptionNotice(node.id, trialIds, this.cluster.preemptionNoticeSeconds);
     } else if (kind === NODE_UP) {
       const node = this.addNode((this.nodes[target] as SimNode).type);
       listener.onNodeAdded(node.id);
@@ -348,7 +355,10 @@ export class SimExecutor implements Executor {
       // Poisson process: exponential time to the next preemption, rate per node-hour.
       const u = this.preemptionRng.next();
       const hours = -Math.log(1 - u) / this.cluster.preemptionRate;
-      this.heap.push(this.clock + hours * 3600, NODE_LOST, node.index, node.generation);
+      const lostAt = this.clock + hours * 3600;
+      const notice = this.cluster.preemptionNoticeSeconds;
+      if (notice > 0) this.heap.push(Math.max(this.clock, lostAt - notice), PREEMPTION_NOTICE, node.index, node.generation);
+      this.heap.push(lostAt, NODE_LOST, node.index, node.generation);
     }
     return node;
   }

@@ -14,6 +14,8 @@ export interface ExecutorListener {
   onFailed(trialId: string, recoverable: boolean, reason: string): void;
   onNodeAdded(nodeId: string): void;
   onNodeLost(nodeId: string): void;
+  /** A spot node will be reclaimed in `secondsLeft`: the loop checkpoints the trials on it at their next result. */
+  onPreemptionNotice(nodeId: string, trialIds: readonly string[], secondsLeft: number): void;
 }
 
 /**

@@ -10,6 +10,18 @@ export interface SchedulerContext {
   trials(): readonly TrialView[];
   /** Ask for a checkpoint of a running trial at its next result (PBT needs donors to have one). */
   requestCheckpoint(trialId: string): void;
+  /**
+   * False once the loop will create no more trials (trial budget spent, searcher
+   * done, or stopping everything). Schedulers that hold paused trials for trials
+   * still to come (synchronous HyperBand) then work with what they have.
+   */
+  moreTrialsPossible?(): boolean;
+  /**
+   * Ends a PAUSED or PENDING trial now (TERMINATED; `onTrialComplete` runs from
+   * inside this call). No-op for any other trial. For schedulers that decide a
+   * waiting trial's fate when another trial reports (HyperBand's halving).
+   */
+  stopWaiting?(trialId: string): void;
 }
 
 /**

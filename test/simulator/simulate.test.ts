@@ -106,3 +106,24 @@ describe("simulate", () => {
     expect(searcher.suggest()).toHaveProperty("x");
   });
 });
+
+describe("preemption notice", () => {
+  it("checkpoints trials on a doomed node after their next step, so less work is lost", () => {
+    const common = {
+      objective: countingObjective,
+      space: countingSpace,
+      metric: "loss",
+      mode: "min" as const,
+      trials: 16,
+      maxIterations: 200,
+      seed: 4,
+      cluster: { gpus: 8, preemptionRate: 6, replacementDelaySeconds: 60 },
+    };
+    const warned = simulate({ ...common, cluster: { ...common.cluster, preemptionNoticeSeconds: 30 } });
+    const blind = simulate(common);
+    expect(blind.summary.preemptions).toBeGreaterThan(0);
+    expect(warned.summary.checkpoints).toBeGreaterThan(0);
+    expect(warned.summary.redoneIterations).toBeLessThan(blind.summary.redoneIterations);
+    expect(warned.summary.gpuSecondsLostToPreemption).toBeLessThan(blind.summary.gpuSecondsLostToPreemption);
+  });
+});
