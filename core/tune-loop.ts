@@ -541,6 +541,23 @@ interface SavedLoop {
   stoppers: Json[];
 }
 
+/** The optional loop settings `simulate()` and `tune()` both pass through, without undefined keys (exactOptionalPropertyTypes). */
+export function optionalLoopSettings(options: {
+  stoppers?: readonly Stopper[];
+  checkpointFrequency?: number;
+  checkpointAtEnd?: boolean;
+  maxFailures?: number;
+  trace?: EventTrace | undefined;
+}): Partial<TuneLoopOptions> {
+  const settings: Partial<TuneLoopOptions> = {};
+  if (options.stoppers) settings.stoppers = options.stoppers;
+  if (options.checkpointFrequency !== undefined) settings.checkpointFrequency = options.checkpointFrequency;
+  if (options.checkpointAtEnd !== undefined) settings.checkpointAtEnd = options.checkpointAtEnd;
+  if (options.maxFailures !== undefined) settings.maxFailures = options.maxFailures;
+  if (options.trace) settings.trace = options.trace;
+  return settings;
+}
+
 /** Trial ids sort in creation order as strings too. */
 export function trialIdFor(index: number): string {
   return `t${String(index).padStart(5, "0")}`;

@@ -4,7 +4,7 @@ import type { Mode, Resources, Scheduler, Searcher, TrialView } from "../core/co
 import { validateSpace, type Space } from "../core/space/index.ts";
 import type { Stopper } from "../core/stoppers/index.ts";
 import { bestTrial, type BestTrial, type Scope } from "../core/summary.ts";
-import { TuneLoop } from "../core/tune-loop.ts";
+import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -54,10 +54,7 @@ export async function tune(options: TuneOptions): Promise<TuneRun> {
     mode,
     trials: options.trials,
     resources: options.resources ?? { cpu: 1, gpu: 0 },
-    ...(options.stoppers ? { stoppers: options.stoppers } : {}),
-    ...(options.checkpointFrequency !== undefined ? { checkpointFrequency: options.checkpointFrequency } : {}),
-    ...(options.checkpointAtEnd !== undefined ? { checkpointAtEnd: options.checkpointAtEnd } : {}),
-    ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
+    ...optionalLoopSettings(options),
   });
   loop.begin();
   await executor.run(() => loop.finished);

@@ -6,7 +6,7 @@ import { validateSpace, type Space } from "../core/space/index.ts";
 import { MaximumIterationStopper, type Stopper } from "../core/stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial, type Scope } from "../core/summary.ts";
 import { EventTrace } from "../core/trace.ts";
-import { TuneLoop } from "../core/tune-loop.ts";
+import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import { resolveCluster, type ClusterSpec } from "./cluster-spec.ts";
 import { SimExecutor } from "./sim-executor.ts";
 
@@ -108,11 +108,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
     mode,
     trials: options.trials,
     resources: options.resources ?? { cpu: 1, gpu: 1 },
-    stoppers,
-    ...(options.checkpointFrequency !== undefined ? { checkpointFrequency: options.checkpointFrequency } : {}),
-    ...(options.checkpointAtEnd !== undefined ? { checkpointAtEnd: options.checkpointAtEnd } : {}),
-    ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
-    ...(trace ? { trace } : {}),
+    ...optionalLoopSettings({ ...options, stoppers, trace }),
   });
   if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
   loop.begin();

@@ -1,15 +1,9 @@
+import { mulberry32 } from "../../../core/space/_internals/mulberry32.ts";
 import type { Uniform01 } from "../../../core/space/index.ts";
 
-/** Seeded Uniform01 for tests (mulberry32). */
+/** Seeded Uniform01 for tests: the generator the space module itself uses. */
 export function seededUniform(seed: number): Uniform01 {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** A Uniform01 that replays fixed values (cycling), to hit exact corners. */
