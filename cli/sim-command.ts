@@ -58,7 +58,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
 export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
-  const bench = benchmarkByName(plan.benchmark);
+  const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
     metric: bench.metric,

@@ -7,20 +7,26 @@ export * from "./functions/index.ts";
 export { learningCurveObjective } from "./learning-curve.ts";
 export type { Benchmark, LearningCurveOptions, LearningCurveState } from "./learning-curve.ts";
 
+/** Settings every benchmark understands. */
+export interface BenchmarkOptions {
+  /** Iteration at which a trial reports `done` (the CLI's --max-iterations). @defaultValue 100 */
+  maxIterations?: number;
+}
+
 const factories = {
-  branin: () => learningCurveObjective(branin),
-  hartmann3: () => learningCurveObjective(hartmann3),
-  hartmann6: () => learningCurveObjective(hartmann6),
-  rosenbrock4: () => learningCurveObjective(rosenbrock(4)),
-} satisfies Record<string, () => Benchmark>;
+  branin: (o: BenchmarkOptions) => learningCurveObjective(branin, o),
+  hartmann3: (o: BenchmarkOptions) => learningCurveObjective(hartmann3, o),
+  hartmann6: (o: BenchmarkOptions) => learningCurveObjective(hartmann6, o),
+  rosenbrock4: (o: BenchmarkOptions) => learningCurveObjective(rosenbrock(4), o),
+} satisfies Record<string, (options: BenchmarkOptions) => Benchmark>;
 
 /** Every name `benchmarkByName` knows, in registry order. */
 export const benchmarkNames: readonly string[] = Object.freeze(Object.keys(factories));
 
 /** A fresh benchmark (objective, space, optimum, metric, mode) by its registry name. */
-export function benchmarkByName(name: string): Benchmark {
+export function benchmarkByName(name: string, options: BenchmarkOptions = {}): Benchmark {
   if (!Object.hasOwn(factories, name)) {
     throw new TuneLabError(`unknown benchmark "${name}"; known: ${benchmarkNames.join(", ")}`);
   }
-  return factories[name as keyof typeof factories]();
+  return factories[name as keyof typeof factories](options);
 }
