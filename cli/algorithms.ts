@@ -1,5 +1,10 @@
 import { FIFOScheduler } from "../algorithms/schedulers/index.ts";
+import { ASHAScheduler, HyperBandScheduler, MedianStoppingRule } from "../algorithms/schedulers/index.ts";
 import { GridSearch, RandomSearch } from "../algorithms/searchers/index.ts";
+import { BOHBSearcher, GPSearcher, TPESearcher } from "../algorithms/searchers/index.ts";
+import { HyperBandForBOHB } from "../algorithms/schedulers/index.ts";
+import { PopulationBasedTraining, mutationsFromSpace } from "../algorithms/schedulers/index.ts";
+import { PB2, boundsFromSpace, integerKeysFromSpace } from "../algorithms/schedulers/index.ts";
 import type { Mode, Scheduler, Searcher } from "../core/contracts/index.ts";
 import { countGridVariants, toGridSpace, type Space } from "../core/space/index.ts";
 
@@ -11,6 +16,14 @@ export interface AlgorithmContext {
   seed: number;
   trials: number;
   maxIterations: number;
+  /** `--max-t`: schedulers' maxT (default: ASHA --max-iterations, HyperBand min(81, --max-iterations)). */
+  maxT?: number;
+  /** `--grace-period`: ASHA's first rung (iterations) or the median rule's grace period (seconds). */
+  gracePeriod?: number;
+  /** `--reduction-factor`: ASHA's rf (default 4) or HyperBand's eta (default 3). */
+  reductionFactor?: number;
+  /** `--perturbation-interval`: PBT/PB2's interval in time_total_s seconds (default 60). */
+  perturbationInterval?: number;
 }
 
 /**
@@ -26,14 +39,81 @@ export const searcherFactories = {
     const numSamples = Math.max(1, Math.ceil(c.trials / countGridVariants(gridSpace)));
     return new GridSearch(gridSpace, { metric: c.metric, mode: c.mode, seed: c.seed, numSamples });
   },
+  tpe: (c: AlgorithmContext): Searcher => new TPESearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed }),
+  gp: (c: AlgorithmContext): Searcher => new GPSearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed }),
+  // With `--scheduler hyperband-bohb` the scheduler announces budgets to this searcher; with any other, budget = iteration.
+  bohb: (c: AlgorithmContext): Searcher => {
+    const searcher = new BOHBSearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed });
+    bohbSearchers.set(c, searcher);
+    return searcher;
+  },
 } satisfies Record<string, (c: AlgorithmContext) => Searcher>;
+
+/** The BOHB searcher built for a context, so `hyperband-bohb` can feed it budgets (the sim command builds the searcher first). */
+const bohbSearchers = new WeakMap<AlgorithmContext, BOHBSearcher>();
 
 /** `--scheduler` names. */
 export const schedulerFactories = {
+  "hyperband-bohb": (c: AlgorithmContext): Scheduler => {
+    const budgetObserver = bohbSearchers.get(c);
+    return new HyperBandForBOHB({
+      metric: c.metric,
+      mode: c.mode,
+      maxT: c.maxT ?? Math.min(81, c.maxIterations),
+      ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
+      ...(budgetObserver !== undefined ? { budgetObserver } : {}),
+    });
+  },
   fifo: (_c: AlgorithmContext): Scheduler => new FIFOScheduler(),
+  asha: (c: AlgorithmContext): Scheduler => new ASHAScheduler(ashaOptions(c, "stopping")),
+  "asha-promotion": (c: AlgorithmContext): Scheduler => new ASHAScheduler(ashaOptions(c, "promotion")),
+  hyperband: (c: AlgorithmContext): Scheduler =>
+    new HyperBandScheduler({
+      metric: c.metric,
+      mode: c.mode,
+      maxT: c.maxT ?? Math.min(81, c.maxIterations),
+      ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
+    }),
+  // The population is --trials; every top-level domain of the benchmark's space is mutated.
+  pbt: (c: AlgorithmContext): Scheduler =>
+    new PopulationBasedTraining({
+      metric: c.metric,
+      mode: c.mode,
+      seed: c.seed,
+      hyperparamMutations: mutationsFromSpace(c.space),
+      ...(c.perturbationInterval !== undefined ? { perturbationInterval: c.perturbationInterval } : {}),
+    }),
+  // PB2 tunes every top-level float or int domain inside its bounds.
+  pb2: (c: AlgorithmContext): Scheduler =>
+    new PB2({
+      metric: c.metric,
+      mode: c.mode,
+      seed: c.seed,
+      hyperparamBounds: boundsFromSpace(c.space),
+      integerHyperparams: integerKeysFromSpace(c.space),
+      ...(c.perturbationInterval !== undefined ? { perturbationInterval: c.perturbationInterval } : {}),
+    }),
+  median: (c: AlgorithmContext): Scheduler =>
+    new MedianStoppingRule({
+      metric: c.metric,
+      mode: c.mode,
+      ...(c.gracePeriod !== undefined ? { gracePeriod: c.gracePeriod } : {}),
+    }),
 } satisfies Record<string, (c: AlgorithmContext) => Scheduler>;
 
 export type SearcherName = keyof typeof searcherFactories;
 export type SchedulerName = keyof typeof schedulerFactories;
 export const searcherNames = Object.keys(searcherFactories) as SearcherName[];
 export const schedulerNames = Object.keys(schedulerFactories) as SchedulerName[];
+
+function ashaOptions(c: AlgorithmContext, type: "stopping" | "promotion"): ConstructorParameters<typeof ASHAScheduler>[0] {
+  return {
+    metric: c.metric,
+    mode: c.mode,
+    type,
+    seed: c.seed,
+    maxT: c.maxT ?? c.maxIterations,
+    ...(c.gracePeriod !== undefined ? { gracePeriod: c.gracePeriod } : {}),
+    ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
+  };
+}

@@ -3,6 +3,7 @@ import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { parseInteger, parseName, parseNumber } from "./flags.ts";
+import { FlagError } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
@@ -18,6 +19,10 @@ export interface SimFlags {
   gpusPerTrial: string;
   checkpointFrequency: string;
   maxFailures: string;
+  maxT?: string;
+  gracePeriod?: string;
+  reductionFactor?: string;
+  perturbationInterval?: string;
   trace?: string;
   json?: boolean;
 }
@@ -34,6 +39,10 @@ export interface SimPlan {
   gpusPerTrial: number;
   checkpointFrequency: number;
   maxFailures: number;
+  maxT?: number;
+  gracePeriod?: number;
+  reductionFactor?: number;
+  perturbationInterval?: number;
 }
 
 export function planFromFlags(flags: SimFlags): SimPlan {
@@ -53,6 +62,10 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     gpusPerTrial,
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
+    ...(flags.maxT !== undefined ? { maxT: parsePositive("--max-t", flags.maxT) } : {}),
+    ...(flags.gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", flags.gracePeriod, 0) } : {}),
+    ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
+    ...(flags.perturbationInterval !== undefined ? { perturbationInterval: parsePositive("--perturbation-interval", flags.perturbationInterval) } : {}),
   };
 }
 
@@ -66,6 +79,10 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     seed: plan.seed,
     trials: plan.trials,
     maxIterations: plan.maxIterations,
+    ...(plan.maxT !== undefined ? { maxT: plan.maxT } : {}),
+    ...(plan.gracePeriod !== undefined ? { gracePeriod: plan.gracePeriod } : {}),
+    ...(plan.reductionFactor !== undefined ? { reductionFactor: plan.reductionFactor } : {}),
+    ...(plan.perturbationInterval !== undefined ? { perturbationInterval: plan.perturbationInterval } : {}),
   };
   const run = simulate({
     objective: bench.objective,
@@ -100,4 +117,16 @@ export function simCommand(flags: SimFlags): void {
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
+}
+
+function parsePositive(flag: string, raw: string): number {
+  const value = parseNumber(flag, raw, 0);
+  if (value === 0) throw new FlagError(flag, `must be a number > 0, got "${raw}"`);
+  return value;
+}
+
+function parseReductionFactor(raw: string): number {
+  const value = parseNumber("--reduction-factor", raw, 0);
+  if (!(value > 1)) throw new FlagError("--reduction-factor", `must be a number > 1, got "${raw}"`);
+  return value;
 }

@@ -16,7 +16,7 @@ import type {
 } from "./contracts/index.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
-import { Trial } from "./trial.ts";
+import { Trial, type AfterSave } from "./trial.ts";
 
 export interface TuneLoopOptions {
   searcher: Searcher;
@@ -291,7 +291,7 @@ export class TuneLoop implements ExecutorListener {
     return this.checkpointFrequency > 0 && trial.iteration % this.checkpointFrequency === 0;
   }
 
-  private saveThen(trial: Trial, next: "continue" | "pause" | "stop"): void {
+  private saveThen(trial: Trial, next: AfterSave): void {
     trial.afterSave = next;
     trial.savePending = true;
     trial.checkpointRequested = false;
@@ -311,8 +311,10 @@ export class TuneLoop implements ExecutorListener {
     this.dropExploitWait(trial);
     if (status === "PAUSED") {
       trial.status = "PAUSED";
+      trial.checkpointRequested = false;
       trial.restoreFrom = trial.latestCheckpoint;
       this.addWaiting(trial);
+      this.releaseExploitWaiters(trial);
       return;
     }
     trial.status = "TERMINATED";
@@ -323,19 +325,72 @@ export class TuneLoop implements ExecutorListener {
 
   private exploit(trial: Trial, from: string, config: Config): void {
     const donor = this.byId.get(from);
-    if (!donor || donor === trial) {
-      throw new OptionError("exploit.from", `scheduler asked trial ${trial.id} to exploit unknown or itself: "${from}"`);
+    if (!donor) {
+      throw new OptionError("exploit.from", `scheduler asked trial ${trial.id} to exploit unknown trial "${from}"`);
+    }
+    if (donor === trial) {
+      // A config change that keeps the weights (PBT replay): save now, then restore the trial's own checkpoint under `config`.
+      this.waitForDonor(trial, trial, config);
+      this.saveThen(trial, "none");
+      return;
     }
     // Never restore a checkpoint that is not there yet: wait for the donor's save.
-    if (donor.savePending || (!donor.latestCheckpoint && donor.status === "RUNNING")) {
-      if (!donor.savePending) donor.checkpointRequested = true;
-      trial.exploitWait = { from, config };
-      const waiters = this.exploitWaiters.get(from) ?? [];
-      waiters.push(trial);
-      this.exploitWaiters.set(from, waiters);
+    if (!this.donorReady(donor)) {
+      this.waitForDonor(trial, donor, config);
       return;
     }
     this.restoreFromDonor(trial, donor, config);
+  }
+
+  /** A donor is ready when no save of it is in flight or asked for, and a running donor has a checkpoint. */
+  private donorReady(donor: Trial): boolean {
+    if (donor.savePending) return false;
+    if (donor.status !== "RUNNING") return true;
+    return donor.latestCheckpoint !== undefined && !donor.checkpointRequested;
+  }
+
+  private waitForDonor(trial: Trial, donor: Trial, config: Config): void {
+    if (!donor.savePending && donor.status === "RUNNING") donor.checkpointRequested = true;
+    trial.exploitWait = { from: donor.id, config };
+    const waiters = this.exploitWaiters.get(donor.id) ?? [];
+    waiters.push(trial);
+    this.exploitWaiters.set(donor.id, waiters);
+  }
+
+  /**
+   * PBT's exploit of a trial that is not running (synchronous mode): the PAUSED
+   * or PENDING trial will start from the donor's checkpoint under `config`. If
+   * the donor's checkpoint is still to come, the trial is held out of the
+   * candidates until it lands (or the donor ends, and the trial goes on as it was).
+   */
+  private exploitWaiting(trialId: string, from: string, config: Config): void {
+    const trial = this.byId.get(trialId);
+    const donor = this.byId.get(from);
+    if (!trial || (trial.status !== "PAUSED" && trial.status !== "PENDING")) {
+      throw new OptionError("exploitWaiting.trialId", `trial "${trialId}" is not a PAUSED or PENDING trial`);
+    }
+    if (!donor || donor === trial) {
+      throw new OptionError("exploitWaiting.from", `trial ${trialId} cannot exploit unknown or itself: "${from}"`);
+    }
+    // A newer exploit replaces one still waiting for its donor's save: the latest perturbation wins, as in Ray.
+    this.dropExploitWait(trial);
+    if (this.donorReady(donor)) {
+      this.restoreWaitingFromDonor(trial, donor, config);
+      if (!this.waiting.includes(trial)) this.addWaiting(trial);
+      return;
+    }
+    const at = this.waiting.indexOf(trial);
+    if (at >= 0) this.waiting.splice(at, 1);
+    this.waitForDonor(trial, donor, config);
+  }
+
+  private restoreWaitingFromDonor(trial: Trial, donor: Trial, config: Config): void {
+    const checkpoint = donor.latestCheckpoint;
+    if (!checkpoint) return;
+    this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
+    trial.config = config;
+    trial.restoreFrom = checkpoint;
+    trial.latestCheckpoint = checkpoint;
   }
 
   private restoreFromDonor(trial: Trial, donor: Trial, config: Config): void {
@@ -348,6 +403,8 @@ export class TuneLoop implements ExecutorListener {
     this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
     trial.config = config;
     // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
+    // Its latest checkpoint is the one it restored: a failure, a pause or a later clone of it gets these weights, not its old ones.
+    trial.latestCheckpoint = checkpoint;
     this.executor.restore(trial.id, checkpoint, config);
   }
 
@@ -357,7 +414,15 @@ export class TuneLoop implements ExecutorListener {
     this.exploitWaiters.delete(donor.id);
     for (const waiter of waiters) {
       const wait = waiter.exploitWait;
-      if (!wait || waiter.status !== "RUNNING") continue;
+      if (!wait) continue;
+      if (waiter.status === "PAUSED" || waiter.status === "PENDING") {
+        // Held out of the candidates by exploitWaiting: it may run again now.
+        waiter.exploitWait = undefined;
+        this.restoreWaitingFromDonor(waiter, donor, wait.config);
+        if (!this.waiting.includes(waiter)) this.addWaiting(waiter);
+        continue;
+      }
+      if (waiter.status !== "RUNNING") continue;
       waiter.exploitWait = undefined;
       this.restoreFromDonor(waiter, donor, wait.config);
     }
@@ -415,6 +480,9 @@ export class TuneLoop implements ExecutorListener {
     if (this.stoppingAll) return false;
     let createdWithoutStart = false;
     for (;;) {
+      // Ask the scheduler only when its choice can start: a choice that cannot be placed
+      // is dropped, and schedulers act on their choices (ASHA marks a promotion).
+      if (this.waiting.length > 0 && this.running > 0 && !this.executor.canPlace(this.resources)) return true;
       const choice = this.waiting.length > 0 ? this.scheduler.chooseTrialToRun(this.waiting) : undefined;
       if (choice) {
         const trial = this.byId.get(choice.id);
@@ -504,6 +572,7 @@ export class TuneLoop implements ExecutorListener {
         const trial = this.byId.get(trialId);
         if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
       },
+      exploitWaiting: (trialId, from, config) => this.exploitWaiting(trialId, from, config),
       moreTrialsPossible: () => !this.searcherDone && !this.stoppingAll && this.all.length < this.maxTrials,
       stopWaiting: (trialId) => {
         const trial = this.byId.get(trialId);

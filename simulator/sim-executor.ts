@@ -371,13 +371,15 @@ export class SimExecutor implements Executor {
     this.stats.nodesLost++;
     listener.onNodeLost(node.id);
     const victims = [...node.runs].map((i) => this.runs[i] as Run);
+    this.heap.push(this.clock + this.cluster.replacementDelaySeconds, NODE_UP, node.index, 0);
+    // One victim at a time: the loop may act on another victim (a PBT waiter restoring from the first) while that one still runs here.
     for (const run of victims) {
+      if (!run.node) continue;
       this.stats.gpuSecondsLostToPreemption += (run.gpuUnits / 1000) * (this.clock - run.durableAt);
       this.stats.preemptions++;
       this.releaseRun(run);
+      listener.onFailed(run.trialId, true, `node ${node.id} was preempted`);
     }
-    this.heap.push(this.clock + this.cluster.replacementDelaySeconds, NODE_UP, node.index, 0);
-    for (const run of victims) listener.onFailed(run.trialId, true, `node ${node.id} was preempted`);
   }
 
   private closeBooks(): void {

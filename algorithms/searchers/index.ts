@@ -4,3 +4,6 @@ export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from "./concurrenc
 export { Repeater, TRIAL_INDEX, type RepeaterOptions } from "./repeater.ts";
 export { resolveSearcherOptions, type SearcherOptions } from "./searcher-options.ts";
 export { defaultSearcher } from "./default-searcher.ts";
+export { TPESearcher, type TPESearcherOptions } from "./tpe/tpe-searcher.ts";
+export { BOHBSearcher, type BOHBSearcherOptions } from "./bohb/bohb-searcher.ts";
+export { GPSearcher, type GPSearcherOptions } from "./gp/gp-searcher.ts";

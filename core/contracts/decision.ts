@@ -2,7 +2,8 @@ import type { Config } from "./result.ts";
 
 /**
  * What a scheduler answers to each result. `exploit` (PBT) replaces the trial's
- * weights by `from`'s latest checkpoint and its config by `config`.
+ * weights by `from`'s latest checkpoint and its config by `config`; with `from`
+ * the trial itself it keeps its weights and changes only its config (PBT replay).
  */
 export type Decision =
   | { readonly kind: "continue" }

@@ -1,5 +1,5 @@
 import type { Decision } from "./decision.ts";
-import type { Json, Result } from "./result.ts";
+import type { Config, Json, Result } from "./result.ts";
 import type { TrialView } from "./trial-view.ts";
 
 /** The narrow view of the loop a scheduler may use. */
@@ -22,6 +22,13 @@ export interface SchedulerContext {
    * waiting trial's fate when another trial reports (HyperBand's halving).
    */
   stopWaiting?(trialId: string): void;
+  /**
+   * PBT's exploit of a PAUSED or PENDING trial (synchronous mode): when it next
+   * starts, it starts from `from`'s checkpoint (the one `from` is saving, if a
+   * save is in flight or requested) with `config`. Optional so test doubles
+   * need not implement it; the tune loop does.
+   */
+  exploitWaiting?(trialId: string, from: string, config: Config): void;
 }
 
 /**

@@ -1,0 +1,233 @@
+import { CholeskyDecomposition, Matrix } from "ml-matrix";
+import {
+  kernelMatrix,
+  kernelVector,
+  lengthscaleGradientFactor,
+  scaledSquaredDistance,
+  type KernelName,
+  type KernelParameters,
+} from "./kernels.ts";
+
+/**
+ * Exact Gaussian-process regression with a zero prior mean, pure and deterministic:
+ * `fitGaussianProcess` conditions on data for fixed hyperparameters (Cholesky through
+ * ml-matrix); `logMarginalLikelihood` returns the LML and its gradient in log space;
+ * `optimizeHyperparameters` maximises it by Adam from given starting points.
+ * Inputs are rows of a flat Float64Array (n x d). Costs: a fit is O(n^3), a prediction
+ * O(n^2) for the variance. Callers standardise y themselves.
+ */
+export interface GPHyperparameters extends KernelParameters {
+  /** Observation noise variance added to the diagonal. */
+  readonly noiseVariance: number;
+}
+
+export interface GaussianProcess {
+  readonly n: number;
+  readonly dimension: number;
+  readonly hyperparameters: GPHyperparameters;
+  /** Posterior mean and variance of the latent function (noise excluded) at row `row` of `z`. */
+  predict(z: Float64Array, row?: number): { mean: number; variance: number };
+}
+
+/** Cholesky factor (lower, flat n x n) of a symmetric matrix, or null when it is not positive definite. */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) rows.push(Array.from(a.subarray(i * n, (i + 1) * n)));
+  const decomposition = new CholeskyDecomposition(new Matrix(rows));
+  if (!decomposition.isPositiveDefinite()) return null;
+  const l = decomposition.lowerTriangularMatrix;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[i * n + j] = l.get(i, j);
+  return out;
+}
+
+/** Solves L v = b in place (L lower triangular, flat n x n). */
+export function forwardSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) {
+    let s = b[i] as number;
+    const row = i * n;
+    for (let j = 0; j < i; j++) s -= (l[row + j] as number) * (b[j] as number);
+    b[i] = s / (l[row + i] as number);
+  }
+  return b;
+}
+
+/** Solves L^T v = b in place. */
+export function backSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i] as number;
+    for (let j = i + 1; j < n; j++) s -= (l[j * n + i] as number) * (b[j] as number);
+    b[i] = s / (l[i * n + i] as number);
+  }
+  return b;
+}
+
+/** Noisy kernel matrix and its Cholesky factor; adds jitter (up to 1e-4 of the signal) until it factors. */
+function factor(x: Float64Array, n: number, h: GPHyperparameters): { l: Float64Array; noise: number } {
+  const k = kernelMatrix(x, n, h);
+  let noise = h.noiseVariance;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    for (let i = 0; i < n; i++) k[i * n + i] = h.signalVariance + noise;
+    const l = cholesky(k, n);
+    if (l !== null) return { l, noise };
+    noise = Math.max(noise * 10, 1e-10 * h.signalVariance);
+  }
+  throw new Error("gaussian process: kernel matrix is not positive definite even with jitter");
+}
+
+export function fitGaussianProcess(x: Float64Array, y: Float64Array, h: GPHyperparameters): GaussianProcess {
+  const n = y.length;
+  const d = h.lengthscales.length;
+  const { l } = factor(x, n, h);
+  const alpha = backSolve(l, n, forwardSolve(l, n, Float64Array.from(y)));
+  const kStar = new Float64Array(n);
+  return {
+    n,
+    dimension: d,
+    hyperparameters: h,
+    predict(z, row = 0) {
+      kernelVector(x, n, z, row, h, kStar);
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += (kStar[i] as number) * (alpha[i] as number);
+      forwardSolve(l, n, kStar);
+      let explained = 0;
+      for (let i = 0; i < n; i++) explained += (kStar[i] as number) ** 2;
+      return { mean, variance: Math.max(h.signalVariance - explained, 1e-12 * h.signalVariance) };
+    },
+  };
+}
+
+/** Hyperparameters as an unconstrained vector: log lengthscales, log signal variance, log noise variance. */
+export function packHyperparameters(h: GPHyperparameters): Float64Array {
+  const d = h.lengthscales.length;
+  const theta = new Float64Array(d + 2);
+  for (let k = 0; k < d; k++) theta[k] = Math.log(h.lengthscales[k] as number);
+  theta[d] = Math.log(h.signalVariance);
+  theta[d + 1] = Math.log(h.noiseVariance);
+  return theta;
+}
+
+export function unpackHyperparameters(theta: Float64Array, kernel: KernelName): GPHyperparameters {
+  const d = theta.length - 2;
+  return {
+    kernel,
+    lengthscales: Float64Array.from(theta.subarray(0, d), Math.exp),
+    signalVariance: Math.exp(theta[d] as number),
+    noiseVariance: Math.exp(theta[d + 1] as number),
+  };
+}
+
+/** log p(y | X, h) and its gradient with respect to the packed (log) hyperparameters. */
+export function logMarginalLikelihood(x: Float64Array, y: Float64Array, h: GPHyperparameters): { value: number; gradient: Float64Array } {
+  const n = y.length;
+  const d = h.lengthscales.length;
+  const { l, noise } = factor(x, n, h);
+  const alpha = backSolve(l, n, forwardSolve(l, n, Float64Array.from(y)));
+  let logDet = 0;
+  for (let i = 0; i < n; i++) logDet += Math.log(l[i * n + i] as number);
+  let fit = 0;
+  for (let i = 0; i < n; i++) fit += (y[i] as number) * (alpha[i] as number);
+  const value = -0.5 * fit - logDet - 0.5 * n * Math.log(2 * Math.PI);
+
+  // W = alpha alpha^T - K^{-1}; dLML/dtheta = 0.5 tr(W dK/dtheta).
+  const inverse = choleskyInverse(l, n);
+  const gradient = new Float64Array(d + 2);
+  let signalTerm = 0;
+  let noiseTerm = 0;
+  for (let i = 0; i < n; i++) {
+    const wii = (alpha[i] as number) ** 2 - (inverse[i * n + i] as number);
+    signalTerm += 0.5 * wii * h.signalVariance;
+    noiseTerm += 0.5 * wii * noise;
+    for (let j = 0; j < i; j++) {
+      const wij = (alpha[i] as number) * (alpha[j] as number) - (inverse[i * n + j] as number);
+      const r2 = scaledSquaredDistance(x, i, x, j, h.lengthscales);
+      const kij = r2 === 0 ? h.signalVariance : kernelValueFromGradientFactor(h, r2);
+      // Off-diagonal pairs count twice in the trace.
+      signalTerm += wij * kij;
+      const factorIJ = wij * lengthscaleGradientFactor(h.kernel, r2, h.signalVariance);
+      for (let k = 0; k < d; k++) {
+        const diff = ((x[i * d + k] as number) - (x[j * d + k] as number)) / (h.lengthscales[k] as number);
+        gradient[k] = (gradient[k] as number) + factorIJ * diff * diff;
+      }
+    }
+  }
+  gradient[d] = signalTerm;
+  gradient[d + 1] = noiseTerm;
+  return { value, gradient };
+}
+
+function kernelValueFromGradientFactor(h: GPHyperparameters, r2: number): number {
+  if (h.kernel === "squared-exponential") return h.signalVariance * Math.exp(-0.5 * r2);
+  const r = Math.sqrt(r2);
+  return h.signalVariance * (1 + Math.sqrt(5) * r + (5 / 3) * r2) * Math.exp(-Math.sqrt(5) * r);
+}
+
+/** K^{-1} = L^{-T} L^{-1} from the Cholesky factor (flat, symmetric). */
+function choleskyInverse(l: Float64Array, n: number): Float64Array {
+  // Columns of L^{-1}, then the product; O(n^3).
+  const lInv = new Float64Array(n * n);
+  const column = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    column.fill(0);
+    column[c] = 1;
+    forwardSolve(l, n, column);
+    for (let r = 0; r < n; r++) lInv[r * n + c] = column[r] as number;
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let r = i; r < n; r++) s += (lInv[r * n + i] as number) * (lInv[r * n + j] as number);
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
+  return out;
+}
+
+export interface HyperparameterBounds {
+  /** Per packed coordinate, [low, high] in log space. */
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+}
+
+/**
+ * Maximises the LML by projected Adam from each start; returns the best end point.
+ * Deterministic: the caller chooses the starts (e.g. previous optimum plus seeded random ones).
+ */
+export function optimizeHyperparameters(
+  x: Float64Array,
+  y: Float64Array,
+  kernel: KernelName,
+  starts: readonly Float64Array[],
+  bounds: HyperparameterBounds,
+  iterations = 60,
+  learningRate = 0.1,
+): { hyperparameters: GPHyperparameters; logMarginalLikelihood: number } {
+  let best: { theta: Float64Array; value: number } | null = null;
+  for (const start of starts) {
+    const theta = Float64Array.from(start, (v, k) => Math.min(Math.max(v, bounds.low[k] as number), bounds.high[k] as number));
+    const m = new Float64Array(theta.length);
+    const v = new Float64Array(theta.length);
+    let bestHere = { theta: Float64Array.from(theta), value: -Infinity };
+    for (let t = 1; t <= iterations; t++) {
+      let evaluation: { value: number; gradient: Float64Array };
+      try {
+        evaluation = logMarginalLikelihood(x, y, unpackHyperparameters(theta, kernel));
+      } catch {
+        break;
+      }
+      if (evaluation.value > bestHere.value) bestHere = { theta: Float64Array.from(theta), value: evaluation.value };
+      for (let k = 0; k < theta.length; k++) {
+        const g = evaluation.gradient[k] as number;
+        m[k] = 0.9 * (m[k] as number) + 0.1 * g;
+        v[k] = 0.999 * (v[k] as number) + 0.001 * g * g;
+        const step = (learningRate * ((m[k] as number) / (1 - 0.9 ** t))) / (Math.sqrt((v[k] as number) / (1 - 0.999 ** t)) + 1e-8);
+        theta[k] = Math.min(Math.max((theta[k] as number) + step, bounds.low[k] as number), bounds.high[k] as number);
+      }
+    }
+    if (best === null || bestHere.value > best.value) best = bestHere;
+  }
+  if (best === null || best.value === -Infinity) throw new Error("gaussian process: no hyperparameter start could be evaluated");
+  return { hyperparameters: unpackHyperparameters(best.theta, kernel), logMarginalLikelihood: best.value };
+}

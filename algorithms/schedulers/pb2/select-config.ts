@@ -1,0 +1,236 @@
+import type { Uniform01 } from "../../../core/space/index.ts";
+import { fitTimeVaryingGP, pairwiseDistances, type TimeVaryingGP, type TimeVaryingParameters } from "../../math/time-varying-kernel.ts";
+import { nelderMeadMax } from "./nelder-mead.ts";
+
+/**
+ * PB2's model step (Ray Tune's pb2_utils.select_config), as pure functions.
+ * Rows of `x` are [time, reward before, h_1 .. h_k] (raw units); `y` is the
+ * change in reward per unit time that followed. The GP sees time and reward
+ * scaled to [0, 1] over the data window, hyperparameters scaled by their
+ * bounds, and y standardised and clipped to [-2, 2]. The next config maximises
+ * UCB = mean + kappa * variance at the donor's (time, reward), where the
+ * variance comes from a second GP that also holds the configs already chosen
+ * in this round (with y = 0): batch-aware, so a round's picks spread out.
+ */
+export interface SelectConfigInput {
+  /** n rows of 2 + k columns, oldest first. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Configs chosen earlier in this round, m rows of k raw values, or null. */
+  readonly current: Float64Array | null;
+  /** The donor's [time, reward before]. */
+  readonly newpoint: readonly [number, number];
+  readonly bounds: ReadonlyArray<readonly [number, number]>;
+  readonly random: Uniform01;
+  readonly settings?: SelectConfigSettings;
+}
+
+export interface SelectConfigSettings {
+  /** Below this many rows the whole data is used; from it on, the window length is chosen by likelihood. @defaultValue 200 */
+  readonly minWindow?: number;
+  /** Nelder-Mead evaluations per GP fit. @defaultValue 60 */
+  readonly fitEvaluations?: number;
+  /** Random starts of the acquisition search. @defaultValue 10 */
+  readonly acquisitionStarts?: number;
+  /** Evaluations per acquisition start. @defaultValue 200 */
+  readonly acquisitionEvaluations?: number;
+}
+
+const FIXED_FEATURES = 2;
+const INITIAL: TimeVaryingParameters = { variance: 1, lengthscale: 1, epsilon: 0.1, noiseVariance: 1 };
+
+/** Ray's UCB exploration weight for a GP fitted to n points: sqrt(0.2 + max(0, log(0.4 n))). */
+export function pb2Kappa(n: number): number {
+  return Math.sqrt(0.2 + Math.max(0, Math.log(0.4 * n)));
+}
+
+/** The next config (k raw values inside `bounds`). */
+export function selectConfig(input: SelectConfigInput): Float64Array {
+  const k = input.bounds.length;
+  const d = FIXED_FEATURES + k;
+  const settings = input.settings ?? {};
+  const fitEvaluations = settings.fitEvaluations ?? 60;
+  const all = input.y.length;
+  const length = selectWindow(input.x, input.y, input.bounds, settings.minWindow ?? 200, fitEvaluations);
+  const x = input.x.slice((all - length) * d);
+  const yRaw = input.y.slice(all - length);
+
+  const lows = new Float64Array(d);
+  const spans = new Float64Array(d);
+  columnLimits(x, length, d, input.bounds, lows, spans);
+  const xs = scaleRows(x, length, d, lows, spans);
+  const y = standardize(yRaw);
+  const fixed = Float64Array.of(
+    (input.newpoint[0] - (lows[0] as number)) / (spans[0] as number),
+    (input.newpoint[1] - (lows[1] as number)) / (spans[1] as number),
+  );
+
+  const model = fitOptimized(xs, y, d, INITIAL, fitEvaluations);
+  let batchModel = model;
+  if (input.current !== null && input.current.length > 0) {
+    const m = input.current.length / k;
+    const extended = new Float64Array((length + m) * d);
+    extended.set(xs);
+    for (let r = 0; r < m; r++) {
+      const row = (length + r) * d;
+      extended[row] = fixed[0] as number;
+      extended[row + 1] = fixed[1] as number;
+      for (let c = 0; c < k; c++) {
+        const [low, high] = input.bounds[c] as readonly [number, number];
+        extended[row + FIXED_FEATURES + c] = ((input.current[r * k + c] as number) - low) / (high - low || 1);
+      }
+    }
+    const yExtended = new Float64Array(length + m);
+    yExtended.set(y);
+    batchModel = fitOptimized(extended, yExtended, d, model.parameters, fitEvaluations);
+  }
+
+  const unit = maximizeUcb(model, batchModel, fixed, k, input.random, settings);
+  const out = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    const [low, high] = input.bounds[c] as readonly [number, number];
+    out[c] = low + (unit[c] as number) * (high - low);
+  }
+  return out;
+}
+
+/** UCB at unit-cube hyperparameters `h`, the donor's (time, reward) fixed. */
+export function pb2Ucb(model: TimeVaryingGP, batchModel: TimeVaryingGP, fixed: Float64Array, h: Float64Array): number {
+  const z = new Float64Array(FIXED_FEATURES + h.length);
+  z[0] = fixed[0] as number;
+  z[1] = fixed[1] as number;
+  z.set(h, FIXED_FEATURES);
+  return model.predict(z).mean + pb2Kappa(model.n) * batchModel.predict(z).variance;
+}
+
+function maximizeUcb(
+  model: TimeVaryingGP,
+  batchModel: TimeVaryingGP,
+  fixed: Float64Array,
+  k: number,
+  random: Uniform01,
+  settings: SelectConfigSettings,
+): Float64Array {
+  const starts = settings.acquisitionStarts ?? 10;
+  const evaluations = settings.acquisitionEvaluations ?? 200;
+  const clip = (x: Float64Array): void => {
+    for (let c = 0; c < k; c++) x[c] = Math.min(1, Math.max(0, x[c] as number));
+  };
+  let best: Float64Array | undefined;
+  let bestValue = -Infinity;
+  for (let s = 0; s < starts; s++) {
+    const start = Float64Array.from({ length: k }, () => random());
+    const found = nelderMeadMax((h) => pb2Ucb(model, batchModel, fixed, h), start, { step: 0.1, maxEvaluations: evaluations, project: clip });
+    if (found.value > bestValue || best === undefined) {
+      bestValue = found.value;
+      best = found.x;
+    }
+  }
+  return best as Float64Array;
+}
+
+/**
+ * Ray's select_length: with fewer than `minWindow` rows use them all; else try
+ * windows of the last minWindow, minWindow + 10, ... rows and keep the one whose
+ * fitted GP has the highest marginal likelihood.
+ */
+export function selectWindow(
+  x: Float64Array,
+  y: Float64Array,
+  bounds: ReadonlyArray<readonly [number, number]>,
+  minWindow: number,
+  fitEvaluations: number,
+): number {
+  const n = y.length;
+  if (n < minWindow) return n;
+  const d = FIXED_FEATURES + bounds.length;
+  let bestLength = minWindow;
+  let bestScore = -Infinity;
+  for (let length = minWindow; length <= n; length += 10) {
+    const xw = x.slice((n - length) * d);
+    const lows = new Float64Array(d);
+    const spans = new Float64Array(d);
+    columnLimits(xw, length, d, bounds, lows, spans);
+    const model = fitOptimized(scaleRows(xw, length, d, lows, spans), standardize(y.slice(n - length)), d, INITIAL, fitEvaluations);
+    if (model.logMarginalLikelihood > bestScore) {
+      bestScore = model.logMarginalLikelihood;
+      bestLength = length;
+    }
+  }
+  return bestLength;
+}
+
+/** Per column: time and reward scale by their range in the window, hyperparameters by their bounds. */
+function columnLimits(
+  x: Float64Array,
+  n: number,
+  d: number,
+  bounds: ReadonlyArray<readonly [number, number]>,
+  lows: Float64Array,
+  spans: Float64Array,
+): void {
+  for (let c = 0; c < FIXED_FEATURES; c++) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (let r = 0; r < n; r++) {
+      const v = x[r * d + c] as number;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    lows[c] = low;
+    // A constant column (one time point) would divide by zero; Ray's numpy yields NaN there.
+    spans[c] = high - low || 1;
+  }
+  for (let c = FIXED_FEATURES; c < d; c++) {
+    const [low, high] = bounds[c - FIXED_FEATURES] as readonly [number, number];
+    lows[c] = low;
+    spans[c] = high - low || 1;
+  }
+}
+
+function scaleRows(x: Float64Array, n: number, d: number, lows: Float64Array, spans: Float64Array): Float64Array {
+  const out = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < d; c++) out[r * d + c] = ((x[r * d + c] as number) - (lows[c] as number)) / (spans[c] as number);
+  }
+  return out;
+}
+
+/** (y - mean) / (std + 1e-8), clipped to [-2, 2] (Ray's standardize). */
+export function standardize(y: Float64Array): Float64Array {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i] as number;
+  mean /= n || 1;
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += ((y[i] as number) - mean) ** 2;
+  const sd = Math.sqrt(variance / (n || 1)) + 1e-8;
+  return y.map((v) => Math.min(2, Math.max(-2, (v - mean) / sd)));
+}
+
+/**
+ * Maximum-likelihood GP fit (what GPy's optimize() does): variance, lengthscale,
+ * epsilon and noise by Nelder-Mead over log / logit coordinates from `start`.
+ */
+export function fitOptimized(x: Float64Array, y: Float64Array, d: number, start: TimeVaryingParameters, evaluations: number): TimeVaryingGP {
+  const unpack = (t: Float64Array): TimeVaryingParameters => ({
+    variance: Math.exp(t[0] as number),
+    lengthscale: Math.exp(t[1] as number),
+    epsilon: 0.5 / (1 + Math.exp(-(t[2] as number))),
+    noiseVariance: Math.exp(t[3] as number) + 1e-6,
+  });
+  const eps = Math.min(Math.max(start.epsilon, 1e-6), 0.5 - 1e-6);
+  const theta0 = Float64Array.of(Math.log(start.variance), Math.log(start.lengthscale), Math.log(eps / (0.5 - eps)), Math.log(Math.max(start.noiseVariance - 1e-6, 1e-6)));
+  const bound = (t: Float64Array): void => {
+    for (let i = 0; i < t.length; i++) t[i] = Math.min(8, Math.max(-8, t[i] as number));
+  };
+  const distances = pairwiseDistances(x, y.length, d);
+  const found = nelderMeadMax((t) => fitTimeVaryingGP(x, y, d, unpack(t), distances)?.logMarginalLikelihood ?? -Infinity, theta0, {
+    step: 1,
+    maxEvaluations: evaluations,
+    project: bound,
+  });
+  const fitted = fitTimeVaryingGP(x, y, d, unpack(found.x), distances) ?? fitTimeVaryingGP(x, y, d, INITIAL, distances);
+  if (fitted === null) throw new Error("pb2: the GP kernel matrix does not factor even with unit noise");
+  return fitted;
+}

@@ -1,0 +1,248 @@
+import { OptionError, type Config, type Json, type Searcher } from "../../../core/contracts/index.ts";
+import type { Result } from "../../../core/contracts/index.ts";
+import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
+import { createEncoding, validateSpace, type Space, type SpaceEncoding } from "../../../core/space/index.ts";
+import {
+  fitGaussianProcess,
+  optimizeHyperparameters,
+  packHyperparameters,
+  type GaussianProcess,
+  type HyperparameterBounds,
+} from "../../math/gaussian-process.ts";
+import type { KernelName } from "../../math/kernels.ts";
+import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
+import { expectedImprovement, maximizeAcquisition, negativeLowerConfidenceBound, type AcquisitionSearch } from "./acquisition.ts";
+
+export interface GPSearcherOptions extends SearcherOptions {
+  /** Random suggestions before the GP is used. @defaultValue 10 */
+  nStartupTrials?: number;
+  /** @defaultValue "ei" */
+  acquisition?: "ei" | "ucb";
+  /** EI's exploration margin, in standardised units of the metric. @defaultValue 0 */
+  xi?: number;
+  /** UCB's multiple of the posterior standard deviation. @defaultValue 2.576 */
+  kappa?: number;
+  /** @defaultValue "matern52" */
+  kernel?: KernelName;
+  /** Starts of the LML maximisation when hyperparameters are refitted from scratch (one is the previous optimum). @defaultValue 3 */
+  restarts?: number;
+  /** Refit hyperparameters from all starts every this many finished trials; in between, warm-start from the last optimum. @defaultValue 10 */
+  refitEvery?: number;
+  /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
+  randomCandidates?: number;
+}
+
+interface TrialRecord {
+  readonly id: string;
+  readonly x: Float64Array;
+  state: "running" | "finished" | "error";
+  loss: number;
+}
+
+const COMPONENT = "searcher:gp";
+const FULL_ITERATIONS = 50;
+const WARM_ITERATIONS = 15;
+
+/**
+ * Bayesian optimisation with a Gaussian process (Matern 5/2 ARD by default) on the encoded
+ * unit cube (one-hot categoricals; an inactive conditional branch sits at 0.5). The metric
+ * is standardised; hyperparameters maximise the log marginal likelihood (seeded restarts);
+ * expected improvement (or UCB) is maximised by random sampling plus local refinement.
+ * Pending trials enter as "kriging believer" observations at the posterior mean, so a batch
+ * of parallel suggestions spreads out. Cost: O(n^3) per fit; see the report in
+ * benchmarks/compare-search.ts for where it stops being cheap (a few hundred points).
+ */
+export class GPSearcher implements Searcher {
+  private readonly options: ResolvedSearcherOptions;
+  private readonly encoding: SpaceEncoding;
+  private readonly nStartupTrials: number;
+  private readonly acquisition: "ei" | "ucb";
+  private readonly xi: number;
+  private readonly kappa: number;
+  private readonly kernel: KernelName;
+  private readonly restarts: number;
+  private readonly refitEvery: number;
+  private readonly search: AcquisitionSearch;
+  private readonly plainFloats: boolean;
+  private readonly bounds: HyperparameterBounds;
+  private rng: Rng;
+  private trials: TrialRecord[] = [];
+  private readonly byId = new Map<string, TrialRecord>();
+  /** Last LML optimum (packed), the warm start of the next fit. */
+  private theta: Float64Array | null = null;
+  private lastFullFit = 0;
+
+  constructor(
+    private readonly space: Space,
+    options: GPSearcherOptions,
+  ) {
+    this.options = resolveSearcherOptions(options, "GPSearcher");
+    validateSpace(space);
+    this.encoding = createEncoding(space, { categorical: "onehot" });
+    if (this.encoding.size === 0) throw new OptionError("GPSearcher", "the space has no dimension to search");
+    this.nStartupTrials = positiveInteger("GPSearcher.nStartupTrials", options.nStartupTrials ?? 10);
+    this.acquisition = options.acquisition ?? "ei";
+    if (this.acquisition !== "ei" && this.acquisition !== "ucb") throw new OptionError("GPSearcher.acquisition", `must be "ei" or "ucb", got ${String(this.acquisition)}`);
+    this.xi = nonNegative("GPSearcher.xi", options.xi ?? 0);
+    this.kappa = nonNegative("GPSearcher.kappa", options.kappa ?? 2.576);
+    this.kernel = options.kernel ?? "matern52";
+    if (this.kernel !== "matern52" && this.kernel !== "squared-exponential") throw new OptionError("GPSearcher.kernel", `must be "matern52" or "squared-exponential", got ${String(this.kernel)}`);
+    this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
+    this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
+    this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
+    this.plainFloats = this.encoding.dimensions.every((d) => d.kind === "float" && d.activeWhen.length === 0);
+    const d = this.encoding.size;
+    const low = new Float64Array(d + 2);
+    const high = new Float64Array(d + 2);
+    low.fill(Math.log(1e-2), 0, d);
+    high.fill(Math.log(20), 0, d);
+    [low[d], high[d]] = [Math.log(0.05), Math.log(20)];
+    [low[d + 1], high[d + 1]] = [Math.log(1e-6), Math.log(0.5)];
+    this.bounds = { low, high };
+    this.rng = rngFor(this.options.seed, COMPONENT);
+  }
+
+  suggest(trialId: string): Config {
+    if (this.byId.has(trialId)) throw new OptionError("GPSearcher.suggest", `trial ${trialId} was already suggested`);
+    const finished = this.trials.filter((t) => t.state === "finished");
+    let config: Config;
+    if (finished.length < this.nStartupTrials) {
+      const unit = new Float64Array(this.encoding.size);
+      for (let k = 0; k < unit.length; k++) unit[k] = this.rng.next();
+      config = this.encoding.decode(unit, this.rng.uniform);
+    } else {
+      config = this.encoding.decode(this.modelSuggestion(finished), this.rng.uniform);
+    }
+    const record: TrialRecord = { id: trialId, x: this.encoding.encode(config), state: "running", loss: Number.NaN };
+    this.trials.push(record);
+    this.byId.set(trialId, record);
+    return config;
+  }
+
+  onTrialComplete(trialId: string, last?: Result, error?: boolean): void {
+    const record = this.byId.get(trialId);
+    if (record === undefined || record.state !== "running") return;
+    const value = last?.metrics[this.options.metric];
+    if (error === true || value === undefined || !Number.isFinite(value)) {
+      record.state = "error";
+      return;
+    }
+    record.state = "finished";
+    record.loss = -this.options.sign * value;
+  }
+
+  save(): Json {
+    return {
+      version: 1,
+      rng: this.rng.save() as unknown as Json,
+      theta: this.theta === null ? null : Array.from(this.theta),
+      lastFullFit: this.lastFullFit,
+      trials: this.trials.map((t) => ({ id: t.id, x: Array.from(t.x), state: t.state, loss: Number.isNaN(t.loss) ? null : t.loss })),
+    };
+  }
+
+  restore(state: Json): void {
+    const saved = state as unknown as SavedState;
+    if (saved?.version !== 1) throw new OptionError("GPSearcher.restore", "unknown state version");
+    this.rng = restoreRng(this.options.seed, COMPONENT, saved.rng);
+    this.theta = saved.theta === null ? null : Float64Array.from(saved.theta);
+    this.lastFullFit = saved.lastFullFit;
+    this.trials = saved.trials.map((t) => ({ id: t.id, x: Float64Array.from(t.x), state: t.state, loss: t.loss ?? Number.NaN }));
+    this.byId.clear();
+    for (const t of this.trials) this.byId.set(t.id, t);
+  }
+
+  /** The GP fitted to the finished trials (standardised losses), with hyperparameters refreshed. Exposed for tests. */
+  private fit(finished: readonly TrialRecord[]): { gp: GaussianProcess; y: Float64Array; x: Float64Array; center: number; scale: number } {
+    const n = finished.length;
+    const d = this.encoding.size;
+    const x = new Float64Array(n * d);
+    finished.forEach((t, i) => x.set(t.x, i * d));
+    let center = 0;
+    for (const t of finished) center += t.loss;
+    center /= n;
+    let spread = 0;
+    for (const t of finished) spread += (t.loss - center) ** 2;
+    const scale = Math.sqrt(spread / n) || 1;
+    const y = Float64Array.from(finished, (t) => (t.loss - center) / scale);
+
+    const starts: Float64Array[] = [];
+    const full = this.theta === null || n - this.lastFullFit >= this.refitEvery;
+    const previous = this.theta ?? this.defaultTheta();
+    starts.push(previous);
+    if (full) {
+      if (this.theta !== null) starts.push(this.defaultTheta());
+      while (starts.length < this.restarts) starts.push(this.randomTheta());
+      this.lastFullFit = n;
+    }
+    const { hyperparameters } = optimizeHyperparameters(x, y, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : WARM_ITERATIONS);
+    this.theta = packHyperparameters(hyperparameters);
+    return { gp: fitGaussianProcess(x, y, hyperparameters), y, x, center, scale };
+  }
+
+  private modelSuggestion(finished: readonly TrialRecord[]): Float64Array {
+    const d = this.encoding.size;
+    const fitted = this.fit(finished);
+    let gp = fitted.gp;
+    let best = Infinity;
+    for (const v of fitted.y) best = Math.min(best, v);
+    const pending = this.trials.filter((t) => t.state === "running");
+    if (pending.length > 0) {
+      // Kriging believer: pretend each pending trial returned the posterior mean there.
+      const n = finished.length;
+      const x = new Float64Array((n + pending.length) * d);
+      x.set(fitted.x);
+      const y = new Float64Array(n + pending.length);
+      y.set(fitted.y);
+      pending.forEach((t, i) => {
+        x.set(t.x, (n + i) * d);
+        y[n + i] = fitted.gp.predict(t.x).mean;
+      });
+      gp = fitGaussianProcess(x, y, fitted.gp.hyperparameters);
+    }
+    const score =
+      this.acquisition === "ei"
+        ? (z: Float64Array): number => {
+            const p = gp.predict(z);
+            return expectedImprovement(p.mean, p.variance, best, this.xi);
+          }
+        : (z: Float64Array): number => {
+            const p = gp.predict(z);
+            return negativeLowerConfidenceBound(p.mean, p.variance, this.kappa);
+          };
+    const incumbents = [...finished].sort((a, b) => a.loss - b.loss).slice(0, 3).map((t) => t.x);
+    const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : (z: Float64Array): Float64Array => this.encoding.encode(this.encoding.decode(z));
+    return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical);
+  }
+
+  private defaultTheta(): Float64Array {
+    const d = this.encoding.size;
+    const theta = new Float64Array(d + 2).fill(Math.log(0.3));
+    theta[d] = 0;
+    theta[d + 1] = Math.log(1e-3);
+    return theta;
+  }
+
+  private randomTheta(): Float64Array {
+    const theta = new Float64Array(this.encoding.size + 2);
+    for (let k = 0; k < theta.length; k++) {
+      const low = this.bounds.low[k] as number;
+      const high = this.bounds.high[k] as number;
+      theta[k] = low + this.rng.next() * (high - low);
+    }
+    return theta;
+  }
+}
+
+function nonNegative(field: string, value: number): number {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new OptionError(field, `must be a finite number >= 0, got ${value}`);
+  return value;
+}
+
+interface SavedState {
+  version: number;
+  rng: RngState;
+  theta: number[] | null;
+  lastFullFit: number;
+  trials: Array<{ id: string; x: number[]; state: TrialRecord["state"]; loss: number | null }>;
+}

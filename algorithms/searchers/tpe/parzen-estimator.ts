@@ -1,0 +1,265 @@
+import type { Rng } from "../../../core/rng.ts";
+import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
+
+/**
+ * A (multivariate) Parzen estimator in the shape of Optuna 3.x's `_ParzenEstimator`:
+ * a mixture with one component per observation plus a prior component, each a product
+ * of per-parameter kernels. Numeric parameters use normals truncated to the parameter's
+ * bounds (binned to steps of `step` for quantized ones); categorical parameters use a
+ * smoothed distribution over the choices. It exposes only `sample` and `logPdf`.
+ *
+ * Inputs are internal values: log-domain parameters are already in log space, and
+ * quantized bounds are already widened by half a step (see `tpe/parameters.ts`).
+ */
+export type ParzenParameter =
+  | { readonly kind: "numeric"; readonly low: number; readonly high: number; readonly step: number | null }
+  | { readonly kind: "categorical"; readonly choices: number };
+
+export interface ParzenSettings {
+  /** @defaultValue true */
+  readonly considerPrior: boolean;
+  /** @defaultValue 1 */
+  readonly priorWeight: number;
+  /** @defaultValue true */
+  readonly considerMagicClip: boolean;
+  /** @defaultValue false */
+  readonly considerEndpoints: boolean;
+  /** Joint kernels with Scott's-rule bandwidths instead of per-parameter neighbour gaps. */
+  readonly multivariate: boolean;
+  /** Weight of each observation, oldest first (Optuna's `weights`). */
+  readonly weights: (n: number) => Float64Array;
+}
+
+const EPS = 1e-12;
+/** Optuna's SIGMA0_MAGNITUDE: multivariate bandwidth is 0.2 n^(-1/(d+4)) times the range. */
+const SIGMA0_MAGNITUDE = 0.2;
+
+/** Optuna's default_gamma: how many of n observations form the "below" (good) group. */
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/** Optuna's default_weights: flat for the newest 25, a linear ramp from 1/n for older ones. */
+export function defaultWeights(n: number): Float64Array {
+  const w = new Float64Array(n).fill(1);
+  if (n < 25) return w;
+  const rampLength = n - 25;
+  for (let i = 0; i < rampLength; i++) {
+    // np.linspace(1/n, 1, n - 25)
+    w[i] = rampLength === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (rampLength - 1);
+  }
+  return w;
+}
+
+interface NumericKernels {
+  readonly kind: "numeric";
+  readonly low: number;
+  readonly high: number;
+  readonly step: number | null;
+  readonly mus: Float64Array;
+  readonly sigmas: Float64Array;
+  /** log of each component's truncation mass plus log sigma, precomputed for logPdf. */
+  readonly logNormalizers: Float64Array;
+}
+
+interface CategoricalKernels {
+  readonly kind: "categorical";
+  readonly choices: number;
+  /** components x choices, row-normalised. */
+  readonly probabilities: Float64Array;
+  readonly logProbabilities: Float64Array;
+}
+
+export class ParzenEstimator {
+  /** Normalised mixture weights, observations first, then the prior. */
+  readonly weights: Float64Array;
+  private readonly logWeights: Float64Array;
+  private readonly kernels: ReadonlyArray<NumericKernels | CategoricalKernels>;
+
+  /**
+   * @param observations one column per parameter, all the same length n, oldest first.
+   */
+  constructor(
+    observations: readonly Float64Array[],
+    readonly parameters: readonly ParzenParameter[],
+    settings: ParzenSettings,
+  ) {
+    const n = observations[0]?.length ?? 0;
+    const considerPrior = settings.considerPrior || n === 0;
+    const components = n + (considerPrior ? 1 : 0);
+    const weights = new Float64Array(components);
+    const raw = settings.weights(n);
+    for (let i = 0; i < n; i++) {
+      const w = raw[i] ?? 0;
+      if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
+      weights[i] = w;
+    }
+    if (considerPrior) weights[n] = settings.priorWeight;
+    let total = 0;
+    for (let i = 0; i < components; i++) total += weights[i] as number;
+    for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
+    this.weights = weights;
+    this.logWeights = weights.map(Math.log);
+
+    const sigma0 = settings.multivariate ? SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (parameters.length + 4)) : 0;
+    this.kernels = parameters.map((parameter, p) => {
+      const column = observations[p] ?? new Float64Array(0);
+      if (parameter.kind === "categorical") return categoricalKernels(column, parameter.choices, considerPrior, settings.priorWeight);
+      return numericKernels(column, parameter, considerPrior, settings, sigma0);
+    });
+  }
+
+  /** `size` draws; one column per parameter. */
+  sample(rng: Rng, size: number): Float64Array[] {
+    const active = new Int32Array(size);
+    for (let s = 0; s < size; s++) active[s] = pickIndex(this.weights, rng.next());
+    return this.kernels.map((kernel) => {
+      const column = new Float64Array(size);
+      for (let s = 0; s < size; s++) {
+        const c = active[s] as number;
+        if (kernel.kind === "categorical") {
+          column[s] = pickIndex(kernel.probabilities.subarray(c * kernel.choices, (c + 1) * kernel.choices), rng.next());
+        } else {
+          const mu = kernel.mus[c] as number;
+          const sigma = kernel.sigmas[c] as number;
+          const z = truncnormQuantile(rng.next(), (kernel.low - mu) / sigma, (kernel.high - mu) / sigma);
+          column[s] = roundToStep(mu + sigma * z, kernel);
+        }
+      }
+      return column;
+    });
+  }
+
+  /** log density (log mass for quantized and categorical parameters) of each sample. */
+  logPdf(samples: readonly Float64Array[]): Float64Array {
+    const size = samples[0]?.length ?? 0;
+    const components = this.weights.length;
+    const out = new Float64Array(size);
+    const perComponent = new Float64Array(components);
+    for (let s = 0; s < size; s++) {
+      perComponent.set(this.logWeights);
+      for (let p = 0; p < this.kernels.length; p++) {
+        const kernel = this.kernels[p] as NumericKernels | CategoricalKernels;
+        const x = (samples[p] as Float64Array)[s] as number;
+        if (kernel.kind === "categorical") {
+          const choice = x | 0;
+          for (let c = 0; c < components; c++) {
+            perComponent[c] = (perComponent[c] as number) + (kernel.logProbabilities[c * kernel.choices + choice] as number);
+          }
+        } else if (kernel.step === null) {
+          for (let c = 0; c < components; c++) {
+            const z = (x - (kernel.mus[c] as number)) / (kernel.sigmas[c] as number);
+            const inside = x >= kernel.low && x <= kernel.high;
+            perComponent[c] = (perComponent[c] as number) + (inside ? -0.5 * z * z - (kernel.logNormalizers[c] as number) : -Infinity);
+          }
+        } else {
+          const half = kernel.step / 2;
+          for (let c = 0; c < components; c++) {
+            perComponent[c] =
+              (perComponent[c] as number) +
+              truncnormLogBinMass(x - half, x + half, kernel.mus[c] as number, kernel.sigmas[c] as number, kernel.low, kernel.high);
+          }
+        }
+      }
+      out[s] = logSumExp(perComponent);
+    }
+    return out;
+  }
+}
+
+function numericKernels(
+  observations: Float64Array,
+  parameter: Extract<ParzenParameter, { kind: "numeric" }>,
+  considerPrior: boolean,
+  settings: ParzenSettings,
+  sigma0: number,
+): NumericKernels {
+  const { low, high, step } = parameter;
+  const n = observations.length;
+  const components = n + (considerPrior ? 1 : 0);
+  const mus = new Float64Array(components);
+  mus.set(observations);
+  if (considerPrior) mus[n] = 0.5 * (low + high);
+  const sigmas = new Float64Array(components);
+  if (settings.multivariate) {
+    sigmas.fill(sigma0 * (high - low));
+  } else {
+    // Each kernel is as wide as the larger gap to its sorted neighbours (bounds included).
+    const order = Array.from({ length: components }, (_, i) => i).sort((i, j) => (mus[i] as number) - (mus[j] as number) || i - j);
+    const sorted = new Float64Array(components + 2);
+    sorted[0] = low;
+    for (let k = 0; k < components; k++) sorted[k + 1] = mus[order[k] as number] as number;
+    sorted[components + 1] = high;
+    const sortedSigmas = new Float64Array(components);
+    for (let k = 0; k < components; k++) {
+      sortedSigmas[k] = Math.max((sorted[k + 1] as number) - (sorted[k] as number), (sorted[k + 2] as number) - (sorted[k + 1] as number));
+    }
+    if (!settings.considerEndpoints && components + 2 >= 4) {
+      sortedSigmas[0] = (sorted[2] as number) - (sorted[1] as number);
+      sortedSigmas[components - 1] = (sorted[components] as number) - (sorted[components - 1] as number);
+    }
+    for (let k = 0; k < components; k++) sigmas[order[k] as number] = sortedSigmas[k] as number;
+  }
+  const range = high - low;
+  const minSigma = settings.considerMagicClip ? range / Math.min(100, 1 + components) : EPS;
+  for (let c = 0; c < components; c++) sigmas[c] = Math.min(Math.max(sigmas[c] as number, minSigma), range);
+  if (considerPrior) sigmas[n] = range;
+
+  const logNormalizers = new Float64Array(components);
+  for (let c = 0; c < components; c++) {
+    const mu = mus[c] as number;
+    const sigma = sigmas[c] as number;
+    // -log pdf at the mode minus the quadratic: log sigma + log sqrt(2 pi) + log mass.
+    logNormalizers[c] = Math.log(sigma) - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
+  }
+  return { kind: "numeric", low, high, step, mus, sigmas, logNormalizers };
+}
+
+/** Optuna's smoothing: each row is prior_weight/(n+1) everywhere plus 1 on the observed choice, normalised. */
+function categoricalKernels(observations: Float64Array, choices: number, considerPrior: boolean, priorWeight: number): CategoricalKernels {
+  const n = observations.length;
+  const components = n + (considerPrior ? 1 : 0);
+  const fill = considerPrior ? priorWeight / (n + 1) : priorWeight / n;
+  const probabilities = new Float64Array(components * choices).fill(fill);
+  for (let i = 0; i < n; i++) {
+    const index = i * choices + ((observations[i] as number) | 0);
+    probabilities[index] = (probabilities[index] as number) + 1;
+  }
+  for (let c = 0; c < components; c++) {
+    let total = 0;
+    for (let k = 0; k < choices; k++) total += probabilities[c * choices + k] as number;
+    for (let k = 0; k < choices; k++) probabilities[c * choices + k] = (probabilities[c * choices + k] as number) / total;
+  }
+  return { kind: "categorical", choices, probabilities, logProbabilities: probabilities.map(Math.log) };
+}
+
+/** Snaps a quantized draw onto its grid of steps from the (widened) lower bound. */
+function roundToStep(x: number, kernel: NumericKernels): number {
+  if (kernel.step === null) return x;
+  const first = kernel.low + kernel.step / 2;
+  const last = kernel.high - kernel.step / 2;
+  return Math.min(Math.max(first + Math.round((x - first) / kernel.step) * kernel.step, first), last);
+}
+
+/** Index drawn from normalised probabilities by one uniform (Optuna's cumulative-sum rule). */
+function pickIndex(probabilities: Float64Array, u: number): number {
+  let cumulative = 0;
+  for (let i = 0; i < probabilities.length - 1; i++) {
+    cumulative += probabilities[i] as number;
+    if (u < cumulative) return i;
+  }
+  return probabilities.length - 1;
+}
+
+export function logSumExp(values: Float64Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) if ((values[i] as number) > max) max = values[i] as number;
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const gap = (values[i] as number) - max;
+    // Terms below e^-40 cannot move a sum that contains 1.
+    if (gap > -40) sum += Math.exp(gap);
+  }
+  return max + Math.log(sum);
+}

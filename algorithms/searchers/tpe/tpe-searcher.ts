@@ -1,0 +1,275 @@
+import { OptionError, type Config, type Json, type Result, type Searcher } from "../../../core/contracts/index.ts";
+import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
+import { validateSpace, type Space } from "../../../core/space/index.ts";
+import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
+import { ParameterTable } from "./parameters.ts";
+import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
+
+export interface TPESearcherOptions extends SearcherOptions {
+  /** Random suggestions before the model is used. @defaultValue 10 */
+  nStartupTrials?: number;
+  /** Candidates drawn from the good-group estimator per suggestion. @defaultValue 24 */
+  nEiCandidates?: number;
+  /** Size of the good group given n finished trials. @defaultValue min(ceil(0.1 n), 25) */
+  gamma?: (n: number) => number;
+  /** Observation weights, oldest first. @defaultValue ramp for old trials, flat for the newest 25 */
+  weights?: (n: number) => Float64Array;
+  /** @defaultValue true */
+  considerPrior?: boolean;
+  /** @defaultValue 1 */
+  priorWeight?: number;
+  /** @defaultValue true */
+  considerMagicClip?: boolean;
+  /** @defaultValue false */
+  considerEndpoints?: boolean;
+  /** Joint kernels over the parameters all trials share (Optuna's multivariate TPE). @defaultValue true (chosen from benchmarks/compare-search.ts) */
+  multivariate?: boolean;
+  /** With multivariate: one joint estimator per group of parameters that appear together (conditional spaces). @defaultValue true */
+  group?: boolean;
+  /** Count pending trials as the worst results so parallel suggestions spread out. @defaultValue true */
+  constantLiar?: boolean;
+}
+
+interface TrialRecord {
+  readonly id: string;
+  /** Internal values, NaN where the parameter is inactive. */
+  readonly values: Float64Array;
+  state: "running" | "finished" | "error";
+  /** Optuna's ranking key: -Infinity when the trial ran to its end, -iteration when it stopped early. */
+  step: number;
+  /** The metric turned into a loss (lower is better). */
+  loss: number;
+}
+
+const COMPONENT = "searcher:tpe";
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011) with Optuna 3.x TPESampler's
+ * formulas and defaults (see `parzen-estimator.ts`). Each suggestion splits the finished
+ * trials into a good group (the best gamma(n)) and the rest, fits a Parzen estimator
+ * to each, draws `nEiCandidates` from the good one and keeps the draw maximising
+ * l(x) / g(x).
+ *
+ * Trials stopped early by a scheduler are ranked as Optuna ranks pruned trials: after
+ * every trial that went further, by their last value (a trial ending with `done` counts
+ * as complete). Errored trials are ignored. With `constantLiar`, pending trials enter
+ * the bad group, so parallel suggestions avoid each other.
+ *
+ * The default is multivariate with groups (Optuna's default is univariate): on the five
+ * problems of benchmarks/compare-search.ts it was the better of the two; see the note
+ * in that file.
+ */
+export class TPESearcher implements Searcher {
+  private readonly options: ResolvedSearcherOptions;
+  private readonly table: ParameterTable;
+  private readonly nStartupTrials: number;
+  private readonly nEiCandidates: number;
+  private readonly gamma: (n: number) => number;
+  private readonly multivariate: boolean;
+  private readonly group: boolean;
+  private readonly constantLiar: boolean;
+  private readonly parzen: ParzenSettings;
+  private readonly univariateParzen: ParzenSettings;
+  private rng: Rng;
+  private trials: TrialRecord[] = [];
+  private readonly byId = new Map<string, TrialRecord>();
+
+  constructor(
+    private readonly space: Space,
+    options: TPESearcherOptions,
+  ) {
+    this.options = resolveSearcherOptions(options, "TPESearcher");
+    validateSpace(space);
+    this.table = new ParameterTable(space);
+    this.nStartupTrials = nonNegativeInteger("TPESearcher.nStartupTrials", options.nStartupTrials ?? 10);
+    this.nEiCandidates = positiveInteger("TPESearcher.nEiCandidates", options.nEiCandidates ?? 24);
+    this.gamma = options.gamma ?? defaultGamma;
+    const priorWeight = options.priorWeight ?? 1;
+    if (!(priorWeight > 0) || !Number.isFinite(priorWeight)) throw new OptionError("TPESearcher.priorWeight", `must be a finite number > 0, got ${priorWeight}`);
+    this.multivariate = options.multivariate ?? true;
+    this.group = options.group ?? this.multivariate;
+    if (this.group && !this.multivariate) throw new OptionError("TPESearcher.group", "needs multivariate: true");
+    this.constantLiar = options.constantLiar ?? true;
+    this.univariateParzen = {
+      considerPrior: options.considerPrior ?? true,
+      priorWeight,
+      considerMagicClip: options.considerMagicClip ?? true,
+      considerEndpoints: options.considerEndpoints ?? false,
+      multivariate: false,
+      weights: options.weights ?? defaultWeights,
+    };
+    this.parzen = { ...this.univariateParzen, multivariate: this.multivariate };
+    this.rng = rngFor(this.options.seed, COMPONENT);
+  }
+
+  suggest(trialId: string): Config {
+    if (this.byId.has(trialId)) throw new OptionError("TPESearcher.suggest", `trial ${trialId} was already suggested`);
+    const finished = this.trials.filter((t) => t.state === "finished");
+    const values = new Float64Array(this.table.size).fill(Number.NaN);
+    if (finished.length < this.nStartupTrials) {
+      for (let p = 0; p < this.table.size; p++) {
+        if (this.table.isActive(p, values)) values[p] = this.table.randomInternal(p, this.rng.uniform);
+      }
+    } else {
+      this.sampleWithModel(finished, values);
+    }
+    const config = this.table.toConfig(values, this.rng.uniform);
+    const record: TrialRecord = { id: trialId, values, state: "running", step: Infinity, loss: Infinity };
+    this.trials.push(record);
+    this.byId.set(trialId, record);
+    return config;
+  }
+
+  onTrialResult(trialId: string, result: Result): void {
+    const record = this.byId.get(trialId);
+    const value = result.metrics[this.options.metric];
+    if (record === undefined || record.state !== "running" || value === undefined) return;
+    // Remembered in case the trial completes without a last result.
+    record.step = -result.iteration;
+    record.loss = -this.options.sign * value;
+  }
+
+  onTrialComplete(trialId: string, last?: Result, error?: boolean): void {
+    const record = this.byId.get(trialId);
+    if (record === undefined || record.state !== "running") return;
+    if (error === true) {
+      record.state = "error";
+      return;
+    }
+    const value = last?.metrics[this.options.metric];
+    if (last !== undefined && value !== undefined) {
+      record.step = last.done === true ? -Infinity : -last.iteration;
+      record.loss = -this.options.sign * value;
+    } else if (record.step === Infinity) {
+      // Optuna's score for a pruned trial without intermediate values.
+      record.step = 1;
+      record.loss = 0;
+    }
+    record.state = "finished";
+  }
+
+  save(): Json {
+    return {
+      version: 1,
+      rng: this.rng.save() as unknown as Json,
+      trials: this.trials.map((t) => ({
+        id: t.id,
+        values: Array.from(t.values, (v) => (Number.isNaN(v) ? null : v)),
+        state: t.state,
+        step: encodeInfinite(t.step),
+        loss: encodeInfinite(t.loss),
+      })),
+    };
+  }
+
+  restore(state: Json): void {
+    const saved = state as unknown as SavedState;
+    if (saved?.version !== 1) throw new OptionError("TPESearcher.restore", "unknown state version");
+    this.rng = restoreRng(this.options.seed, COMPONENT, saved.rng);
+    this.trials = saved.trials.map((t) => ({
+      id: t.id,
+      values: Float64Array.from(t.values, (v) => (v === null ? Number.NaN : v)),
+      state: t.state,
+      step: decodeInfinite(t.step),
+      loss: decodeInfinite(t.loss),
+    }));
+    this.byId.clear();
+    for (const t of this.trials) this.byId.set(t.id, t);
+  }
+
+  private sampleWithModel(finished: readonly TrialRecord[], values: Float64Array): void {
+    const n = finished.length;
+    const observed = this.constantLiar ? this.trials.filter((t) => t.state !== "error") : finished;
+    const { below, above } = splitObservations(observed, this.gamma(n));
+    const joint = new Uint8Array(this.table.size);
+    if (this.multivariate) {
+      const blocks = this.group ? this.table.groups : [intersection(this.table.size, finished)];
+      for (const block of blocks) {
+        if (block.length === 0) continue;
+        // Optuna samples every block (consuming random draws) and then keeps the active ones.
+        const chosen = this.sampleBlock(block, below, above, this.parzen);
+        block.forEach((p, k) => {
+          joint[p] = 1;
+          values[p] = chosen[k] as number;
+        });
+      }
+    }
+    for (let p = 0; p < this.table.size; p++) {
+      if (!this.table.isActive(p, values)) {
+        values[p] = Number.NaN;
+        continue;
+      }
+      if (joint[p] === 1) continue;
+      values[p] = (this.sampleBlock([p], below, above, this.univariateParzen)[0] as number);
+    }
+  }
+
+  /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
+  private sampleBlock(block: readonly number[], below: readonly TrialRecord[], above: readonly TrialRecord[], settings: ParzenSettings): number[] {
+    const first = block[0] as number;
+    const columns = (records: readonly TrialRecord[]): Float64Array[] => {
+      const kept = records.filter((r) => !Number.isNaN(r.values[first] as number));
+      return block.map((p) => Float64Array.from(kept, (r) => r.values[p] as number));
+    };
+    const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
+    const good = new ParzenEstimator(columns(below), parameters, settings);
+    const bad = new ParzenEstimator(columns(above), parameters, settings);
+    const candidates = good.sample(this.rng, this.nEiCandidates);
+    const logL = good.logPdf(candidates);
+    const logG = bad.logPdf(candidates);
+    let best = 0;
+    for (let s = 1; s < this.nEiCandidates; s++) {
+      if ((logL[s] as number) - (logG[s] as number) > (logL[best] as number) - (logG[best] as number)) best = s;
+    }
+    return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
+  }
+}
+
+/**
+ * Optuna's `_split_observation_pairs`: rank by (step, loss) with a stable sort, the first
+ * `nBelow` are the good group; both groups keep chronological order.
+ */
+export function splitObservations<T extends { step: number; loss: number }>(records: readonly T[], nBelow: number): { below: T[]; above: T[] } {
+  const order = records.map((_, i) => i);
+  order.sort((i, j) => {
+    const a = records[i] as T;
+    const b = records[j] as T;
+    return compareKeys(a.step, b.step) || compareKeys(a.loss, b.loss) || i - j;
+  });
+  const inBelow = new Uint8Array(records.length);
+  for (let k = 0; k < Math.min(nBelow, order.length); k++) inBelow[order[k] as number] = 1;
+  const below: T[] = [];
+  const above: T[] = [];
+  records.forEach((r, i) => (inBelow[i] === 1 ? below : above).push(r));
+  return { below, above };
+}
+
+function compareKeys(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Optuna's IntersectionSearchSpace: the parameters every finished trial has. */
+function intersection(size: number, finished: readonly TrialRecord[]): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < size; p++) if (finished.every((t) => !Number.isNaN(t.values[p] as number))) out.push(p);
+  return out;
+}
+
+function nonNegativeInteger(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new OptionError(field, `must be an integer >= 0, got ${value}`);
+  return value;
+}
+
+function encodeInfinite(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x);
+}
+
+function decodeInfinite(x: number | string): number {
+  return typeof x === "number" ? x : Number(x);
+}
+
+interface SavedState {
+  version: number;
+  rng: RngState;
+  trials: Array<{ id: string; values: Array<number | null>; state: TrialRecord["state"]; step: number | string; loss: number | string }>;
+}

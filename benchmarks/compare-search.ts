@@ -1,0 +1,181 @@
+/**
+ * Model-based searchers side by side (issue 4), the TuneLab half; the Optuna half is
+ * benchmarks/peers/optuna_search.py with the same problems, bounds, budgets and seeds.
+ *
+ *   npx tsx benchmarks/compare-search.ts            # quality tables + ms per suggestion
+ *   npx tsx benchmarks/compare-search.ts --quality  # quality only
+ *   npx tsx benchmarks/compare-search.ts --speed    # timing only
+ *
+ * Each searcher is driven ask/tell on the plain function (no simulator): suggest, evaluate,
+ * onTrialComplete at iteration 1. Simple regret = best value so far - known optimum.
+ * BOHB sees a single budget here (the synthetic functions have no fidelity), so it is its
+ * KDE model plus random fraction, without successive halving.
+ */
+import { BOHBSearcher, GPSearcher, RandomSearch, TPESearcher } from "../algorithms/searchers/index.ts";
+import type { Searcher } from "../core/contracts/index.ts";
+import { choice, loguniform, qrandint, randint, uniform, type Space } from "../core/space/index.ts";
+import { branin, hartmann3, hartmann6, rosenbrock, type SyntheticFunction } from "./objectives/index.ts";
+
+export interface Problem {
+  readonly name: string;
+  readonly space: Space;
+  readonly optimum: number;
+  evaluate(config: Record<string, unknown>): number;
+}
+
+function fromSynthetic(f: SyntheticFunction, name = f.name): Problem {
+  const space: Record<string, unknown> = {};
+  f.bounds.forEach(([low, high], i) => (space[`x${i}`] = uniform(low, high)));
+  const x = new Float64Array(f.dimension);
+  return {
+    name,
+    space,
+    optimum: f.optimum,
+    evaluate(config) {
+      for (let i = 0; i < f.dimension; i++) x[i] = config[`x${i}`] as number;
+      return f.evaluate(x);
+    },
+  };
+}
+
+const ACTIVATION_PENALTY: Record<string, number> = { relu: 0, tanh: 0.5, gelu: 0.2 };
+
+/**
+ * Mixed space: a log-scale float, two integers (one stepped), a categorical and a choice
+ * with one conditional branch (sgd has a momentum, adam has none). Minimum 0.1 at
+ * lr = 1e-3, layers = 3, width = 128, relu, adam.
+ */
+export const mixed: Problem = {
+  name: "mixed",
+  space: {
+    lr: loguniform(1e-5, 1e-1),
+    layers: randint(1, 6),
+    width: qrandint(16, 256, 16),
+    activation: choice(["relu", "tanh", "gelu"]),
+    optimizer: choice([{ name: "sgd", momentum: uniform(0, 0.99) }, { name: "adam" }]),
+  },
+  optimum: 0.1,
+  evaluate(config) {
+    const lr = config.lr as number;
+    const layers = config.layers as number;
+    const width = config.width as number;
+    const optimizer = config.optimizer as { name: string; momentum?: number };
+    const optimizerTerm = optimizer.name === "sgd" ? 2 * ((optimizer.momentum as number) - 0.9) ** 2 + 0.3 : 0.1;
+    return (
+      (Math.log10(lr) + 3) ** 2 +
+      0.3 * (layers - 3) ** 2 +
+      0.5 * ((width - 128) / 64) ** 2 +
+      (ACTIVATION_PENALTY[config.activation as string] as number) +
+      optimizerTerm
+    );
+  },
+};
+
+export const problems: readonly Problem[] = [fromSynthetic(branin), fromSynthetic(hartmann3), fromSynthetic(hartmann6), fromSynthetic(rosenbrock(4), "rosenbrock4"), mixed];
+
+type Factory = (space: Space, seed: number) => Searcher;
+const base = (seed: number) => ({ metric: "y", mode: "min" as const, seed });
+export const searchers: Record<string, Factory> = {
+  "tpe (default: multivariate+group)": (space, seed) => new TPESearcher(space, base(seed)),
+  "tpe univariate": (space, seed) => new TPESearcher(space, { ...base(seed), multivariate: false }),
+  bohb: (space, seed) => new BOHBSearcher(space, base(seed)),
+  "gp-bo": (space, seed) => new GPSearcher(space, base(seed)),
+  random: (space, seed) => new RandomSearch(space, base(seed)),
+};
+
+const SEEDS = Array.from({ length: 10 }, (_, i) => i);
+const CHECKPOINTS = [25, 50, 100];
+
+function runOnce(problem: Problem, factory: Factory, seed: number, evaluations: number): number[] {
+  const searcher = factory(problem.space, seed);
+  let best = Infinity;
+  const regrets: number[] = [];
+  for (let t = 0; t < evaluations; t++) {
+    const id = String(t);
+    const config = searcher.suggest(id);
+    if (typeof config === "string") throw new Error(`searcher answered ${config}`);
+    const y = problem.evaluate(config);
+    best = Math.min(best, y);
+    searcher.onTrialComplete(id, { trialId: id, iteration: 1, metrics: { y }, time: t, timeTotal: 1 });
+    if (CHECKPOINTS.includes(t + 1)) regrets.push(best - problem.optimum);
+  }
+  return regrets;
+}
+
+/** numpy's default (linear) quantile. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return (sorted[lower] as number) + ((sorted[upper] as number) - (sorted[lower] as number)) * (position - lower);
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
+
+function qualityTables(): void {
+  console.log(`# simple regret, median [IQR] over seeds ${SEEDS[0]}..${SEEDS.at(-1)}, at ${CHECKPOINTS.join(" / ")} evaluations`);
+  for (const problem of problems) {
+    console.log(`\n## ${problem.name}`);
+    console.log(["searcher".padEnd(36), ...CHECKPOINTS.map((c) => `@${c}`.padEnd(26))].join(""));
+    for (const [name, factory] of Object.entries(searchers)) {
+      const started = performance.now();
+      const runs = SEEDS.map((seed) => runOnce(problem, factory, seed, CHECKPOINTS.at(-1) as number));
+      const cells = CHECKPOINTS.map((_, k) => {
+        const column = runs.map((r) => r[k] as number);
+        return `${fmt(quantile(column, 0.5))} [${fmt(quantile(column, 0.25))}, ${fmt(quantile(column, 0.75))}]`.padEnd(26);
+      });
+      console.log([name.padEnd(36), ...cells, `(${((performance.now() - started) / 1000).toFixed(1)} s)`].join(""));
+    }
+  }
+}
+
+/** ms per suggestion with `history` finished random trials on Hartmann6 (history built with a random-only twin, then restored). */
+function msPerSuggestion(factory: Factory, history: number, repeats: number): number {
+  const problem = problems[2] as Problem;
+  const warm = factory(problem.space, 0);
+  const filler = new RandomSearch(problem.space, base(0));
+  // Random history: the model searchers' states are plain data, so build it through a
+  // searcher that stays in its startup phase and hand the state over.
+  const builder = warm instanceof TPESearcher
+    ? new TPESearcher(problem.space, { ...base(0), nStartupTrials: history + repeats + 1 })
+    : warm instanceof GPSearcher
+      ? new GPSearcher(problem.space, { ...base(0), nStartupTrials: history + repeats + 1 })
+      : null;
+  void filler;
+  if (builder === null) throw new Error("timing is for TPE and GP");
+  for (let t = 0; t < history; t++) {
+    const id = `h${t}`;
+    const config = builder.suggest(id) as Record<string, unknown>;
+    builder.onTrialComplete(id, { trialId: id, iteration: 1, metrics: { y: problem.evaluate(config) }, time: t, timeTotal: 1 });
+  }
+  warm.restore(builder.save());
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const id = `t${r}`;
+    const started = performance.now();
+    const config = warm.suggest(id) as Record<string, unknown>;
+    times.push(performance.now() - started);
+    warm.onTrialComplete(id, { trialId: id, iteration: 1, metrics: { y: problem.evaluate(config) }, time: r, timeTotal: 1 });
+  }
+  return quantile(times, 0.5);
+}
+
+function speedTable(): void {
+  const sizes = [100, 500, 1000, 2000];
+  console.log("\n# ms per suggestion on hartmann6 (6 floats) with N finished trials in history, median of repeats");
+  console.log(["searcher".padEnd(36), ...sizes.map((n) => `N=${n}`.padEnd(12))].join(""));
+  const rows: Array<[string, Factory, number]> = [
+    ["tpe (default: multivariate+group)", searchers["tpe (default: multivariate+group)"] as Factory, 2000],
+    ["tpe univariate", searchers["tpe univariate"] as Factory, 2000],
+    ["gp-bo", searchers["gp-bo"] as Factory, 500],
+  ];
+  for (const [name, factory, limit] of rows) {
+    const cells = sizes.map((n) => (n <= limit ? msPerSuggestion(factory, n, n >= 1000 ? 3 : 7).toFixed(2) : "-").padEnd(12));
+    console.log([name.padEnd(36), ...cells].join(""));
+  }
+}
+
+const args = new Set(process.argv.slice(2));
+if (!args.has("--speed")) qualityTables();
+if (!args.has("--quality")) speedTable();
