@@ -54,16 +54,6 @@ const bohbSearchers = new WeakMap<AlgorithmContext, BOHBSearcher>();
 
 /** `--scheduler` names. */
 export const schedulerFactories = {
-  "hyperband-bohb": (c: AlgorithmContext): Scheduler => {
-    const budgetObserver = bohbSearchers.get(c);
-    return new HyperBandForBOHB({
-      metric: c.metric,
-      mode: c.mode,
-      maxT: c.maxT ?? Math.min(81, c.maxIterations),
-      ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
-      ...(budgetObserver !== undefined ? { budgetObserver } : {}),
-    });
-  },
   fifo: (_c: AlgorithmContext): Scheduler => new FIFOScheduler(),
   asha: (c: AlgorithmContext): Scheduler => new ASHAScheduler(ashaOptions(c, "stopping")),
   "asha-promotion": (c: AlgorithmContext): Scheduler => new ASHAScheduler(ashaOptions(c, "promotion")),
@@ -99,6 +89,17 @@ export const schedulerFactories = {
       mode: c.mode,
       ...(c.gracePeriod !== undefined ? { gracePeriod: c.gracePeriod } : {}),
     }),
+  // HyperBandForBOHB; feeds stage budgets to `--searcher bohb` when that is the searcher.
+  "hyperband-bohb": (c: AlgorithmContext): Scheduler => {
+    const budgetObserver = bohbSearchers.get(c);
+    return new HyperBandForBOHB({
+      metric: c.metric,
+      mode: c.mode,
+      maxT: c.maxT ?? Math.min(81, c.maxIterations),
+      ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
+      ...(budgetObserver !== undefined ? { budgetObserver } : {}),
+    });
+  },
 } satisfies Record<string, (c: AlgorithmContext) => Scheduler>;
 
 export type SearcherName = keyof typeof searcherFactories;

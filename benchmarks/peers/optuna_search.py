@@ -5,6 +5,7 @@ per suggestion on Hartmann6 with N finished trials in history.
     /usr/bin/python3 benchmarks/peers/optuna_search.py            # both tables
     /usr/bin/python3 benchmarks/peers/optuna_search.py --quality
     /usr/bin/python3 benchmarks/peers/optuna_search.py --speed
+    /usr/bin/python3 benchmarks/peers/optuna_search.py --quality --seeds 100 40   # held-out seeds (compare-search.ts --tpe-sweep)
 
 Uses Debian's python3-optuna (3.1). The functions are re-stated here from
 benchmarks/objectives/functions/*.ts and the mixed problem of compare-search.ts.
@@ -100,10 +101,10 @@ def fmt(x):
 
 
 def quality():
-    print(f"# simple regret, median [IQR] over seeds 0..9, at {' / '.join(map(str, CHECKPOINTS))} evaluations")
+    print(f"# simple regret, median [IQR] over seeds {SEEDS[0]}..{SEEDS[-1]}, at {' / '.join(map(str, CHECKPOINTS))} evaluations")
     for name, objective, optimum in PROBLEMS:
         print(f"\n## {name}")
-        print("searcher".ljust(36) + "".join(f"@{c}".ljust(26) for c in CHECKPOINTS))
+        print("searcher".ljust(36) + "".join(f"@{c}".ljust(30) for c in CHECKPOINTS))
         for sampler_name, make in SAMPLERS.items():
             started = time.perf_counter()
             runs = []
@@ -116,11 +117,11 @@ def quality():
             cells = []
             for k in range(len(CHECKPOINTS)):
                 q25, q50, q75 = np.quantile(runs[:, k], [0.25, 0.5, 0.75])
-                cells.append(f"{fmt(q50)} [{fmt(q25)}, {fmt(q75)}]".ljust(26))
+                cells.append(f"{fmt(q50)} [{fmt(q25)}, {fmt(q75)}]".ljust(30))
             print(sampler_name.ljust(36) + "".join(cells) + f"({time.perf_counter() - started:.1f} s)")
 
 
-def ms_per_suggestion(make, history, repeats):
+def ms_per_suggestion(make, history, repeats, warmup):
     name, objective, _ = PROBLEMS[2]
     study = optuna.create_study(sampler=make(0))
     rng = np.random.RandomState(0)
@@ -132,26 +133,30 @@ def ms_per_suggestion(make, history, repeats):
         trials.append(optuna.trial.create_trial(params=params, distributions=dists, value=value))
     study.add_trials(trials)
     times = []
-    for _ in range(repeats):
+    for r in range(warmup + repeats):
         started = time.perf_counter()
         trial = study.ask()
         x = [trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(6)]
-        times.append((time.perf_counter() - started) * 1000)
+        if r >= warmup:
+            times.append((time.perf_counter() - started) * 1000)
         study.tell(trial, hartmann(x, A6, P6))
     return float(np.median(times))
 
 
 def speed():
     sizes = [100, 500, 1000, 2000]
-    print("\n# ms per suggestion on hartmann6 (6 floats) with N finished trials in history, median of repeats")
+    print("\n# ms per suggestion on hartmann6 (6 floats) with N finished trials in history, median of 21 after 10 untimed")
     print("searcher".ljust(36) + "".join(f"N={n}".ljust(12) for n in sizes))
     for sampler_name in ["optuna tpe (default)", "optuna tpe multivariate+group"]:
         make = SAMPLERS[sampler_name]
-        cells = [f"{ms_per_suggestion(make, n, 3 if n >= 1000 else 7):.2f}".ljust(12) for n in sizes]
+        cells = [f"{ms_per_suggestion(make, n, 21, 10):.2f}".ljust(12) for n in sizes]
         print(sampler_name.ljust(36) + "".join(cells))
 
 
 if __name__ == "__main__":
+    if "--seeds" in sys.argv:
+        at = sys.argv.index("--seeds")
+        SEEDS = range(int(sys.argv[at + 1]), int(sys.argv[at + 1]) + int(sys.argv[at + 2]))
     args = set(sys.argv[1:])
     if "--speed" not in args:
         quality()

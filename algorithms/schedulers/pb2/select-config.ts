@@ -3,14 +3,17 @@ import { fitTimeVaryingGP, pairwiseDistances, type TimeVaryingGP, type TimeVaryi
 import { nelderMeadMax } from "./nelder-mead.ts";
 
 /**
- * PB2's model step (Ray Tune's pb2_utils.select_config), as pure functions.
- * Rows of `x` are [time, reward before, h_1 .. h_k] (raw units); `y` is the
- * change in reward per unit time that followed. The GP sees time and reward
- * scaled to [0, 1] over the data window, hyperparameters scaled by their
- * bounds, and y standardised and clipped to [-2, 2]. The next config maximises
- * UCB = mean + kappa * variance at the donor's (time, reward), where the
- * variance comes from a second GP that also holds the configs already chosen
- * in this round (with y = 0): batch-aware, so a round's picks spread out.
+ * PB2's model step (Ray Tune's pb2_utils.select_config, in its latest form with
+ * the how-to-autorl refinements), as pure functions. Rows of `x` are
+ * [time, reward before, h_1 .. h_k] (raw units); `y` is the change in reward per
+ * unit time that followed. The GP sees time and reward scaled to [0, 1] over the
+ * data window and hyperparameters scaled by their bounds (all clipped to
+ * [0.01, 0.99]), and y standardised (clipped to [-2, 2]) then min-max scaled into
+ * [0.001, 0.99]; after the likelihood fit its lengthscale is capped at 1. The
+ * next config maximises UCB = mean + kappa * variance at the donor's (time,
+ * reward), where the variance comes from a second GP that also holds the configs
+ * already chosen in this round (with y = 0.01): batch-aware, so a round's picks
+ * spread out.
  */
 export interface SelectConfigInput {
   /** n rows of 2 + k columns, oldest first. */
@@ -28,8 +31,15 @@ export interface SelectConfigInput {
 export interface SelectConfigSettings {
   /** Below this many rows the whole data is used; from it on, the window length is chosen by likelihood. @defaultValue 200 */
   readonly minWindow?: number;
-  /** Nelder-Mead evaluations per GP fit. @defaultValue 60 */
+  /** Step between candidate window lengths. @defaultValue 50 */
+  readonly windowStep?: number;
+  /** Nelder-Mead evaluations of the likelihood for the model's GP fit (GPy optimises to convergence). @defaultValue 100 */
   readonly fitEvaluations?: number;
+  /**
+   * Evaluations per candidate window of the window search and for the batch GP; each starts
+   * from the previous fit (GPy restarts from scratch; this keeps the search affordable). @defaultValue 30
+   */
+  readonly refitEvaluations?: number;
   /** Random starts of the acquisition search. @defaultValue 10 */
   readonly acquisitionStarts?: number;
   /** Evaluations per acquisition start. @defaultValue 200 */
@@ -49,23 +59,29 @@ export function selectConfig(input: SelectConfigInput): Float64Array {
   const k = input.bounds.length;
   const d = FIXED_FEATURES + k;
   const settings = input.settings ?? {};
-  const fitEvaluations = settings.fitEvaluations ?? 60;
+  const fitEvaluations = settings.fitEvaluations ?? 100;
+  const refitEvaluations = settings.refitEvaluations ?? 30;
   const all = input.y.length;
-  const length = selectWindow(input.x, input.y, input.bounds, settings.minWindow ?? 200, fitEvaluations);
+  const length = selectWindow(input.x, input.y, input.bounds, settings.minWindow ?? 200, fitEvaluations, refitEvaluations, settings.windowStep ?? 50);
   const x = input.x.slice((all - length) * d);
   const yRaw = input.y.slice(all - length);
 
   const lows = new Float64Array(d);
   const spans = new Float64Array(d);
   columnLimits(x, length, d, input.bounds, lows, spans);
-  const xs = scaleRows(x, length, d, lows, spans);
-  const y = standardize(yRaw);
+  const xs = clipUnit(scaleRows(x, length, d, lows, spans), 0.01);
+  const y = unitRewards(standardize(yRaw));
   const fixed = Float64Array.of(
     (input.newpoint[0] - (lows[0] as number)) / (spans[0] as number),
     (input.newpoint[1] - (lows[1] as number)) / (spans[1] as number),
   );
 
-  const model = fitOptimized(xs, y, d, INITIAL, fitEvaluations);
+  const fitted = fitOptimized(xs, y, d, INITIAL, fitEvaluations);
+  // Ray caps the fitted lengthscale at 1 (in unit-cube units) and keeps it fixed.
+  const model =
+    fitted.parameters.lengthscale > 1
+      ? (fitTimeVaryingGP(xs, y, d, { ...fitted.parameters, lengthscale: 1 }) ?? fitted)
+      : fitted;
   let batchModel = model;
   if (input.current !== null && input.current.length > 0) {
     const m = input.current.length / k;
@@ -77,12 +93,14 @@ export function selectConfig(input: SelectConfigInput): Float64Array {
       extended[row + 1] = fixed[1] as number;
       for (let c = 0; c < k; c++) {
         const [low, high] = input.bounds[c] as readonly [number, number];
-        extended[row + FIXED_FEATURES + c] = ((input.current[r * k + c] as number) - low) / (high - low || 1);
+        extended[row + FIXED_FEATURES + c] = ((input.current[r * k + c] as number) - low) / (high - low + 1e-8);
       }
     }
-    const yExtended = new Float64Array(length + m);
-    yExtended.set(y);
-    batchModel = fitOptimized(extended, yExtended, d, model.parameters, fitEvaluations);
+    clipUnit(extended, 0.01);
+    // The pending configs get y = 0, floored like the rest at 0.01.
+    const yExtended = new Float64Array(length + m).fill(0.01);
+    for (let i = 0; i < length; i++) yExtended[i] = Math.min(0.99, Math.max(0.01, y[i] as number));
+    batchModel = fitOptimized(extended, yExtended, d, INITIAL, fitEvaluations);
   }
 
   const unit = maximizeUcb(model, batchModel, fixed, k, input.random, settings);
@@ -140,18 +158,23 @@ export function selectWindow(
   bounds: ReadonlyArray<readonly [number, number]>,
   minWindow: number,
   fitEvaluations: number,
+  refitEvaluations = fitEvaluations,
+  step = 50,
 ): number {
   const n = y.length;
   if (n < minWindow) return n;
   const d = FIXED_FEATURES + bounds.length;
   let bestLength = minWindow;
   let bestScore = -Infinity;
-  for (let length = minWindow; length <= n; length += 10) {
+  let start = INITIAL;
+  for (let length = minWindow; length <= n; length += step) {
     const xw = x.slice((n - length) * d);
     const lows = new Float64Array(d);
     const spans = new Float64Array(d);
     columnLimits(xw, length, d, bounds, lows, spans);
-    const model = fitOptimized(scaleRows(xw, length, d, lows, spans), standardize(y.slice(n - length)), d, INITIAL, fitEvaluations);
+    const evaluations = length === minWindow ? fitEvaluations : refitEvaluations;
+    const model = fitOptimized(scaleRows(xw, length, d, lows, spans), standardize(y.slice(n - length)), d, start, evaluations);
+    start = model.parameters;
     if (model.logMarginalLikelihood > bestScore) {
       bestScore = model.logMarginalLikelihood;
       bestLength = length;
@@ -178,13 +201,13 @@ function columnLimits(
       if (v > high) high = v;
     }
     lows[c] = low;
-    // A constant column (one time point) would divide by zero; Ray's numpy yields NaN there.
-    spans[c] = high - low || 1;
+    // Ray's normalize adds 1e-8: a constant column (one time point) maps to 0.
+    spans[c] = high - low + 1e-8;
   }
   for (let c = FIXED_FEATURES; c < d; c++) {
     const [low, high] = bounds[c - FIXED_FEATURES] as readonly [number, number];
     lows[c] = low;
-    spans[c] = high - low || 1;
+    spans[c] = high - low + 1e-8;
   }
 }
 
@@ -194,6 +217,26 @@ function scaleRows(x: Float64Array, n: number, d: number, lows: Float64Array, sp
     for (let c = 0; c < d; c++) out[r * d + c] = ((x[r * d + c] as number) - (lows[c] as number)) / (spans[c] as number);
   }
   return out;
+}
+
+/** Clips every value into [margin, 1 - margin] in place (Ray's "clipping for stability"). */
+function clipUnit(values: Float64Array, margin: number): Float64Array {
+  for (let i = 0; i < values.length; i++) values[i] = Math.min(1 - margin, Math.max(margin, values[i] as number));
+  return values;
+}
+
+/** Standardised rewards min-max scaled into [0, 1], then values <= 0.01 set to 0.001 and >= 0.99 to 0.99 (as Ray). */
+export function unitRewards(standardized: Float64Array): Float64Array {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of standardized) {
+    low = Math.min(low, v);
+    high = Math.max(high, v);
+  }
+  return standardized.map((v) => {
+    const u = low === high ? v : (v - low) / (high - low + 1e-8);
+    return u <= 0.01 ? 0.001 : u >= 0.99 ? 0.99 : u;
+  });
 }
 
 /** (y - mean) / (std + 1e-8), clipped to [-2, 2] (Ray's standardize). */

@@ -1,6 +1,5 @@
 export { PopulationBasedTraining, type PopulationBasedTrainingOptions } from "./population-based-training.ts";
 export { PopulationBasedTrainingReplay } from "./replay.ts";
-export { explore, clampToDomain, type Mutation, type MutationSpec, type MutationFunction, type CustomExploreFn, type ExploreOperations } from "./mutations.ts";
-export { pbtQuantiles, type ScoredMember } from "./quantiles.ts";
+export type { Mutation, MutationSpec, MutationFunction, CustomExploreFn } from "./mutations.ts";
 export { policySchedule, type Policy, type PolicyEntry } from "./policy.ts";
 export { mutationsFromSpace, boundsFromSpace, integerKeysFromSpace } from "./from-space.ts";

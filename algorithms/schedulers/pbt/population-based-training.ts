@@ -95,6 +95,8 @@ export class PopulationBasedTraining implements Scheduler {
   /** Synchronous mode: exploits decided for trials that were still saving at the barrier; applied once they wait. */
   private readonly deferredExploits = new Map<string, { from: string; config: Config }>();
   private readonly log: PolicyEntry[] = [];
+  /** Synchronous mode: the trial whose result triggered the perturbation (it gets its exploit as a decision). */
+  private reportingTrial: string | undefined = undefined;
   private checkpointCount = 0;
   private perturbationCount = 0;
 
@@ -198,11 +200,13 @@ export class PopulationBasedTraining implements Scheduler {
       const { lower, upper } = this.quantiles();
       const exploit = this.checkpointOrExploit(trial, upper, lower);
       if (exploit) return exploit;
-      // Trials waiting for resources get their turn (time-multiplexing the population).
-      const othersWait = this.ctx().trials().some((t) => t.id !== trial.id && (t.status === "PENDING" || t.status === "PAUSED"));
+      // Trials waiting for resources, or not yet created, get their turn (time-multiplexing the population).
+      const othersWait = this.moreTrialsComing() || this.ctx().trials().some((t) => t.id !== trial.id && (t.status === "PENDING" || t.status === "PAUSED"));
       return othersWait ? PAUSE : CONTINUE;
     }
-    const behind = this.liveTrials().some((t) => t.id !== trial.id && this.member(t.id).lastTrainTime < this.nextPerturbationSync);
+    // Trials the loop has yet to create are behind the barrier too (Ray creates the whole population up front).
+    const behind =
+      this.moreTrialsComing() || this.liveTrials().some((t) => t.id !== trial.id && this.member(t.id).lastTrainTime < this.nextPerturbationSync);
     if (behind) return PAUSE;
     return this.synchronize(time, trial.id) ?? PAUSE;
   }
@@ -222,7 +226,10 @@ export class PopulationBasedTraining implements Scheduler {
       this.applyDeferredExploits();
       if (!this.pickCandidate(candidates)) this.synchronizeIfBarrierReached();
     }
-    return this.pickCandidate(candidates);
+    const choice = this.pickCandidate(candidates);
+    // The population is every trial the loop may create: a member not yet created (time 0) goes before a paused one.
+    if (choice && choice.status === "PAUSED" && this.moreTrialsComing()) return undefined;
+    return choice;
   }
 
   save(): Json {
@@ -326,8 +333,6 @@ export class PopulationBasedTraining implements Scheduler {
     return undefined;
   }
 
-  private reportingTrial: string | undefined = undefined;
-
   /**
    * Synchronous mode: every live trial has reached the barrier. Ranks them once,
    * top quantile first (they save before anyone clones them), and moves the barrier.
@@ -360,11 +365,15 @@ export class PopulationBasedTraining implements Scheduler {
    */
   private synchronizeIfBarrierReached(): void {
     const live = this.liveTrials();
-    if (live.length === 0) return;
+    if (live.length === 0 || this.moreTrialsComing()) return;
     if (live.some((t) => t.status === "RUNNING" || this.member(t.id).lastTrainTime < this.nextPerturbationSync)) return;
     let time = 0;
     for (const t of live) time = Math.max(time, this.member(t.id).lastTrainTime);
     this.synchronize(time, undefined);
+  }
+
+  private moreTrialsComing(): boolean {
+    return this.ctx().moreTrialsPossible?.() ?? false;
   }
 
   private applyDeferredExploits(): void {

@@ -30,6 +30,12 @@ export interface GPSearcherOptions extends SearcherOptions {
   refitEvery?: number;
   /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
   randomCandidates?: number;
+  /**
+   * Most points the hyperparameter fit sees (the best half and the most recent half of this
+   * many); the posterior itself always conditions on every finished trial. Caps the O(n^3)
+   * per-iteration cost of LML maximisation. @defaultValue 200
+   */
+  maxFitPoints?: number;
 }
 
 interface TrialRecord {
@@ -64,6 +70,7 @@ export class GPSearcher implements Searcher {
   private readonly refitEvery: number;
   private readonly search: AcquisitionSearch;
   private readonly plainFloats: boolean;
+  private readonly maxFitPoints: number;
   private readonly bounds: HyperparameterBounds;
   private rng: Rng;
   private trials: TrialRecord[] = [];
@@ -90,6 +97,7 @@ export class GPSearcher implements Searcher {
     this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
     this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
     this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
+    this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.plainFloats = this.encoding.dimensions.every((d) => d.kind === "float" && d.activeWhen.length === 0);
     const d = this.encoding.size;
     const low = new Float64Array(d + 2);
@@ -152,7 +160,7 @@ export class GPSearcher implements Searcher {
     for (const t of this.trials) this.byId.set(t.id, t);
   }
 
-  /** The GP fitted to the finished trials (standardised losses), with hyperparameters refreshed. Exposed for tests. */
+  /** The GP fitted to the finished trials (standardised losses), with hyperparameters refreshed. */
   private fit(finished: readonly TrialRecord[]): { gp: GaussianProcess; y: Float64Array; x: Float64Array; center: number; scale: number } {
     const n = finished.length;
     const d = this.encoding.size;
@@ -175,9 +183,23 @@ export class GPSearcher implements Searcher {
       while (starts.length < this.restarts) starts.push(this.randomTheta());
       this.lastFullFit = n;
     }
-    const { hyperparameters } = optimizeHyperparameters(x, y, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : WARM_ITERATIONS);
+    const subset = this.fitSubset(y);
+    const fitX = subset === null ? x : Float64Array.from(subset.flatMap((i) => Array.from(x.subarray(i * d, (i + 1) * d))));
+    const fitY = subset === null ? y : Float64Array.from(subset, (i) => y[i] as number);
+    const { hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : WARM_ITERATIONS);
     this.theta = packHyperparameters(hyperparameters);
     return { gp: fitGaussianProcess(x, y, hyperparameters), y, x, center, scale };
+  }
+
+  /** Indices of the points the hyperparameter fit uses: all, or the best and the newest. */
+  private fitSubset(y: Float64Array): number[] | null {
+    const n = y.length;
+    if (n <= this.maxFitPoints) return null;
+    const best = Math.floor(this.maxFitPoints / 2);
+    const ranked = Array.from({ length: n }, (_, i) => i).sort((i, j) => (y[i] as number) - (y[j] as number) || i - j);
+    const chosen = new Set(ranked.slice(0, best));
+    for (let i = n - 1; i >= 0 && chosen.size < this.maxFitPoints; i--) chosen.add(i);
+    return [...chosen].sort((a, b) => a - b);
   }
 
   private modelSuggestion(finished: readonly TrialRecord[]): Float64Array {

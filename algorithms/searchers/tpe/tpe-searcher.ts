@@ -22,12 +22,17 @@ export interface TPESearcherOptions extends SearcherOptions {
   considerMagicClip?: boolean;
   /** @defaultValue false */
   considerEndpoints?: boolean;
-  /** Joint kernels over the parameters all trials share (Optuna's multivariate TPE). @defaultValue true (chosen from benchmarks/compare-search.ts) */
+  /** Joint kernels over the parameters all trials share (Optuna's multivariate TPE). @defaultValue false (chosen from benchmarks/compare-search.ts) */
   multivariate?: boolean;
-  /** With multivariate: one joint estimator per group of parameters that appear together (conditional spaces). @defaultValue true */
+  /** With multivariate: one joint estimator per group of parameters that appear together (conditional spaces). @defaultValue the value of multivariate */
   group?: boolean;
   /** Count pending trials as the worst results so parallel suggestions spread out. @defaultValue true */
   constantLiar?: boolean;
+  /**
+   * How candidates are scored: "bandwidth-weighted" reproduces Optuna 3.1's scores (see
+   * ParzenSettings.scoring), "normalized" uses textbook Parzen densities. @defaultValue "bandwidth-weighted"
+   */
+  scoring?: "normalized" | "bandwidth-weighted";
 }
 
 interface TrialRecord {
@@ -55,9 +60,12 @@ const COMPONENT = "searcher:tpe";
  * as complete). Errored trials are ignored. With `constantLiar`, pending trials enter
  * the bad group, so parallel suggestions avoid each other.
  *
- * The default is multivariate with groups (Optuna's default is univariate): on the five
- * problems of benchmarks/compare-search.ts it was the better of the two; see the note
- * in that file.
+ * Defaults are Optuna 3.1's (univariate, its candidate scoring) except `constantLiar`,
+ * which is on because TuneLab suggests asynchronously in parallel. They were chosen on
+ * held-out seeds of benchmarks/compare-search.ts: Optuna 3.1's bandwidth-weighted scores
+ * beat textbook normalised densities on 4 of 5 problems, and univariate beat multivariate
+ * on the smooth low-dimensional ones (multivariate: true, group: true is better on
+ * Hartmann6 and conditional spaces).
  */
 export class TPESearcher implements Searcher {
   private readonly options: ResolvedSearcherOptions;
@@ -86,7 +94,7 @@ export class TPESearcher implements Searcher {
     this.gamma = options.gamma ?? defaultGamma;
     const priorWeight = options.priorWeight ?? 1;
     if (!(priorWeight > 0) || !Number.isFinite(priorWeight)) throw new OptionError("TPESearcher.priorWeight", `must be a finite number > 0, got ${priorWeight}`);
-    this.multivariate = options.multivariate ?? true;
+    this.multivariate = options.multivariate ?? false;
     this.group = options.group ?? this.multivariate;
     if (this.group && !this.multivariate) throw new OptionError("TPESearcher.group", "needs multivariate: true");
     this.constantLiar = options.constantLiar ?? true;
@@ -97,7 +105,11 @@ export class TPESearcher implements Searcher {
       considerEndpoints: options.considerEndpoints ?? false,
       multivariate: false,
       weights: options.weights ?? defaultWeights,
+      scoring: options.scoring ?? "bandwidth-weighted",
     };
+    if (this.univariateParzen.scoring !== "normalized" && this.univariateParzen.scoring !== "bandwidth-weighted") {
+      throw new OptionError("TPESearcher.scoring", `must be "normalized" or "bandwidth-weighted", got ${String(options.scoring)}`);
+    }
     this.parzen = { ...this.univariateParzen, multivariate: this.multivariate };
     this.rng = rngFor(this.options.seed, COMPONENT);
   }
@@ -179,7 +191,10 @@ export class TPESearcher implements Searcher {
 
   private sampleWithModel(finished: readonly TrialRecord[], values: Float64Array): void {
     const n = finished.length;
-    const observed = this.constantLiar ? this.trials.filter((t) => t.state !== "error") : finished;
+    // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
+    const observed = this.constantLiar
+      ? this.trials.filter((t) => t.state !== "error").map((t) => (t.state === "running" ? { ...t, step: Infinity, loss: Infinity } : t))
+      : finished;
     const { below, above } = splitObservations(observed, this.gamma(n));
     const joint = new Uint8Array(this.table.size);
     if (this.multivariate) {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PopulationBasedTraining, explore } from "../../../algorithms/schedulers/index.ts";
+import { PopulationBasedTraining } from "../../../algorithms/schedulers/index.ts";
+import { explore } from "../../../algorithms/schedulers/pbt/mutations.ts";
 import { RandomSearch } from "../../../algorithms/searchers/index.ts";
 import type {
   CheckpointRef,

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  PopulationBasedTraining,
-  PopulationBasedTrainingReplay,
-  explore,
-  mutationsFromSpace,
-  pbtQuantiles,
-  policySchedule,
-} from "../../../algorithms/schedulers/index.ts";
+import { PopulationBasedTraining, PopulationBasedTrainingReplay, mutationsFromSpace, policySchedule } from "../../../algorithms/schedulers/index.ts";
+import { explore } from "../../../algorithms/schedulers/pbt/mutations.ts";
+import { pbtQuantiles } from "../../../algorithms/schedulers/pbt/quantiles.ts";
+import * as api from "../../../index.ts";
 import type { Config, Json, Result, Scheduler, SchedulerContext, TrialView, Decision } from "../../../core/contracts/index.ts";
 import { OptionError } from "../../../core/contracts/index.ts";
 import { choice, loguniform, randint, uniform } from "../../../core/space/index.ts";
@@ -71,6 +67,12 @@ class HotSwap implements Scheduler {
 }
 
 describe("PopulationBasedTraining options", () => {
+  it("is exported from the public API with its replay and PB2", () => {
+    expect(api.PopulationBasedTraining).toBe(PopulationBasedTraining);
+    expect(api.PopulationBasedTrainingReplay).toBe(PopulationBasedTrainingReplay);
+    expect(typeof api.PB2).toBe("function");
+  });
+
   it("validates eagerly and names the option", () => {
     const make = (extra: object) => () => new PopulationBasedTraining({ ...base, hyperparamMutations: lr, ...extra });
     expect(make({ quantileFraction: 0.6 })).toThrow("PopulationBasedTraining.quantileFraction: must be between 0 and 0.5, got 0.6");

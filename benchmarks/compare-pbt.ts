@@ -1,0 +1,185 @@
+/**
+ * Population-based training against search + early stopping on the stateful,
+ * noisy RL-like objectives (issue 5):
+ *
+ *   npx tsx benchmarks/compare-pbt.ts                 # 10 seeds, the table
+ *   npx tsx benchmarks/compare-pbt.ts --seeds 3       # quicker
+ *
+ * Every method gets the same cluster (4 simulated GPUs) for the same simulated
+ * time, so the same GPU-seconds: random search + FIFO (each trial trains for the
+ * whole budget: the population trained independently), random search + ASHA
+ * (if exported), PBT and PB2 with populations 4 and 16 (16 time-multiplexed on
+ * the 4 GPUs). Reported over seeds: median [IQR] of the best final return (the
+ * best last-reported value of any trial when the budget ran out) and of the
+ * time to target (simulated seconds until a result reaches the target, for
+ * rl-return the mean of a trial's last 5 results; "-" when never), and Mann-Whitney p-values (two-sided) of
+ * PBT against random and ASHA, and of PB2 against PBT at the same population.
+ */
+import * as schedulers from "../algorithms/schedulers/index.ts";
+import { FIFOScheduler, PB2, PopulationBasedTraining, boundsFromSpace, integerKeysFromSpace, mutationsFromSpace } from "../algorithms/schedulers/index.ts";
+import { RandomSearch } from "../algorithms/searchers/index.ts";
+import type { Scheduler, TrialView } from "../core/contracts/index.ts";
+import { TimeoutStopper } from "../core/stoppers/index.ts";
+import { simulate } from "../simulator/index.ts";
+import { mannWhitneyU, median, quantile } from "./compare-pbt-stats.ts";
+import { benchmarkByName, type Benchmark } from "./objectives/index.ts";
+
+interface Setting {
+  readonly benchmark: string;
+  /** Simulated seconds every method gets on the GPUS GPUs. */
+  readonly seconds: number;
+  readonly target: number;
+  /** Results averaged for time-to-target: 1 where the trainable itself ends at the target (noisy-lr-schedule's done). */
+  readonly targetWindow: number;
+  readonly perturbationInterval: number;
+  /** ASHA's time axis and limits, in iterations. */
+  readonly ashaMaxT: number;
+  readonly ashaGrace: number;
+}
+
+const GPUS = 4;
+const SETTINGS: readonly Setting[] = [
+  { benchmark: "noisy-lr-schedule", seconds: 1000, target: 200, targetWindow: 1, perturbationInterval: 20, ashaMaxT: 1000, ashaGrace: 10 },
+  { benchmark: "rl-return", seconds: 3000, target: 400, targetWindow: 5, perturbationInterval: 120, ashaMaxT: 400, ashaGrace: 5 },
+];
+
+const seedsFlag = process.argv.indexOf("--seeds");
+const SEEDS = seedsFlag >= 0 ? Number(process.argv[seedsFlag + 1]) : 10;
+const ASHA = (schedulers as Record<string, unknown>)["ASHAScheduler"] as
+  | (new (o: { metric: string; mode: "min" | "max"; maxT: number; gracePeriod: number; reductionFactor: number; seed: number }) => Scheduler)
+  | undefined;
+
+interface Method {
+  readonly name: string;
+  readonly population: number | undefined;
+  scheduler(bench: Benchmark, setting: Setting, seed: number): Scheduler;
+}
+
+const METHODS: Method[] = [
+  { name: "random+FIFO", population: GPUS, scheduler: () => new FIFOScheduler() },
+  ...(ASHA
+    ? [
+        {
+          name: "random+ASHA",
+          population: undefined,
+          scheduler: (b: Benchmark, s: Setting, seed: number) =>
+            new ASHA({ metric: b.metric, mode: b.mode, maxT: s.ashaMaxT, gracePeriod: s.ashaGrace, reductionFactor: 3, seed }),
+        },
+      ]
+    : []),
+  ...[4, 16].flatMap((population): Method[] => [
+    {
+      name: `PBT-${population}`,
+      population,
+      scheduler: (b, s, seed) =>
+        new PopulationBasedTraining({ metric: b.metric, mode: b.mode, seed, perturbationInterval: s.perturbationInterval, hyperparamMutations: mutationsFromSpace(b.space) }),
+    },
+    {
+      name: `PB2-${population}`,
+      population,
+      scheduler: (b, s, seed) =>
+        new PB2({
+          metric: b.metric,
+          mode: b.mode,
+          seed,
+          perturbationInterval: s.perturbationInterval,
+          hyperparamBounds: boundsFromSpace(b.space),
+          integerHyperparams: integerKeysFromSpace(b.space),
+        }),
+    },
+  ]),
+];
+
+interface Outcome {
+  best: number;
+  timeToTarget: number;
+  gpuSeconds: number;
+  wall: number;
+}
+
+function runOnce(setting: Setting, method: Method, seed: number): Outcome {
+  const bench = benchmarkByName(setting.benchmark);
+  const started = performance.now();
+  const run = simulate({
+    objective: bench.objective,
+    space: bench.space,
+    metric: bench.metric,
+    mode: bench.mode,
+    trials: method.population ?? 10_000,
+    seed,
+    searcher: new RandomSearch(bench.space, { metric: bench.metric, mode: bench.mode, seed }),
+    scheduler: method.scheduler(bench, setting, seed),
+    cluster: { gpus: GPUS },
+    maxIterations: null,
+    stoppers: [new TimeoutStopper(setting.seconds)],
+  });
+  return {
+    best: run.best?.metric ?? Number.NaN,
+    timeToTarget: timeToTarget(run.trials, bench.metric, setting.target, setting.targetWindow),
+    gpuSeconds: run.summary.gpuSeconds,
+    wall: (performance.now() - started) / 1000,
+  };
+}
+
+/** First simulated time at which some trial's last `window` results average at least `target`. */
+function timeToTarget(trials: readonly TrialView[], metric: string, target: number, window: number): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const trial of trials) {
+    const values: number[] = [];
+    for (const result of trial.history) {
+      values.push(result.metrics[metric] as number);
+      if (values.length > window) values.shift();
+      if (values.length === window && values.reduce((a, b) => a + b, 0) / window >= target) {
+        first = Math.min(first, result.time);
+        break;
+      }
+    }
+  }
+  return first;
+}
+
+const fmt = (v: number, digits = 1): string => (Number.isFinite(v) ? v.toFixed(digits) : "-");
+const cell = (values: number[], digits = 1): string => `${fmt(median(values), digits)} [${fmt(quantile(values, 0.25), digits)}, ${fmt(quantile(values, 0.75), digits)}]`;
+const pValue = (a: number[], b: number[]): string => mannWhitneyU(a, b).p.toFixed(4);
+
+const started = performance.now();
+console.log(`compare-pbt: ${SEEDS} seeds, ${GPUS} GPUs, equal simulated time per method${ASHA ? "" : " (ASHA not exported: skipped)"}`);
+for (const setting of SETTINGS) {
+  const results = new Map<string, Outcome[]>();
+  for (const method of METHODS) {
+    results.set(method.name, Array.from({ length: SEEDS }, (_, seed) => runOnce(setting, method, seed)));
+  }
+  const get = (name: string, key: keyof Outcome) => (results.get(name) ?? []).map((o) => o[key]);
+  console.log(`\n${setting.benchmark}: ${setting.seconds} s x ${GPUS} GPUs = ${setting.seconds * GPUS} GPU-s per run, target ${setting.target}`);
+  const rows = [["method", "best final return  median [IQR]", "time to target (s)  median [IQR]", "reached", "GPU-s used", "wall s/run"]];
+  for (const method of METHODS) {
+    const outcomes = results.get(method.name) as Outcome[];
+    rows.push([
+      method.name,
+      cell(get(method.name, "best")),
+      cell(get(method.name, "timeToTarget"), 0),
+      `${outcomes.filter((o) => Number.isFinite(o.timeToTarget)).length}/${SEEDS}`,
+      fmt(median(get(method.name, "gpuSeconds")), 0),
+      fmt(median(get(method.name, "wall")), 2),
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));
+  for (const row of rows) console.log(row.map((v, c) => v.padEnd(widths[c] as number)).join("  "));
+  const tests: Array<[string, string, string]> = [
+    ["PBT-4", "random+FIFO", "PBT beats random search"],
+    ...(ASHA ? ([["PBT-4", "random+ASHA", "PBT beats ASHA"]] as Array<[string, string, string]>) : []),
+    ["PB2-4", "PBT-4", "PB2 beats PBT at population 4"],
+    ["PB2-16", "PBT-16", "PB2 vs PBT at population 16"],
+  ];
+  for (const [a, b, claim] of tests) {
+    const bestA = get(a, "best");
+    const bestB = get(b, "best");
+    const ttA = get(a, "timeToTarget");
+    const ttB = get(b, "timeToTarget");
+    console.log(
+      `  ${claim.padEnd(32)} best return: ${fmt(median(bestA))} vs ${fmt(median(bestB))}, p=${pValue(bestA, bestB)};` +
+        `  time to target: ${fmt(median(ttA), 0)} vs ${fmt(median(ttB), 0)}, p=${pValue(ttA, ttB)}`,
+    );
+  }
+}
+console.log(`\ntotal wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { GPSearcher } from "../../../../algorithms/searchers/gp/gp-searcher.ts";
+import type { Result } from "../../../../core/contracts/index.ts";
+import { choice, qrandint, uniform } from "../../../../core/space/index.ts";
+
+const result = (id: string, y: number): Result => ({ trialId: id, iteration: 1, metrics: { y }, time: 0, timeTotal: 0 });
+const fast = { metric: "y", mode: "min" as const, nStartupTrials: 5, randomCandidates: 200 };
+const bowl = (c: { x: number; z: number }): number => (c.x - 0.3) ** 2 + (c.z - 0.6) ** 2;
+const space = { x: uniform(0, 1), z: uniform(0, 1) };
+
+describe("GPSearcher", () => {
+  it("same seed, same suggestions; restore continues identically with pending trials", () => {
+    const make = (): GPSearcher => new GPSearcher(space, { ...fast, seed: 4 });
+    const a = make();
+    const b = make();
+    for (let t = 0; t < 12; t++) {
+      const ca = a.suggest(String(t)) as { x: number; z: number };
+      expect(b.suggest(String(t))).toEqual(ca);
+      if (t !== 7) {
+        a.onTrialComplete(String(t), result(String(t), bowl(ca)));
+        b.onTrialComplete(String(t), result(String(t), bowl(ca)));
+      }
+    }
+    const c = make();
+    c.restore(JSON.parse(JSON.stringify(a.save())));
+    for (let t = 12; t < 16; t++) {
+      const ca = a.suggest(String(t)) as { x: number; z: number };
+      expect(c.suggest(String(t))).toEqual(ca);
+      a.onTrialComplete(String(t), result(String(t), bowl(ca)));
+      c.onTrialComplete(String(t), result(String(t), bowl(ca)));
+    }
+  });
+
+  it("finds the bowl's minimum better than its random start", () => {
+    const s = new GPSearcher(space, { ...fast, seed: 1 });
+    let bestStartup = Infinity;
+    let best = Infinity;
+    for (let t = 0; t < 20; t++) {
+      const c = s.suggest(String(t)) as { x: number; z: number };
+      const y = bowl(c);
+      if (t < 5) bestStartup = Math.min(bestStartup, y);
+      best = Math.min(best, y);
+      s.onTrialComplete(String(t), result(String(t), y));
+    }
+    expect(best).toBeLessThan(Math.min(1e-3, bestStartup / 10));
+  });
+
+  it("kriging believer spreads a batch of pending suggestions", () => {
+    const s = new GPSearcher(space, { ...fast, seed: 2 });
+    for (let t = 0; t < 10; t++) {
+      const c = s.suggest(String(t)) as { x: number; z: number };
+      s.onTrialComplete(String(t), result(String(t), bowl(c)));
+    }
+    const batch = Array.from({ length: 6 }, (_, k) => s.suggest(`p${k}`) as { x: number; z: number });
+    let closest = Infinity;
+    for (let i = 0; i < batch.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = batch[i] as { x: number; z: number };
+        const b = batch[j] as { x: number; z: number };
+        closest = Math.min(closest, Math.hypot(a.x - b.x, a.z - b.z));
+      }
+    }
+    expect(closest).toBeGreaterThan(1e-3);
+  });
+
+  it("handles integers, categoricals and a conditional branch; UCB works too", () => {
+    const mixed = { n: qrandint(1, 8), act: choice(["a", "b"]), opt: choice([{ name: "sgd", m: uniform(0, 1) }, { name: "adam" }]) };
+    const s = new GPSearcher(mixed, { ...fast, seed: 3, acquisition: "ucb" });
+    for (let t = 0; t < 14; t++) {
+      const c = s.suggest(String(t)) as { n: number; act: string; opt: { name: string; m?: number } };
+      expect(Number.isInteger(c.n) && c.n >= 1 && c.n <= 8).toBe(true);
+      expect(["a", "b"]).toContain(c.act);
+      expect(c.opt.name === "sgd" ? typeof c.opt.m === "number" : !("m" in c.opt)).toBe(true);
+      s.onTrialComplete(String(t), result(String(t), (c.n - 5) ** 2 + (c.act === "a" ? 1 : 0) + (c.opt.name === "sgd" ? (c.opt.m as number) : 0.5)));
+    }
+  });
+
+  it("rejects bad options naming the option", () => {
+    expect(() => new GPSearcher(space, { metric: "y", mode: "min", acquisition: "pi" as "ei" })).toThrow(/acquisition/);
+    expect(() => new GPSearcher(space, { metric: "y", mode: "min", restarts: 0 })).toThrow(/restarts/);
+  });
+});

@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ParzenEstimator, defaultWeights } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
+
+describe("Parzen estimator properties", () => {
+  it("integrates to 1 over its bounds for any observations and either bandwidth rule", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 40 }),
+        fc.boolean(),
+        fc.double({ min: 0.1, max: 5, noNaN: true }),
+        (observations, multivariate, priorWeight) => {
+          const estimator = new ParzenEstimator([Float64Array.from(observations)], [{ kind: "numeric", low: 0, high: 1, step: null }], {
+            considerPrior: true,
+            priorWeight,
+            considerMagicClip: true,
+            considerEndpoints: false,
+            multivariate,
+            weights: defaultWeights,
+          });
+          const steps = 3000;
+          const xs = Float64Array.from({ length: steps }, (_, i) => (i + 0.5) / steps);
+          const total = estimator.logPdf([xs]).reduce((sum, l) => sum + Math.exp(l) / steps, 0);
+          expect(total).toBeGreaterThan(0.995);
+          expect(total).toBeLessThan(1.005);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
