@@ -14,6 +14,8 @@
  * KDE model plus random fraction, without successive halving.
  */
 import { BOHBSearcher, GPSearcher, RandomSearch, TPESearcher, type TPESearcherOptions } from "../algorithms/searchers/index.ts";
+import { OPTUNA_31_TPE_OPTIONS } from "../algorithms/searchers/tpe/tpe-searcher.ts";
+import { linearGamma, sqrtGamma, uniformWeights } from "../algorithms/searchers/tpe/parzen-estimator.ts";
 import type { Searcher } from "../core/contracts/index.ts";
 import { choice, loguniform, qrandint, randint, uniform, type Space } from "../core/space/index.ts";
 import { HyperBandForBOHB } from "../algorithms/schedulers/index.ts";
@@ -166,23 +168,52 @@ function msPerSuggestion(factory: Factory, history: number, repeats: number, war
 }
 
 /**
- * How TPESearcher's defaults were chosen: the variants on seeds 100..139, disjoint from the
- * seeds of the reported tables, median regret at 100 evaluations.
+ * How TPESearcher's defaults were chosen: variants on seeds 100..139, disjoint from the
+ * seeds of the reported tables, median regret at 100 evaluations. One component at a time
+ * around Optuna 3.1's univariate TPE (the components of Watanabe 2023), then combinations.
+ * `--only TEXT` keeps the variants whose name contains TEXT.
  */
-function tpeSweep(): void {
-  const variants: Record<string, Partial<TPESearcherOptions>> = {
-    "univariate, bandwidth-weighted (default)": {},
-    "univariate, normalized": { scoring: "normalized" },
-    "multivariate+group, bandwidth-weighted": { multivariate: true, group: true },
-    "multivariate+group, normalized": { multivariate: true, group: true, scoring: "normalized" },
-  };
+export const tpeSweepVariants: ReadonlyArray<readonly [string, Partial<TPESearcherOptions>]> = [
+  ["optuna 3.1 univariate", OPTUNA_31_TPE_OPTIONS],
+  ["  normalized scoring", { ...OPTUNA_31_TPE_OPTIONS, scoring: "normalized" }],
+  ["  multivariate+group", { ...OPTUNA_31_TPE_OPTIONS, multivariate: true, group: true }],
+  ["  multivariate, no group", { ...OPTUNA_31_TPE_OPTIONS, multivariate: true, group: false }],
+  ["  gamma linear 0.15", { ...OPTUNA_31_TPE_OPTIONS, gamma: linearGamma(0.15) }],
+  ["  gamma linear 0.2", { ...OPTUNA_31_TPE_OPTIONS, gamma: linearGamma(0.2) }],
+  ["  gamma sqrt 0.25 (hyperopt)", { ...OPTUNA_31_TPE_OPTIONS, gamma: sqrtGamma(0.25) }],
+  ["  gamma sqrt 1", { ...OPTUNA_31_TPE_OPTIONS, gamma: sqrtGamma(1) }],
+  ["  weights uniform", { ...OPTUNA_31_TPE_OPTIONS, weights: uniformWeights }],
+  ["  good weighting EI", { ...OPTUNA_31_TPE_OPTIONS, goodWeighting: "expected-improvement" }],
+  ["  prior weight 0.5", { ...OPTUNA_31_TPE_OPTIONS, priorWeight: 0.5 }],
+  ["  prior weight 2", { ...OPTUNA_31_TPE_OPTIONS, priorWeight: 2 }],
+  ["  nEiCandidates 12", { ...OPTUNA_31_TPE_OPTIONS, nEiCandidates: 12 }],
+  ["  nEiCandidates 48", { ...OPTUNA_31_TPE_OPTIONS, nEiCandidates: 48 }],
+  ["  nEiCandidates 96", { ...OPTUNA_31_TPE_OPTIONS, nEiCandidates: 96 }],
+  ["  endpoints (hyperopt bandwidth)", { ...OPTUNA_31_TPE_OPTIONS, considerEndpoints: true }],
+  ["  bandwidth scott", { ...OPTUNA_31_TPE_OPTIONS, bandwidth: "scott" }],
+  ["  magic clip exponent 2", { ...OPTUNA_31_TPE_OPTIONS, magicClipExponent: 2 }],
+  ["  magic clip exponent 0.5", { ...OPTUNA_31_TPE_OPTIONS, magicClipExponent: 0.5 }],
+  ["  min bandwidth factor 0.03", { ...OPTUNA_31_TPE_OPTIONS, minBandwidthFactor: 0.03 }],
+  ["  min bandwidth factor 0.1", { ...OPTUNA_31_TPE_OPTIONS, minBandwidthFactor: 0.1 }],
+  ["  no magic clip", { ...OPTUNA_31_TPE_OPTIONS, considerMagicClip: false }],
+];
+
+/** Optuna 3.1 on the same held-out seeds: `/usr/bin/python3 benchmarks/peers/optuna_search.py --quality --seeds 100 40`, median at 100. */
+const OPTUNA_HELD_OUT: Record<string, readonly number[]> = {};
+
+function tpeSweep(only: string | undefined): void {
   const seeds = Array.from({ length: 40 }, (_, i) => 100 + i);
   console.log(`# TPE variants: median simple regret at 100 evaluations, seeds ${seeds[0]}..${seeds.at(-1)}`);
-  console.log(["variant".padEnd(44), ...problems.map((p) => p.name.padEnd(13))].join(""));
-  for (const [name, options] of Object.entries(variants)) {
+  console.log(["variant".padEnd(40), ...problems.map((p) => p.name.padEnd(12)), "<=optuna  worst ratio"].join(""));
+  const bestOptuna = problems.map((_, k) => Math.min(...Object.values(OPTUNA_HELD_OUT).map((row) => row[k] as number)));
+  for (const [name, row] of Object.entries(OPTUNA_HELD_OUT)) console.log([name.padEnd(40), ...row.map((v) => fmt(v).padEnd(12))].join(""));
+  for (const [name, options] of tpeSweepVariants) {
+    if (only !== undefined && !name.includes(only)) continue;
     const factory: Factory = (space, seed) => new TPESearcher(space, { ...base(seed), ...options });
-    const cells = problems.map((problem) => fmt(quantile(seeds.map((seed) => runOnce(problem, factory, seed, 100).at(-1) as number), 0.5)).padEnd(13));
-    console.log([name.padEnd(44), ...cells].join(""));
+    const medians = problems.map((problem) => quantile(seeds.map((seed) => runOnce(problem, factory, seed, 100).at(-1) as number), 0.5));
+    const ratios = medians.map((m, k) => m / (bestOptuna[k] as number));
+    const verdict = Number.isFinite(bestOptuna[0] as number) ? `${ratios.filter((r) => r <= 1).length}/5       ${Math.max(...ratios).toFixed(2)}x` : "";
+    console.log([name.padEnd(40), ...medians.map((m) => fmt(m).padEnd(12)), verdict].join(""));
   }
 }
 
@@ -239,7 +270,8 @@ if (import.meta.url === `file://${process.argv[1]}`) main();
 function main(): void {
 const args = new Set(process.argv.slice(2));
 if (args.has("--tpe-sweep")) {
-  tpeSweep();
+  const at = process.argv.indexOf("--only");
+  tpeSweep(at > 0 ? process.argv[at + 1] : undefined);
   return;
 }
 if (args.has("--bohb-sim")) {

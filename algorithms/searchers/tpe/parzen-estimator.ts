@@ -37,6 +37,22 @@ export interface ParzenSettings {
    * @defaultValue "normalized"
    */
   readonly scoring?: "normalized" | "bandwidth-weighted";
+  /**
+   * Bandwidth rule for continuous and quantized kernels. "optuna": Optuna's rule, the larger
+   * gap to the sorted neighbours (univariate) or 0.2 n^(-1/(d+4)) of the range (multivariate).
+   * "scott": 1.059 min(IQR/1.34, sd) m^(-1/5) over the m kernel centres, prior centre included
+   * (Scott's rule as in Watanabe 2023, section 3.4); one bandwidth for every component.
+   * Either way the result is then clipped (magic clip). @defaultValue "optuna"
+   */
+  readonly bandwidth?: "optuna" | "scott";
+  /**
+   * Magic clip floor: sigma >= range * max(minBandwidthFactor, (1 + components)^-magicClipExponent),
+   * components counting the prior (Watanabe 2023's alpha and b_min). Optuna is exponent 1 with
+   * factor 0.01, i.e. range / min(100, 1 + components). @defaultValue 1
+   */
+  readonly magicClipExponent?: number;
+  /** @defaultValue 0.01 */
+  readonly minBandwidthFactor?: number;
 }
 
 const EPS = 1e-12;
@@ -46,6 +62,26 @@ const SIGMA0_MAGNITUDE = 0.2;
 /** Optuna's default_gamma: how many of n observations form the "below" (good) group. */
 export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/**
+ * Good-group size ceil(beta n), capped at 25 (Optuna's rule is beta = 0.1). Watanabe 2023
+ * calls this the "linear" split; a larger beta explores more.
+ */
+export function linearGamma(beta: number, cap = 25): (n: number) => number {
+  if (!(beta > 0 && beta <= 1)) throw new RangeError(`linearGamma: beta must be in (0, 1], got ${beta}`);
+  return (n) => Math.min(Math.ceil(beta * n), cap);
+}
+
+/** Good-group size ceil(beta sqrt(n)), capped at 25 (Watanabe 2023's "sqrt" split, Hyperopt's rule with beta = 0.25). */
+export function sqrtGamma(beta: number, cap = 25): (n: number) => number {
+  if (!(beta > 0)) throw new RangeError(`sqrtGamma: beta must be > 0, got ${beta}`);
+  return (n) => Math.min(Math.ceil(beta * Math.sqrt(n)), cap);
+}
+
+/** Every observation weighs the same (Watanabe 2023's "uniform" weighting). */
+export function uniformWeights(n: number): Float64Array {
+  return new Float64Array(n).fill(1);
 }
 
 /** Optuna's default_weights: flat for the newest 25, a linear ramp from 1/n for older ones. */
@@ -205,7 +241,9 @@ function numericKernels(
   mus.set(observations);
   if (considerPrior) mus[n] = 0.5 * (low + high);
   const sigmas = new Float64Array(components);
-  if (settings.multivariate) {
+  if (settings.bandwidth === "scott") {
+    sigmas.fill(scottBandwidth(mus));
+  } else if (settings.multivariate) {
     sigmas.fill(sigma0 * (high - low));
   } else {
     // Each kernel is as wide as the larger gap to its sorted neighbours (bounds included).
@@ -225,7 +263,9 @@ function numericKernels(
     for (let k = 0; k < components; k++) sigmas[order[k] as number] = sortedSigmas[k] as number;
   }
   const range = high - low;
-  const minSigma = settings.considerMagicClip ? range / Math.min(100, 1 + components) : EPS;
+  const minSigma = settings.considerMagicClip
+    ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
+    : EPS;
   for (let c = 0; c < components; c++) sigmas[c] = Math.min(Math.max(sigmas[c] as number, minSigma), range);
   if (considerPrior) sigmas[n] = range;
 
@@ -237,6 +277,32 @@ function numericKernels(
     logNormalizers[c] = Math.log(sigma) - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
   }
   return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers };
+}
+
+/**
+ * Scott's rule for one dimension: 1.059 min(IQR / 1.34, sd) m^(-1/5), sd with Bessel's
+ * correction and quartiles by linear interpolation (numpy's defaults). 0 for one centre;
+ * the magic clip then sets the floor.
+ */
+export function scottBandwidth(centres: Float64Array): number {
+  const m = centres.length;
+  if (m < 2) return 0;
+  let mean = 0;
+  for (let i = 0; i < m; i++) mean += centres[i] as number;
+  mean /= m;
+  let squares = 0;
+  for (let i = 0; i < m; i++) squares += ((centres[i] as number) - mean) ** 2;
+  const sd = Math.sqrt(squares / (m - 1));
+  const sorted = Float64Array.from(centres).sort();
+  const iqr = sortedQuantile(sorted, 0.75) - sortedQuantile(sorted, 0.25);
+  return 1.059 * Math.min(iqr / 1.34, sd) * m ** -0.2;
+}
+
+function sortedQuantile(sorted: Float64Array, q: number): number {
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return (sorted[lower] as number) + ((sorted[upper] as number) - (sorted[lower] as number)) * (position - lower);
 }
 
 /** Optuna's smoothing: each row is prior_weight/(n+1) everywhere plus 1 on the observed choice, normalised. */

@@ -33,7 +33,43 @@ export interface TPESearcherOptions extends SearcherOptions {
    * ParzenSettings.scoring), "normalized" uses textbook Parzen densities. @defaultValue "bandwidth-weighted"
    */
   scoring?: "normalized" | "bandwidth-weighted";
+  /** Bandwidth rule, see ParzenSettings.bandwidth ("scott" is Watanabe 2023's Scott's rule). @defaultValue "optuna" */
+  bandwidth?: "optuna" | "scott";
+  /** Magic clip exponent alpha: floor range * max(minBandwidthFactor, (1 + components)^-alpha). @defaultValue 1 */
+  magicClipExponent?: number;
+  /** Magic clip floor as a fraction of the range (Watanabe 2023's b_min). @defaultValue 0.01 */
+  minBandwidthFactor?: number;
+  /**
+   * How the good group's observations are weighted. "weights": by `weights`, like the bad group.
+   * "expected-improvement": by how far each one improves on the best bad-group loss, with the
+   * prior weighing their mean (Watanabe 2023's EI weighting; Song et al. 2022). @defaultValue "weights"
+   */
+  goodWeighting?: "weights" | "expected-improvement";
 }
+
+/**
+ * Optuna 3.1 TPESampler's defaults (univariate, its candidate scoring), spelled out so the
+ * searcher's own defaults can move without losing them: `new TPESearcher(space,
+ * { metric, mode, seed, ...OPTUNA_31_TPE_OPTIONS })` reproduces Optuna 3.1's suggestion rule.
+ * `constantLiar` is left at TuneLab's default; it only acts on pending trials.
+ */
+export const OPTUNA_31_TPE_OPTIONS = Object.freeze({
+  nStartupTrials: 10,
+  nEiCandidates: 24,
+  gamma: defaultGamma,
+  weights: defaultWeights,
+  considerPrior: true,
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  multivariate: false,
+  group: false,
+  scoring: "bandwidth-weighted",
+  bandwidth: "optuna",
+  magicClipExponent: 1,
+  minBandwidthFactor: 0.01,
+  goodWeighting: "weights",
+} as const satisfies Omit<TPESearcherOptions, keyof SearcherOptions>);
 
 interface TrialRecord {
   readonly id: string;
@@ -76,6 +112,7 @@ export class TPESearcher implements Searcher {
   private readonly multivariate: boolean;
   private readonly group: boolean;
   private readonly constantLiar: boolean;
+  private readonly goodWeighting: "weights" | "expected-improvement";
   private readonly parzen: ParzenSettings;
   private readonly univariateParzen: ParzenSettings;
   private rng: Rng;
@@ -106,9 +143,23 @@ export class TPESearcher implements Searcher {
       multivariate: false,
       weights: options.weights ?? defaultWeights,
       scoring: options.scoring ?? "bandwidth-weighted",
+      bandwidth: options.bandwidth ?? "optuna",
+      magicClipExponent: options.magicClipExponent ?? 1,
+      minBandwidthFactor: options.minBandwidthFactor ?? 0.01,
     };
     if (this.univariateParzen.scoring !== "normalized" && this.univariateParzen.scoring !== "bandwidth-weighted") {
       throw new OptionError("TPESearcher.scoring", `must be "normalized" or "bandwidth-weighted", got ${String(options.scoring)}`);
+    }
+    if (this.univariateParzen.bandwidth !== "optuna" && this.univariateParzen.bandwidth !== "scott") {
+      throw new OptionError("TPESearcher.bandwidth", `must be "optuna" or "scott", got ${String(options.bandwidth)}`);
+    }
+    const exponent = this.univariateParzen.magicClipExponent as number;
+    if (!(exponent > 0)) throw new OptionError("TPESearcher.magicClipExponent", `must be a number > 0, got ${exponent}`);
+    const factor = this.univariateParzen.minBandwidthFactor as number;
+    if (!(factor >= 0 && factor <= 1)) throw new OptionError("TPESearcher.minBandwidthFactor", `must be in [0, 1], got ${factor}`);
+    this.goodWeighting = options.goodWeighting ?? "weights";
+    if (this.goodWeighting !== "weights" && this.goodWeighting !== "expected-improvement") {
+      throw new OptionError("TPESearcher.goodWeighting", `must be "weights" or "expected-improvement", got ${String(options.goodWeighting)}`);
     }
     this.parzen = { ...this.univariateParzen, multivariate: this.multivariate };
     this.rng = rngFor(this.options.seed, COMPONENT);
@@ -227,7 +278,11 @@ export class TPESearcher implements Searcher {
       return block.map((p) => Float64Array.from(kept, (r) => r.values[p] as number));
     };
     const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
-    const good = new ParzenEstimator(columns(below), parameters, settings);
+    const goodSettings =
+      this.goodWeighting === "expected-improvement"
+        ? improvementWeighted(below.filter((r) => !Number.isNaN(r.values[first] as number)), above, settings)
+        : settings;
+    const good = new ParzenEstimator(columns(below), parameters, goodSettings);
     const bad = new ParzenEstimator(columns(above), parameters, settings);
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const logL = good.logPdf(candidates);
@@ -257,6 +312,24 @@ export function splitObservations<T extends { step: number; loss: number }>(reco
   const above: T[] = [];
   records.forEach((r, i) => (inBelow[i] === 1 ? below : above).push(r));
   return { below, above };
+}
+
+/**
+ * Watanabe 2023's EI weighting of the good group: weight max(1e-12, threshold - loss), where
+ * the threshold is the best loss in the bad group, and the prior weighs the mean of those.
+ * Weights are divided by that mean, so the prior keeps `priorWeight` (1 gives the paper's
+ * rule) and categorical smoothing keeps its scale. Falls back to `settings` when no finite
+ * threshold exists (every bad trial is pending).
+ */
+export function improvementWeighted(good: readonly { loss: number }[], bad: readonly { loss: number }[], settings: ParzenSettings): ParzenSettings {
+  let threshold = Infinity;
+  for (const r of bad) if (r.loss < threshold) threshold = r.loss;
+  if (!Number.isFinite(threshold) || good.length === 0) return settings;
+  const weights = Float64Array.from(good, (r) => Math.max(1e-12, threshold - r.loss));
+  if (!weights.every(Number.isFinite)) return settings;
+  const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
+  for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) / mean;
+  return { ...settings, weights: () => weights };
 }
 
 function compareKeys(a: number, b: number): number {
