@@ -106,7 +106,8 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     searcher: plan.searcher,
     scheduler: plan.scheduler,
     ...run.summary,
-    regret: best ? best.metric - bench.optimum : null,
+    // Regret is how far from the optimum, whichever the direction.
+    regret: best ? (bench.mode === "min" ? best.metric - bench.optimum : bench.optimum - best.metric) : null,
   };
 }
 

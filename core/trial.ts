@@ -9,6 +9,8 @@ export class Trial implements TrialView {
   history: Result[] = [];
   lastResult: Result | undefined = undefined;
   latestCheckpoint: CheckpointRef | undefined = undefined;
+  /** Results the trial had when `latestCheckpoint` was taken or restored (by position: after a PBT exploit, iterations need not increase). */
+  historyAtCheckpoint = 0;
   savePending = false;
   /** Carried out when the pending save lands (a decision waits for the save). */
   afterSave: AfterSave = "none";
@@ -34,10 +36,22 @@ export class Trial implements TrialView {
     return this.lastResult?.iteration ?? 0;
   }
 
-  /** Drops results after `iteration` (they will be re-done); returns how many were dropped. */
-  truncateHistory(iteration: number): number {
-    let keep = this.history.length;
-    while (keep > 0 && (this.history[keep - 1] as Result).iteration > iteration) keep--;
+  /**
+   * Adopts `checkpoint` as the trial's latest: its own save, or a donor's it
+   * restored (PBT). Remembers how many results the trial had then, so a restart
+   * from this checkpoint knows exactly which results it will re-do.
+   */
+  adoptCheckpoint(checkpoint: CheckpointRef): void {
+    this.latestCheckpoint = checkpoint;
+    this.historyAtCheckpoint = this.history.length;
+  }
+
+  /**
+   * Before a restart: drops the results that the restart will re-do (those after
+   * the latest checkpoint, or all of them when starting from scratch); returns how many.
+   */
+  dropResultsToRedo(fromCheckpoint: boolean): number {
+    const keep = fromCheckpoint ? Math.min(this.historyAtCheckpoint, this.history.length) : 0;
     const dropped = this.history.length - keep;
     if (dropped > 0) {
       this.history.length = keep;

@@ -141,6 +141,7 @@ export class TuneLoop implements ExecutorListener {
         resources: { ...t.resources },
         history: t.history as unknown as Json,
         latestCheckpoint: (t.latestCheckpoint ?? null) as Json,
+        historyAtCheckpoint: t.historyAtCheckpoint,
         failures: t.failures,
         preemptions: t.preemptions,
         errorMessage: t.errorMessage ?? null,
@@ -167,6 +168,7 @@ export class TuneLoop implements ExecutorListener {
       trial.history = saved.history.slice();
       trial.lastResult = trial.history[trial.history.length - 1];
       trial.latestCheckpoint = saved.latestCheckpoint ?? undefined;
+      trial.historyAtCheckpoint = saved.historyAtCheckpoint;
       trial.failures = saved.failures;
       trial.preemptions = saved.preemptions;
       if (saved.errorMessage !== null) trial.errorMessage = saved.errorMessage;
@@ -227,7 +229,7 @@ export class TuneLoop implements ExecutorListener {
     if (!trial || trial.status !== "RUNNING") return;
     this.counters.checkpoints++;
     trial.savePending = false;
-    trial.latestCheckpoint = checkpoint;
+    trial.adoptCheckpoint(checkpoint);
     this.trace?.emit(this.executor.now(), "checkpoint", { trial: trial.id, iteration: checkpoint.iteration });
     this.releaseExploitWaiters(trial);
     const next = trial.afterSave;
@@ -390,7 +392,7 @@ export class TuneLoop implements ExecutorListener {
     this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
     trial.config = config;
     trial.restoreFrom = checkpoint;
-    trial.latestCheckpoint = checkpoint;
+    trial.adoptCheckpoint(checkpoint);
   }
 
   private restoreFromDonor(trial: Trial, donor: Trial, config: Config): void {
@@ -404,7 +406,7 @@ export class TuneLoop implements ExecutorListener {
     trial.config = config;
     // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
     // Its latest checkpoint is the one it restored: a failure, a pause or a later clone of it gets these weights, not its old ones.
-    trial.latestCheckpoint = checkpoint;
+    trial.adoptCheckpoint(checkpoint);
     this.executor.restore(trial.id, checkpoint, config);
   }
 
@@ -526,11 +528,13 @@ export class TuneLoop implements ExecutorListener {
 
   private startTrial(trial: Trial): void {
     const at = this.waiting.indexOf(trial);
+    if (at < 0) throw new OptionError("chooseTrialToRun", `trial "${trial.id}" is not among the candidates`);
     this.waiting.splice(at, 1);
     const restoreFrom = trial.restoreFrom;
     trial.restoreFrom = undefined;
-    // Results after the checkpoint will be re-done; drop them so iterations stay 1..k without gaps.
-    this.counters.redoneIterations += trial.truncateHistory(restoreFrom?.iteration ?? 0);
+    // Results after the checkpoint will be re-done (all of them without one); drop them so
+    // iterations stay 1..k without gaps.
+    this.counters.redoneIterations += trial.dropResultsToRedo(restoreFrom !== undefined);
     trial.status = "RUNNING";
     this.running++;
     this.trace?.emit(this.executor.now(), "start", { trial: trial.id, restore: restoreFrom?.iteration ?? null });
@@ -601,6 +605,7 @@ interface SavedLoop {
     resources: Resources;
     history: Result[];
     latestCheckpoint: CheckpointRef | null;
+    historyAtCheckpoint: number;
     failures: number;
     preemptions: number;
     errorMessage: string | null;

@@ -129,6 +129,44 @@ describe("TuneLoop", () => {
     expect(after[0]).toBe((saved!.iteration ?? 0) + 1);
   });
 
+  it("a failure after an exploit restarts from the exploited checkpoint and keeps the results reported before the exploit", () => {
+    class ExploitAt6 extends FIFOScheduler {
+      private ctx: SchedulerContext | undefined;
+      private done = false;
+      override setContext(ctx: SchedulerContext): void {
+        this.ctx = ctx;
+      }
+      override onTrialResult(trial: TrialView, result: Result): Decision {
+        if (trial.id === "t00000" && result.iteration === 2) this.ctx?.requestCheckpoint("t00000");
+        if (trial.id === "t00001" && result.iteration === 6 && !this.done) {
+          this.done = true;
+          return { kind: "exploit", from: "t00000", config: { x: 0.25 } };
+        }
+        return CONTINUE;
+      }
+    }
+    // The clone (x = 0.25) fails once, two steps after the exploit.
+    let failed = false;
+    const failsOnce: Objective<CountingState> = {
+      ...countingObjective,
+      step: (state, config, ctx) => {
+        if (config["x"] === 0.25 && state.t === 5 && !failed) {
+          failed = true;
+          throw new Error("out of memory");
+        }
+        return countingObjective.step(state, config, ctx);
+      },
+    };
+    const run = simulate({ ...base, objective: failsOnce, trials: 2, maxIterations: 9, maxFailures: 1, scheduler: new ExploitAt6(), cluster: { gpus: 2 } });
+    const clone = run.trials[1]!;
+    expect(failed).toBe(true);
+    expect(clone.status).toBe("TERMINATED");
+    // 1..6 before the exploit (kept through the failure), then on from the donor's checkpoint at 2:
+    // 3, 4, 5 were reported, lost with the failure computing 6, and re-done from that checkpoint.
+    expect(clone.history.map((r) => r.iteration)).toEqual([1, 2, 3, 4, 5, 6, 3, 4, 5, 6, 7, 8, 9]);
+    expect(run.summary.redoneIterations).toBe(3);
+  });
+
   it("checks options eagerly and names the option", () => {
     const executor = new SimExecutor({ objective: countingObjective, cluster: resolveCluster({ gpus: 1 }), seed: 0 });
     const make = (extra: object) =>
