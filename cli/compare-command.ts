@@ -1,6 +1,6 @@
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
-import { schedulerNames, searcherNames } from "./algorithms.ts";
-import { parseInteger, parseName } from "./flags.ts";
+import { schedulerNames, searcherNames, type SchedulerName, type SearcherName } from "./algorithms.ts";
+import { FlagError, parseInteger, parseName } from "./flags.ts";
 import { fmt, formatTable } from "./format-table.ts";
 import { runPlan } from "./sim-command.ts";
 
@@ -10,12 +10,38 @@ export interface CompareFlags {
   gpus: string;
   seeds: string;
   maxIterations: string;
+  pairs: string;
   json?: boolean;
 }
 
+/** What `npm start` compares: the schedulers against FIFO under random search, and the model-based searchers. */
+export const DEFAULT_PAIRS = [
+  "random:fifo",
+  "random:asha",
+  "random:asha-promotion",
+  "random:hyperband",
+  "random:median",
+  "tpe:fifo",
+  "tpe:asha",
+  "gp:fifo",
+  "bohb:hyperband-bohb",
+].join(",");
+
+/** `searcher:scheduler,...`, or `all` for every combination the CLI knows. */
+export function parsePairs(raw: string): Array<[SearcherName, SchedulerName]> {
+  if (raw === "all") return searcherNames.flatMap((a) => schedulerNames.map((b) => [a, b] as [SearcherName, SchedulerName]));
+  return raw.split(",").map((pair) => {
+    const [searcher, scheduler, extra] = pair.trim().split(":");
+    if (searcher === undefined || scheduler === undefined || extra !== undefined) {
+      throw new FlagError("--pairs", `needs searcher:scheduler items separated by commas, got "${pair}"`);
+    }
+    return [parseName("--pairs", searcher, searcherNames), parseName("--pairs", scheduler, schedulerNames)];
+  });
+}
+
 /**
- * `tunelab compare` (what `npm start` runs): every searcher x scheduler the CLI
- * knows, on one benchmark, over a few seeds; medians side by side.
+ * `tunelab compare` (what `npm start` runs): searcher x scheduler pairs on one
+ * benchmark, over a few seeds; medians side by side.
  */
 export function compareCommand(flags: CompareFlags): void {
   const benchmark = parseName("--benchmark", flags.benchmark, benchmarkNames);
@@ -23,9 +49,10 @@ export function compareCommand(flags: CompareFlags): void {
   const gpus = parseInteger("--gpus", flags.gpus, 1);
   const seeds = parseInteger("--seeds", flags.seeds, 1);
   const maxIterations = parseInteger("--max-iterations", flags.maxIterations, 1);
+  const pairs = parsePairs(flags.pairs);
   const rows = [];
-  for (const searcher of searcherNames) {
-    for (const scheduler of schedulerNames) {
+  for (const [searcher, scheduler] of pairs) {
+    {
       const runs = [];
       for (let seed = 0; seed < seeds; seed++) {
         runs.push(

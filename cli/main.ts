@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
-import { compareCommand } from "./compare-command.ts";
+import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
 import { FlagError } from "./flags.ts";
 import { simCommand } from "./sim-command.ts";
 
@@ -35,11 +35,12 @@ program
 
 program
   .command("compare")
-  .description("every searcher x scheduler on one benchmark, median over seeds (what npm start runs)")
+  .description("searcher x scheduler pairs on one benchmark, median over seeds (what npm start runs)")
   .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "branin")
   .option("--trials <n>", "trials per run", "40")
   .option("--gpus <n>", "simulated GPUs", "8")
   .option("--seeds <n>", "seeds per combination", "3")
+  .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
   .option("--max-iterations <n>", "stop each trial at this iteration", "100")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);

@@ -66,11 +66,21 @@ describe("tunelab sim", () => {
     expect(r.stderr).toContain("--bogus");
   });
 
-  it("compare (what npm start runs) prints a table of every searcher x scheduler", () => {
+  it("compare (what npm start runs) prints a table of the default pairs", () => {
     const r = tunelab("compare", "--trials", "8", "--seeds", "2", "--max-iterations", "10");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/searcher\s+scheduler\s+regret/);
-    expect(r.stdout).toMatch(/\nrandom\s+fifo\s+/);
+    for (const [searcher, scheduler] of [["random", "fifo"], ["random", "asha"], ["tpe", "fifo"], ["bohb", "hyperband-bohb"]]) {
+      expect(r.stdout).toMatch(new RegExp(`\\n${searcher}\\s+${scheduler}\\s+`));
+    }
+  });
+
+  it("compare takes explicit pairs and names a bad one", () => {
+    const r = tunelab("compare", "--trials", "4", "--seeds", "1", "--max-iterations", "5", "--pairs", "grid:fifo");
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\ngrid\s+fifo\s+/);
+    const bad = tunelab("compare", "--pairs", "random-fifo");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim()).toBe('tunelab: --pairs needs searcher:scheduler items separated by commas, got "random-fifo"');
   });
 });
