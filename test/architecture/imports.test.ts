@@ -16,6 +16,8 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "real-backend", may: ["core", "algorithms", "real-backend"] },
   { folder: "benchmarks", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks"] },
   { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "cli", "index.ts"] },
+  // Examples use the public API only, as a user would.
+  { folder: "examples", may: ["index.ts"] },
 ];
 
 function sourceFiles(dir: string): string[] {
