@@ -74,8 +74,9 @@ export class PB2 extends PopulationBasedTraining {
 
     const training = pb2TrainingData(this.data, donor.id);
     let config: Config = structuredClone(donor.config);
+    // Without data on the donor the clone keeps the donor's config, and that config is what this round picked (as Ray).
+    let values = this.keys.map((key) => numeric(donor.config, key));
     if (training.donorPoint !== undefined) {
-      const k = this.keys.length;
       const current = this.current.length > 0 ? Float64Array.from(this.current.flat()) : null;
       const chosen = selectConfig({
         x: training.x,
@@ -86,24 +87,23 @@ export class PB2 extends PopulationBasedTraining {
         random: this.rng.uniform,
         settings: this.modelSettings,
       });
-      const values: number[] = [];
-      for (let c = 0; c < k; c++) {
-        const key = this.keys[c] as string;
+      values = this.keys.map((key, c) => {
         const [low, high] = this.bounds[c] as readonly [number, number];
-        let value = Math.min(high, Math.max(low, chosen[c] as number));
-        if (this.integerKeys.has(key)) value = Math.min(Math.floor(high), Math.max(Math.ceil(low), Math.round(value)));
-        config[key] = value;
-        values.push(value);
-      }
+        const value = Math.min(high, Math.max(low, chosen[c] as number));
+        return this.integerKeys.has(key) ? Math.min(Math.floor(high), Math.max(Math.ceil(low), Math.round(value))) : value;
+      });
+      this.keys.forEach((key, c) => {
+        config[key] = values[c] as number;
+      });
       // The clone starts where the donor is, with its new config: its next reward change is measured from there.
       this.data.push({ trialId: trial.id, time: training.donorPoint.time, values, reward: training.donorPoint.reward });
       maxTime = Math.max(maxTime, training.donorPoint.time);
-      if (maxTime > this.lastExplorationTime) {
-        this.lastExplorationTime = maxTime;
-        this.current = [values];
-      } else {
-        this.current.push(values);
-      }
+    }
+    if (maxTime > this.lastExplorationTime) {
+      this.lastExplorationTime = maxTime;
+      this.current = [values];
+    } else {
+      this.current.push(values);
     }
     if (this.afterSelect) config = this.afterSelect(config, this.rng.uniform);
     return config;

@@ -3,16 +3,16 @@ import { fitTimeVaryingGP, pairwiseDistances, type TimeVaryingGP, type TimeVaryi
 import { nelderMeadMax } from "./nelder-mead.ts";
 
 /**
- * PB2's model step (Ray Tune's pb2_utils.select_config, in its latest form with
- * the how-to-autorl refinements), as pure functions. Rows of `x` are
- * [time, reward before, h_1 .. h_k] (raw units); `y` is the change in reward per
- * unit time that followed. The GP sees time and reward scaled to [0, 1] over the
- * data window and hyperparameters scaled by their bounds (all clipped to
- * [0.01, 0.99]), and y standardised (clipped to [-2, 2]) then min-max scaled into
- * [0.001, 0.99]; after the likelihood fit its lengthscale is capped at 1. The
- * next config maximises UCB = mean + kappa * variance at the donor's (time,
- * reward), where the variance comes from a second GP that also holds the configs
- * already chosen in this round (with y = 0.01): batch-aware, so a round's picks
+ * PB2's model step (Ray Tune's pb2.select_config and pb2_utils), as pure
+ * functions. Rows of `x` are [time, reward before, h_1 .. h_k] (raw units); `y`
+ * is the change in reward per unit time that followed. As Ray: the GP sees time
+ * and reward min-max scaled to [0, 1] over the data window, hyperparameters
+ * scaled by their bounds, and y standardised and clipped to [-2, 2] (so the GP's
+ * zero prior mean is the average rate, not the worst); after the likelihood fit
+ * its lengthscale is capped at 1. The next config maximises
+ * UCB = mean + kappa * variance at the donor's (time, reward before), where the
+ * variance comes from a second GP that also holds the configs already chosen in
+ * this round at the donor's point with y = 0: batch-aware, so a round's picks
  * spread out.
  */
 export interface SelectConfigInput {
@@ -33,7 +33,10 @@ export interface SelectConfigSettings {
   readonly minWindow?: number;
   /** Step between candidate window lengths. @defaultValue 50 */
   readonly windowStep?: number;
-  /** Nelder-Mead evaluations of the likelihood for the model's GP fit (GPy optimises to convergence). @defaultValue 100 */
+  /**
+   * Most Nelder-Mead evaluations of the likelihood for each GP fit; the search stops earlier once
+   * converged (typically 120-360 evaluations), as GPy's optimize() runs to convergence. @defaultValue 1000
+   */
   readonly fitEvaluations?: number;
   /**
    * Evaluations per candidate window of the window search and for the batch GP; each starts
@@ -47,6 +50,8 @@ export interface SelectConfigSettings {
 }
 
 const FIXED_FEATURES = 2;
+/** Cap on likelihood evaluations per GP fit (the search stops at convergence first). */
+export const PB2_FIT_EVALUATIONS = 1000;
 const INITIAL: TimeVaryingParameters = { variance: 1, lengthscale: 1, epsilon: 0.1, noiseVariance: 1 };
 
 /** Ray's UCB exploration weight for a GP fitted to n points: sqrt(0.2 + max(0, log(0.4 n))). */
@@ -57,59 +62,96 @@ export function pb2Kappa(n: number): number {
 /** The next config (k raw values inside `bounds`). */
 export function selectConfig(input: SelectConfigInput): Float64Array {
   const k = input.bounds.length;
-  const d = FIXED_FEATURES + k;
-  const settings = input.settings ?? {};
-  const fitEvaluations = settings.fitEvaluations ?? 100;
-  const refitEvaluations = settings.refitEvaluations ?? 30;
-  const all = input.y.length;
-  const length = selectWindow(input.x, input.y, input.bounds, settings.minWindow ?? 200, fitEvaluations, refitEvaluations, settings.windowStep ?? 50);
-  const x = input.x.slice((all - length) * d);
-  const yRaw = input.y.slice(all - length);
-
-  const lows = new Float64Array(d);
-  const spans = new Float64Array(d);
-  columnLimits(x, length, d, input.bounds, lows, spans);
-  const xs = clipUnit(scaleRows(x, length, d, lows, spans), 0.01);
-  const y = unitRewards(standardize(yRaw));
-  const fixed = Float64Array.of(
-    (input.newpoint[0] - (lows[0] as number)) / (spans[0] as number),
-    (input.newpoint[1] - (lows[1] as number)) / (spans[1] as number),
-  );
-
-  const fitted = fitOptimized(xs, y, d, INITIAL, fitEvaluations);
-  // Ray caps the fitted lengthscale at 1 (in unit-cube units) and keeps it fixed.
-  const model =
-    fitted.parameters.lengthscale > 1
-      ? (fitTimeVaryingGP(xs, y, d, { ...fitted.parameters, lengthscale: 1 }) ?? fitted)
-      : fitted;
-  let batchModel = model;
-  if (input.current !== null && input.current.length > 0) {
-    const m = input.current.length / k;
-    const extended = new Float64Array((length + m) * d);
-    extended.set(xs);
-    for (let r = 0; r < m; r++) {
-      const row = (length + r) * d;
-      extended[row] = fixed[0] as number;
-      extended[row + 1] = fixed[1] as number;
-      for (let c = 0; c < k; c++) {
-        const [low, high] = input.bounds[c] as readonly [number, number];
-        extended[row + FIXED_FEATURES + c] = ((input.current[r * k + c] as number) - low) / (high - low + 1e-8);
-      }
-    }
-    clipUnit(extended, 0.01);
-    // The pending configs get y = 0, floored like the rest at 0.01.
-    const yExtended = new Float64Array(length + m).fill(0.01);
-    for (let i = 0; i < length; i++) yExtended[i] = Math.min(0.99, Math.max(0.01, y[i] as number));
-    batchModel = fitOptimized(extended, yExtended, d, INITIAL, fitEvaluations);
-  }
-
-  const unit = maximizeUcb(model, batchModel, fixed, k, input.random, settings);
+  const { model, batchModel, fixed } = pb2Models(input);
+  const unit = maximizeUcb(model, batchModel, fixed, k, input.random, input.settings ?? {});
   const out = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     const [low, high] = input.bounds[c] as readonly [number, number];
     out[c] = low + (unit[c] as number) * (high - low);
   }
   return out;
+}
+
+/**
+ * Ray's two GPs over the selected data window: `model` (lengthscale capped at 1)
+ * gives UCB's mean, `batchModel` (also holding this round's picks) its variance;
+ * `fixed` is the donor's (time, reward before) in the models' units.
+ */
+export function pb2Models(input: SelectConfigInput): { model: TimeVaryingGP; batchModel: TimeVaryingGP; fixed: Float64Array } {
+  const d = FIXED_FEATURES + input.bounds.length;
+  const settings = input.settings ?? {};
+  const fitEvaluations = settings.fitEvaluations ?? PB2_FIT_EVALUATIONS;
+  const refitEvaluations = settings.refitEvaluations ?? 30;
+  const all = input.y.length;
+  const length = selectWindow(input.x, input.y, input.bounds, settings.minWindow ?? 200, fitEvaluations, refitEvaluations, settings.windowStep ?? 50);
+  const data = pb2GpData(input.x.slice((all - length) * d), input.y.slice(all - length), input.newpoint, input.bounds);
+  const fitted = fitOptimized(data.x, data.y, d, INITIAL, fitEvaluations);
+  // Ray caps the fitted lengthscale at 1 (in unit-cube units) and keeps it fixed.
+  const model =
+    fitted.parameters.lengthscale > 1
+      ? (fitTimeVaryingGP(data.x, data.y, d, { ...fitted.parameters, lengthscale: 1 }) ?? fitted)
+      : fitted;
+  if (input.current === null || input.current.length === 0) return { model, batchModel: model, fixed: data.fixed };
+  const batch = pb2BatchData(data, input.current, input.bounds);
+  return { model, batchModel: fitOptimized(batch.x, batch.y, d, INITIAL, fitEvaluations), fixed: data.fixed };
+}
+
+/** The GP's inputs as Ray scales them (see the module comment), and the donor's fixed (time, reward) on the same scale. */
+export interface Pb2GpData {
+  /** n rows of 2 + k columns in unit-cube units. */
+  readonly x: Float64Array;
+  /** standardize(y): mean 0, clipped to [-2, 2]. */
+  readonly y: Float64Array;
+  readonly n: number;
+  /** The donor's [time, reward before], scaled as the first two columns. */
+  readonly fixed: Float64Array;
+}
+
+export function pb2GpData(
+  x: Float64Array,
+  y: Float64Array,
+  newpoint: readonly [number, number],
+  bounds: ReadonlyArray<readonly [number, number]>,
+): Pb2GpData {
+  const n = y.length;
+  const d = FIXED_FEATURES + bounds.length;
+  const lows = new Float64Array(d);
+  const spans = new Float64Array(d);
+  columnLimits(x, n, d, bounds, lows, spans);
+  const fixed = Float64Array.of(
+    (newpoint[0] - (lows[0] as number)) / (spans[0] as number),
+    (newpoint[1] - (lows[1] as number)) / (spans[1] as number),
+  );
+  return { x: scaleRows(x, n, d, lows, spans), y: standardize(y), n, fixed };
+}
+
+/**
+ * The data of the batch GP (Ray's m1): the model's rows plus one row per config
+ * already chosen this round, at the donor's (time, reward) with y = 0. Only its
+ * variance is used, which does not depend on those y.
+ */
+export function pb2BatchData(
+  data: Pb2GpData,
+  current: Float64Array,
+  bounds: ReadonlyArray<readonly [number, number]>,
+): { x: Float64Array; y: Float64Array } {
+  const k = bounds.length;
+  const d = FIXED_FEATURES + k;
+  const m = current.length / k;
+  const x = new Float64Array((data.n + m) * d);
+  x.set(data.x);
+  for (let r = 0; r < m; r++) {
+    const row = (data.n + r) * d;
+    x[row] = data.fixed[0] as number;
+    x[row + 1] = data.fixed[1] as number;
+    for (let c = 0; c < k; c++) {
+      const [low, high] = bounds[c] as readonly [number, number];
+      x[row + FIXED_FEATURES + c] = ((current[r * k + c] as number) - low) / (high - low + 1e-8);
+    }
+  }
+  const y = new Float64Array(data.n + m);
+  y.set(data.y);
+  return { x, y };
 }
 
 /** UCB at unit-cube hyperparameters `h`, the donor's (time, reward) fixed. */
@@ -217,26 +259,6 @@ function scaleRows(x: Float64Array, n: number, d: number, lows: Float64Array, sp
     for (let c = 0; c < d; c++) out[r * d + c] = ((x[r * d + c] as number) - (lows[c] as number)) / (spans[c] as number);
   }
   return out;
-}
-
-/** Clips every value into [margin, 1 - margin] in place (Ray's "clipping for stability"). */
-function clipUnit(values: Float64Array, margin: number): Float64Array {
-  for (let i = 0; i < values.length; i++) values[i] = Math.min(1 - margin, Math.max(margin, values[i] as number));
-  return values;
-}
-
-/** Standardised rewards min-max scaled into [0, 1], then values <= 0.01 set to 0.001 and >= 0.99 to 0.99 (as Ray). */
-export function unitRewards(standardized: Float64Array): Float64Array {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const v of standardized) {
-    low = Math.min(low, v);
-    high = Math.max(high, v);
-  }
-  return standardized.map((v) => {
-    const u = low === high ? v : (v - low) / (high - low + 1e-8);
-    return u <= 0.01 ? 0.001 : u >= 0.99 ? 0.99 : u;
-  });
 }
 
 /** (y - mean) / (std + 1e-8), clipped to [-2, 2] (Ray's standardize). */
