@@ -42,7 +42,8 @@ export interface TPESearcherOptions extends SearcherOptions {
   /**
    * How the good group's observations are weighted. "weights": by `weights`, like the bad group.
    * "expected-improvement": by how far each one improves on the best bad-group loss, with the
-   * prior weighing their mean (Watanabe 2023's EI weighting; Song et al. 2022). @defaultValue "weights"
+   * prior weighing their mean (Watanabe 2023's EI weighting). Optuna 3.1 uses "weights".
+   * @defaultValue "weights" (see the class comment for the measurements)
    */
   goodWeighting?: "weights" | "expected-improvement";
 }
@@ -96,12 +97,15 @@ const COMPONENT = "searcher:tpe";
  * as complete). Errored trials are ignored. With `constantLiar`, pending trials enter
  * the bad group, so parallel suggestions avoid each other.
  *
- * Defaults are Optuna 3.1's (univariate, its candidate scoring) except `constantLiar`,
- * which is on because TuneLab suggests asynchronously in parallel. They were chosen on
- * held-out seeds of benchmarks/compare-search.ts: Optuna 3.1's bandwidth-weighted scores
- * beat textbook normalised densities on 4 of 5 problems, and univariate beat multivariate
- * on the smooth low-dimensional ones (multivariate: true, group: true is better on
- * Hartmann6 and conditional spaces).
+ * Defaults are Optuna 3.1's (univariate, its candidate scoring; `OPTUNA_31_TPE_OPTIONS`)
+ * except `constantLiar`, which is on because TuneLab suggests asynchronously in parallel.
+ * They were kept after `benchmarks/compare-search.ts --tpe-sweep` varied the components of
+ * Watanabe 2023 one at a time on held-out seeds 100..139 and checked the best on 140..179:
+ * bandwidth-weighted scores beat textbook normalised densities, univariate beat multivariate
+ * except on conditional spaces, and no variant (gamma, weights, EI weighting, prior weight,
+ * candidates, bandwidth rule, magic clip) beat the better of Optuna 3.1's two TPEs on 4 of 5
+ * problems in both blocks; on Branin and Hartmann the differences are within seed noise.
+ * The other components stay available as options.
  */
 export class TPESearcher implements Searcher {
   private readonly options: ResolvedSearcherOptions;
@@ -318,15 +322,21 @@ export function splitObservations<T extends { step: number; loss: number }>(reco
  * Watanabe 2023's EI weighting of the good group: weight max(1e-12, threshold - loss), where
  * the threshold is the best loss in the bad group, and the prior weighs the mean of those.
  * Weights are divided by that mean, so the prior keeps `priorWeight` (1 gives the paper's
- * rule) and categorical smoothing keeps its scale. Falls back to `settings` when no finite
- * threshold exists (every bad trial is pending).
+ * rule) and categorical smoothing keeps its scale. Only values at the same step compare, so
+ * the threshold comes from bad trials ranked at the good trials' step; where good trials
+ * differ in step, or no such bad trial exists (all pending), `settings` stays as it is.
  */
-export function improvementWeighted(good: readonly { loss: number }[], bad: readonly { loss: number }[], settings: ParzenSettings): ParzenSettings {
+export function improvementWeighted(
+  good: readonly { loss: number; step: number }[],
+  bad: readonly { loss: number; step: number }[],
+  settings: ParzenSettings,
+): ParzenSettings {
+  const step = good[0]?.step;
+  if (step === undefined || good.some((r) => r.step !== step || !Number.isFinite(r.loss))) return settings;
   let threshold = Infinity;
-  for (const r of bad) if (r.loss < threshold) threshold = r.loss;
-  if (!Number.isFinite(threshold) || good.length === 0) return settings;
+  for (const r of bad) if (r.step === step && r.loss < threshold) threshold = r.loss;
+  if (!Number.isFinite(threshold)) return settings;
   const weights = Float64Array.from(good, (r) => Math.max(1e-12, threshold - r.loss));
-  if (!weights.every(Number.isFinite)) return settings;
   const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
   for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) / mean;
   return { ...settings, weights: () => weights };

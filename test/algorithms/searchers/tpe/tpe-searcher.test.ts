@@ -74,8 +74,8 @@ describe("TPESearcher", () => {
   });
 
   it("constant liar spreads many pending suggestions", () => {
-    const make = (constantLiar: boolean): number[] => {
-      const s = new TPESearcher({ x: uniform(0, 1) }, { metric: "y", mode: "min", seed: 2, constantLiar });
+    const make = (constantLiar: boolean, seed: number, goodWeighting: "weights" | "expected-improvement"): number[] => {
+      const s = new TPESearcher({ x: uniform(0, 1) }, { metric: "y", mode: "min", seed, constantLiar, goodWeighting });
       for (let t = 0; t < 30; t++) {
         const x = (s.suggest(String(t)) as { x: number }).x;
         s.onTrialComplete(String(t), result(String(t), (x - 0.3) ** 2));
@@ -86,9 +86,16 @@ describe("TPESearcher", () => {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
     };
-    const withLiar = make(true);
-    expect(new Set(withLiar).size).toBe(40);
-    expect(spread(withLiar)).toBeGreaterThan(spread(make(false)));
+    // A tendency, not a law for every seed: wider on at least 4 of 5 seeds, for either weighting.
+    for (const goodWeighting of ["weights", "expected-improvement"] as const) {
+      let wider = 0;
+      for (const seed of [0, 1, 2, 3, 4]) {
+        const withLiar = make(true, seed, goodWeighting);
+        expect(new Set(withLiar).size).toBe(40);
+        if (spread(withLiar) > spread(make(false, seed, goodWeighting))) wider++;
+      }
+      expect(wider).toBeGreaterThanOrEqual(4);
+    }
   });
 
   it("conditional spaces: branch parameters only when their branch is taken", () => {
