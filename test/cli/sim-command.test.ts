@@ -34,6 +34,7 @@ describe("tunelab sim", () => {
     const args = ["sim", "--benchmark", "branin", "--trials", "10", "--gpus", "4", "--preemption-rate", "30", "--checkpoint-frequency", "5", "--seed", "9", "--json"];
     const a = tunelab(...args, "--trace", join(dir, "a.jsonl"));
     const b = tunelab(...args, "--trace", join(dir, "b.jsonl"));
+    expect(b.code).toBe(0);
     expect(a.code).toBe(0);
     const traceA = readFileSync(join(dir, "a.jsonl"), "utf8");
     expect(traceA).toBe(readFileSync(join(dir, "b.jsonl"), "utf8"));

@@ -56,7 +56,7 @@ export class BOHBSearcher implements Searcher {
   private budgetsFromScheduler = false;
 
   constructor(
-    private readonly space: Space,
+    space: Space,
     options: BOHBSearcherOptions,
   ) {
     this.options = resolveSearcherOptions(options, "BOHBSearcher");

@@ -80,7 +80,7 @@ export class GPSearcher implements Searcher {
   private lastFullFit = 0;
 
   constructor(
-    private readonly space: Space,
+    space: Space,
     options: GPSearcherOptions,
   ) {
     this.options = resolveSearcherOptions(options, "GPSearcher");

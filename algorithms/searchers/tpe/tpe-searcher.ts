@@ -124,7 +124,7 @@ export class TPESearcher implements Searcher {
   private readonly byId = new Map<string, TrialRecord>();
 
   constructor(
-    private readonly space: Space,
+    space: Space,
     options: TPESearcherOptions,
   ) {
     this.options = resolveSearcherOptions(options, "TPESearcher");

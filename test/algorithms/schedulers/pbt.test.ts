@@ -3,12 +3,13 @@ import { PopulationBasedTraining, PopulationBasedTrainingReplay, mutationsFromSp
 import { explore } from "../../../algorithms/schedulers/pbt/mutations.ts";
 import { pbtQuantiles } from "../../../algorithms/schedulers/pbt/quantiles.ts";
 import * as api from "../../../index.ts";
-import type { Config, Json, Result, Scheduler, SchedulerContext, TrialView, Decision } from "../../../core/contracts/index.ts";
+import type { Config, Scheduler, TrialView } from "../../../core/contracts/index.ts";
 import { OptionError } from "../../../core/contracts/index.ts";
 import { choice, loguniform, randint, uniform } from "../../../core/space/index.ts";
 import { noisyLrScheduleObjective, pbtToyObjective } from "../../../benchmarks/objectives/index.ts";
 import { simulate } from "../../../simulator/index.ts";
 import { fixedConfigs, runToy, toyPbt } from "./pbt-fixtures.ts";
+import { HotSwap } from "../../_helpers/hot-swap-scheduler.ts";
 
 const base = { metric: "mean_accuracy", mode: "max" as const };
 const lr = { lr: uniform(0.0001, 0.02) };
@@ -19,52 +20,6 @@ function script(...values: number[]): () => number {
   return () => values[i++ % values.length] as number;
 }
 
-/** Rebuilds its scheduler from a JSON round trip of save() every `every` calls. */
-class HotSwap implements Scheduler {
-  private inner: Scheduler;
-  private context: SchedulerContext | undefined;
-  private calls = 0;
-  constructor(
-    private readonly make: () => Scheduler,
-    private readonly every: number,
-  ) {
-    this.inner = make();
-  }
-  private tick(): Scheduler {
-    if (++this.calls % this.every === 0) {
-      const fresh = this.make();
-      if (this.context) fresh.setContext(this.context);
-      fresh.restore(JSON.parse(JSON.stringify(this.inner.save())) as Json);
-      this.inner = fresh;
-    }
-    return this.inner;
-  }
-  setContext(context: SchedulerContext): void {
-    this.context = context;
-    this.inner.setContext(context);
-  }
-  onTrialAdd(t: TrialView): void {
-    this.tick().onTrialAdd(t);
-  }
-  onTrialResult(t: TrialView, r: Result): Decision {
-    return this.tick().onTrialResult(t, r);
-  }
-  onTrialComplete(t: TrialView, r?: Result): void {
-    this.tick().onTrialComplete(t, r);
-  }
-  onTrialError(t: TrialView): void {
-    this.tick().onTrialError(t);
-  }
-  chooseTrialToRun(c: readonly TrialView[]): TrialView | undefined {
-    return this.tick().chooseTrialToRun(c);
-  }
-  save(): Json {
-    return this.inner.save();
-  }
-  restore(s: Json): void {
-    this.inner.restore(s);
-  }
-}
 
 describe("PopulationBasedTraining options", () => {
   it("is exported from the public API with its replay and PB2", () => {

@@ -1,65 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ASHAScheduler, HyperBandForBOHB, HyperBandScheduler, MedianStoppingRule } from "../../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../../algorithms/searchers/index.ts";
-import type { Decision, Json, Result, Scheduler, SchedulerContext, TrialView } from "../../../core/contracts/index.ts";
+import type { Json, Scheduler } from "../../../core/contracts/index.ts";
+import { HotSwap } from "../../_helpers/hot-swap-scheduler.ts";
 import { MaximumIterationStopper } from "../../../core/stoppers/index.ts";
 import { TuneLoop } from "../../../core/tune-loop.ts";
 import { benchmarkByName } from "../../../benchmarks/objectives/index.ts";
 import { resolveCluster, SimExecutor, simulate } from "../../../simulator/index.ts";
 
-/**
- * Replaces its scheduler every `every` calls by a fresh instance restored from
- * a JSON round trip of `save()`: a run through it must match an uninterrupted
- * run decision for decision.
- */
-class HotSwap implements Scheduler {
-  private inner: Scheduler;
-  private context: SchedulerContext | undefined;
-  private calls = 0;
-  swaps = 0;
-  constructor(
-    private readonly make: () => Scheduler,
-    private readonly every: number,
-  ) {
-    this.inner = make();
-  }
-  private tick(): Scheduler {
-    if (++this.calls % this.every === 0) {
-      const state = JSON.parse(JSON.stringify(this.inner.save())) as Json;
-      const fresh = this.make();
-      if (this.context) fresh.setContext(this.context);
-      fresh.restore(state);
-      this.inner = fresh;
-      this.swaps++;
-    }
-    return this.inner;
-  }
-  setContext(context: SchedulerContext): void {
-    this.context = context;
-    this.inner.setContext(context);
-  }
-  onTrialAdd(trial: TrialView): void {
-    this.tick().onTrialAdd(trial);
-  }
-  onTrialResult(trial: TrialView, result: Result): Decision {
-    return this.tick().onTrialResult(trial, result);
-  }
-  onTrialComplete(trial: TrialView, last?: Result): void {
-    this.tick().onTrialComplete(trial, last);
-  }
-  onTrialError(trial: TrialView): void {
-    this.tick().onTrialError(trial);
-  }
-  chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
-    return this.tick().chooseTrialToRun(candidates);
-  }
-  save(): Json {
-    return this.inner.save();
-  }
-  restore(state: Json): void {
-    this.inner.restore(state);
-  }
-}
 
 const bench = benchmarkByName("branin");
 const m = { metric: "loss", mode: "min" as const };

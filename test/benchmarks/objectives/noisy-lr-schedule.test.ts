@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../../core/contracts/index.ts";
 import { benchmarkByName, noisyLrScheduleObjective, optimalLearningRate } from "../../../benchmarks/objectives/index.ts";
+import { loguniform } from "../../../core/space/index.ts";
 import { seededStream } from "./_seeded-stream.ts";
 
 /** Runs one learner for `steps` with lr chosen by `schedule(accuracy)`; returns the step it hit the target, or undefined. */
@@ -34,6 +35,15 @@ describe("noisy-lr-schedule objective", () => {
         expect(run(() => lr, seed, 600).doneAt, `seed ${seed}, lr ${lr}`).toBeUndefined();
       }
     }
+  });
+
+  it("declares lr log-uniform over Ray's range: the step sees lr only as a factor off the optimum", () => {
+    const { objective, space } = noisyLrScheduleObjective();
+    expect(space).toEqual({ lr: loguniform(0.0001, 0.02) });
+    // A factor k above or below the optimum (0.005 at accuracy 50) gives the same q_err whatever the optimum's size.
+    const qErr = (lr: number) => objective.step({ accuracy: 50 }, { lr }, { iteration: 1, rng: seededStream(1), resources: { cpu: 1, gpu: 1 } }).metrics["q_err"];
+    expect(qErr(0.005 * 2)).toBeCloseTo(2, 12);
+    expect(qErr(0.005 / 2)).toBeCloseTo(2, 12);
   });
 
   it("is noisy: the same config and state give different accuracies on different streams", () => {
