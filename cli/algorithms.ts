@@ -73,7 +73,7 @@ export const schedulerFactories = {
       hyperparamMutations: mutationsFromSpace(c.space),
       ...(c.perturbationInterval !== undefined ? { perturbationInterval: c.perturbationInterval } : {}),
     }),
-  // PB2 tunes every top-level float or int domain inside its bounds.
+  // PB2 tunes every top-level float or int domain inside its bounds; log domains (loguniform, lograndint...) in log space.
   pb2: (c: AlgorithmContext): Scheduler =>
     new PB2({
       metric: c.metric,

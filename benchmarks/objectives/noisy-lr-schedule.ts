@@ -1,6 +1,6 @@
 import { OptionError } from "../../core/contracts/index.ts";
 import type { Config, Objective, RandomStream, StepContext, StepOutcome } from "../../core/contracts/index.ts";
-import { uniform } from "../../core/space/index.ts";
+import { loguniform } from "../../core/space/index.ts";
 import type { Benchmark } from "./learning-curve.ts";
 
 /** What the learner carries from step to step: its accuracy so far. */
@@ -83,7 +83,9 @@ export function noisyLrScheduleObjective(options: NoisyLrScheduleOptions = {}): 
   return {
     name: "noisy-lr-schedule",
     objective,
-    space: { lr: uniform(0.0001, 0.02) },
+    // Ray's pbt_function example declares uniform(0.0001, 0.02); the step reads lr only through the
+    // factor q to the optimum, so lr is a log-scale quantity: same range, log-uniform.
+    space: { lr: loguniform(0.0001, 0.02) },
     optimum: target,
     metric: "mean_accuracy",
     mode: "max",

@@ -1,16 +1,22 @@
 import { OptionError } from "../../../core/contracts/index.ts";
 import type { Config, Json, TrialView } from "../../../core/contracts/index.ts";
-import { uniform } from "../../../core/space/index.ts";
+import { loguniform, uniform } from "../../../core/space/index.ts";
 import type { CustomExploreFn, MutationSpec } from "../pbt/mutations.ts";
 import { PopulationBasedTraining, type PopulationBasedTrainingOptions } from "../pbt/population-based-training.ts";
 import { pb2TrainingData, type Pb2Row } from "./pb2-data.ts";
+import { fromModelUnits, modelBounds, resolveHyperparams, toModelUnits, type Pb2Bound, type Pb2Hyperparam } from "./hyperparams.ts";
 import { selectConfig, type SelectConfigSettings } from "./select-config.ts";
 
 export interface PB2Options
   extends Omit<PopulationBasedTrainingOptions, "hyperparamMutations" | "resampleProbability" | "perturbationFactors"> {
-  /** Continuous hyperparameters to tune and their [low, high] bounds; the new config always lies inside. */
-  hyperparamBounds: Readonly<Record<string, readonly [number, number]>>;
-  /** Keys whose values are integers (a batch size): the chosen value is rounded. @defaultValue [] */
+  /**
+   * Continuous hyperparameters to tune and their bounds; the new config always lies inside.
+   * `[low, high]` (Ray's form) is linear; `{ low, high, log: true }` normalises, models and
+   * chooses the value in log space (needs 0 < low); `log` defaults to false.
+   * `boundsFromSpace` sets `log: true` for log domains (loguniform, qloguniform, lograndint, qlograndint).
+   */
+  hyperparamBounds: Readonly<Record<string, Pb2Bound>>;
+  /** Keys whose values are integers (a batch size): the chosen value is rounded (after the exp on a log scale). @defaultValue [] */
   integerHyperparams?: readonly string[];
   /** Applied after the GP's choice. */
   customExploreFn?: CustomExploreFn;
@@ -24,11 +30,11 @@ export interface PB2Options
  * change in reward per unit time and picks the bottom trial's new config by
  * UCB inside `hyperparamBounds`, aware of the configs already picked in the
  * current round. Exploit, quantiles, synch mode and the policy log are PBT's.
+ * Unlike Ray's PB2, a bound may be log-scale: the GP then sees ln(value). Data
+ * and saved state keep the config's own values; only the model step converts.
  */
 export class PB2 extends PopulationBasedTraining {
-  private readonly keys: readonly string[];
-  private readonly bounds: ReadonlyArray<readonly [number, number]>;
-  private readonly integerKeys: ReadonlySet<string>;
+  private readonly hyperparams: readonly Pb2Hyperparam[];
   private readonly modelSettings: SelectConfigSettings;
   private readonly afterSelect: CustomExploreFn | undefined;
   private data: Pb2Row[] = [];
@@ -39,31 +45,21 @@ export class PB2 extends PopulationBasedTraining {
   constructor(options: PB2Options) {
     const owner = "PB2";
     if (typeof options !== "object" || options === null) throw new OptionError(owner, "needs an options object");
-    const bounds = options.hyperparamBounds;
-    if (typeof bounds !== "object" || bounds === null || Object.keys(bounds).length === 0) {
-      throw new OptionError(`${owner}.hyperparamBounds`, "must name at least one hyperparameter with [low, high] bounds");
-    }
-    for (const [key, range] of Object.entries(bounds)) {
-      if (!Array.isArray(range) || range.length !== 2 || !Number.isFinite(range[0]) || !Number.isFinite(range[1]) || !(range[0] < range[1])) {
-        throw new OptionError(`${owner}.hyperparamBounds.${key}`, `must be [low, high] with low < high, got ${JSON.stringify(range)}`);
-      }
-    }
+    const hyperparams = resolveHyperparams(options.hyperparamBounds, options.integerHyperparams ?? [], owner);
     // Mutations only declare which keys the trials must carry; PB2's explore replaces PBT's.
-    const mutations: MutationSpec = Object.fromEntries(Object.entries(bounds).map(([key, [low, high]]) => [key, uniform(low, high)]));
+    const mutations: MutationSpec = Object.fromEntries(hyperparams.map((h) => [h.key, h.log ? loguniform(h.low, h.high) : uniform(h.low, h.high)]));
     const { customExploreFn, ...rest } = options;
     super({ ...rest, hyperparamMutations: mutations }, owner);
-    this.keys = Object.keys(bounds);
-    this.bounds = this.keys.map((key) => bounds[key] as readonly [number, number]);
-    this.integerKeys = new Set(options.integerHyperparams ?? []);
-    for (const key of this.integerKeys) {
-      if (!this.keys.includes(key)) throw new OptionError(`${owner}.integerHyperparams`, `"${key}" is not in hyperparamBounds`);
-    }
+    this.hyperparams = hyperparams;
     this.modelSettings = options.model ?? {};
     this.afterSelect = customExploreFn;
   }
 
   protected override onPerturbationPoint(trial: TrialView, time: number, score: number): void {
-    this.data.push({ trialId: trial.id, time, values: this.keys.map((key) => numeric(trial.config, key)), reward: score });
+    const values = this.hyperparams.map((h) => numeric(trial.config, h.key));
+    // Checked here, not at the model step: a non-positive value on a log scale fails at its own trial.
+    this.hyperparams.forEach((h, c) => toModelUnits(h, values[c] as number));
+    this.data.push({ trialId: trial.id, time, values, reward: score });
   }
 
   protected override newConfig(trial: TrialView, donor: TrialView): Config {
@@ -72,28 +68,28 @@ export class PB2 extends PopulationBasedTraining {
     // A new round of perturbations: the configs picked in the last one no longer count as pending.
     if (maxTime > this.lastExplorationTime) this.current = [];
 
-    const training = pb2TrainingData(this.data, donor.id);
+    const toModel = (values: readonly number[]): number[] => this.hyperparams.map((h, c) => toModelUnits(h, values[c] as number));
+    const training = pb2TrainingData(
+      this.data.map((row) => ({ ...row, values: toModel(row.values) })),
+      donor.id,
+    );
     let config: Config = structuredClone(donor.config);
     // Without data on the donor the clone keeps the donor's config, and that config is what this round picked (as Ray).
-    let values = this.keys.map((key) => numeric(donor.config, key));
+    let values = this.hyperparams.map((h) => numeric(donor.config, h.key));
     if (training.donorPoint !== undefined) {
-      const current = this.current.length > 0 ? Float64Array.from(this.current.flat()) : null;
+      const current = this.current.length > 0 ? Float64Array.from(this.current.flatMap(toModel)) : null;
       const chosen = selectConfig({
         x: training.x,
         y: training.y,
         current,
         newpoint: [training.donorPoint.time, training.donorPoint.rewardBefore],
-        bounds: this.bounds,
+        bounds: this.hyperparams.map(modelBounds),
         random: this.rng.uniform,
         settings: this.modelSettings,
       });
-      values = this.keys.map((key, c) => {
-        const [low, high] = this.bounds[c] as readonly [number, number];
-        const value = Math.min(high, Math.max(low, chosen[c] as number));
-        return this.integerKeys.has(key) ? Math.min(Math.floor(high), Math.max(Math.ceil(low), Math.round(value))) : value;
-      });
-      this.keys.forEach((key, c) => {
-        config[key] = values[c] as number;
+      values = this.hyperparams.map((h, c) => fromModelUnits(h, chosen[c] as number));
+      this.hyperparams.forEach((h, c) => {
+        config[h.key] = values[c] as number;
       });
       // The clone starts where the donor is, with its new config: its next reward change is measured from there.
       this.data.push({ trialId: trial.id, time: training.donorPoint.time, values, reward: training.donorPoint.reward });

@@ -4,7 +4,8 @@ import { nelderMeadMax } from "./nelder-mead.ts";
 
 /**
  * PB2's model step (Ray Tune's pb2.select_config and pb2_utils), as pure
- * functions. Rows of `x` are [time, reward before, h_1 .. h_k] (raw units); `y`
+ * functions. Rows of `x` are [time, reward before, h_1 .. h_k] (raw units, or ln
+ * of a log-scale hyperparameter, with its bounds given as [ln low, ln high]); `y`
  * is the change in reward per unit time that followed. As Ray: the GP sees time
  * and reward min-max scaled to [0, 1] over the data window, hyperparameters
  * scaled by their bounds, and y standardised and clipped to [-2, 2] (so the GP's
@@ -19,7 +20,7 @@ export interface SelectConfigInput {
   /** n rows of 2 + k columns, oldest first. */
   readonly x: Float64Array;
   readonly y: Float64Array;
-  /** Configs chosen earlier in this round, m rows of k raw values, or null. */
+  /** Configs chosen earlier in this round, m rows of k values (units as x), or null. */
   readonly current: Float64Array | null;
   /** The donor's [time, reward before]. */
   readonly newpoint: readonly [number, number];

@@ -1,5 +1,6 @@
 import { isDomain } from "../../../core/space/index.ts";
 import type { Space } from "../../../core/space/index.ts";
+import type { Pb2Bound } from "../pb2/hyperparams.ts";
 import type { MutationSpec } from "./mutations.ts";
 
 /**
@@ -15,11 +16,17 @@ export function mutationsFromSpace(space: Space): MutationSpec {
   return spec;
 }
 
-/** PB2 bounds [min, max] for every top-level float or int Domain of a space. */
-export function boundsFromSpace(space: Space): Record<string, readonly [number, number]> {
-  const bounds: Record<string, readonly [number, number]> = {};
+/**
+ * PB2 bounds for every top-level float or int Domain of a space: [min, max], or
+ * { low: min, high: max, log: true } for a log domain (loguniform, qloguniform,
+ * lograndint, qlograndint), which PB2 then models in log space.
+ */
+export function boundsFromSpace(space: Space): Record<string, Pb2Bound> {
+  const bounds: Record<string, Pb2Bound> = {};
   for (const [key, node] of Object.entries(space)) {
-    if (isDomain(node) && (node.type === "float" || node.type === "int")) bounds[key] = [node.min, node.max];
+    if (isDomain(node) && (node.type === "float" || node.type === "int")) {
+      bounds[key] = node.log ? { low: node.min, high: node.max, log: true } : [node.min, node.max];
+    }
   }
   return bounds;
 }
