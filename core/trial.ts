@@ -60,3 +60,8 @@ export class Trial implements TrialView {
     return dropped;
   }
 }
+
+/** Trial ids sort in creation order as strings too. */
+export function trialIdFor(index: number): string {
+  return `t${String(index).padStart(5, "0")}`;
+}

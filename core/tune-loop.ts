@@ -14,41 +14,17 @@ import type {
   Searcher,
   TrialView,
 } from "./contracts/index.ts";
+import { readExperiment, saveExperiment, type LoopCounters } from "./experiment-state.ts";
+import { validateLoopOptions, type TuneLoopOptions } from "./loop-options.ts";
+import { invalidMetrics } from "./result-check.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
-import { Trial, type AfterSave } from "./trial.ts";
+import { Trial, trialIdFor, type AfterSave } from "./trial.ts";
 
-export interface TuneLoopOptions {
-  searcher: Searcher;
-  scheduler: Scheduler;
-  executor: Executor;
-  metric: string;
-  mode: Mode;
-  /** Most trials to create; the searcher may end sooner by answering "done". */
-  trials: number;
-  /** @defaultValue { cpu: 1, gpu: 0 } */
-  resources?: Resources;
-  /** Save a checkpoint every N iterations (0: only when needed for a pause, an exploit or the end). @defaultValue 0 */
-  checkpointFrequency?: number;
-  /** @defaultValue false */
-  checkpointAtEnd?: boolean;
-  /** Failures a trial may have before ERROR (-1: unlimited). Preemptions never count. @defaultValue 0 */
-  maxFailures?: number;
-  stoppers?: readonly Stopper[];
-  trace?: EventTrace;
-}
+export { optionalLoopSettings, type TuneLoopOptions } from "./loop-options.ts";
+export type { LoopCounters } from "./experiment-state.ts";
+export { trialIdFor } from "./trial.ts";
 
-/** Counters of work the loop threw away and re-did. */
-export interface LoopCounters {
-  results: number;
-  /** Results reported and later dropped because the trial restored from an older checkpoint. */
-  redoneIterations: number;
-  failures: number;
-  preemptedTrials: number;
-  checkpoints: number;
-}
-
-const SAVE_VERSION = 1;
 
 /**
  * The backend-agnostic tuning loop. It knows only the contracts: it asks the
@@ -129,27 +105,14 @@ export class TuneLoop implements ExecutorListener {
 
   /** Experiment state: trials with histories and checkpoints, searcher, scheduler and stoppers. */
   save(): Json {
-    return {
-      version: SAVE_VERSION,
+    return saveExperiment({
       searcherDone: this.searcherDone,
-      counters: { ...this.counters },
-      trials: this.all.map((t) => ({
-        id: t.id,
-        index: t.index,
-        status: t.status,
-        config: t.config as Json,
-        resources: { ...t.resources },
-        history: t.history as unknown as Json,
-        latestCheckpoint: (t.latestCheckpoint ?? null) as Json,
-        historyAtCheckpoint: t.historyAtCheckpoint,
-        failures: t.failures,
-        preemptions: t.preemptions,
-        errorMessage: t.errorMessage ?? null,
-      })),
+      counters: this.counters,
+      trials: this.all,
       searcher: this.searcher.save(),
       scheduler: this.scheduler.save(),
-      stoppers: this.stoppers.map((s) => s.save()),
-    } as Json;
+      stoppers: this.stoppers.map((st) => st.save()),
+    });
   }
 
   /**
@@ -158,22 +121,12 @@ export class TuneLoop implements ExecutorListener {
    * after a driver crash; everything the algorithms knew comes back exactly.
    */
   restore(state: Json): void {
-    const s = state as unknown as SavedLoop;
-    if (s.version !== SAVE_VERSION) throw new OptionError("restore", `unknown experiment state version ${s.version}`);
     if (this.all.length > 0) throw new OptionError("restore", "must be called on a fresh loop, before begin()");
+    const s = readExperiment(state);
     this.searcherDone = s.searcherDone;
     Object.assign(this.counters, s.counters);
-    for (const saved of s.trials) {
-      const trial = new Trial(saved.id, saved.index, saved.config, saved.resources);
-      trial.history = saved.history.slice();
-      trial.lastResult = trial.history[trial.history.length - 1];
-      trial.latestCheckpoint = saved.latestCheckpoint ?? undefined;
-      trial.historyAtCheckpoint = saved.historyAtCheckpoint;
-      trial.failures = saved.failures;
-      trial.preemptions = saved.preemptions;
-      if (saved.errorMessage !== null) trial.errorMessage = saved.errorMessage;
-      trial.status = saved.status === "RUNNING" ? "PENDING" : saved.status;
-      if (saved.status === "RUNNING" || saved.status === "PAUSED" || saved.status === "PENDING") {
+    for (const trial of s.trials) {
+      if (trial.status === "PENDING" || trial.status === "PAUSED") {
         trial.restoreFrom = trial.latestCheckpoint;
         this.addWaiting(trial);
       }
@@ -590,87 +543,6 @@ export class TuneLoop implements ExecutorListener {
         this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
       },
     };
-  }
-}
-
-interface SavedLoop {
-  version: number;
-  searcherDone: boolean;
-  counters: LoopCounters;
-  trials: Array<{
-    id: string;
-    index: number;
-    status: Trial["status"];
-    config: Config;
-    resources: Resources;
-    history: Result[];
-    latestCheckpoint: CheckpointRef | null;
-    historyAtCheckpoint: number;
-    failures: number;
-    preemptions: number;
-    errorMessage: string | null;
-  }>;
-  searcher: Json;
-  scheduler: Json;
-  stoppers: Json[];
-}
-
-/** The optional loop settings `simulate()` and `tune()` both pass through, without undefined keys (exactOptionalPropertyTypes). */
-export function optionalLoopSettings(options: {
-  stoppers?: readonly Stopper[];
-  checkpointFrequency?: number;
-  checkpointAtEnd?: boolean;
-  maxFailures?: number;
-  trace?: EventTrace | undefined;
-}): Partial<TuneLoopOptions> {
-  const settings: Partial<TuneLoopOptions> = {};
-  if (options.stoppers) settings.stoppers = options.stoppers;
-  if (options.checkpointFrequency !== undefined) settings.checkpointFrequency = options.checkpointFrequency;
-  if (options.checkpointAtEnd !== undefined) settings.checkpointAtEnd = options.checkpointAtEnd;
-  if (options.maxFailures !== undefined) settings.maxFailures = options.maxFailures;
-  if (options.trace) settings.trace = options.trace;
-  return settings;
-}
-
-/** Trial ids sort in creation order as strings too. */
-export function trialIdFor(index: number): string {
-  return `t${String(index).padStart(5, "0")}`;
-}
-
-function invalidMetrics(result: Result, metric: string): string | undefined {
-  const metrics = result.metrics;
-  if (!(metric in metrics)) return `result has no metric "${metric}" (reported: ${Object.keys(metrics).join(", ") || "none"})`;
-  for (const key in metrics) {
-    const value = metrics[key] as number;
-    if (typeof value !== "number" || !Number.isFinite(value)) return `metric "${key}" is ${String(value)}`;
-  }
-  return undefined;
-}
-
-function validateLoopOptions(loop: {
-  maxTrials: number;
-  resources: Resources;
-  checkpointFrequency: number;
-  maxFailures: number;
-}): void {
-  const { maxTrials, resources, checkpointFrequency, maxFailures } = loop;
-  if (!(Number.isInteger(maxTrials) && maxTrials >= 1) && maxTrials !== Number.POSITIVE_INFINITY) {
-    throw new OptionError("trials", `must be an integer >= 1, got ${maxTrials}`);
-  }
-  if (!(resources.cpu >= 0) || !Number.isFinite(resources.cpu)) {
-    throw new OptionError("resources.cpu", `must be a finite number >= 0, got ${resources.cpu}`);
-  }
-  if (!(resources.gpu >= 0) || !Number.isFinite(resources.gpu)) {
-    throw new OptionError("resources.gpu", `must be a finite number >= 0, got ${resources.gpu}`);
-  }
-  if (resources.gpu > 1 && !Number.isInteger(resources.gpu)) {
-    throw new OptionError("resources.gpu", `above 1 must be a whole number of GPUs, got ${resources.gpu}`);
-  }
-  if (!Number.isInteger(checkpointFrequency) || checkpointFrequency < 0) {
-    throw new OptionError("checkpointFrequency", `must be an integer >= 0, got ${checkpointFrequency}`);
-  }
-  if (!Number.isInteger(maxFailures) || maxFailures < -1) {
-    throw new OptionError("maxFailures", `must be an integer >= -1, got ${maxFailures}`);
   }
 }
 

@@ -1,0 +1,69 @@
+import { OptionError } from "./contracts/index.ts";
+import type { Executor, Mode, Resources, Scheduler, Searcher } from "./contracts/index.ts";
+import type { Stopper } from "./stoppers/index.ts";
+import type { EventTrace } from "./trace.ts";
+
+export interface TuneLoopOptions {
+  searcher: Searcher;
+  scheduler: Scheduler;
+  executor: Executor;
+  metric: string;
+  mode: Mode;
+  /** Most trials to create; the searcher may end sooner by answering "done". */
+  trials: number;
+  /** @defaultValue { cpu: 1, gpu: 0 } */
+  resources?: Resources;
+  /** Save a checkpoint every N iterations (0: only when needed for a pause, an exploit or the end). @defaultValue 0 */
+  checkpointFrequency?: number;
+  /** @defaultValue false */
+  checkpointAtEnd?: boolean;
+  /** Failures a trial may have before ERROR (-1: unlimited). Preemptions never count. @defaultValue 0 */
+  maxFailures?: number;
+  stoppers?: readonly Stopper[];
+  trace?: EventTrace;
+}
+
+/** The optional loop settings `simulate()` and `tune()` both pass through, without undefined keys (exactOptionalPropertyTypes). */
+export function optionalLoopSettings(options: {
+  stoppers?: readonly Stopper[];
+  checkpointFrequency?: number;
+  checkpointAtEnd?: boolean;
+  maxFailures?: number;
+  trace?: EventTrace | undefined;
+}): Partial<TuneLoopOptions> {
+  const settings: Partial<TuneLoopOptions> = {};
+  if (options.stoppers) settings.stoppers = options.stoppers;
+  if (options.checkpointFrequency !== undefined) settings.checkpointFrequency = options.checkpointFrequency;
+  if (options.checkpointAtEnd !== undefined) settings.checkpointAtEnd = options.checkpointAtEnd;
+  if (options.maxFailures !== undefined) settings.maxFailures = options.maxFailures;
+  if (options.trace) settings.trace = options.trace;
+  return settings;
+}
+
+export function validateLoopOptions(loop: {
+  maxTrials: number;
+  resources: Resources;
+  checkpointFrequency: number;
+  maxFailures: number;
+}): void {
+  const { maxTrials, resources, checkpointFrequency, maxFailures } = loop;
+  if (!(Number.isInteger(maxTrials) && maxTrials >= 1) && maxTrials !== Number.POSITIVE_INFINITY) {
+    throw new OptionError("trials", `must be an integer >= 1, got ${maxTrials}`);
+  }
+  if (!(resources.cpu >= 0) || !Number.isFinite(resources.cpu)) {
+    throw new OptionError("resources.cpu", `must be a finite number >= 0, got ${resources.cpu}`);
+  }
+  if (!(resources.gpu >= 0) || !Number.isFinite(resources.gpu)) {
+    throw new OptionError("resources.gpu", `must be a finite number >= 0, got ${resources.gpu}`);
+  }
+  if (resources.gpu > 1 && !Number.isInteger(resources.gpu)) {
+    throw new OptionError("resources.gpu", `above 1 must be a whole number of GPUs, got ${resources.gpu}`);
+  }
+  if (!Number.isInteger(checkpointFrequency) || checkpointFrequency < 0) {
+    throw new OptionError("checkpointFrequency", `must be an integer >= 0, got ${checkpointFrequency}`);
+  }
+  if (!Number.isInteger(maxFailures) || maxFailures < -1) {
+    throw new OptionError("maxFailures", `must be an integer >= -1, got ${maxFailures}`);
+  }
+}
+

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { readExperiment, saveExperiment } from "../../core/experiment-state.ts";
+import { invalidMetrics } from "../../core/result-check.ts";
+import { Trial } from "../../core/trial.ts";
+
+describe("experiment state", () => {
+  it("round-trips trials through JSON; a RUNNING trial comes back PENDING with its checkpoint", () => {
+    const t = new Trial("t00000", 0, { lr: 0.1 }, { cpu: 1, gpu: 0.5 });
+    t.status = "RUNNING";
+    t.history.push({ trialId: "t00000", iteration: 1, metrics: { loss: 2 }, time: 1, timeTotal: 1 });
+    t.adoptCheckpoint({ trialId: "t00000", iteration: 1, timeTotal: 1, handle: { state: { w: [1, 2] } } });
+    t.history.push({ trialId: "t00000", iteration: 2, metrics: { loss: 1 }, time: 2, timeTotal: 2 });
+    const counters = { results: 2, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 1 };
+    const json = JSON.parse(JSON.stringify(saveExperiment({ searcherDone: false, counters, trials: [t], searcher: { s: 1 }, scheduler: null, stoppers: [] })));
+    const back = readExperiment(json);
+    const r = back.trials[0]!;
+    expect(r.status).toBe("PENDING");
+    expect(r.config).toEqual({ lr: 0.1 });
+    expect(r.resources).toEqual({ cpu: 1, gpu: 0.5 });
+    expect(r.latestCheckpoint?.handle).toEqual({ state: { w: [1, 2] } });
+    expect(r.lastResult?.iteration).toBe(2);
+    // The restart re-does iteration 2 only: the checkpoint was taken after the first result.
+    expect(r.dropResultsToRedo(true)).toBe(1);
+    expect(back.counters).toEqual(counters);
+    expect(back.searcher).toEqual({ s: 1 });
+  });
+
+  it("refuses a state of an unknown version, naming it", () => {
+    expect(() => readExperiment({ version: 99 })).toThrow("restore: unknown experiment state version 99");
+    expect(() => readExperiment(null)).toThrow("restore: unknown experiment state version undefined");
+  });
+});
+
+describe("result check", () => {
+  it("names a missing metric and a non-finite one", () => {
+    const r = (metrics: Record<string, number>) => ({ trialId: "t", iteration: 3, metrics, time: 0, timeTotal: 0 });
+    expect(invalidMetrics(r({ loss: 1, acc: 0.5 }), "loss")).toBeUndefined();
+    expect(invalidMetrics(r({ acc: 0.5 }), "loss")).toBe('result has no metric "loss" (reported: acc)');
+    expect(invalidMetrics(r({ loss: 1, acc: Number.POSITIVE_INFINITY }), "loss")).toBe('metric "acc" is Infinity');
+  });
+});
