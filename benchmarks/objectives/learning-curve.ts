@@ -4,6 +4,7 @@ import { uniform } from "../../core/space/index.ts";
 import type { Space } from "../../core/space/index.ts";
 import { typicalGap } from "./_internals/typical-gap.ts";
 import type { SyntheticFunction } from "./functions/index.ts";
+import { nonNegativeOption } from "./_internals/option-checks.ts";
 
 /** An objective with the space to search and what "best" means on it. */
 export interface Benchmark<S = unknown> {
@@ -90,9 +91,9 @@ export function learningCurveObjective(
   }
   const [tauMin, tauMax] = checkRange(options.tauRange ?? [5, 40], `${owner}.tauRange`);
   const [secondsMin, secondsMax] = checkRange(options.secondsRange ?? [1, 3], `${owner}.secondsRange`);
-  const gapFraction = checkNonNegative(options.gapFraction ?? 0.5, `${owner}.gapFraction`);
-  const gapSpread = checkNonNegative(options.gapSpread ?? 0.5, `${owner}.gapSpread`);
-  const noiseFraction = checkNonNegative(options.noiseFraction ?? 0.01, `${owner}.noiseFraction`);
+  const gapFraction = nonNegativeOption(options.gapFraction ?? 0.5, `${owner}.gapFraction`);
+  const gapSpread = nonNegativeOption(options.gapSpread ?? 0.5, `${owner}.gapSpread`);
+  const noiseFraction = nonNegativeOption(options.noiseFraction ?? 0.01, `${owner}.noiseFraction`);
   const scale = options.scale ?? typicalGap(fn);
   if (!(scale > 0 && Number.isFinite(scale))) {
     throw new OptionError(`${owner}.scale`, `must be a positive finite number, got ${scale}`);
@@ -214,11 +215,4 @@ function checkRange(range: readonly [number, number], field: string): [number, n
     throw new OptionError(field, `must be [low, high] with 0 < low <= high < Infinity, got [${low}, ${high}]`);
   }
   return [low, high];
-}
-
-function checkNonNegative(value: number, field: string): number {
-  if (!(value >= 0 && Number.isFinite(value))) {
-    throw new OptionError(field, `must be a finite number >= 0, got ${value}`);
-  }
-  return value;
 }

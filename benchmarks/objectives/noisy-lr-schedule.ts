@@ -2,6 +2,7 @@ import { OptionError } from "../../core/contracts/index.ts";
 import type { Config, Objective, RandomStream, StepContext, StepOutcome } from "../../core/contracts/index.ts";
 import { loguniform } from "../../core/space/index.ts";
 import type { Benchmark } from "./learning-curve.ts";
+import { nonNegativeOption, positiveOption } from "./_internals/option-checks.ts";
 
 /** What the learner carries from step to step: its accuracy so far. */
 export interface NoisyLrState {
@@ -45,10 +46,10 @@ export function optimalLearningRate(accuracy: number, midpoint = 100, lrLow = 0.
  * larger one unlearns at the start), so only a schedule reaches the target soon.
  */
 export function noisyLrScheduleObjective(options: NoisyLrScheduleOptions = {}): Benchmark<NoisyLrState> {
-  const midpoint = positive(options.midpoint ?? 100, "noisyLrSchedule.midpoint");
-  const qTolerance = positive(options.qTolerance ?? 3, "noisyLrSchedule.qTolerance");
-  const noiseLevel = nonNegative(options.noiseLevel ?? 2, "noisyLrSchedule.noiseLevel");
-  const seconds = nonNegative(options.secondsPerStep ?? 1, "noisyLrSchedule.secondsPerStep");
+  const midpoint = positiveOption(options.midpoint ?? 100, "noisyLrSchedule.midpoint");
+  const qTolerance = positiveOption(options.qTolerance ?? 3, "noisyLrSchedule.qTolerance");
+  const noiseLevel = nonNegativeOption(options.noiseLevel ?? 2, "noisyLrSchedule.noiseLevel");
+  const seconds = nonNegativeOption(options.secondsPerStep ?? 1, "noisyLrSchedule.secondsPerStep");
   const [lrLow, lrHigh] = options.lrRange ?? [0.001, 0.01];
   if (!(lrLow > 0 && lrHigh >= lrLow && Number.isFinite(lrHigh))) {
     throw new OptionError("noisyLrSchedule.lrRange", `must be [low, high] with 0 < low <= high, got [${lrLow}, ${lrHigh}]`);
@@ -90,14 +91,4 @@ export function noisyLrScheduleObjective(options: NoisyLrScheduleOptions = {}): 
     metric: "mean_accuracy",
     mode: "max",
   };
-}
-
-function positive(value: number, field: string): number {
-  if (!(value > 0 && Number.isFinite(value))) throw new OptionError(field, `must be a positive finite number, got ${value}`);
-  return value;
-}
-
-function nonNegative(value: number, field: string): number {
-  if (!(value >= 0 && Number.isFinite(value))) throw new OptionError(field, `must be a finite number >= 0, got ${value}`);
-  return value;
 }

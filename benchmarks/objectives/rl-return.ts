@@ -2,6 +2,7 @@ import { OptionError } from "../../core/contracts/index.ts";
 import type { Config, Objective, RandomStream, StepContext, StepOutcome } from "../../core/contracts/index.ts";
 import { loguniform, randint, uniform } from "../../core/space/index.ts";
 import type { Benchmark } from "./learning-curve.ts";
+import { nonNegativeOption, positiveOption } from "./_internals/option-checks.ts";
 
 /** A simulated policy-optimisation run: plain numbers, copied exactly by checkpoints and exploits. */
 export interface RlReturnState {
@@ -57,9 +58,9 @@ export function optimalUpdateSize(progress: number): number {
  * Values outside the bounds (a PBT perturbation) are clamped.
  */
 export function rlReturnObjective(options: RlReturnOptions = {}): Benchmark<RlReturnState> {
-  const maxReturn = positive(options.maxReturn ?? 500, "rlReturn.maxReturn");
-  const noiseScale = nonNegative(options.noiseScale ?? 25, "rlReturn.noiseScale");
-  const aptitudeSpread = nonNegative(options.aptitudeSpread ?? 0.35, "rlReturn.aptitudeSpread");
+  const maxReturn = positiveOption(options.maxReturn ?? 500, "rlReturn.maxReturn");
+  const noiseScale = nonNegativeOption(options.noiseScale ?? 25, "rlReturn.noiseScale");
+  const aptitudeSpread = nonNegativeOption(options.aptitudeSpread ?? 0.35, "rlReturn.aptitudeSpread");
 
   const objective: Objective<RlReturnState> = {
     name: "rl-return",
@@ -136,14 +137,4 @@ function bounded(config: Config, key: keyof typeof RL_RETURN_BOUNDS): number {
   }
   const [low, high] = RL_RETURN_BOUNDS[key];
   return Math.min(high, Math.max(low, value));
-}
-
-function positive(value: number, field: string): number {
-  if (!(value > 0 && Number.isFinite(value))) throw new OptionError(field, `must be a positive finite number, got ${value}`);
-  return value;
-}
-
-function nonNegative(value: number, field: string): number {
-  if (!(value >= 0 && Number.isFinite(value))) throw new OptionError(field, `must be a finite number >= 0, got ${value}`);
-  return value;
 }

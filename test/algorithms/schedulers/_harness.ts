@@ -13,19 +13,11 @@ import type {
   TrialView,
 } from "../../../core/contracts/index.ts";
 import { uniform } from "../../../core/space/index.ts";
+import { mulberry32 } from "../../../core/space/_internals/mulberry32.ts";
 import { TuneLoop } from "../../../core/tune-loop.ts";
 
-/** Small deterministic PRNG for metric streams and arrival orders (tests only). */
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG for metric streams and arrival orders (tests only): the space module's mulberry32. */
+export const mulberry = mulberry32;
 
 interface Slot {
   trial: TrialView;
