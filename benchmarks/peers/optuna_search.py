@@ -6,10 +6,13 @@ per suggestion on Hartmann6 with N finished trials in history.
     /usr/bin/python3 benchmarks/peers/optuna_search.py --quality
     /usr/bin/python3 benchmarks/peers/optuna_search.py --speed
     /usr/bin/python3 benchmarks/peers/optuna_search.py --quality --seeds 100 40   # held-out seeds (compare-search.ts --tpe-sweep)
+    /usr/bin/python3 benchmarks/peers/optuna_search.py --quality --seeds 0 100 --dump optuna-regrets.json
+        # also writes every run's regret at 25/50/100 (compare-search.ts --target-odds reads it)
 
 Uses Debian's python3-optuna (3.1). The functions are re-stated here from
 benchmarks/objectives/functions/*.ts and the mixed problem of compare-search.ts.
 """
+import json
 import math
 import sys
 import time
@@ -100,7 +103,8 @@ def fmt(x):
     return f"{x:.3f}" if abs(x) >= 0.01 or x == 0 else f"{x:.1e}"
 
 
-def quality():
+def quality(dump=None):
+    per_run = {}
     print(f"# simple regret, median [IQR] over seeds {SEEDS[0]}..{SEEDS[-1]}, at {' / '.join(map(str, CHECKPOINTS))} evaluations")
     for name, objective, optimum in PROBLEMS:
         print(f"\n## {name}")
@@ -113,12 +117,16 @@ def quality():
                 study.optimize(objective, n_trials=CHECKPOINTS[-1])
                 values = np.minimum.accumulate([t.value for t in study.trials])
                 runs.append([values[c - 1] - optimum for c in CHECKPOINTS])
+            per_run.setdefault(name, {})[sampler_name] = runs
             runs = np.array(runs)
             cells = []
             for k in range(len(CHECKPOINTS)):
                 q25, q50, q75 = np.quantile(runs[:, k], [0.25, 0.5, 0.75])
                 cells.append(f"{fmt(q50)} [{fmt(q25)}, {fmt(q75)}]".ljust(30))
-            print(sampler_name.ljust(36) + "".join(cells) + f"({time.perf_counter() - started:.1f} s)")
+            print(sampler_name.ljust(36) + "".join(cells) + f"({time.perf_counter() - started:.1f} s)", flush=True)
+    if dump is not None:
+        with open(dump, "w") as out:
+            json.dump({"seeds": list(SEEDS), "checkpoints": CHECKPOINTS, "regrets": per_run}, out)
 
 
 def ms_per_suggestion(make, history, repeats, warmup):
@@ -158,7 +166,8 @@ if __name__ == "__main__":
         at = sys.argv.index("--seeds")
         SEEDS = range(int(sys.argv[at + 1]), int(sys.argv[at + 1]) + int(sys.argv[at + 2]))
     args = set(sys.argv[1:])
+    dump = sys.argv[sys.argv.index("--dump") + 1] if "--dump" in sys.argv else None
     if "--speed" not in args:
-        quality()
+        quality(dump)
     if "--quality" not in args:
         speed()
