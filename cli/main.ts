@@ -25,6 +25,7 @@ program
   .option("--gpus-per-trial <g>", "GPUs each trial holds (fractions share a GPU)", "1")
   .option("--checkpoint-frequency <n>", "save a checkpoint every n iterations (0: never)", "0")
   .option("--max-failures <n>", "failures a trial may have before ERROR (-1: unlimited)", "0")
+  .option("--keep-checkpoints <n>", "checkpoints each trial keeps, its newest (ones a PBT clone or a paused trial may restore are pinned; default: all)")
   .option("--max-t <t>", "asha/hyperband: most a trial runs, in iterations (default: asha --max-iterations, hyperband min(81, --max-iterations))")
   .option("--grace-period <t>", "asha: first rung in iterations (default 1); median: seconds before any stop (default 60)")
   .option("--reduction-factor <r>", "asha: rf (default 4); hyperband: eta (default 3)")

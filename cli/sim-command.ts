@@ -19,6 +19,7 @@ export interface SimFlags {
   gpusPerTrial: string;
   checkpointFrequency: string;
   maxFailures: string;
+  keepCheckpoints?: string;
   maxT?: string;
   gracePeriod?: string;
   reductionFactor?: string;
@@ -39,6 +40,7 @@ export interface SimPlan {
   gpusPerTrial: number;
   checkpointFrequency: number;
   maxFailures: number;
+  keepCheckpoints?: number;
   maxT?: number;
   gracePeriod?: number;
   reductionFactor?: number;
@@ -62,6 +64,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     gpusPerTrial,
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
+    ...(flags.keepCheckpoints !== undefined ? { keepCheckpoints: parseInteger("--keep-checkpoints", flags.keepCheckpoints, 1) } : {}),
     ...(flags.maxT !== undefined ? { maxT: parsePositive("--max-t", flags.maxT) } : {}),
     ...(flags.gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", flags.gracePeriod, 0) } : {}),
     ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
@@ -98,6 +101,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     maxIterations: plan.maxIterations,
     checkpointFrequency: plan.checkpointFrequency,
     maxFailures: plan.maxFailures,
+    ...(plan.keepCheckpoints !== undefined ? { keepCheckpoints: plan.keepCheckpoints } : {}),
     ...(trace ? { trace } : {}),
   });
   const best = run.summary.best;

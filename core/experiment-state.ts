@@ -10,6 +10,8 @@ export interface LoopCounters {
   failures: number;
   preemptedTrials: number;
   checkpoints: number;
+  /** Checkpoints discarded by the retention policy (`keepCheckpoints`). */
+  checkpointsDiscarded: number;
 }
 
 const SAVE_VERSION = 1;
@@ -34,6 +36,8 @@ interface SavedExperiment {
   searcher: Json;
   scheduler: Json;
   stoppers: Json[];
+  /** The checkpoints each trial keeps under `keepCheckpoints` (absent in states saved before retention existed). */
+  retention?: Json;
 }
 
 /** What the loop hands over to be saved. */
@@ -44,6 +48,7 @@ export interface ExperimentSnapshot {
   searcher: Json;
   scheduler: Json;
   stoppers: Json[];
+  retention: Json;
 }
 
 /** Plain JSON of an experiment: versioned, so a later format can still read this one. */
@@ -68,6 +73,7 @@ export function saveExperiment(snapshot: ExperimentSnapshot): Json {
     searcher: snapshot.searcher,
     scheduler: snapshot.scheduler,
     stoppers: snapshot.stoppers,
+    retention: snapshot.retention,
   } as Json;
 }
 
@@ -93,5 +99,13 @@ export function readExperiment(state: Json): Omit<ExperimentSnapshot, "trials"> 
     trial.status = saved.status === "RUNNING" ? "PENDING" : saved.status;
     return trial;
   });
-  return { searcherDone: s.searcherDone, counters: s.counters, trials, searcher: s.searcher, scheduler: s.scheduler, stoppers: s.stoppers };
+  return {
+    searcherDone: s.searcherDone,
+    counters: { ...s.counters, checkpointsDiscarded: s.counters.checkpointsDiscarded ?? 0 },
+    trials,
+    searcher: s.searcher,
+    scheduler: s.scheduler,
+    stoppers: s.stoppers,
+    retention: s.retention ?? null,
+  };
 }

@@ -17,6 +17,11 @@ export interface TuneLoopOptions {
   checkpointFrequency?: number;
   /** @defaultValue false */
   checkpointAtEnd?: boolean;
+  /**
+   * Checkpoints each trial keeps, its newest (Ray's `num_to_keep`); older ones are discarded
+   * unless a trial may still restore them (a PBT clone, a paused or failed trial). Left out: all are kept.
+   */
+  keepCheckpoints?: number;
   /** Failures a trial may have before ERROR (-1: unlimited). Preemptions never count. @defaultValue 0 */
   maxFailures?: number;
   stoppers?: readonly Stopper[];
@@ -28,6 +33,7 @@ export function optionalLoopSettings(options: {
   stoppers?: readonly Stopper[];
   checkpointFrequency?: number;
   checkpointAtEnd?: boolean;
+  keepCheckpoints?: number;
   maxFailures?: number;
   trace?: EventTrace | undefined;
 }): Partial<TuneLoopOptions> {
@@ -35,6 +41,7 @@ export function optionalLoopSettings(options: {
   if (options.stoppers) settings.stoppers = options.stoppers;
   if (options.checkpointFrequency !== undefined) settings.checkpointFrequency = options.checkpointFrequency;
   if (options.checkpointAtEnd !== undefined) settings.checkpointAtEnd = options.checkpointAtEnd;
+  if (options.keepCheckpoints !== undefined) settings.keepCheckpoints = options.keepCheckpoints;
   if (options.maxFailures !== undefined) settings.maxFailures = options.maxFailures;
   if (options.trace) settings.trace = options.trace;
   return settings;

@@ -14,6 +14,7 @@ import type {
   Searcher,
   TrialView,
 } from "./contracts/index.ts";
+import { CheckpointRetention } from "./checkpoint-retention.ts";
 import { readExperiment, saveExperiment, type LoopCounters } from "./experiment-state.ts";
 import { validateLoopOptions, type TuneLoopOptions } from "./loop-options.ts";
 import { invalidMetrics } from "./result-check.ts";
@@ -55,7 +56,8 @@ export class TuneLoop implements ExecutorListener {
   private finishedFlag = false;
   /** Trials waiting for a donor's save, keyed by donor id. */
   private readonly exploitWaiters = new Map<string, Trial[]>();
-  readonly counters: LoopCounters = { results: 0, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 0 };
+  readonly counters: LoopCounters = { results: 0, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 0, checkpointsDiscarded: 0 };
+  private readonly retention: CheckpointRetention;
 
   constructor(options: TuneLoopOptions) {
     const o = objectivity(options, "tune");
@@ -71,6 +73,7 @@ export class TuneLoop implements ExecutorListener {
     this.maxFailures = options.maxFailures ?? 0;
     this.stoppers = options.stoppers ?? [];
     this.trace = options.trace;
+    this.retention = new CheckpointRetention(options.keepCheckpoints);
     validateLoopOptions({
       maxTrials: this.maxTrials,
       resources: this.resources,
@@ -112,6 +115,7 @@ export class TuneLoop implements ExecutorListener {
       searcher: this.searcher.save(),
       scheduler: this.scheduler.save(),
       stoppers: this.stoppers.map((st) => st.save()),
+      retention: this.retention.save(),
     });
   }
 
@@ -136,6 +140,7 @@ export class TuneLoop implements ExecutorListener {
     this.searcher.restore(s.searcher);
     this.scheduler.restore(s.scheduler);
     this.stoppers.forEach((stopper, i) => stopper.restore(s.stoppers[i] ?? null));
+    this.retention.restore(s.retention);
   }
 
   // ---- executor events ---------------------------------------------------
@@ -177,14 +182,18 @@ export class TuneLoop implements ExecutorListener {
     this.afterEvent();
   }
 
-  onCheckpointed(checkpoint: CheckpointRef): void {
-    const trial = this.byId.get(checkpoint.trialId);
+  onCheckpointed(saved: CheckpointRef): void {
+    const trial = this.byId.get(saved.trialId);
     if (!trial || trial.status !== "RUNNING") return;
     this.counters.checkpoints++;
+    // Numbered, so retention tells apart two saves of a trial at the same iteration (a re-do after an exploit).
+    const checkpoint: CheckpointRef = { ...saved, seq: this.counters.checkpoints };
     trial.savePending = false;
     trial.adoptCheckpoint(checkpoint);
     this.trace?.emit(this.executor.now(), "checkpoint", { trial: trial.id, iteration: checkpoint.iteration });
+    this.retention.record(checkpoint);
     this.releaseExploitWaiters(trial);
+    this.collectCheckpoints();
     const next = trial.afterSave;
     trial.afterSave = "none";
     if (next === "continue") this.executor.continueTrial(trial.id);
@@ -419,6 +428,15 @@ export class TuneLoop implements ExecutorListener {
     this.searcher.onTrialComplete(trial.id, trial.lastResult, true);
   }
 
+  /** Retention: frees the checkpoints beyond `keepCheckpoints` that no trial may restore any more. */
+  private collectCheckpoints(): void {
+    for (const checkpoint of this.retention.collect(this.all)) {
+      this.counters.checkpointsDiscarded++;
+      this.trace?.emit(this.executor.now(), "checkpoint_discarded", { trial: checkpoint.trialId, iteration: checkpoint.iteration });
+      this.executor.discard?.(checkpoint);
+    }
+  }
+
   // ---- placement ---------------------------------------------------------
 
   private afterEvent(): void {
@@ -517,6 +535,7 @@ export class TuneLoop implements ExecutorListener {
   private finish(): void {
     // Paused or pending trials the scheduler will never run again end here: none is left hanging.
     this.terminateWaiting();
+    this.collectCheckpoints();
     this.finishedFlag = true;
     this.trace?.emit(this.executor.now(), "experiment_end", { trials: this.all.length });
   }

@@ -28,6 +28,8 @@ export interface SimCheckpoint {
   readonly iteration: number;
   readonly timeTotal: number;
   readonly rng: RngState;
+  /** Set by `discard`: restoring it afterwards is a bug in the loop (the wrong weights, in Ray's terms). */
+  discarded?: true;
 }
 
 /** One trial's actor while it holds resources. */
@@ -167,7 +169,7 @@ export class SimExecutor implements Executor {
 
     let delay = this.startupSeconds(node, trial.resources);
     if (restoreFrom) {
-      const cp = restoreFrom.handle as SimCheckpoint;
+      const cp = usable(restoreFrom);
       run.state = structuredClone(cp.state);
       run.iteration = cp.iteration;
       run.timeTotal = cp.timeTotal;
@@ -199,12 +201,19 @@ export class SimExecutor implements Executor {
 
   restore(trialId: string, checkpoint: CheckpointRef, config: Config): void {
     const run = this.runOf(trialId);
-    const cp = checkpoint.handle as SimCheckpoint;
+    const cp = usable(checkpoint);
     run.state = structuredClone(cp.state);
     run.iteration = cp.iteration;
     run.timeTotal = cp.timeTotal;
     run.config = config;
     this.step(run, this.objective.restoreSeconds ?? this.cluster.restoreSeconds);
+  }
+
+  /** The checkpoint's state is dropped (memory in the simulator; a directory for a real backend). */
+  discard(checkpoint: CheckpointRef): void {
+    const cp = checkpoint.handle as SimCheckpoint;
+    cp.discarded = true;
+    (cp as { state: unknown }).state = undefined;
   }
 
   stop(trialId: string): void {
@@ -418,4 +427,13 @@ export class SimExecutor implements Executor {
       usedCpu: (n.capacityCpu - n.freeCpu) / 1000,
     }));
   }
+}
+
+/** A checkpoint's state, refusing one that was discarded: the loop must never restore it. */
+function usable(checkpoint: CheckpointRef): SimCheckpoint {
+  const cp = checkpoint.handle as SimCheckpoint;
+  if (cp.discarded) {
+    throw new Error(`internal: restored the checkpoint of ${checkpoint.trialId} at iteration ${checkpoint.iteration} after it was discarded`);
+  }
+  return cp;
 }

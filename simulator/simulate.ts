@@ -35,6 +35,8 @@ export interface SimulateOptions {
   checkpointFrequency?: number;
   /** @defaultValue false */
   checkpointAtEnd?: boolean;
+  /** Checkpoints each trial keeps (Ray's num_to_keep); ones a trial may still restore are pinned. Left out: all. */
+  keepCheckpoints?: number;
   /** @defaultValue 0 */
   maxFailures?: number;
   /** How `best` ranks trials. @defaultValue "last" */
@@ -66,6 +68,8 @@ export interface SimulationSummary {
   redoneIterations: number;
   failures: number;
   checkpoints: number;
+  /** Checkpoints freed by `keepCheckpoints`. */
+  checkpointsDiscarded: number;
   actorStarts: number;
   actorReuses: number;
   costDollars: number;
@@ -134,6 +138,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
     redoneIterations: loop.counters.redoneIterations,
     failures: loop.counters.failures,
     checkpoints: loop.counters.checkpoints,
+    checkpointsDiscarded: loop.counters.checkpointsDiscarded,
     actorStarts: stats.actorStarts,
     actorReuses: stats.actorReuses,
     costDollars: stats.costDollars,

@@ -39,4 +39,9 @@ export interface Executor {
   /** Replace the running trial's state by `checkpoint` (possibly another trial's) and its config by `config`, then step. */
   restore(trialId: string, checkpoint: CheckpointRef, config: Config): void;
   stop(trialId: string): void;
+  /**
+   * The loop will never restore `checkpoint` again (retention, `keepCheckpoints`): free
+   * what holds it (a directory on disk). Executors that keep checkpoints in memory may omit it.
+   */
+  discard?(checkpoint: CheckpointRef): void;
 }

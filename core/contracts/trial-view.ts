@@ -14,6 +14,8 @@ export interface CheckpointRef {
   readonly iteration: number;
   readonly timeTotal: number;
   readonly handle: unknown;
+  /** The loop's number for this save, unique within an experiment (set by the loop, not the executor). */
+  readonly seq?: number;
 }
 
 /** The read-only face of a trial that algorithms see. */

@@ -43,6 +43,17 @@ describe("tunelab sim", () => {
     expect(types).toContain("checkpoint");
   });
 
+  it("--keep-checkpoints discards old checkpoints and reports how many", () => {
+    const args = ["sim", "--benchmark", "noisy-lr-schedule", "--scheduler", "pbt", "--trials", "8", "--gpus", "4", "--perturbation-interval", "10", "--json"];
+    const all = JSON.parse(tunelab(...args).stdout);
+    const kept = JSON.parse(tunelab(...args, "--keep-checkpoints", "1").stdout);
+    expect(all.checkpointsDiscarded).toBe(0);
+    expect(kept.checkpointsDiscarded).toBeGreaterThan(0);
+    // Retention frees storage only: the experiment itself is the same.
+    expect(kept.best).toEqual(all.best);
+    expect(kept.checkpoints).toBe(all.checkpoints);
+  });
+
   it.each([
     [["--benchmark", "nope"], '--benchmark got unknown name "nope"; known: branin, hartmann3, hartmann6, rosenbrock4'],
     [["--searcher", "magic"], '--searcher got unknown name "magic"'],
@@ -52,6 +63,7 @@ describe("tunelab sim", () => {
     [["--gpus", "2.5"], '--gpus must be an integer >= 1, got "2.5"'],
     [["--preemption-rate", "-1"], '--preemption-rate must be a number >= 0, got "-1"'],
     [["--max-iterations", "x"], '--max-iterations must be an integer >= 1, got "x"'],
+    [["--keep-checkpoints", "0"], '--keep-checkpoints must be an integer >= 1, got "0"'],
   ])("rejects %j with one line naming the flag", (args, message) => {
     const r = tunelab("sim", ...args);
     expect(r.code).not.toBe(0);

@@ -10,8 +10,9 @@ describe("experiment state", () => {
     t.history.push({ trialId: "t00000", iteration: 1, metrics: { loss: 2 }, time: 1, timeTotal: 1 });
     t.adoptCheckpoint({ trialId: "t00000", iteration: 1, timeTotal: 1, handle: { state: { w: [1, 2] } } });
     t.history.push({ trialId: "t00000", iteration: 2, metrics: { loss: 1 }, time: 2, timeTotal: 2 });
-    const counters = { results: 2, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 1 };
-    const json = JSON.parse(JSON.stringify(saveExperiment({ searcherDone: false, counters, trials: [t], searcher: { s: 1 }, scheduler: null, stoppers: [] })));
+    const counters = { results: 2, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 1, checkpointsDiscarded: 0 };
+    const retention = { t00000: [{ trialId: "t00000", iteration: 1, timeTotal: 1, handle: "/ckpt/t00000/1" }] };
+    const json = JSON.parse(JSON.stringify(saveExperiment({ searcherDone: false, counters, trials: [t], searcher: { s: 1 }, scheduler: null, stoppers: [], retention })));
     const back = readExperiment(json);
     const r = back.trials[0]!;
     expect(r.status).toBe("PENDING");
@@ -23,6 +24,15 @@ describe("experiment state", () => {
     expect(r.dropResultsToRedo(true)).toBe(1);
     expect(back.counters).toEqual(counters);
     expect(back.searcher).toEqual({ s: 1 });
+    expect(back.retention).toEqual(retention);
+  });
+
+  it("reads a state saved before retention existed: nothing discarded, no retention lists", () => {
+    const counters = { results: 0, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 0 };
+    const old = { version: 1, searcherDone: false, counters, trials: [], searcher: null, scheduler: null, stoppers: [] };
+    const back = readExperiment(old);
+    expect(back.counters).toEqual({ ...counters, checkpointsDiscarded: 0 });
+    expect(back.retention).toBeNull();
   });
 
   it("refuses a state of an unknown version, naming it", () => {

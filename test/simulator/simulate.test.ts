@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
-import type { Objective } from "../../core/contracts/index.ts";
+import type { CheckpointRef, Objective, TrialView } from "../../core/contracts/index.ts";
+import { noisyLrScheduleObjective } from "../../benchmarks/objectives/index.ts";
 import { choice, grid, uniform } from "../../core/space/index.ts";
 import { MaximumIterationStopper } from "../../core/stoppers/index.ts";
 import { TuneLoop } from "../../core/tune-loop.ts";
@@ -127,3 +128,40 @@ describe("preemption notice", () => {
     expect(warned.summary.gpuSecondsLostToPreemption).toBeLessThan(blind.summary.gpuSecondsLostToPreemption);
   });
 });
+
+describe("SimExecutor.discard", () => {
+  it("drops a checkpoint's state, and restoring it afterwards is refused (the loop must never do it)", () => {
+    const bench = noisyLrScheduleObjective();
+    const executor = new SimExecutor({ objective: bench.objective, cluster: resolveCluster({ gpus: 1 }), seed: 1 });
+    const saved: CheckpointRef[] = [];
+    let results = 0;
+    executor.setListener({
+      onResult: () => {
+        results++;
+      },
+      onCheckpointed: (c) => saved.push(c),
+      onFailed: () => {},
+      onNodeAdded: () => {},
+      onNodeLost: () => {},
+      onPreemptionNotice: () => {},
+    });
+    const trial: TrialView = {
+      id: "t00000", index: 0, status: "RUNNING", config: { lr: 0.003 }, resources: { cpu: 1, gpu: 1 },
+      history: [], lastResult: undefined, latestCheckpoint: undefined, savePending: false, errorMessage: undefined,
+    };
+    executor.start(trial);
+    executor.run(() => results === 1);
+    executor.save(trial.id);
+    executor.run(() => saved.length === 1);
+    const checkpoint = saved[0] as CheckpointRef;
+    // Restoring a kept checkpoint works.
+    executor.restore(trial.id, checkpoint, { lr: 0.003 });
+    executor.run(() => results === 2);
+    executor.discard(checkpoint);
+    expect((checkpoint.handle as { state: unknown }).state).toBeUndefined();
+    expect(() => executor.restore(trial.id, checkpoint, { lr: 0.003 })).toThrow(
+      "internal: restored the checkpoint of t00000 at iteration 1 after it was discarded",
+    );
+  });
+});
+

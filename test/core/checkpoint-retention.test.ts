@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { CheckpointRetention, checkpointKey, type CheckpointHolder } from "../../core/checkpoint-retention.ts";
+import type { CheckpointRef } from "../../core/contracts/index.ts";
+
+const ref = (trialId: string, iteration: number, handle: unknown = { n: iteration }): CheckpointRef => ({ trialId, iteration, timeTotal: iteration * 2, handle });
+const holder = (latestCheckpoint?: CheckpointRef, restoreFrom?: CheckpointRef): CheckpointHolder => ({ latestCheckpoint, restoreFrom });
+
+describe("CheckpointRetention", () => {
+  it("keeps every checkpoint when keep is left out", () => {
+    const r = new CheckpointRetention(undefined);
+    for (let i = 1; i <= 5; i++) r.record(ref("a", i));
+    expect(r.collect([holder(ref("a", 5))])).toEqual([]);
+  });
+
+  it("keeps the newest `keep` of each trial and discards the older ones, oldest first", () => {
+    const r = new CheckpointRetention(2);
+    const a = [1, 2, 3, 4].map((i) => ref("a", i));
+    const b = [1, 2].map((i) => ref("b", i));
+    for (const c of [...a, ...b]) r.record(c);
+    const discarded = r.collect([holder(a[3]), holder(b[1])]);
+    expect(discarded).toEqual([a[0], a[1]]);
+    expect(r.keptBy("a")).toEqual([a[2], a[3]]);
+    expect(r.keptBy("b")).toEqual(b);
+    // Nothing more to do until another save.
+    expect(r.collect([holder(a[3]), holder(b[1])])).toEqual([]);
+  });
+
+  it("pins an old checkpoint another trial cloned until that trial no longer holds it (PBT exploit)", () => {
+    const r = new CheckpointRetention(1);
+    const donor1 = ref("donor", 4);
+    r.record(donor1);
+    // The clone restored donor1 and holds it as its latest; the donor saves again.
+    const clone = { latestCheckpoint: donor1, restoreFrom: undefined as CheckpointRef | undefined };
+    const donor2 = ref("donor", 6);
+    r.record(donor2);
+    expect(r.collect([holder(donor2), clone])).toEqual([]);
+    expect(r.keptBy("donor")).toEqual([donor1, donor2]);
+    // Once the clone has saved weights of its own, donor1 goes.
+    const own = ref("clone", 5);
+    r.record(own);
+    clone.latestCheckpoint = own;
+    expect(r.collect([holder(donor2), clone])).toEqual([donor1]);
+    expect(r.keptBy("donor")).toEqual([donor2]);
+  });
+
+  it("pins the checkpoint a paused or failed trial will start from", () => {
+    const r = new CheckpointRetention(1);
+    const first = ref("a", 1);
+    const second = ref("a", 2);
+    r.record(first);
+    r.record(second);
+    expect(r.collect([holder(second, first)])).toEqual([]);
+    expect(r.collect([holder(second, undefined)])).toEqual([first]);
+  });
+
+  it("recognises a pinned checkpoint after a JSON round trip (resume), by trial, iteration, time and path", () => {
+    const r = new CheckpointRetention(1);
+    const old = ref("a", 1, "/ckpt/a/000001");
+    r.record(old);
+    r.record(ref("a", 2, "/ckpt/a/000002"));
+    const copy = JSON.parse(JSON.stringify(old)) as CheckpointRef;
+    expect(checkpointKey(copy)).toBe(checkpointKey(old));
+    expect(checkpointKey(copy)).not.toBe(checkpointKey(ref("a", 1, "/elsewhere")));
+    expect(r.collect([holder(copy)])).toEqual([]);
+    const back = new CheckpointRetention(1);
+    back.restore(JSON.parse(JSON.stringify(r.save())));
+    expect(back.keptBy("a").map((c) => c.handle)).toEqual(["/ckpt/a/000001", "/ckpt/a/000002"]);
+    expect(back.collect([holder(ref("a", 2, "/ckpt/a/000002"))]).map((c) => c.handle)).toEqual(["/ckpt/a/000001"]);
+  });
+
+  it("tells apart two saves of a trial at the same iteration and time by the loop's save number (a re-do after an exploit)", () => {
+    const r = new CheckpointRetention(1);
+    const before = { ...ref("a", 27), seq: 3 };
+    const redone = { ...ref("a", 27), seq: 9 };
+    r.record(before);
+    r.record(redone);
+    expect(checkpointKey(before)).not.toBe(checkpointKey(redone));
+    expect(r.collect([holder(redone)])).toEqual([before]);
+  });
+
+  it("names a bad keep", () => {
+    expect(() => new CheckpointRetention(0)).toThrow("keepCheckpoints: must be an integer >= 1 (or left out to keep every checkpoint), got 0");
+    expect(() => new CheckpointRetention(1.5)).toThrow(/keepCheckpoints: must be an integer >= 1/);
+  });
+});
