@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { OptionError } from "../core/contracts/index.ts";
 import type { CheckpointRef, Config, Executor, ExecutorListener, Resources, TrialView } from "../core/contracts/index.ts";
 import { Rng, rngFor, type RngState } from "../core/rng.ts";
+import { FileCheckpointStore } from "./file-checkpoints.ts";
 import type { Trainable } from "./trainable.ts";
 
 export interface InProcessExecutorOptions {
@@ -9,6 +10,8 @@ export interface InProcessExecutorOptions {
   seed: number | string;
   /** What this process offers to trials. @defaultValue { cpu: availableParallelism(), gpu: 0 } */
   capacity?: Resources;
+  /** Save checkpoints as directories under this path (the handle is the path); else in memory. */
+  storagePath?: string;
 }
 
 interface InProcessCheckpoint {
@@ -35,8 +38,9 @@ class Actor {
 /**
  * Runs trainables in this process on the real clock: each trial is an async
  * task whose steps the loop drives one at a time, exactly as the simulator's
- * are. Checkpoints are in-memory copies of the trainable's state. Proof that
- * the loop is backend-agnostic; worker processes come later.
+ * are. Checkpoints are in-memory copies of the trainable's state, or with
+ * `storagePath` directories on disk (see FileCheckpointStore), which an exploit
+ * restores from the donor's directory. Worker processes come later.
  */
 export class InProcessExecutor implements Executor {
   private readonly trainable: Trainable;
@@ -49,11 +53,13 @@ export class InProcessExecutor implements Executor {
   private inFlight = 0;
   private settle: (() => void) | undefined;
   private failure: unknown;
+  private readonly store: FileCheckpointStore | undefined;
 
   constructor(options: InProcessExecutorOptions) {
     this.trainable = options.trainable;
     this.seed = options.seed;
     this.capacity = options.capacity ?? { cpu: availableParallelism(), gpu: 0 };
+    this.store = options.storagePath === undefined ? undefined : new FileCheckpointStore(options.storagePath, options.trainable);
   }
 
   now(): number {
@@ -87,7 +93,7 @@ export class InProcessExecutor implements Executor {
     const a = actor;
     this.track(async () => {
       if (restoreFrom) {
-        this.load(a, restoreFrom.handle as InProcessCheckpoint, restoreFrom.trialId === a.trialId);
+        await this.load(a, restoreFrom);
       } else {
         a.iteration = 0;
         a.timeTotal = 0;
@@ -107,12 +113,10 @@ export class InProcessExecutor implements Executor {
     const actor = this.live(trialId);
     const generation = actor.generation;
     this.track(async () => {
-      const handle: InProcessCheckpoint = {
-        state: structuredClone(actor.state),
-        iteration: actor.iteration,
-        timeTotal: actor.timeTotal,
-        rng: actor.rng.save(),
-      };
+      const snapshot: InProcessCheckpoint = { state: actor.state, iteration: actor.iteration, timeTotal: actor.timeTotal, rng: actor.rng.save() };
+      const handle = this.store
+        ? await this.store.save(actor.state, { trialId, iteration: snapshot.iteration, timeTotal: snapshot.timeTotal, rng: snapshot.rng })
+        : { ...snapshot, state: structuredClone(actor.state) };
       if (actor.generation !== generation) return;
       this.deliver((l) => l.onCheckpointed({ trialId, iteration: actor.iteration, timeTotal: actor.timeTotal, handle }));
     }, actor, generation);
@@ -123,7 +127,7 @@ export class InProcessExecutor implements Executor {
     const generation = actor.generation;
     actor.config = config;
     this.track(async () => {
-      this.load(actor, checkpoint.handle as InProcessCheckpoint, checkpoint.trialId === trialId);
+      await this.load(actor, checkpoint);
       await this.stepAndReport(actor, generation);
     }, actor, generation);
   }
@@ -149,11 +153,26 @@ export class InProcessExecutor implements Executor {
     });
   }
 
-  private load(actor: Actor, cp: InProcessCheckpoint, own: boolean): void {
-    actor.state = structuredClone(cp.state);
+  /** Deletes a checkpoint directory the loop will never restore again; in-memory ones go with their last reference. */
+  discard(checkpoint: CheckpointRef): void {
+    if (this.store && typeof checkpoint.handle === "string") this.store.discard(checkpoint.handle);
+  }
+
+  private async load(actor: Actor, checkpoint: CheckpointRef): Promise<void> {
+    let cp: InProcessCheckpoint;
+    if (typeof checkpoint.handle === "string") {
+      if (!this.store) throw new OptionError("storagePath", `checkpoint ${checkpoint.handle} is on disk, but this executor has no storagePath`);
+      const { state, meta } = await this.store.load(checkpoint.handle);
+      cp = { state, iteration: meta.iteration, timeTotal: meta.timeTotal, rng: meta.rng };
+    } else {
+      const held = checkpoint.handle as InProcessCheckpoint;
+      cp = { ...held, state: structuredClone(held.state) };
+    }
+    actor.state = cp.state;
     actor.iteration = cp.iteration;
     actor.timeTotal = cp.timeTotal;
-    if (own) actor.rng.restore(cp.rng);
+    // The trial's own checkpoint brings back its random stream too; a clone keeps its own.
+    if (checkpoint.trialId === actor.trialId) actor.rng.restore(cp.rng);
   }
 
   private async stepAndReport(actor: Actor, generation: number): Promise<void> {

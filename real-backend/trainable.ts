@@ -19,4 +19,12 @@ export interface Trainable<S = unknown> {
     config: Config,
     context: TrainableStepContext,
   ): { metrics: Record<string, number>; state: S; done?: boolean } | Promise<{ metrics: Record<string, number>; state: S; done?: boolean }>;
+  /**
+   * With a `storagePath`, writes `state` into `dir` (a fresh, empty directory): model
+   * weights, optimizer state, whatever a restore needs. Without it the state is
+   * saved as state.json, which needs a plain-JSON state. Give both hooks or neither.
+   */
+  saveCheckpoint?(state: S, dir: string): void | Promise<void>;
+  /** Reads back what `saveCheckpoint` wrote into `dir` (possibly another trial's: a PBT exploit). */
+  loadCheckpoint?(dir: string): S | Promise<S>;
 }

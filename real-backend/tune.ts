@@ -25,6 +25,10 @@ export interface TuneOptions {
   stoppers?: readonly Stopper[];
   checkpointFrequency?: number;
   checkpointAtEnd?: boolean;
+  /** Checkpoints each trial keeps, its newest (Ray's num_to_keep); ones a trial may still restore are pinned. Left out: all. */
+  keepCheckpoints?: number;
+  /** Save checkpoints as directories under this path (`<path>/<trial>/checkpoint_<iteration>`); else in memory. */
+  storagePath?: string;
   maxFailures?: number;
   scope?: Scope;
 }
@@ -45,6 +49,7 @@ export async function tune(options: TuneOptions): Promise<TuneRun> {
     trainable: options.trainable,
     seed,
     ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.storagePath !== undefined ? { storagePath: options.storagePath } : {}),
   });
   const loop = new TuneLoop({
     searcher: options.searcher ?? defaultSearcher(space, { metric, mode, seed }, options.trials),
