@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
+import { RandomSearch } from "../../algorithms/searchers/index.ts";
+import { noisyLrScheduleObjective } from "../../benchmarks/objectives/index.ts";
 import { CheckpointRetention, checkpointKey, type CheckpointHolder } from "../../core/checkpoint-retention.ts";
-import type { CheckpointRef } from "../../core/contracts/index.ts";
+import type { CheckpointRef, Json } from "../../core/contracts/index.ts";
+import { uniform } from "../../core/space/index.ts";
+import { MaximumIterationStopper } from "../../core/stoppers/index.ts";
+import { TuneLoop } from "../../core/tune-loop.ts";
+import { resolveCluster, SimExecutor, simulate } from "../../simulator/index.ts";
 
 const ref = (trialId: string, iteration: number, handle: unknown = { n: iteration }): CheckpointRef => ({ trialId, iteration, timeTotal: iteration * 2, handle });
 const holder = (latestCheckpoint?: CheckpointRef, restoreFrom?: CheckpointRef): CheckpointHolder => ({ latestCheckpoint, restoreFrom });
@@ -83,3 +90,56 @@ describe("CheckpointRetention", () => {
     expect(() => new CheckpointRetention(1.5)).toThrow(/keepCheckpoints: must be an integer >= 1/);
   });
 });
+
+describe("retention across a driver crash", () => {
+  it("a resumed PBT experiment goes on discarding what the crashed one kept, and never restores a discarded checkpoint", () => {
+    const bench = noisyLrScheduleObjective();
+    const seed = 5;
+    const options = { metric: bench.metric, mode: "max" as const, seed };
+    const pbt = () =>
+      new PopulationBasedTraining({ ...options, timeAttr: "training_iteration", perturbationInterval: 4, hyperparamMutations: { lr: uniform(0.0001, 0.02) } });
+    const executor = new SimExecutor({ objective: bench.objective, cluster: resolveCluster({ gpus: 2 }), seed });
+    const loop = new TuneLoop({
+      searcher: new RandomSearch(bench.space, options),
+      scheduler: pbt(),
+      executor,
+      ...options,
+      trials: 6,
+      resources: { cpu: 1, gpu: 1 },
+      stoppers: [new MaximumIterationStopper(40)],
+      checkpointFrequency: 2,
+      keepCheckpoints: 1,
+    });
+    loop.begin();
+    executor.run(() => loop.finished || loop.counters.results >= 80); // the driver "crashes"
+    expect(loop.finished).toBe(false);
+    const discardedBefore = loop.counters.checkpointsDiscarded;
+    expect(discardedBefore).toBeGreaterThan(0);
+    const saved = JSON.parse(JSON.stringify(loop.save())) as Json;
+    const dropped: string[] = [];
+    // The simulator throws if the resumed loop restores a checkpoint it discarded.
+    const resumed = simulate({
+      objective: bench.objective,
+      space: bench.space,
+      ...options,
+      trials: 6,
+      searcher: new RandomSearch(bench.space, options),
+      scheduler: pbt(),
+      cluster: { gpus: 2 },
+      maxIterations: 40,
+      checkpointFrequency: 2,
+      keepCheckpoints: 1,
+      resumeFrom: saved,
+      trace: (line) => {
+        const e = JSON.parse(line) as { type: string; trial?: string; iteration?: number };
+        if (e.type === "checkpoint_discarded") dropped.push(`${e.trial}@${e.iteration}`);
+      },
+    });
+    expect(resumed.trials.every((t) => t.status === "TERMINATED")).toBe(true);
+    expect(resumed.summary.checkpointsDiscarded).toBe(discardedBefore + dropped.length);
+    // Among the discards after the resume are checkpoints saved before the crash (retention state came back).
+    const beforeCrash = new Set(loop.trials.flatMap((t) => (t.latestCheckpoint ? [`${t.latestCheckpoint.trialId}@${t.latestCheckpoint.iteration}`] : [])));
+    expect(dropped.some((d) => beforeCrash.has(d))).toBe(true);
+  });
+});
+
