@@ -140,7 +140,7 @@ export class TuneLoop implements ExecutorListener {
     this.searcher.restore(s.searcher);
     this.scheduler.restore(s.scheduler);
     this.stoppers.forEach((stopper, i) => stopper.restore(s.stoppers[i] ?? null));
-    this.retention.restore(s.retention);
+    this.retention.restore(s.retention, this.all);
   }
 
   // ---- executor events ---------------------------------------------------
@@ -189,11 +189,15 @@ export class TuneLoop implements ExecutorListener {
     // Numbered, so retention tells apart two saves of a trial at the same iteration (a re-do after an exploit).
     const checkpoint: CheckpointRef = { ...saved, seq: this.counters.checkpoints };
     trial.savePending = false;
+    // A clone's first save of its own unpins the donor's checkpoint it restored.
+    const previousOwner = trial.latestCheckpoint?.trialId;
     trial.adoptCheckpoint(checkpoint);
     this.trace?.emit(this.executor.now(), "checkpoint", { trial: trial.id, iteration: checkpoint.iteration });
     this.retention.record(checkpoint);
     this.releaseExploitWaiters(trial);
-    this.collectCheckpoints();
+    this.collectCheckpoints(trial);
+    const donor = previousOwner === undefined ? undefined : this.byId.get(previousOwner);
+    if (donor && donor !== trial) this.collectCheckpoints(donor);
     const next = trial.afterSave;
     trial.afterSave = "none";
     if (next === "continue") this.executor.continueTrial(trial.id);
@@ -355,6 +359,7 @@ export class TuneLoop implements ExecutorListener {
     trial.config = config;
     trial.restoreFrom = checkpoint;
     trial.adoptCheckpoint(checkpoint);
+    this.retention.adopt(trial, checkpoint.trialId);
   }
 
   private restoreFromDonor(trial: Trial, donor: Trial, config: Config): void {
@@ -369,6 +374,7 @@ export class TuneLoop implements ExecutorListener {
     // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
     // Its latest checkpoint is the one it restored: a failure, a pause or a later clone of it gets these weights, not its old ones.
     trial.adoptCheckpoint(checkpoint);
+    this.retention.adopt(trial, checkpoint.trialId);
     this.executor.restore(trial.id, checkpoint, config);
   }
 
@@ -428,9 +434,9 @@ export class TuneLoop implements ExecutorListener {
     this.searcher.onTrialComplete(trial.id, trial.lastResult, true);
   }
 
-  /** Retention: frees the checkpoints beyond `keepCheckpoints` that no trial may restore any more. */
-  private collectCheckpoints(): void {
-    for (const checkpoint of this.retention.collect(this.all)) {
+  /** Retention: frees `owner`'s checkpoints beyond `keepCheckpoints` that no trial may restore any more. */
+  private collectCheckpoints(owner: Trial): void {
+    for (const checkpoint of this.retention.collect(owner)) {
       this.counters.checkpointsDiscarded++;
       this.trace?.emit(this.executor.now(), "checkpoint_discarded", { trial: checkpoint.trialId, iteration: checkpoint.iteration });
       this.executor.discard?.(checkpoint);
@@ -535,7 +541,7 @@ export class TuneLoop implements ExecutorListener {
   private finish(): void {
     // Paused or pending trials the scheduler will never run again end here: none is left hanging.
     this.terminateWaiting();
-    this.collectCheckpoints();
+    for (const trial of this.all) this.collectCheckpoints(trial);
     this.finishedFlag = true;
     this.trace?.emit(this.executor.now(), "experiment_end", { trials: this.all.length });
   }

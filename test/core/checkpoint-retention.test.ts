@@ -10,26 +10,26 @@ import { TuneLoop } from "../../core/tune-loop.ts";
 import { resolveCluster, SimExecutor, simulate } from "../../simulator/index.ts";
 
 const ref = (trialId: string, iteration: number, handle: unknown = { n: iteration }): CheckpointRef => ({ trialId, iteration, timeTotal: iteration * 2, handle });
-const holder = (latestCheckpoint?: CheckpointRef, restoreFrom?: CheckpointRef): CheckpointHolder => ({ latestCheckpoint, restoreFrom });
+const holder = (id: string, latestCheckpoint?: CheckpointRef, restoreFrom?: CheckpointRef): CheckpointHolder => ({ id, latestCheckpoint, restoreFrom });
 
 describe("CheckpointRetention", () => {
   it("keeps every checkpoint when keep is left out", () => {
     const r = new CheckpointRetention(undefined);
     for (let i = 1; i <= 5; i++) r.record(ref("a", i));
-    expect(r.collect([holder(ref("a", 5))])).toEqual([]);
+    expect(r.collect(holder("a", ref("a", 5)))).toEqual([]);
   });
 
-  it("keeps the newest `keep` of each trial and discards the older ones, oldest first", () => {
+  it("keeps the newest `keep` of a trial and discards the older ones, oldest first; other trials are untouched", () => {
     const r = new CheckpointRetention(2);
     const a = [1, 2, 3, 4].map((i) => ref("a", i));
-    const b = [1, 2].map((i) => ref("b", i));
+    const b = [1, 2, 3].map((i) => ref("b", i));
     for (const c of [...a, ...b]) r.record(c);
-    const discarded = r.collect([holder(a[3]), holder(b[1])]);
-    expect(discarded).toEqual([a[0], a[1]]);
+    expect(r.collect(holder("a", a[3]))).toEqual([a[0], a[1]]);
     expect(r.keptBy("a")).toEqual([a[2], a[3]]);
     expect(r.keptBy("b")).toEqual(b);
+    expect(r.collect(holder("b", b[2]))).toEqual([b[0]]);
     // Nothing more to do until another save.
-    expect(r.collect([holder(a[3]), holder(b[1])])).toEqual([]);
+    expect(r.collect(holder("a", a[3]))).toEqual([]);
   });
 
   it("pins an old checkpoint another trial cloned until that trial no longer holds it (PBT exploit)", () => {
@@ -37,16 +37,18 @@ describe("CheckpointRetention", () => {
     const donor1 = ref("donor", 4);
     r.record(donor1);
     // The clone restored donor1 and holds it as its latest; the donor saves again.
-    const clone = { latestCheckpoint: donor1, restoreFrom: undefined as CheckpointRef | undefined };
+    const clone = { id: "clone", latestCheckpoint: donor1 as CheckpointRef | undefined, restoreFrom: undefined as CheckpointRef | undefined };
+    r.adopt(clone, "donor");
     const donor2 = ref("donor", 6);
     r.record(donor2);
-    expect(r.collect([holder(donor2), clone])).toEqual([]);
+    const donor = holder("donor", donor2);
+    expect(r.collect(donor)).toEqual([]);
     expect(r.keptBy("donor")).toEqual([donor1, donor2]);
     // Once the clone has saved weights of its own, donor1 goes.
     const own = ref("clone", 5);
     r.record(own);
     clone.latestCheckpoint = own;
-    expect(r.collect([holder(donor2), clone])).toEqual([donor1]);
+    expect(r.collect(donor)).toEqual([donor1]);
     expect(r.keptBy("donor")).toEqual([donor2]);
   });
 
@@ -56,23 +58,30 @@ describe("CheckpointRetention", () => {
     const second = ref("a", 2);
     r.record(first);
     r.record(second);
-    expect(r.collect([holder(second, first)])).toEqual([]);
-    expect(r.collect([holder(second, undefined)])).toEqual([first]);
+    expect(r.collect(holder("a", second, first))).toEqual([]);
+    expect(r.collect(holder("a", second, undefined))).toEqual([first]);
   });
 
-  it("recognises a pinned checkpoint after a JSON round trip (resume), by trial, iteration, time and path", () => {
+  it("after a JSON round trip (resume) finds the clones again from the trials and recognises their references", () => {
     const r = new CheckpointRetention(1);
-    const old = ref("a", 1, "/ckpt/a/000001");
+    const old = { ...ref("a", 1, "/ckpt/a/000001"), seq: 1 };
     r.record(old);
-    r.record(ref("a", 2, "/ckpt/a/000002"));
-    const copy = JSON.parse(JSON.stringify(old)) as CheckpointRef;
-    expect(checkpointKey(copy)).toBe(checkpointKey(old));
-    expect(checkpointKey(copy)).not.toBe(checkpointKey(ref("a", 1, "/elsewhere")));
-    expect(r.collect([holder(copy)])).toEqual([]);
+    r.record({ ...ref("a", 2, "/ckpt/a/000002"), seq: 2 });
     const back = new CheckpointRetention(1);
-    back.restore(JSON.parse(JSON.stringify(r.save())));
+    const clone = holder("b", JSON.parse(JSON.stringify(old)) as CheckpointRef);
+    back.restore(JSON.parse(JSON.stringify(r.save())) as Json, [clone]);
     expect(back.keptBy("a").map((c) => c.handle)).toEqual(["/ckpt/a/000001", "/ckpt/a/000002"]);
-    expect(back.collect([holder(ref("a", 2, "/ckpt/a/000002"))]).map((c) => c.handle)).toEqual(["/ckpt/a/000001"]);
+    const a = holder("a", { ...ref("a", 2, "/ckpt/a/000002"), seq: 2 });
+    expect(back.collect(a)).toEqual([]);
+    const moved = new CheckpointRetention(1);
+    moved.restore(JSON.parse(JSON.stringify(r.save())) as Json, [holder("b", ref("b", 7))]);
+    expect(moved.collect(a).map((c) => c.handle)).toEqual(["/ckpt/a/000001"]);
+  });
+
+  it("without a save number, compares by trial, iteration, time and path", () => {
+    const old = ref("a", 1, "/ckpt/a/000001");
+    expect(checkpointKey(JSON.parse(JSON.stringify(old)) as CheckpointRef)).toBe(checkpointKey(old));
+    expect(checkpointKey(old)).not.toBe(checkpointKey(ref("a", 1, "/elsewhere")));
   });
 
   it("tells apart two saves of a trial at the same iteration and time by the loop's save number (a re-do after an exploit)", () => {
@@ -82,7 +91,7 @@ describe("CheckpointRetention", () => {
     r.record(before);
     r.record(redone);
     expect(checkpointKey(before)).not.toBe(checkpointKey(redone));
-    expect(r.collect([holder(redone)])).toEqual([before]);
+    expect(r.collect(holder("a", redone))).toEqual([before]);
   });
 
   it("names a bad keep", () => {
