@@ -7,28 +7,14 @@
  *
  *   npx tsx benchmarks/perf/checkpoint-retention.ts [--repeats 3]
  */
-import { benchmarkByName } from "../objectives/index.ts";
-import { simulate } from "../../simulator/index.ts";
+import { timedHartmann6Run } from "./hartmann6-run.ts";
 
 const repeatsFlag = process.argv.indexOf("--repeats");
 const repeats = repeatsFlag > 0 ? Number(process.argv[repeatsFlag + 1]) : 3;
-const bench = benchmarkByName("hartmann6");
 
 function once(trials: number, keepCheckpoints: number | undefined) {
-  const t0 = performance.now();
-  const run = simulate({
-    objective: bench.objective,
-    space: bench.space,
-    metric: bench.metric,
-    mode: bench.mode,
-    trials,
-    seed: 1,
-    cluster: { gpus: 256 },
-    maxIterations: 50,
-    checkpointFrequency: 1,
-    ...(keepCheckpoints !== undefined ? { keepCheckpoints } : {}),
-  });
-  return { seconds: (performance.now() - t0) / 1000, saved: run.summary.checkpoints, discarded: run.summary.checkpointsDiscarded };
+  const { seconds, summary } = timedHartmann6Run(trials, 50, { checkpointFrequency: 1, ...(keepCheckpoints !== undefined ? { keepCheckpoints } : {}) });
+  return { seconds, saved: summary.checkpoints, discarded: summary.checkpointsDiscarded };
 }
 
 function best(keep: number | undefined) {

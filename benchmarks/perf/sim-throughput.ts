@@ -5,27 +5,14 @@
  *
  *   npx tsx benchmarks/perf/sim-throughput.ts [--repeats 3]
  */
-import { benchmarkByName } from "../objectives/index.ts";
-import { simulate } from "../../simulator/index.ts";
+import { timedHartmann6Run } from "./hartmann6-run.ts";
 
 const repeatsFlag = process.argv.indexOf("--repeats");
 const repeats = repeatsFlag > 0 ? Number(process.argv[repeatsFlag + 1]) : 3;
-const bench = benchmarkByName("hartmann6");
 
 function once(trials: number) {
-  const t0 = performance.now();
-  const run = simulate({
-    objective: bench.objective,
-    space: bench.space,
-    metric: bench.metric,
-    mode: bench.mode,
-    trials,
-    seed: 1,
-    cluster: { gpus: 256 },
-    maxIterations: 100,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  return { seconds, results: run.summary.results, events: run.summary.events };
+  const { seconds, summary } = timedHartmann6Run(trials, 100);
+  return { seconds, results: summary.results, events: summary.events };
 }
 
 once(500); // warm-up: let the JIT settle before timing
