@@ -117,7 +117,11 @@ export class InProcessExecutor implements Executor {
       const handle = this.store
         ? await this.store.save(actor.state, { trialId, iteration: snapshot.iteration, timeTotal: snapshot.timeTotal, rng: snapshot.rng })
         : { ...snapshot, state: structuredClone(actor.state) };
-      if (actor.generation !== generation) return;
+      if (actor.generation !== generation) {
+        // The trial was stopped while saving: nobody will ever refer to this directory.
+        if (typeof handle === "string") this.store?.discard(handle);
+        return;
+      }
       this.deliver((l) => l.onCheckpointed({ trialId, iteration: actor.iteration, timeTotal: actor.timeTotal, handle }));
     }, actor, generation);
   }
