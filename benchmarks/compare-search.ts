@@ -25,7 +25,7 @@ import { choice, loguniform, qrandint, randint, uniform, type Space } from "../c
 import { HyperBandForBOHB } from "../algorithms/schedulers/index.ts";
 import { simulate } from "../simulator/index.ts";
 import { readFileSync } from "node:fs";
-import { median } from "./compare-pbt-stats.ts";
+import { median, quantile } from "./compare-pbt-stats.ts";
 import { medianInterval, resampledChance } from "./resampling.ts";
 import { benchmarkByName, branin, hartmann3, hartmann6, rosenbrock, type SyntheticFunction } from "./objectives/index.ts";
 
@@ -116,15 +116,6 @@ export function runOnce(problem: Problem, factory: Factory, seed: number, evalua
     if (CHECKPOINTS.includes(t + 1)) regrets.push(best - problem.optimum);
   }
   return regrets;
-}
-
-/** numpy's default (linear) quantile. */
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return (sorted[lower] as number) + ((sorted[upper] as number) - (sorted[lower] as number)) * (position - lower);
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(1));
