@@ -113,10 +113,10 @@ export class InProcessExecutor implements Executor {
     const actor = this.live(trialId);
     const generation = actor.generation;
     this.track(async () => {
-      const snapshot: InProcessCheckpoint = { state: actor.state, iteration: actor.iteration, timeTotal: actor.timeTotal, rng: actor.rng.save() };
+      const meta = { iteration: actor.iteration, timeTotal: actor.timeTotal, rng: actor.rng.save() };
       const handle = this.store
-        ? await this.store.save(actor.state, { trialId, iteration: snapshot.iteration, timeTotal: snapshot.timeTotal, rng: snapshot.rng })
-        : { ...snapshot, state: structuredClone(actor.state) };
+        ? await this.store.save(actor.state, { trialId, ...meta })
+        : ({ ...meta, state: structuredClone(actor.state) } satisfies InProcessCheckpoint);
       if (actor.generation !== generation) {
         // The trial was stopped while saving: nobody will ever refer to this directory.
         if (typeof handle === "string") this.store?.discard(handle);
