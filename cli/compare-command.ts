@@ -1,6 +1,7 @@
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames, type SchedulerName, type SearcherName } from "./algorithms.ts";
-import { FlagError, parseInteger, parseName } from "./flags.ts";
+import { OptionError } from "../core/errors/index.ts";
+import { parseInteger, parseName } from "./flags.ts";
 import { fmt, formatTable } from "./format-table.ts";
 import { runPlan } from "./sim-command.ts";
 
@@ -33,7 +34,7 @@ export function parsePairs(raw: string): Array<[SearcherName, SchedulerName]> {
   return raw.split(",").map((pair) => {
     const [searcher, scheduler, extra] = pair.trim().split(":");
     if (searcher === undefined || scheduler === undefined || extra !== undefined) {
-      throw new FlagError("--pairs", `needs searcher:scheduler items separated by commas, got "${pair}"`);
+      throw new OptionError("--pairs", `needs searcher:scheduler items separated by commas, got "${pair}"`);
     }
     return [parseName("--pairs", searcher, searcherNames), parseName("--pairs", scheduler, schedulerNames)];
   });

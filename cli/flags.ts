@@ -1,32 +1,23 @@
-/** Thrown for a bad command-line value; the CLI prints its message as one line and exits 2. */
-export class FlagError extends Error {
-  constructor(
-    readonly flag: string,
-    problem: string,
-  ) {
-    super(`${flag} ${problem}`);
-  }
-}
+import { oneOf, parseNumberText } from "../core/errors/index.ts";
 
+/**
+ * Command-line values go through the same validators as the API's options, so a
+ * flag and its option have one bound and one message. The error is an
+ * OptionError whose field is the flag: the CLI prints it as one line and exits 2.
+ */
 export function parseInteger(flag: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new FlagError(flag, `must be an integer >= ${min}, got "${raw}"`);
-  }
-  return value;
+  return parseNumberText(flag, raw, { integer: true, min });
 }
 
 export function parseNumber(flag: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < min) {
-    throw new FlagError(flag, `must be a number >= ${min}, got "${raw}"`);
-  }
-  return value;
+  return parseNumberText(flag, raw, { min });
+}
+
+export function parsePositiveNumber(flag: string, raw: string): number {
+  return parseNumberText(flag, raw, { above: 0 });
 }
 
 export function parseName<T extends string>(flag: string, raw: string, known: readonly T[]): T {
-  if (!(known as readonly string[]).includes(raw)) {
-    throw new FlagError(flag, `got unknown name "${raw}"; known: ${known.join(", ")}`);
-  }
-  return raw as T;
+  return oneOf(flag, raw, known);
 }
+

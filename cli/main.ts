@@ -1,9 +1,8 @@
 import { Command, CommanderError } from "commander";
-import { TuneLabError } from "../core/contracts/index.ts";
+import { OptionError, TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
-import { FlagError } from "./flags.ts";
 import { simCommand } from "./sim-command.ts";
 
 const program = new Command("tunelab")
@@ -50,9 +49,11 @@ try {
   program.parse(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
-  if (error instanceof FlagError || error instanceof TuneLabError) {
-    process.stderr.write(`tunelab: ${error.message}\n`);
-    process.exit(2);
+  if (error instanceof TuneLabError) {
+    // One line for every error of ours; only bad input (OptionError) exits 2.
+    const kind = error instanceof OptionError ? "" : `${error.name}: `;
+    process.stderr.write(`tunelab: ${kind}${error.message}\n`);
+    process.exit(error.exitCode);
   }
   throw error;
 }

@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
-import { parseInteger, parseName, parseNumber } from "./flags.ts";
-import { FlagError } from "./flags.ts";
+import { parseNumberText } from "../core/errors/index.ts";
+import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
@@ -65,10 +65,10 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
     ...(flags.keepCheckpoints !== undefined ? { keepCheckpoints: parseInteger("--keep-checkpoints", flags.keepCheckpoints, 1) } : {}),
-    ...(flags.maxT !== undefined ? { maxT: parsePositive("--max-t", flags.maxT) } : {}),
+    ...(flags.maxT !== undefined ? { maxT: parsePositiveNumber("--max-t", flags.maxT) } : {}),
     ...(flags.gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", flags.gracePeriod, 0) } : {}),
     ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
-    ...(flags.perturbationInterval !== undefined ? { perturbationInterval: parsePositive("--perturbation-interval", flags.perturbationInterval) } : {}),
+    ...(flags.perturbationInterval !== undefined ? { perturbationInterval: parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) } : {}),
   };
 }
 
@@ -124,14 +124,6 @@ export function simCommand(flags: SimFlags): void {
   else process.stdout.write(formatSummary(summary));
 }
 
-function parsePositive(flag: string, raw: string): number {
-  const value = parseNumber(flag, raw, 0);
-  if (value === 0) throw new FlagError(flag, `must be a number > 0, got "${raw}"`);
-  return value;
-}
-
 function parseReductionFactor(raw: string): number {
-  const value = parseNumber("--reduction-factor", raw, 0);
-  if (!(value > 1)) throw new FlagError("--reduction-factor", `must be a number > 1, got "${raw}"`);
-  return value;
+  return parseNumberText("--reduction-factor", raw, { above: 1 });
 }

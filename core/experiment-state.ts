@@ -1,4 +1,4 @@
-import { OptionError } from "./contracts/index.ts";
+import { SavedStateError } from "./contracts/index.ts";
 import type { CheckpointRef, Config, Json, Resources, Result } from "./contracts/index.ts";
 import { Trial } from "./trial.ts";
 
@@ -85,7 +85,7 @@ export function saveExperiment(snapshot: ExperimentSnapshot): Json {
 export function readExperiment(state: Json): Omit<ExperimentSnapshot, "trials"> & { trials: Trial[] } {
   const s = state as unknown as SavedExperiment;
   if (s === null || typeof s !== "object" || s.version !== SAVE_VERSION) {
-    throw new OptionError("restore", `unknown experiment state version ${String((s as { version?: unknown } | null)?.version)}`);
+    throw new SavedStateError("experiment state", `unknown experiment state version ${String((s as { version?: unknown } | null)?.version)}`);
   }
   const trials = s.trials.map((saved) => {
     const trial = new Trial(saved.id, saved.index, saved.config, saved.resources);

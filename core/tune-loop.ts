@@ -1,4 +1,4 @@
-import { OptionError, TrialError, objectivity } from "./contracts/index.ts";
+import { ContractError, objectivity, OptionError, TrialError } from "./contracts/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -125,7 +125,7 @@ export class TuneLoop implements ExecutorListener {
    * after a driver crash; everything the algorithms knew comes back exactly.
    */
   restore(state: Json): void {
-    if (this.all.length > 0) throw new OptionError("restore", "must be called on a fresh loop, before begin()");
+    if (this.all.length > 0) throw new ContractError("TuneLoop.restore", "must be called on a fresh loop, before begin()");
     const s = readExperiment(state);
     this.searcherDone = s.searcherDone;
     Object.assign(this.counters, s.counters);
@@ -294,7 +294,7 @@ export class TuneLoop implements ExecutorListener {
   private exploit(trial: Trial, from: string, config: Config): void {
     const donor = this.byId.get(from);
     if (!donor) {
-      throw new OptionError("exploit.from", `scheduler asked trial ${trial.id} to exploit unknown trial "${from}"`);
+      throw new ContractError("Scheduler.onTrialResult", `scheduler asked trial ${trial.id} to exploit unknown trial "${from}"`);
     }
     if (donor === trial) {
       // A config change that keeps the weights (PBT replay): save now, then restore the trial's own checkpoint under `config`.
@@ -335,10 +335,10 @@ export class TuneLoop implements ExecutorListener {
     const trial = this.byId.get(trialId);
     const donor = this.byId.get(from);
     if (!trial || (trial.status !== "PAUSED" && trial.status !== "PENDING")) {
-      throw new OptionError("exploitWaiting.trialId", `trial "${trialId}" is not a PAUSED or PENDING trial`);
+      throw new ContractError("SchedulerContext.exploitWaiting", `trial "${trialId}" is not a PAUSED or PENDING trial`);
     }
     if (!donor || donor === trial) {
-      throw new OptionError("exploitWaiting.from", `trial ${trialId} cannot exploit unknown or itself: "${from}"`);
+      throw new ContractError("SchedulerContext.exploitWaiting", `trial ${trialId} cannot exploit unknown or itself: "${from}"`);
     }
     // A newer exploit replaces one still waiting for its donor's save: the latest perturbation wins, as in Ray.
     this.dropExploitWait(trial);
@@ -466,7 +466,7 @@ export class TuneLoop implements ExecutorListener {
       if (choice) {
         const trial = this.byId.get(choice.id);
         if (!trial || (trial.status !== "PENDING" && trial.status !== "PAUSED")) {
-          throw new OptionError("chooseTrialToRun", `scheduler chose trial "${choice.id}", which is not a candidate`);
+          throw new ContractError("Scheduler.chooseTrialToRun", `scheduler chose trial "${choice.id}", which is not a candidate`);
         }
         if (!this.executor.canPlace(trial.resources)) return true;
         this.startTrial(trial);
@@ -505,7 +505,7 @@ export class TuneLoop implements ExecutorListener {
 
   private startTrial(trial: Trial): void {
     const at = this.waiting.indexOf(trial);
-    if (at < 0) throw new OptionError("chooseTrialToRun", `trial "${trial.id}" is not among the candidates`);
+    if (at < 0) throw new ContractError("Scheduler.chooseTrialToRun", `trial "${trial.id}" is not among the candidates`);
     this.waiting.splice(at, 1);
     const restoreFrom = trial.restoreFrom;
     trial.restoreFrom = undefined;

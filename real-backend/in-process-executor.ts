@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { OptionError } from "../core/contracts/index.ts";
+import { ContractError, DeadlockError, OptionError } from "../core/contracts/index.ts";
 import type { CheckpointRef, Config, Executor, ExecutorListener, Resources, TrialView } from "../core/contracts/index.ts";
 import { Rng, rngFor, type RngState } from "../core/rng.ts";
 import { FileCheckpointStore } from "./file-checkpoints.ts";
@@ -152,7 +152,7 @@ export class InProcessExecutor implements Executor {
       this.settle = () => {
         if (this.failure !== undefined) reject(this.failure);
         else if (isFinished()) resolve();
-        else if (this.inFlight === 0) reject(new OptionError("tune", "no trial is running and the experiment has not ended (deadlock)"));
+        else if (this.inFlight === 0) reject(new DeadlockError("no trial is running and the experiment has not ended"));
       };
     });
   }
@@ -235,7 +235,7 @@ export class InProcessExecutor implements Executor {
 
   private live(trialId: string): Actor {
     const actor = this.actors.get(trialId);
-    if (!actor || !actor.live) throw new OptionError("trialId", `trial ${trialId} is not running in this process`);
+    if (!actor || !actor.live) throw new ContractError("InProcessExecutor", `trial ${trialId} is not running in this process`);
     return actor;
   }
 }

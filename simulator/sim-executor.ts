@@ -1,4 +1,4 @@
-import { OptionError } from "../core/contracts/index.ts";
+import { ContractError, DeadlockError, OptionError } from "../core/contracts/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -149,7 +149,7 @@ export class SimExecutor implements Executor {
 
   start(trial: TrialView, restoreFrom?: CheckpointRef): void {
     const node = placeOn(this.nodes, trial.resources);
-    if (!node) throw new OptionError("start", `no free node fits trial ${trial.id}; the loop must check canPlace first`);
+    if (!node) throw new ContractError("SimExecutor.start", `no free node fits trial ${trial.id}; the loop must check canPlace first`);
     let run = this.runByTrial.get(trial.id);
     if (!run) {
       run = new Run(this.runs.length, trial.id, trial.resources, rngFor(this.seed, "trial", trial.id));
@@ -238,7 +238,7 @@ export class SimExecutor implements Executor {
     const heap = this.heap;
     while (!isFinished()) {
       const event = heap.pop();
-      if (!event) throw new OptionError("simulate", "the simulation ran out of events before the experiment ended (deadlock)");
+      if (!event) throw new DeadlockError("the simulation ran out of events before the experiment ended");
       this.clock = event.time;
       this.stats.events++;
       this.dispatch(event.kind, event.target, event.generation);
@@ -412,7 +412,7 @@ export class SimExecutor implements Executor {
 
   private runOf(trialId: string): Run {
     const run = this.runByTrial.get(trialId);
-    if (!run || !run.node) throw new OptionError("trialId", `trial ${trialId} is not running in the simulator`);
+    if (!run || !run.node) throw new ContractError("SimExecutor", `trial ${trialId} is not running in the simulator`);
     return run;
   }
 

@@ -1,4 +1,4 @@
-import { CONTINUE, OptionError, PAUSE, STOP, metricOf, objectivity, timeAttrOf } from "../../core/contracts/index.ts";
+import { CONTINUE, metricOf, objectivity, OptionError, PAUSE, SavedStateError, STOP, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { AshaBracket, type AshaRungState } from "./asha-bracket.ts";
@@ -187,7 +187,7 @@ export class ASHAScheduler implements Scheduler {
     checkVersion(OWNER, state, SAVE_VERSION);
     const s = state as unknown as SavedASHA;
     if (s.brackets.length !== this.brackets.length) {
-      throw new OptionError(`${OWNER}.restore`, `state has ${s.brackets.length} brackets, this scheduler ${this.brackets.length}`);
+      throw new SavedStateError(`${OWNER}.restore`, `state has ${s.brackets.length} brackets, this scheduler ${this.brackets.length}`);
     }
     this.rng = s.rng ? rngFor(this.seed, "scheduler:asha") : undefined;
     if (this.rng && s.rng) this.rng.restore(s.rng);

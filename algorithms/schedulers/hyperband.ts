@@ -1,4 +1,4 @@
-import { CONTINUE, OptionError, PAUSE, STOP, metricOf, objectivity, timeAttrOf } from "../../core/contracts/index.ts";
+import { CONTINUE, metricOf, objectivity, PAUSE, SavedStateError, STOP, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { HyperBandBracket, type HalvingVerdict, type HyperBandBracketState } from "./hyperband-bracket.ts";
 import { hyperbandPlan, type HyperBandBracketPlan } from "./hyperband-plan.ts";
@@ -142,7 +142,7 @@ export class HyperBandScheduler implements Scheduler {
     checkVersion(this.owner, state, SAVE_VERSION);
     const s = state as unknown as SavedHyperBand;
     if (s.brackets.some((b) => b.plan >= this.plan.length)) {
-      throw new OptionError(`${this.owner}.restore`, "state was saved by a HyperBand with other maxT / reductionFactor");
+      throw new SavedStateError(`${this.owner}.restore`, "state was saved by a HyperBand with other maxT / reductionFactor");
     }
     this.nextPlan = s.nextPlan;
     this.filling = s.filling;

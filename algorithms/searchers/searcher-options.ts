@@ -1,4 +1,4 @@
-import { OptionError, objectivity, type Objectivity } from "../../core/contracts/index.ts";
+import { integerOption, objectivity, OptionError, type Objectivity } from "../../core/contracts/index.ts";
 import type { Mode } from "../../core/contracts/index.ts";
 
 /** Options every searcher takes (DESIGN: `new X(space, { metric, mode, seed, ...options })`). */
@@ -17,12 +17,8 @@ export function resolveSearcherOptions(options: SearcherOptions, owner: string):
   if (typeof options !== "object" || options === null) {
     throw new OptionError(owner, "needs an options object { metric, mode, seed }");
   }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new OptionError(`${owner}.seed`, `must be an integer, got ${String(seed)}`);
+  const seed = integerOption(`${owner}.seed`, options.seed ?? 0);
   return { ...objectivity(options, owner), seed };
 }
 
-export function positiveInteger(field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new OptionError(field, `must be an integer >= 1, got ${value}`);
-  return value;
-}
+export { positiveInteger } from "../../core/errors/index.ts";

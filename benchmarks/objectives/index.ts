@@ -1,4 +1,4 @@
-import { TuneLabError } from "../../core/contracts/index.ts";
+import { OptionError } from "../../core/contracts/index.ts";
 import { branin, hartmann3, hartmann6, rosenbrock } from "./functions/index.ts";
 import { learningCurveObjective } from "./learning-curve.ts";
 import type { Benchmark } from "./learning-curve.ts";
@@ -36,7 +36,7 @@ export const benchmarkNames: readonly string[] = Object.freeze(Object.keys(facto
 /** A fresh benchmark (objective, space, optimum, metric, mode) by its registry name. */
 export function benchmarkByName(name: string, options: BenchmarkOptions = {}): Benchmark {
   if (!Object.hasOwn(factories, name)) {
-    throw new TuneLabError(`unknown benchmark "${name}"; known: ${benchmarkNames.join(", ")}`);
+    throw new OptionError("benchmark", `unknown name "${name}"; known: ${benchmarkNames.join(", ")}`);
   }
   return factories[name as keyof typeof factories](options);
 }

@@ -1,4 +1,4 @@
-import { OptionError, objectivity } from "../contracts/index.ts";
+import { objectivity, OptionError } from "../contracts/index.ts";
 import type { Json, Mode, Result } from "../contracts/index.ts";
 import { populationStd, type Stopper } from "./stopper.ts";
 

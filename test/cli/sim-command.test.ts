@@ -55,15 +55,15 @@ describe("tunelab sim", () => {
   });
 
   it.each([
-    [["--benchmark", "nope"], '--benchmark got unknown name "nope"; known: branin, hartmann3, hartmann6, rosenbrock4'],
-    [["--searcher", "magic"], '--searcher got unknown name "magic"'],
-    [["--scheduler", "lifo"], '--scheduler got unknown name "lifo"'],
-    [["--trials", "abc"], '--trials must be an integer >= 1, got "abc"'],
-    [["--trials", "0"], '--trials must be an integer >= 1, got "0"'],
-    [["--gpus", "2.5"], '--gpus must be an integer >= 1, got "2.5"'],
-    [["--preemption-rate", "-1"], '--preemption-rate must be a number >= 0, got "-1"'],
-    [["--max-iterations", "x"], '--max-iterations must be an integer >= 1, got "x"'],
-    [["--keep-checkpoints", "0"], '--keep-checkpoints must be an integer >= 1, got "0"'],
+    [["--benchmark", "nope"], '--benchmark: got unknown name "nope"; known: branin, hartmann3, hartmann6, rosenbrock4'],
+    [["--searcher", "magic"], '--searcher: got unknown name "magic"'],
+    [["--scheduler", "lifo"], '--scheduler: got unknown name "lifo"'],
+    [["--trials", "abc"], '--trials: must be an integer >= 1, got "abc"'],
+    [["--trials", "0"], '--trials: must be an integer >= 1, got "0"'],
+    [["--gpus", "2.5"], '--gpus: must be an integer >= 1, got "2.5"'],
+    [["--preemption-rate", "-1"], '--preemption-rate: must be a finite number >= 0, got "-1"'],
+    [["--max-iterations", "x"], '--max-iterations: must be an integer >= 1, got "x"'],
+    [["--keep-checkpoints", "0"], '--keep-checkpoints: must be an integer >= 1, got "0"'],
   ])("rejects %j with one line naming the flag", (args, message) => {
     const r = tunelab("sim", ...args);
     expect(r.code).not.toBe(0);
@@ -94,6 +94,6 @@ describe("tunelab sim", () => {
     expect(r.stdout).toMatch(/\ngrid\s+fifo\s+/);
     const bad = tunelab("compare", "--pairs", "random-fifo");
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr.trim()).toBe('tunelab: --pairs needs searcher:scheduler items separated by commas, got "random-fifo"');
+    expect(bad.stderr.trim()).toBe('tunelab: --pairs: needs searcher:scheduler items separated by commas, got "random-fifo"');
   });
 });

@@ -36,8 +36,8 @@ describe("experiment state", () => {
   });
 
   it("refuses a state of an unknown version, naming it", () => {
-    expect(() => readExperiment({ version: 99 })).toThrow("restore: unknown experiment state version 99");
-    expect(() => readExperiment(null)).toThrow("restore: unknown experiment state version undefined");
+    expect(() => readExperiment({ version: 99 })).toThrow("experiment state: unknown experiment state version 99");
+    expect(() => readExperiment(null)).toThrow("experiment state: unknown experiment state version undefined");
   });
 });
 

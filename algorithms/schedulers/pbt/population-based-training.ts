@@ -1,4 +1,4 @@
-import { CONTINUE, OptionError, PAUSE, objectivity, timeAttrOf } from "../../../core/contracts/index.ts";
+import { CONTINUE, ContractError, objectivity, OptionError, PAUSE, SavedStateError, timeAttrOf } from "../../../core/contracts/index.ts";
 import type {
   Config,
   Decision,
@@ -248,7 +248,7 @@ export class PopulationBasedTraining implements Scheduler {
 
   restore(saved: Json): void {
     const s = saved as unknown as SavedPbt;
-    if (!s || s.version !== SAVE_VERSION) throw new OptionError("restore", `unknown PopulationBasedTraining state version ${String(s?.version)}`);
+    if (!s || s.version !== SAVE_VERSION) throw new SavedStateError("PopulationBasedTraining.restore", `unknown version ${String(s?.version)}`);
     this.rng.restore(s.rng);
     this.nextPerturbationSync = s.nextPerturbationSync;
     this.checkpointCount = s.checkpoints;
@@ -388,7 +388,7 @@ export class PopulationBasedTraining implements Scheduler {
   private exploitWaiting(trialId: string, from: string, config: Config): void {
     const context = this.ctx();
     if (!context.exploitWaiting) {
-      throw new OptionError("synch", "synchronous PBT needs a loop that can exploit waiting trials (SchedulerContext.exploitWaiting)");
+      throw new ContractError("PopulationBasedTraining.synch", "synchronous PBT needs a loop that can exploit waiting trials (SchedulerContext.exploitWaiting)");
     }
     context.exploitWaiting(trialId, from, config);
   }

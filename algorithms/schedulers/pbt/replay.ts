@@ -1,4 +1,4 @@
-import { CONTINUE, OptionError } from "../../../core/contracts/index.ts";
+import { CONTINUE, OptionError, SavedStateError } from "../../../core/contracts/index.ts";
 import type { Config, Decision, Json, Result, Scheduler, SchedulerContext, Searcher, TrialView } from "../../../core/contracts/index.ts";
 import { policySchedule, type Policy } from "./policy.ts";
 
@@ -93,7 +93,7 @@ export class PopulationBasedTrainingReplay implements Scheduler {
 
   restore(state: Json): void {
     const s = state as { version: number; next: number; trialId: string | null; applied: number };
-    if (!s || s.version !== SAVE_VERSION) throw new OptionError("restore", "unknown PopulationBasedTrainingReplay state version");
+    if (!s || s.version !== SAVE_VERSION) throw new SavedStateError("PopulationBasedTrainingReplay.restore", "unknown state version");
     this.next = s.next;
     this.trialId = s.trialId ?? undefined;
     this.changesApplied = s.applied;

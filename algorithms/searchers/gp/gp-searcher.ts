@@ -1,4 +1,4 @@
-import { OptionError, type Config, type Json, type Searcher } from "../../../core/contracts/index.ts";
+import { type Config, type Json, OptionError, SavedStateError, type Searcher } from "../../../core/contracts/index.ts";
 import type { Result } from "../../../core/contracts/index.ts";
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { createEncoding, validateSpace, type Space, type SpaceEncoding } from "../../../core/space/index.ts";
@@ -151,7 +151,7 @@ export class GPSearcher implements Searcher {
 
   restore(state: Json): void {
     const saved = state as unknown as SavedState;
-    if (saved?.version !== 1) throw new OptionError("GPSearcher.restore", "unknown state version");
+    if (saved?.version !== 1) throw new SavedStateError("GPSearcher.restore", "unknown state version");
     this.rng = restoreRng(this.options.seed, COMPONENT, saved.rng);
     this.theta = saved.theta === null ? null : Float64Array.from(saved.theta);
     this.lastFullFit = saved.lastFullFit;

@@ -1,4 +1,4 @@
-import { OptionError, type Config, type Json, type Result, type Searcher } from "../../../core/contracts/index.ts";
+import { type Config, type Json, OptionError, type Result, SavedStateError, type Searcher } from "../../../core/contracts/index.ts";
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
@@ -233,7 +233,7 @@ export class TPESearcher implements Searcher {
 
   restore(state: Json): void {
     const saved = state as unknown as SavedState;
-    if (saved?.version !== 1) throw new OptionError("TPESearcher.restore", "unknown state version");
+    if (saved?.version !== 1) throw new SavedStateError("TPESearcher.restore", "unknown state version");
     this.rng = restoreRng(this.options.seed, COMPONENT, saved.rng);
     this.trials = saved.trials.map((t) => ({
       id: t.id,

@@ -1,13 +1,7 @@
-import { OptionError } from "../../../core/contracts/index.ts";
+import { nonNegativeNumber, positiveNumber } from "../../../core/errors/index.ts";
 
-/** A positive finite option value, or an error naming the option. */
-export function positiveOption(value: number, field: string): number {
-  if (!(value > 0 && Number.isFinite(value))) throw new OptionError(field, `must be a positive finite number, got ${value}`);
-  return value;
-}
+/** A positive finite option value, or an error naming the option (the project's one validator). */
+export const positiveOption = (value: number, field: string): number => positiveNumber(field, value);
 
 /** A finite option value >= 0, or an error naming the option. */
-export function nonNegativeOption(value: number, field: string): number {
-  if (!(value >= 0 && Number.isFinite(value))) throw new OptionError(field, `must be a finite number >= 0, got ${value}`);
-  return value;
-}
+export const nonNegativeOption = (value: number, field: string): number => nonNegativeNumber(field, value);

@@ -31,7 +31,7 @@ const context: SchedulerContext = { now: () => 0, trials: () => [], requestCheck
 describe("ASHAScheduler", () => {
   it("validates options eagerly and names the option", () => {
     const base = { metric: "loss", mode: "min" as const };
-    expect(() => new ASHAScheduler({ ...base, reductionFactor: 1 })).toThrow("ASHAScheduler.reductionFactor: must be > 1, got 1");
+    expect(() => new ASHAScheduler({ ...base, reductionFactor: 1 })).toThrow("ASHAScheduler.reductionFactor: must be a finite number > 1, got 1");
     expect(() => new ASHAScheduler({ ...base, maxT: -1 })).toThrow("ASHAScheduler.maxT");
     expect(() => new ASHAScheduler({ ...base, gracePeriod: 0 })).toThrow("ASHAScheduler.gracePeriod");
     expect(() => new ASHAScheduler({ ...base, gracePeriod: 100 })).toThrow("ASHAScheduler.gracePeriod: must be < maxT (100), got 100");

@@ -47,7 +47,7 @@ describe("tunelab sim --scheduler asha | asha-promotion | hyperband | median", (
   });
 
   it("rejects bad values with an error naming the flag", () => {
-    expect(() => planFromFlags({ ...flags, reductionFactor: "1" })).toThrow('--reduction-factor must be a number > 1, got "1"');
+    expect(() => planFromFlags({ ...flags, reductionFactor: "1" })).toThrow('--reduction-factor: must be a finite number > 1, got "1"');
     expect(() => planFromFlags({ ...flags, maxT: "0" })).toThrow("--max-t");
     expect(() => planFromFlags({ ...flags, gracePeriod: "-2" })).toThrow("--grace-period");
     expect(() => runPlan(planFromFlags({ ...flags, gracePeriod: "500" }))).toThrow("ASHAScheduler.gracePeriod");

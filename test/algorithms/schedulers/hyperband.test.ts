@@ -29,7 +29,7 @@ describe("hyperbandPlan", () => {
 describe("HyperBandScheduler", () => {
   it("validates options eagerly and names the option", () => {
     expect(() => new HyperBandScheduler({ metric: "loss", mode: "min", reductionFactor: 1 })).toThrow(
-      "HyperBandScheduler.reductionFactor: must be > 1, got 1",
+      "HyperBandScheduler.reductionFactor: must be a finite number > 1, got 1",
     );
     expect(() => new HyperBandScheduler({ metric: "loss", mode: "min", maxT: 0 })).toThrow(OptionError);
     expect(() => new HyperBandScheduler({ metric: "loss", mode: "avg" as "min" })).toThrow("HyperBandScheduler.mode");

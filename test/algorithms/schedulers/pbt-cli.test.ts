@@ -31,7 +31,7 @@ describe("tunelab sim --scheduler pbt|pb2", () => {
   });
 
   it("rejects a bad --perturbation-interval naming the flag", () => {
-    expect(() => planFromFlags(flags({ perturbationInterval: "0" }))).toThrow('--perturbation-interval must be a number > 0, got "0"');
+    expect(() => planFromFlags(flags({ perturbationInterval: "0" }))).toThrow('--perturbation-interval: must be a finite number > 0, got "0"');
     expect(() => planFromFlags(flags({ perturbationInterval: "x" }))).toThrow("--perturbation-interval");
     expect(planFromFlags(flags({ perturbationInterval: "12.5" })).perturbationInterval).toBe(12.5);
   });

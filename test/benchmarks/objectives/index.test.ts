@@ -36,7 +36,7 @@ describe("benchmark registry", () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(Error);
-    expect((thrown as Error).message).toBe('unknown benchmark "ackley"; known: branin, hartmann3, hartmann6, rosenbrock4, pbt-toy, noisy-lr-schedule, rl-return');
-    expect(() => benchmarkByName("toString")).toThrow(/unknown benchmark "toString"/);
+    expect((thrown as Error).message).toBe('benchmark: unknown name "ackley"; known: branin, hartmann3, hartmann6, rosenbrock4, pbt-toy, noisy-lr-schedule, rl-return');
+    expect(() => benchmarkByName("toString")).toThrow(/benchmark: unknown name "toString"/);
   });
 });

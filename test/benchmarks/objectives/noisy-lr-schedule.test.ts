@@ -57,7 +57,7 @@ describe("noisy-lr-schedule objective", () => {
 
   it("is in the registry and checks its options", () => {
     expect(benchmarkByName("noisy-lr-schedule")).toMatchObject({ metric: "mean_accuracy", mode: "max", optimum: 200 });
-    expect(() => noisyLrScheduleObjective({ qTolerance: 0 })).toThrow("noisyLrSchedule.qTolerance: must be a positive finite number, got 0");
+    expect(() => noisyLrScheduleObjective({ qTolerance: 0 })).toThrow("noisyLrSchedule.qTolerance: must be a finite number > 0, got 0");
     const { objective } = noisyLrScheduleObjective();
     const rng = seededStream(1);
     expect(() => objective.step({ accuracy: 0 }, { lr: -1 }, { iteration: 1, rng, resources: { cpu: 1, gpu: 1 } })).toThrow("config.lr");

@@ -1,0 +1,2 @@
+export * from "./tunelab-error.ts";
+export * from "./option-checks.ts";
