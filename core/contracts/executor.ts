@@ -14,6 +14,11 @@ export interface ExecutorListener {
   onFailed(trialId: string, recoverable: boolean, reason: string): void;
   onNodeAdded(nodeId: string): void;
   onNodeLost(nodeId: string): void;
+  /**
+   * Real backends call this about once a second while trials run, so time-based
+   * stoppers (TimeoutStopper) act even when no result arrives (a long or hung step).
+   */
+  onClockTick?(): void;
   /** A spot node will be reclaimed in `secondsLeft`: the loop checkpoints the trials on it at their next result. */
   onPreemptionNotice(nodeId: string, trialIds: readonly string[], secondsLeft: number): void;
 }

@@ -4,7 +4,7 @@ import { validateSpace } from "../space/index.ts";
 import { MaximumIterationStopper, type Stopper } from "../stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial } from "../summary.ts";
 import { EventTrace } from "../trace.ts";
-import { optionalLoopSettings, TuneLoop } from "../tune-loop.ts";
+import { TuneLoop } from "../tune-loop.ts";
 import { defaultResources, type ExperimentOptions } from "./experiment-options.ts";
 
 /**
@@ -78,8 +78,9 @@ type AsyncExecutor = DrivenExecutor & { run(isFinished: () => boolean): Promise<
  * summarises. `simulate()` and `tune()` are thin adapters over it; the
  * simulator's executor runs synchronously, real ones return a promise.
  */
-export function runExperiment(setup: ExperimentSetup<SyncExecutor>): ExperimentRun;
+// The async overload comes first: a `run` returning a promise also fits `() => void`.
 export function runExperiment(setup: ExperimentSetup<AsyncExecutor>): Promise<ExperimentRun>;
+export function runExperiment(setup: ExperimentSetup<SyncExecutor>): ExperimentRun;
 export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): ExperimentRun | Promise<ExperimentRun> {
   const started = performance.now();
   const { options, subject } = setup;
@@ -102,7 +103,9 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       mode: options.mode,
       trials: options.trials,
       resources: options.resources ?? defaultResources(executor.couldEverPlace({ cpu: 1, gpu: 1 })),
-      ...optionalLoopSettings({ ...options, stoppers, trace }),
+      stoppers,
+      ...loopSettings(options),
+      ...(trace ? { trace } : {}),
     });
     if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
     loop.begin();
@@ -123,6 +126,14 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   }
   void executor.close?.();
   return finish();
+}
+
+/** The loop settings the user gave, without undefined keys (exactOptionalPropertyTypes): the loop applies its defaults. */
+function loopSettings(options: ExperimentOptions): Pick<ExperimentOptions, "checkpointFrequency" | "checkpointAtEnd" | "keepCheckpoints" | "maxFailures"> {
+  const { checkpointFrequency, checkpointAtEnd, keepCheckpoints, maxFailures } = options;
+  return Object.fromEntries(
+    Object.entries({ checkpointFrequency, checkpointAtEnd, keepCheckpoints, maxFailures }).filter(([, v]) => v !== undefined),
+  );
 }
 
 /** The checks every backend shares; returns the seed. They run before any algorithm is built, so errors name the experiment's own options. */
