@@ -1,4 +1,4 @@
-import { ContractError, objectivity, OptionError, TrialError } from "./contracts/index.ts";
+import { ContractError, objectivity, OptionError, SavedStateError, TrialError } from "./contracts/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -130,17 +130,46 @@ export class TuneLoop implements ExecutorListener {
     this.searcherDone = s.searcherDone;
     Object.assign(this.counters, s.counters);
     for (const trial of s.trials) {
-      if (trial.status === "PENDING" || trial.status === "PAUSED") {
+      if ((trial.status === "PENDING" || trial.status === "PAUSED") && !trial.exploitWait) {
         trial.restoreFrom = trial.latestCheckpoint;
         this.addWaiting(trial);
       }
       this.all.push(trial);
       this.byId.set(trial.id, trial);
     }
+    this.resumeExploitWaits();
     this.searcher.restore(s.searcher);
     this.scheduler.restore(s.scheduler);
     this.stoppers.forEach((stopper, i) => stopper.restore(s.stoppers[i] ?? null));
     this.retention.restore(s.retention, this.all);
+  }
+
+  /**
+   * Exploits that were waiting for their donor's save when the experiment was
+   * saved wait again (every waiter is PAUSED or PENDING now: a running one came
+   * back PENDING). A donor that will run again (PENDING) is asked to save once it
+   * does, so the waiter gets the donor's new weights, as without the resume; a
+   * donor that is paused or ended has its final checkpoint, taken at once.
+   */
+  private resumeExploitWaits(): void {
+    for (const trial of this.all) {
+      const wait = trial.exploitWait;
+      if (!wait) continue;
+      trial.exploitWait = undefined;
+      const donor = this.byId.get(wait.from);
+      if (!donor) throw new SavedStateError("experiment state", `trial ${trial.id} waits for unknown donor "${wait.from}"`);
+      if (donor.status === "PENDING" && donor !== trial) {
+        donor.checkpointRequested = true;
+        this.waitForDonor(trial, donor, wait.config);
+        continue;
+      }
+      // A donor with its final checkpoint, or a trial that was re-configuring itself (PBT replay): start from it now.
+      const checkpoint = donor.latestCheckpoint;
+      if (donor === trial) trial.config = wait.config;
+      else if (checkpoint) this.restoreWaitingFromDonor(trial, donor, wait.config);
+      trial.restoreFrom ??= trial.latestCheckpoint;
+      this.addWaiting(trial);
+    }
   }
 
   // ---- executor events ---------------------------------------------------
