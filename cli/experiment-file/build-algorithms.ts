@@ -62,6 +62,20 @@ export function defaultSearcherName(space: Space): SearcherName {
  * tried together (for rules between options, like ASHA's gracePeriod < maxT).
  */
 export function buildAlgorithms(inputs: AlgorithmInputs): { searcher: BuiltAlgorithm<Searcher>; scheduler: BuiltAlgorithm<Scheduler> } {
+  return build(inputs, false) as { searcher: BuiltAlgorithm<Searcher>; scheduler: BuiltAlgorithm<Scheduler> };
+}
+
+/**
+ * For a file whose other fields are bad: tries each searcher and scheduler option alone, with
+ * stand-ins for the bad fields (an empty space, metric "metric"), and throws the options'
+ * own problems, so they are listed with the rest. The stand-ins' own failures are not reported
+ * (they would blame the file for our stand-ins), nor are rules between options.
+ */
+export function probeAlgorithmOptions(inputs: AlgorithmInputs): void {
+  build(inputs, true);
+}
+
+function build(inputs: AlgorithmInputs, quiet: boolean): { searcher: BuiltAlgorithm<Searcher>; scheduler: BuiltAlgorithm<Scheduler> } | undefined {
   const problems: FieldProblem[] = [];
   const searcherOptions = convertOptions("searcher", inputs.searcher.options, problems);
   const schedulerOptions = convertOptions("scheduler", inputs.scheduler.options, problems);
@@ -77,13 +91,15 @@ export function buildAlgorithms(inputs: AlgorithmInputs): { searcher: BuiltAlgor
   };
   const searcherFactory = fileSearcherFactories[inputs.searcher.name as SearcherName];
   const schedulerFactory = schedulerFactories[inputs.scheduler.name as SchedulerName];
-  probe("searcher", searcherOptions, (options) => searcherFactory({ ...base, options }), problems);
-  probe("scheduler", schedulerOptions, (options) => schedulerFactory({ ...base, options }), problems);
+  probe("searcher", searcherOptions, (options) => searcherFactory({ ...base, options }), problems, quiet);
+  probe("scheduler", schedulerOptions, (options) => schedulerFactory({ ...base, options }), problems, quiet);
   if (problems.length > 0) throw new OptionProblemsError(problems);
+  if (quiet) return undefined;
 
-  const context: AlgorithmContext = { ...base };
-  const searcher = attempt("searcher", searcherOptions, () => searcherFactory({ ...context, options: searcherOptions }), problems);
-  // The scheduler's context must be the searcher's: the bohb factory registers itself under it.
+  // One context object for both: the bohb factory registers its searcher under it, and the
+  // hyperband-bohb factory looks it up there. Only its options change in between.
+  const context: AlgorithmContext = { ...base, options: searcherOptions };
+  const searcher = attempt("searcher", searcherOptions, () => searcherFactory(context), problems);
   context.options = schedulerOptions;
   const scheduler = attempt("scheduler", schedulerOptions, () => schedulerFactory(context), problems);
   if (searcher === undefined || scheduler === undefined) throw new OptionProblemsError(problems);
@@ -110,10 +126,10 @@ function convertOptions(kind: string, options: Record<string, unknown>, problems
   return out;
 }
 
-function probe(kind: string, options: Record<string, unknown>, build: (options: Record<string, unknown>) => unknown, problems: FieldProblem[]): void {
+function probe(kind: string, options: Record<string, unknown>, build: (options: Record<string, unknown>) => unknown, problems: FieldProblem[], quiet: boolean): void {
   // Defaults alone first: if they fail (PBT with nothing in the space to mutate), that is the
   // experiment's problem, and trying each option on top of them would blame the options.
-  if (attempt(kind, {}, () => build({}), problems) === undefined) return;
+  if (attempt(kind, {}, () => build({}), quiet ? [] : problems) === undefined) return;
   for (const [key, value] of Object.entries(options)) attempt(kind, { [key]: value }, () => build({ [key]: value }), problems);
 }
 

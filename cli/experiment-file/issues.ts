@@ -32,7 +32,8 @@ export function problemsFromIssues(issues: readonly ZodIssue[], input: unknown):
       for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key]), problem: `unknown field${didYouMean(key, known)}` });
     } else if (issue.code === "invalid_type") {
       const value = valueAt(input, issue.path);
-      const expected = issue.message.startsWith("must") ? issue.message : `must be ${article(issue.expected)}`;
+      // zod's own wording ("Expected object, received array") is replaced; a schema's own message is kept.
+      const expected = /^(Expected|Required)/.test(issue.message) ? `must be ${article(issue.expected)}` : issue.message;
       problems.push({ path, problem: value === undefined ? "is required" : `${expected}, got ${showValue(value)}` });
     } else {
       problems.push({ path, problem: issue.message });

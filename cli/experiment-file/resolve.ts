@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Mode, Resources, Scheduler, Searcher } from "../../core/contracts/index.ts";
 import type { Space } from "../../core/space/index.ts";
 import { OptionProblemsError, spaceFromPlain, type FieldProblem } from "../../core/space/plain/index.ts";
-import { buildAlgorithms, defaultSearcherName, type BuiltAlgorithm } from "./build-algorithms.ts";
+import { buildAlgorithms, defaultSearcherName, probeAlgorithmOptions, type BuiltAlgorithm } from "./build-algorithms.ts";
 import { problemsFromIssues } from "./issues.ts";
 import type { ExperimentSource } from "./read-file.ts";
 import { experimentFileSchema, type ExperimentFile } from "./schema.ts";
@@ -58,7 +58,10 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     if (raw["space"] === undefined) problems.push({ path: "space", problem: "is required" });
     else space = collect(problems, () => spaceFromPlain(raw["space"], "space"));
   }
-  if (!parsed.success || space === undefined) throw new OptionProblemsError(problems);
+  if (!parsed.success || space === undefined) {
+    collect(problems, () => probeWithStandIns(raw, space));
+    throw new OptionProblemsError(problems);
+  }
 
   const file = parsed.data;
   const trainable = resolveTrainable(file.trainable, dir, problems);
@@ -95,6 +98,32 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     stepTimeoutSeconds: file.stepTimeoutSeconds,
     reuseActors: file.reuseActors,
   };
+}
+
+/** The searcher's and scheduler's option problems of a file with other bad fields (see probeAlgorithmOptions). */
+function probeWithStandIns(raw: unknown, space: Space | undefined): void {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
+  const fields = raw as Record<string, unknown>;
+  const shape = experimentFileSchema.shape;
+  const searcher = shape.searcher.safeParse(fields["searcher"]);
+  const scheduler = shape.scheduler.safeParse(fields["scheduler"]);
+  // A bad name or unknown key is already listed; its options mean nothing yet.
+  if (!searcher.success || !scheduler.success) return;
+  const good = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, key: string, standIn: T): T => {
+    const result = schema.safeParse(fields[key]);
+    return result.success && result.data !== undefined ? result.data : standIn;
+  };
+  const standInSpace = space ?? {};
+  probeAlgorithmOptions({
+    space: standInSpace,
+    metric: good(shape.metric, "metric", "metric"),
+    mode: good(shape.mode, "mode", "min"),
+    seed: good(shape.seed, "seed", 0) ?? 0,
+    trials: good(shape.trials, "trials", 1),
+    maxIterations: good(shape.maxIterations, "maxIterations", undefined),
+    searcher: splitAlgorithm(searcher.data, defaultSearcherName(standInSpace)),
+    scheduler: splitAlgorithm(scheduler.data, "fifo"),
+  });
 }
 
 function collect<T>(problems: FieldProblem[], build: () => T): T | undefined {
