@@ -59,6 +59,9 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     else space = collect(problems, () => spaceFromPlain(raw["space"], "space"));
   }
   if (!parsed.success || space === undefined) {
+    // Still name a missing trainable file and bad algorithm options along with the rest.
+    const trainableField = typeof raw === "object" && raw !== null ? experimentFileSchema.shape.trainable.safeParse(raw["trainable"]) : undefined;
+    if (trainableField?.success) resolveTrainable(trainableField.data, dir, problems);
     collect(problems, () => probeWithStandIns(raw, space));
     throw new OptionProblemsError(problems);
   }

@@ -84,13 +84,15 @@ describe("experiment file: every bad input is one line naming its path, and noth
     const file = writeTemp(
       validYaml({
         metric: "metric: ''",
+        trainable: "trainable: ./missing.ts",
         space: "space:\n  lr: { loguniform: [0, 1] }",
         extra: "searcher: { name: tpe, nStartupTrials: -1 }\nscheduler: { name: median, gracePeriod: -5, minSamplesRequired: 2 }",
       }),
     );
-    expect(problemLines(file)).toEqual([
+    expect(problemLines(file).map((line) => line.replace(dirname(file), "<dir>"))).toEqual([
       'metric: must be a non-empty string, got ""',
       "space.lr.loguniform[0]: must be > 0, got 0",
+      "trainable.module: no such file: <dir>/missing.ts",
       "searcher.nStartupTrials: must be an integer >= 0, got -1",
       "scheduler.gracePeriod: must be a finite number >= 0, got -5",
     ]);
