@@ -247,3 +247,17 @@ describe("tunelab run (in-process bridge until issue 9's process executor merges
       "`command:` experiment with the Python example trainable end to end, and a stepTimeoutSeconds case",
   );
 });
+
+describe("every searcher and scheduler name builds from a file, and its dry-run rendering resolves to itself", () => {
+  const cases: Array<[string, string]> = [
+    ...["random", "grid", "tpe", "gp", "bohb"].map((name): [string, string] => ["searcher", name]),
+    ...["fifo", "asha", "asha-promotion", "hyperband", "hyperband-bohb", "median", "pbt", "pb2"].map((name): [string, string] => ["scheduler", name]),
+  ];
+  it.each(cases)("%s %s", (kind, name) => {
+    const file = writeTemp(validYaml({ extra: `${kind}: ${name}` }));
+    const document = renderExperiment(loadExperiment(file));
+    expect((document[kind] as { name: string }).name).toBe(name);
+    const again = writeTemp(JSON.stringify(document), "again.json");
+    expect(renderExperiment(loadExperiment(again))).toEqual({ ...document, name: "quad" });
+  });
+});
