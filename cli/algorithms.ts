@@ -24,6 +24,11 @@ export interface AlgorithmContext {
   reductionFactor?: number;
   /** `--perturbation-interval`: PBT/PB2's interval in time_total_s seconds (default 60). */
   perturbationInterval?: number;
+  /**
+   * More constructor options (an experiment file's `searcher:`/`scheduler:` fields), spread last
+   * over the ones above so they win; the constructor validates them. Never metric, mode or seed.
+   */
+  options?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -31,19 +36,19 @@ export interface AlgorithmContext {
  * k points per dimension with k^d <= trials (at least 2), then repeats it to fill `--trials`.
  */
 export const searcherFactories = {
-  random: (c: AlgorithmContext): Searcher => new RandomSearch(c.space, { metric: c.metric, mode: c.mode, seed: c.seed }),
+  random: (c: AlgorithmContext): Searcher => new RandomSearch(c.space, { metric: c.metric, mode: c.mode, seed: c.seed, ...c.options }),
   grid: (c: AlgorithmContext): Searcher => {
     const dims = Object.keys(c.space).length;
     const points = Math.max(2, Math.floor(c.trials ** (1 / Math.max(1, dims)) + 1e-9));
     const gridSpace = toGridSpace(c.space, points);
     const numSamples = Math.max(1, Math.ceil(c.trials / countGridVariants(gridSpace)));
-    return new GridSearch(gridSpace, { metric: c.metric, mode: c.mode, seed: c.seed, numSamples });
+    return new GridSearch(gridSpace, { metric: c.metric, mode: c.mode, seed: c.seed, numSamples, ...c.options });
   },
-  tpe: (c: AlgorithmContext): Searcher => new TPESearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed }),
-  gp: (c: AlgorithmContext): Searcher => new GPSearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed }),
+  tpe: (c: AlgorithmContext): Searcher => new TPESearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed, ...c.options }),
+  gp: (c: AlgorithmContext): Searcher => new GPSearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed, ...c.options }),
   // With `--scheduler hyperband-bohb` the scheduler announces budgets to this searcher; with any other, budget = iteration.
   bohb: (c: AlgorithmContext): Searcher => {
-    const searcher = new BOHBSearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed });
+    const searcher = new BOHBSearcher(c.space, { metric: c.metric, mode: c.mode, seed: c.seed, ...c.options });
     bohbSearchers.set(c, searcher);
     return searcher;
   },
@@ -63,6 +68,7 @@ export const schedulerFactories = {
       mode: c.mode,
       maxT: c.maxT ?? Math.min(81, c.maxIterations),
       ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
+      ...c.options,
     }),
   // The population is --trials; every top-level domain of the benchmark's space is mutated.
   pbt: (c: AlgorithmContext): Scheduler =>
@@ -72,6 +78,7 @@ export const schedulerFactories = {
       seed: c.seed,
       hyperparamMutations: mutationsFromSpace(c.space),
       ...(c.perturbationInterval !== undefined ? { perturbationInterval: c.perturbationInterval } : {}),
+      ...c.options,
     }),
   // PB2 tunes every top-level float or int domain inside its bounds; log domains (loguniform, lograndint...) in log space.
   pb2: (c: AlgorithmContext): Scheduler =>
@@ -82,12 +89,14 @@ export const schedulerFactories = {
       hyperparamBounds: boundsFromSpace(c.space),
       integerHyperparams: integerKeysFromSpace(c.space),
       ...(c.perturbationInterval !== undefined ? { perturbationInterval: c.perturbationInterval } : {}),
+      ...c.options,
     }),
   median: (c: AlgorithmContext): Scheduler =>
     new MedianStoppingRule({
       metric: c.metric,
       mode: c.mode,
       ...(c.gracePeriod !== undefined ? { gracePeriod: c.gracePeriod } : {}),
+      ...c.options,
     }),
   // HyperBandForBOHB; feeds stage budgets to `--searcher bohb` when that is the searcher.
   "hyperband-bohb": (c: AlgorithmContext): Scheduler => {
@@ -98,6 +107,7 @@ export const schedulerFactories = {
       maxT: c.maxT ?? Math.min(81, c.maxIterations),
       ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
       ...(budgetObserver !== undefined ? { budgetObserver } : {}),
+      ...c.options,
     });
   },
 } satisfies Record<string, (c: AlgorithmContext) => Scheduler>;
@@ -116,5 +126,6 @@ function ashaOptions(c: AlgorithmContext, type: "stopping" | "promotion"): Const
     maxT: c.maxT ?? c.maxIterations,
     ...(c.gracePeriod !== undefined ? { gracePeriod: c.gracePeriod } : {}),
     ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
+    ...c.options,
   };
 }

@@ -3,6 +3,7 @@ import { OptionError, TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
+import { runCommand } from "./run-command.ts";
 import { simCommand } from "./sim-command.ts";
 
 const program = new Command("tunelab")
@@ -44,6 +45,14 @@ program
   .option("--max-iterations <n>", "stop each trial at this iteration", "100")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
+
+program
+  .command("run")
+  .description("run a real experiment described in a YAML or JSON file (see docs: experiment files)")
+  .argument("<file>", "experiment file: name, trainable, space, metric, mode, trials, searcher, scheduler, ...")
+  .option("--dry-run", "check the file and print the resolved experiment; run nothing")
+  .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
+  .action(runCommand);
 
 try {
   program.parse(process.argv);

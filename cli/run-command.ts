@@ -1,0 +1,75 @@
+import { Document, isScalar, isSeq, visit } from "yaml";
+import { OptionError, TuneLabError } from "../core/errors/index.ts";
+import {
+  experimentToTuneOptions,
+  formatRunSummary,
+  readExperimentFile,
+  renderExperiment,
+  resolveExperiment,
+  runInProcess,
+  runSummary,
+  type ResolvedExperiment,
+} from "./experiment-file/index.ts";
+
+export interface RunFlags {
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** Reads, checks and resolves an experiment file; throws an OptionError listing every bad field. */
+export function loadExperiment(path: string): ResolvedExperiment {
+  return resolveExperiment(readExperimentFile(path));
+}
+
+/**
+ * `tunelab run FILE`: runs the experiment and prints the summary (a table, or one JSON object
+ * with --json). `--dry-run` checks the file and prints the resolved experiment, in YAML (or
+ * JSON with --json), without running anything. An error of ours becomes one line per problem
+ * on stderr and the error's exit code (2 for bad input); the action never rejects with one,
+ * since main.ts parses synchronously.
+ */
+export async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  try {
+    const resolved = loadExperiment(file);
+    if (flags.dryRun) {
+      const document = renderExperiment(resolved);
+      process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
+      return;
+    }
+    // After issue 9's process executor merges: `await tune(experimentToTuneOptions(resolved))`.
+    const run = await runInProcess(experimentToTuneOptions(resolved));
+    const summary = runSummary(
+      {
+        name: resolved.name,
+        file: resolved.file,
+        searcher: resolved.searcher.name,
+        scheduler: resolved.scheduler.name,
+        metric: resolved.metric,
+        mode: resolved.mode,
+      },
+      run,
+    );
+    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+  } catch (error) {
+    if (!(error instanceof TuneLabError)) throw error;
+    const kind = error instanceof OptionError ? "" : `${error.name}: `;
+    for (const line of error.message.split("\n")) process.stderr.write(`tunelab: ${kind}${line}\n`);
+    process.exitCode = error.exitCode;
+  }
+}
+
+/** YAML with lists of scalars and mappings of scalars and such lists on one line, as a file is written. */
+function toYaml(value: unknown): string {
+  const document = new Document(value);
+  visit(document, {
+    Seq: (_key, node) => {
+      if (node.items.every((item) => isScalar(item))) node.flow = true;
+    },
+  });
+  visit(document, {
+    Map: (_key, node) => {
+      if (node.items.every((pair) => isScalar(pair.value) || (isSeq(pair.value) && pair.value.flow === true)) && node.items.length <= 2) node.flow = true;
+    },
+  });
+  return document.toString();
+}
