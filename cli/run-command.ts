@@ -47,7 +47,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
         metric: resolved.metric,
         mode: resolved.mode,
       },
-      run,
+      { ...run, wallSeconds: run.summary.wallSeconds },
     );
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
   } catch (error) {
