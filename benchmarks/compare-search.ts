@@ -25,8 +25,8 @@ import { choice, loguniform, qrandint, randint, uniform, type Space } from "../c
 import { HyperBandForBOHB } from "../algorithms/schedulers/index.ts";
 import { simulate } from "../simulator/index.ts";
 import { readFileSync } from "node:fs";
-import { median, quantile } from "./compare-pbt-stats.ts";
-import { medianInterval, resampledChance } from "./resampling.ts";
+import { median, quantile } from "./stats/index.ts";
+import { medianInterval, resampledChance } from "./stats/index.ts";
 import { benchmarkByName, branin, hartmann3, hartmann6, rosenbrock, type SyntheticFunction } from "./objectives/index.ts";
 
 export interface Problem {

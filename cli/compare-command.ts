@@ -1,7 +1,10 @@
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames, type SchedulerName, type SearcherName } from "./algorithms.ts";
 import { FlagError, parseInteger, parseName } from "./flags.ts";
-import { fmt, formatTable } from "./format-table.ts";
+import { fmt, formatTable, median as medianOfAll } from "../benchmarks/stats/index.ts";
+
+/** Median over the runs that have a value (NaN: no result). */
+const median = (values: readonly number[]): number => medianOfAll(values.filter((v) => !Number.isNaN(v)));
 import { runPlan } from "./sim-command.ts";
 
 export interface CompareFlags {
@@ -80,11 +83,4 @@ export function compareCommand(flags: CompareFlags): void {
         rows.map((r) => [r.searcher, r.scheduler, fmt(r.regret), fmt(r.gpuHours), fmt(r.hours), fmt(r.results)]),
       ),
   );
-}
-
-function median(values: number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
