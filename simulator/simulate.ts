@@ -3,7 +3,7 @@ import { defaultSearcher } from "../algorithms/searchers/index.ts";
 import { OptionError } from "../core/contracts/index.ts";
 import type { Json, Mode, Objective, Resources, Scheduler, Searcher, TrialStatus, TrialView } from "../core/contracts/index.ts";
 import { validateSpace, type Space } from "../core/space/index.ts";
-import { MaximumIterationStopper, type Stopper } from "../core/stoppers/index.ts";
+import { ComputeBudgetStopper, MaximumIterationStopper, validateComputeBudget, type ComputeBudget, type Stopper } from "../core/stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial, type Scope } from "../core/summary.ts";
 import { EventTrace } from "../core/trace.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
@@ -16,8 +16,13 @@ export interface SimulateOptions {
   space: Space;
   metric: string;
   mode: Mode;
-  /** Most trials to run. */
-  trials: number;
+  /** Most trials to run. Optional with a `budget`: then trials keep coming until the budget is spent. */
+  trials?: number;
+  /**
+   * Experiment budget in simulated seconds and/or GPU-hours (whichever runs out first): the
+   * experiment stops when it is spent, running trials included, so methods compare at equal cost.
+   */
+  budget?: ComputeBudget;
   /** @defaultValue GridSearch when the space has grid leaves, else RandomSearch */
   searcher?: Searcher;
   /** @defaultValue new FIFOScheduler() */
@@ -93,6 +98,9 @@ export function simulate(options: SimulateOptions): SimulationRun {
   if (!objective.metrics.includes(metric)) {
     throw new OptionError("metric", `"${metric}" is not reported by objective ${objective.name} (reports: ${objective.metrics.join(", ")})`);
   }
+  if (options.budget !== undefined) validateComputeBudget(options.budget);
+  if (options.trials === undefined && options.budget === undefined) throw new OptionError("trials", "is required without a budget");
+  const trials = options.trials ?? Number.POSITIVE_INFINITY;
   const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
   const stoppers: Stopper[] = [...(options.stoppers ?? [])];
   if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(maxIterations));
@@ -104,13 +112,14 @@ export function simulate(options: SimulateOptions): SimulationRun {
     ...(trace ? { trace } : {}),
     ...(options.checkInvariants ? { checkInvariants: true } : {}),
   });
+  if (options.budget !== undefined) stoppers.push(new ComputeBudgetStopper(options.budget, () => executor.gpuSecondsUsed()));
   const loop = new TuneLoop({
-    searcher: options.searcher ?? defaultSearcher(space, { metric, mode, seed }, options.trials),
+    searcher: options.searcher ?? defaultSearcher(space, { metric, mode, seed }, trials),
     scheduler: options.scheduler ?? new FIFOScheduler(),
     executor,
     metric,
     mode,
-    trials: options.trials,
+    trials,
     resources: options.resources ?? { cpu: 1, gpu: 1 },
     ...optionalLoopSettings({ ...options, stoppers, trace }),
   });
