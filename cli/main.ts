@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
-import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
+import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
 import { FlagError } from "./flags.ts";
 import { simCommand } from "./sim-command.ts";
 
@@ -40,11 +40,13 @@ program
   .command("compare")
   .description("searcher x scheduler pairs on one benchmark, median over seeds (what npm start runs)")
   .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "branin")
-  .option("--trials <n>", "trials per run", "40")
+  .option("--trials <n>", `cap on trials per run; alone, compares at equal trial counts (default: unlimited within the budget)`)
+  .option("--budget-gpu-hours <h>", `GPU-hours each run may spend (default ${DEFAULT_BUDGET_GPU_HOURS} when neither a budget nor --trials is given)`)
+  .option("--budget-seconds <s>", "simulated seconds each run may take")
   .option("--gpus <n>", "simulated GPUs", "8")
   .option("--seeds <n>", "seeds per combination", "3")
   .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
-  .option("--max-iterations <n>", "stop each trial at this iteration", "100")
+  .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget)")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
 

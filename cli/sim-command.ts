@@ -98,7 +98,7 @@ export function budgetFromFlags(flags: { budgetSeconds?: string; budgetGpuHours?
 }
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
-export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
+export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number } {
   const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
@@ -138,6 +138,8 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     ...run.summary,
     // Regret is how far from the optimum, whichever the direction.
     regret: best ? (bench.mode === "min" ? best.metric - bench.optimum : bench.optimum - best.metric) : null,
+    // How far the furthest-trained trial got: what tells a scheduler that promotes from one that never does.
+    deepestIteration: run.trials.reduce((deepest, t) => Math.max(deepest, t.lastResult?.iteration ?? 0), 0),
   };
 }
 
