@@ -1,0 +1,32 @@
+import { TuneLabError } from "../../core/contracts/index.ts";
+import { lcbenchSuite } from "./definitions/lcbench.ts";
+import { rlSuite } from "./definitions/rl.ts";
+import { syntheticSuite } from "./definitions/synthetic.ts";
+import { validateSuite, type SuiteDefinition } from "./suite.ts";
+
+export { budgetFor, validateSuite, type SuiteDefinition } from "./suite.ts";
+export { isBenchmarkRegistered, loadBenchmark, registerBenchmark, registeredBenchmarks, type BenchmarkEntry, type SuiteBenchmark } from "./benchmark-registry.ts";
+export { STANDARD_METHODS, syntheticSuite } from "./definitions/synthetic.ts";
+export { rlSuite } from "./definitions/rl.ts";
+export { LCBENCH_TASKS, lcbenchSuite } from "./definitions/lcbench.ts";
+
+const suites = new Map<string, SuiteDefinition>();
+
+/** Adds a suite `tunelab bench --suite` can run (the papers suite of issue 13 registers itself here). */
+export function registerSuite(suite: SuiteDefinition): void {
+  validateSuite(suite);
+  if (suites.has(suite.name)) throw new TuneLabError(`suite "${suite.name}" is already registered`);
+  suites.set(suite.name, suite);
+}
+
+export function suiteNames(): string[] {
+  return [...suites.keys()];
+}
+
+export function suiteByName(name: string): SuiteDefinition {
+  const suite = suites.get(name);
+  if (!suite) throw new TuneLabError(`unknown suite "${name}"; known: ${suiteNames().join(", ")}`);
+  return suite;
+}
+
+for (const suite of [syntheticSuite, lcbenchSuite, rlSuite]) registerSuite(suite);
