@@ -5,6 +5,8 @@ import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
 import { FlagError } from "./flags.ts";
 import { simCommand } from "./sim-command.ts";
+import { benchCommand } from "./bench/bench-command.ts";
+import { suiteNames } from "../benchmarks/suites/index.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
@@ -50,8 +52,19 @@ program
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
 
+program
+  .command("bench")
+  .description("run a benchmark suite's grid (methods x benchmarks x seeds) on all cores, resumably; print and write the figures")
+  .requiredOption("--suite <name>", `suite: ${suiteNames().join(", ")}`)
+  .requiredOption("--out <dir>", "output directory: cells.jsonl (one line per finished cell; a rerun resumes), report.txt, report.json")
+  .option("--methods <list>", "searcher:scheduler pairs, comma-separated (default: the suite's)")
+  .option("--seeds <n>", "seeds 0..n-1 (default: the suite's)")
+  .option("--threads <n>", "worker threads (default: all cores; 0: run in this thread)")
+  .option("--import <module>", "a module that registers benchmarks or suites (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+  .action(benchCommand);
+
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (error instanceof FlagError || error instanceof TuneLabError) {

@@ -30,3 +30,4 @@ export function suiteByName(name: string): SuiteDefinition {
 }
 
 for (const suite of [syntheticSuite, lcbenchSuite, rlSuite]) registerSuite(suite);
+export { cellKey, type CellBase, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "./cell-record.ts";

@@ -4,49 +4,10 @@ import type { Stopper } from "../../core/stoppers/index.ts";
 import { simulate } from "../../simulator/index.ts";
 import { schedulerFactories, searcherFactories, type AlgorithmContext } from "../algorithms.ts";
 import { parsePairs } from "../compare-command.ts";
+import { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
 
-/** One cell of a suite's grid: a method on a benchmark with a seed. */
-export interface CellSpec {
-  readonly suite: string;
-  /** `searcher:scheduler`. */
-  readonly method: string;
-  readonly benchmark: string;
-  readonly seed: number;
-}
+export { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
 
-/** [simulated seconds, GPU-seconds of training steps so far, normalised regret of the incumbent] at each improvement. */
-export type CurvePoint = [number, number, number];
-
-interface CellBase extends CellSpec {
-  readonly key: string;
-  readonly wallSeconds: number;
-}
-
-export interface FinishedCell extends CellBase {
-  readonly ok: true;
-  /** The incumbent's normalised regret each time it improved, time order. */
-  readonly curve: CurvePoint[];
-  readonly finalRegret: number;
-  readonly simulatedSeconds: number;
-  /** GPU-seconds held by trials (start-up included), from the simulator. */
-  readonly gpuSeconds: number;
-  /** GPU-seconds of training steps (the curve's second axis). */
-  readonly trainingGpuSeconds: number;
-  readonly trials: number;
-  readonly results: number;
-}
-
-export interface FailedCell extends CellBase {
-  readonly ok: false;
-  readonly error: string;
-}
-
-/** One JSON line of the runner's output file. */
-export type CellRecord = FinishedCell | FailedCell;
-
-export function cellKey(spec: CellSpec): string {
-  return `${spec.suite}|${spec.method}|${spec.benchmark}|${spec.seed}`;
-}
 
 /** Runs a cell; any error becomes a FailedCell with its message (the grid goes on). */
 export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<CellRecord> {
@@ -62,7 +23,7 @@ export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<C
   }
 }
 
-function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBenchmark): Omit<FinishedCell, keyof CellBase | "ok"> {
+function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBenchmark): Omit<FinishedCell, keyof CellSpec | "key" | "wallSeconds" | "ok"> {
   const { benchmark, defaults, regretScale, trueMetric } = loaded;
   const [pair] = parsePairs(spec.method);
   const [searcherName, schedulerName] = pair as [keyof typeof searcherFactories, keyof typeof schedulerFactories];
