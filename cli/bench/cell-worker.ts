@@ -1,13 +1,15 @@
 /**
  * The worker-thread entry of the runner's pool (piscina): imports the modules that
- * register extra benchmarks or suites, then runs one cell. It runs TypeScript because
+ * register extra benchmarks, then runs one cell. It runs TypeScript because
  * worker threads inherit the main thread's tsx loader (see runGrid).
  */
-import { suiteByName } from "../../benchmarks/suites/index.ts";
+import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
 import { runCell, type CellRecord, type CellSpec } from "./cell.ts";
 
 export interface CellTask {
   readonly spec: CellSpec;
+  /** The suite itself: it is plain data, so a suite defined anywhere (a test, a user module) runs as it is. */
+  readonly suite: SuiteDefinition;
   /** Module URLs to import first (registrations); imported once per worker. */
   readonly modules: readonly string[];
 }
@@ -24,5 +26,5 @@ export async function importRegistrations(modules: readonly string[]): Promise<v
 
 export default async function runTask(task: CellTask): Promise<CellRecord> {
   await importRegistrations(task.modules);
-  return runCell(task.spec, suiteByName(task.spec.suite));
+  return runCell(task.spec, task.suite);
 }

@@ -76,7 +76,7 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   if (threads === 0) {
     await importRegistrations(modules);
     for (const spec of todo) {
-      const task: CellTask = { spec, modules };
+      const task: CellTask = { spec, suite: options.suite, modules };
       record(spec, await runTask(task).catch((error: unknown) => failure(spec, error)));
     }
   } else if (todo.length > 0) {
@@ -88,7 +88,7 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
       execArgv: process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", "tsx"],
     });
     try {
-      await Promise.all(todo.map((spec) => pool.run({ spec, modules }).then((r) => record(spec, r), (error: unknown) => record(spec, failure(spec, error)))));
+      await Promise.all(todo.map((spec) => pool.run({ spec, suite: options.suite, modules }).then((r) => record(spec, r), (error: unknown) => record(spec, failure(spec, error)))));
     } finally {
       await pool.destroy();
     }
