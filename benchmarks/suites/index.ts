@@ -2,6 +2,7 @@ import { TuneLabError } from "../../core/contracts/index.ts";
 import { lcbenchSuite } from "./definitions/lcbench.ts";
 import { rlSuite } from "./definitions/rl.ts";
 import { syntheticSuite } from "./definitions/synthetic.ts";
+import { schedulersSuite } from "./definitions/schedulers.ts";
 import { validateSuite, type SuiteDefinition } from "./suite.ts";
 
 export { budgetFor, validateSuite, type SuiteDefinition } from "./suite.ts";
@@ -9,6 +10,9 @@ export { isBenchmarkRegistered, loadBenchmark, registerBenchmark, registeredBenc
 export { STANDARD_METHODS, syntheticSuite } from "./definitions/synthetic.ts";
 export { rlSuite } from "./definitions/rl.ts";
 export { LCBENCH_TASKS, lcbenchSuite } from "./definitions/lcbench.ts";
+export { schedulersSuite } from "./definitions/schedulers.ts";
+export { suiteReport, type SuiteReport, type SuiteReportOptions } from "./report/suite-report.ts";
+export { regretAt, timeToTarget, type Axis } from "./report/anytime.ts";
 
 const suites = new Map<string, SuiteDefinition>();
 
@@ -29,5 +33,5 @@ export function suiteByName(name: string): SuiteDefinition {
   return suite;
 }
 
-for (const suite of [syntheticSuite, lcbenchSuite, rlSuite]) registerSuite(suite);
+for (const suite of [syntheticSuite, lcbenchSuite, rlSuite, schedulersSuite]) registerSuite(suite);
 export { cellKey, type CellBase, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "./cell-record.ts";
