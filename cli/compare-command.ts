@@ -35,14 +35,14 @@ export const DEFAULT_PAIRS = [
 ].join(",");
 
 /** `searcher:scheduler,...`, or `all` for every combination the CLI knows. */
-export function parsePairs(raw: string): Array<[SearcherName, SchedulerName]> {
+export function parsePairs(raw: string, flag = "--pairs"): Array<[SearcherName, SchedulerName]> {
   if (raw === "all") return searcherNames.flatMap((a) => schedulerNames.map((b) => [a, b] as [SearcherName, SchedulerName]));
   return raw.split(",").map((pair) => {
     const [searcher, scheduler, extra] = pair.trim().split(":");
     if (searcher === undefined || scheduler === undefined || extra !== undefined) {
-      throw new FlagError("--pairs", `needs searcher:scheduler items separated by commas, got "${pair}"`);
+      throw new FlagError(flag, `needs searcher:scheduler items separated by commas, got "${pair}"`);
     }
-    return [parseName("--pairs", searcher, searcherNames), parseName("--pairs", scheduler, schedulerNames)];
+    return [parseName(flag, searcher, searcherNames), parseName(flag, scheduler, schedulerNames)];
   });
 }
 

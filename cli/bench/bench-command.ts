@@ -28,7 +28,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   await importRegistrations(modules);
   if (!suiteNames().includes(flags.suite)) throw new FlagError("--suite", `got unknown name "${flags.suite}"; known: ${suiteNames().join(", ")}`);
   const suite = suiteByName(flags.suite);
-  const methods = flags.methods === undefined ? [...suite.methods] : parsePairs(flags.methods).map(([a, b]) => `${a}:${b}`);
+  const methods = flags.methods === undefined ? [...suite.methods] : parsePairs(flags.methods, "--methods").map(([a, b]) => `${a}:${b}`);
   const seeds = flags.seeds === undefined ? suite.seeds : parseInteger("--seeds", flags.seeds, 1);
   const threads = flags.threads === undefined ? undefined : parseInteger("--threads", flags.threads, 0);
   const run = await runGrid({ suite, methods, seeds, out: flags.out, modules, ...(threads !== undefined ? { threads } : {}) });
