@@ -29,8 +29,8 @@ import { RandomSearch } from "../algorithms/searchers/index.ts";
 import type { Scheduler, TrialView } from "../core/contracts/index.ts";
 import { TimeoutStopper } from "../core/stoppers/index.ts";
 import { simulate } from "../simulator/index.ts";
-import { mannWhitneyU, median, quantile } from "./compare-pbt-stats.ts";
-import { medianInterval, resampledChance } from "./resampling.ts";
+import { mannWhitneyU, median, quantile } from "./stats/index.ts";
+import { medianInterval, resampledChance } from "./stats/index.ts";
 import { benchmarkByName, type Benchmark } from "./objectives/index.ts";
 
 interface Setting {

@@ -23,6 +23,10 @@ import { trialIdFor } from "../core/tune-loop.ts";
 import { simulate } from "../simulator/index.ts";
 import { benchmarkByName, branin, hartmann3, hartmann6, rosenbrock, type SyntheticFunction } from "./objectives/index.ts";
 import { typicalGap } from "./objectives/_internals/typical-gap.ts";
+import { fmt, formatTable, median as medianOfAll } from "./stats/index.ts";
+
+/** Median over the finite values (a run with no result has an infinite regret and is left out, as before). */
+const median = (values: readonly number[]): number => medianOfAll(values.filter((v) => Number.isFinite(v)));
 
 const BENCHMARKS: ReadonlyArray<[string, SyntheticFunction]> = [
   ["branin", branin],
@@ -80,25 +84,6 @@ function runOne(bench: string, scheduler: string, seed: number, trials: number):
     simulatedSeconds: run.summary.simulatedSeconds,
     results,
   };
-}
-
-function median(values: readonly number[]): number {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (finite.length === 0) return Number.NaN;
-  const mid = finite.length >> 1;
-  return finite.length % 2 ? (finite[mid] as number) : ((finite[mid - 1] as number) + (finite[mid] as number)) / 2;
-}
-
-function fmt(v: number, digits = 4): string {
-  if (!Number.isFinite(v)) return "-";
-  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
-  return Number(v.toPrecision(digits)).toString();
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 /** Noiseless f of the incumbent (lowest loss seen) after the first `epochs` results (time order). */
@@ -163,7 +148,7 @@ function compare(trials: number, seeds: number): void {
     }
     console.log(`${bench} (optimum ${fmt(fn.optimum)}, 1% of scale = ${fmt(0.01 * scale)})`);
     console.log(
-      table(["scheduler", "regret", "reached", "GPU-s", "GPU-s/FIFO", "time to target s", "wall-clock s", "epochs"], rows),
+      formatTable(["scheduler", "regret", "reached", "GPU-s", "GPU-s/FIFO", "time to target s", "wall-clock s", "epochs"], rows).trimEnd(),
     );
     // Promotion vs stopping at equal budget: both cut at the same number of epochs (results,
     // time order) and compared by the true regret (noiseless f) of the incumbent then, the

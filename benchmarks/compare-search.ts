@@ -25,8 +25,8 @@ import { choice, loguniform, qrandint, randint, uniform, type Space } from "../c
 import { HyperBandForBOHB } from "../algorithms/schedulers/index.ts";
 import { simulate } from "../simulator/index.ts";
 import { readFileSync } from "node:fs";
-import { median, quantile } from "./compare-pbt-stats.ts";
-import { medianInterval, resampledChance } from "./resampling.ts";
+import { median, quantile } from "./stats/index.ts";
+import { medianInterval, resampledChance } from "./stats/index.ts";
 import { benchmarkByName, branin, hartmann3, hartmann6, rosenbrock, type SyntheticFunction } from "./objectives/index.ts";
 
 export interface Problem {
@@ -206,24 +206,19 @@ export const tpeSweepVariants: ReadonlyArray<readonly [string, Partial<TPESearch
 ];
 
 /**
- * Optuna 3.1 on the same held-out seeds, median at 100 evaluations, from
- * `/usr/bin/python3 benchmarks/peers/optuna_search.py --quality --seeds FIRST 40`.
- * Seeds 100..139 chose the defaults; 140..179 only confirmed the choice.
+ * Optuna 3.1 on the same held-out seeds, median at 100 evaluations: stored beside the peer
+ * script that produced them (benchmarks/peers/optuna-search-held-out.json, with its command).
  */
-const OPTUNA_HELD_OUT: Record<number, Record<string, readonly number[]>> = {
-  100: {
-    "optuna 3.1 tpe (default)": [0.031, 0.034, 0.281, 47.555, 1.3e-3],
-    "optuna 3.1 tpe multivariate+group": [0.147, 0.037, 0.235, 43.71, 2.5e-3],
-  },
-  140: {
-    "optuna 3.1 tpe (default)": [0.03, 0.04, 0.231, 30.428, 1.5e-3],
-    "optuna 3.1 tpe multivariate+group": [0.091, 0.028, 0.256, 50.512, 2.7e-3],
-  },
-};
+function optunaHeldOut(firstSeed: number): Record<string, readonly number[]> {
+  const file = new URL("./peers/optuna-search-held-out.json", import.meta.url);
+  const stored = JSON.parse(readFileSync(file, "utf8")) as { problems: string[]; heldOut: Record<string, Record<string, number[]>> };
+  if (stored.problems.join() !== problems.map((p) => p.name).join()) throw new Error(`${file.pathname}: problems ${stored.problems.join(", ")} do not match this script's`);
+  return stored.heldOut[String(firstSeed)] ?? {};
+}
 
 function tpeSweep(only: readonly string[] | undefined, firstSeed: number): void {
   const seeds = Array.from({ length: 40 }, (_, i) => firstSeed + i);
-  const optuna = OPTUNA_HELD_OUT[firstSeed] ?? {};
+  const optuna = optunaHeldOut(firstSeed);
   const header = ["variant".padEnd(46), ...problems.map((p) => p.name.padEnd(12))];
   console.log(`# TPE variants: simple regret at 100 evaluations, seeds ${seeds[0]}..${seeds.at(-1)}; median, then geometric mean (steadier where the median sits between modes)`);
   console.log([...header, "<=optuna  worst ratio"].join(""));

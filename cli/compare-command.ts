@@ -1,16 +1,23 @@
-import { benchmarkNames } from "../benchmarks/objectives/index.ts";
+import { benchmarkDefaults, benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames, type SchedulerName, type SearcherName } from "./algorithms.ts";
 import { OptionError } from "../core/errors/index.ts";
 import { parseInteger, parseName } from "./flags.ts";
-import { fmt, formatTable } from "./format-table.ts";
-import { runPlan } from "./sim-command.ts";
+import { fmt, formatTable, median as medianOfAll } from "../benchmarks/stats/index.ts";
+import { budgetFromFlags, planFromFlags, runPlan } from "./sim-command.ts";
+
+/** Median over the runs that have a value (NaN: no result). */
+const median = (values: readonly number[]): number => medianOfAll(values.filter((v) => !Number.isNaN(v)));
 
 export interface CompareFlags {
   benchmark: string;
-  trials: string;
+  /** A cap on trials per run; alone (no budget flag), the old equal-trial-count comparison. */
+  trials?: string;
   gpus: string;
   seeds: string;
-  maxIterations: string;
+  /** Left out: the benchmark's natural budget. */
+  maxIterations?: string;
+  budgetSeconds?: string;
+  budgetGpuHours?: string;
   pairs: string;
   json?: boolean;
 }
@@ -29,36 +36,62 @@ export const DEFAULT_PAIRS = [
 ].join(",");
 
 /** `searcher:scheduler,...`, or `all` for every combination the CLI knows. */
-export function parsePairs(raw: string): Array<[SearcherName, SchedulerName]> {
+export function parsePairs(raw: string, flag = "--pairs"): Array<[SearcherName, SchedulerName]> {
   if (raw === "all") return searcherNames.flatMap((a) => schedulerNames.map((b) => [a, b] as [SearcherName, SchedulerName]));
   return raw.split(",").map((pair) => {
     const [searcher, scheduler, extra] = pair.trim().split(":");
     if (searcher === undefined || scheduler === undefined || extra !== undefined) {
-      throw new OptionError("--pairs", `needs searcher:scheduler items separated by commas, got "${pair}"`);
+      throw new OptionError(flag, `needs searcher:scheduler items separated by commas, got "${pair}"`);
     }
-    return [parseName("--pairs", searcher, searcherNames), parseName("--pairs", scheduler, schedulerNames)];
+    return [parseName(flag, searcher, searcherNames), parseName(flag, scheduler, schedulerNames)];
   });
 }
 
 /**
+ * What every pair may spend when no budget and no trial count is given: 2 GPU-hours is about
+ * what FIFO spends on 40 full trainings of branin (100 iterations of 1-3 s) on 8 GPUs.
+ */
+export const DEFAULT_BUDGET_GPU_HOURS = 2;
+
+/**
  * `tunelab compare` (what `npm start` runs): searcher x scheduler pairs on one
- * benchmark, over a few seeds; medians side by side.
+ * benchmark, over a few seeds; medians side by side. By default every pair gets the
+ * same compute (a GPU-hour budget, trials unlimited while it lasts): at equal trial
+ * counts the early-stopping schedulers spend a fraction of FIFO's compute, and
+ * ASHA with promotion has too few trials to promote any (40 trials at rf 4).
  */
 export function compareCommand(flags: CompareFlags): void {
   const benchmark = parseName("--benchmark", flags.benchmark, benchmarkNames);
-  const trials = parseInteger("--trials", flags.trials, 1);
   const gpus = parseInteger("--gpus", flags.gpus, 1);
   const seeds = parseInteger("--seeds", flags.seeds, 1);
-  const maxIterations = parseInteger("--max-iterations", flags.maxIterations, 1);
   const pairs = parsePairs(flags.pairs);
+  const budgetFlags =
+    flags.budgetSeconds === undefined && flags.budgetGpuHours === undefined && flags.trials === undefined
+      ? { budgetGpuHours: String(DEFAULT_BUDGET_GPU_HOURS) }
+      : { ...(flags.budgetSeconds !== undefined ? { budgetSeconds: flags.budgetSeconds } : {}), ...(flags.budgetGpuHours !== undefined ? { budgetGpuHours: flags.budgetGpuHours } : {}) };
+  const budget = budgetFromFlags(budgetFlags);
+  const trials = flags.trials === undefined ? undefined : parseInteger("--trials", flags.trials, 1);
+  const maxIterations = flags.maxIterations === undefined ? benchmarkDefaults(benchmark).maxIterations : parseInteger("--max-iterations", flags.maxIterations, 1);
   const rows = [];
   for (const [searcher, scheduler] of pairs) {
     {
       const runs = [];
       for (let seed = 0; seed < seeds; seed++) {
-        runs.push(
-          runPlan({ benchmark, searcher, scheduler, trials, gpus, seed, maxIterations, preemptionRate: 0, gpusPerTrial: 1, checkpointFrequency: 0, maxFailures: 0 }),
-        );
+        const plan = planFromFlags({
+          benchmark,
+          searcher,
+          scheduler,
+          ...(flags.trials !== undefined ? { trials: flags.trials } : {}),
+          ...budgetFlags,
+          gpus: String(gpus),
+          seed: String(seed),
+          maxIterations: String(maxIterations),
+          preemptionRate: "0",
+          gpusPerTrial: "1",
+          checkpointFrequency: "0",
+          maxFailures: "0",
+        });
+        runs.push(runPlan(plan));
       }
       rows.push({
         searcher,
@@ -66,26 +99,26 @@ export function compareCommand(flags: CompareFlags): void {
         regret: median(runs.map((r) => r.regret ?? Number.NaN)),
         gpuHours: median(runs.map((r) => r.gpuSeconds / 3600)),
         hours: median(runs.map((r) => r.simulatedSeconds / 3600)),
+        trials: median(runs.map((r) => r.trials)),
+        deepest: median(runs.map((r) => r.deepestIteration)),
         results: median(runs.map((r) => r.results)),
       });
     }
   }
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ benchmark, trials, gpus, seeds, rows }) + "\n");
+    process.stdout.write(JSON.stringify({ benchmark, trials: trials ?? null, budget: budget ?? null, maxIterations, gpus, seeds, rows }) + "\n");
     return;
   }
+  const spend = [
+    budget?.gpuHours !== undefined ? `${budget.gpuHours} GPU-hours` : "",
+    budget?.seconds !== undefined ? `${budget.seconds} simulated seconds` : "",
+  ].filter(Boolean).join(" or ");
+  const what = budget ? `equal compute: ${spend} each (${trials === undefined ? "trials unlimited" : `at most ${trials} trials`})` : `${trials} trials each`;
   process.stdout.write(
-    `${benchmark}: ${trials} trials x up to ${maxIterations} iterations on ${gpus} simulated GPUs, median of ${seeds} seeds\n\n` +
+    `${benchmark}: ${what}, up to ${maxIterations} iterations a trial, on ${gpus} simulated GPUs; median of ${seeds} seeds\n\n` +
       formatTable(
-        ["searcher", "scheduler", "regret", "GPU-hours", "sim hours", "results"],
-        rows.map((r) => [r.searcher, r.scheduler, fmt(r.regret), fmt(r.gpuHours), fmt(r.hours), fmt(r.results)]),
+        ["searcher", "scheduler", "regret", "GPU-hours", "sim hours", "trials", "deepest iteration", "results"],
+        rows.map((r) => [r.searcher, r.scheduler, fmt(r.regret), fmt(r.gpuHours), fmt(r.hours), fmt(r.trials), fmt(r.deepest), fmt(r.results)]),
       ),
   );
-}
-
-function median(values: number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

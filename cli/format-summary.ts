@@ -1,5 +1,5 @@
 import type { SimulationSummary } from "../simulator/index.ts";
-import { fmt, formatTable } from "./format-table.ts";
+import { fmt, formatTable } from "../benchmarks/stats/index.ts";
 
 /** Human-readable `tunelab sim` output. */
 export function formatSummary(s: SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null }): string {

@@ -2,9 +2,11 @@ import { Command, CommanderError } from "commander";
 import { OptionError, TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
-import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
+import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
 import { runCommand } from "./run-command.ts";
 import { simCommand } from "./sim-command.ts";
+import { benchCommand } from "./bench/bench-command.ts";
+import { suiteNames } from "../benchmarks/suites/index.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
@@ -17,19 +19,21 @@ program
   .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "hartmann6")
   .option("--searcher <name>", `search algorithm: ${searcherNames.join(", ")}`, "random")
   .option("--scheduler <name>", `trial scheduler: ${schedulerNames.join(", ")}`, "fifo")
-  .option("--trials <n>", "trials to run", "50")
+  .option("--trials <n>", "trials to run (default 50; unlimited with a budget)")
   .option("--gpus <n>", "simulated GPUs (nodes of 8)", "8")
   .option("--seed <n>", "experiment seed", "0")
-  .option("--max-iterations <n>", "stop each trial at this iteration", "100")
+  .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget, e.g. 100 for branin, 1000 for noisy-lr-schedule)")
+  .option("--budget-seconds <s>", "experiment budget in simulated seconds: new trials keep coming until it is spent")
+  .option("--budget-gpu-hours <h>", "experiment budget in GPU-hours held by trials (with --budget-seconds: whichever runs out first)")
   .option("--preemption-rate <r>", "spot preemptions per node-hour (0: on-demand nodes)", "0")
   .option("--gpus-per-trial <g>", "GPUs each trial holds (fractions share a GPU)", "1")
   .option("--checkpoint-frequency <n>", "save a checkpoint every n iterations (0: never)", "0")
   .option("--max-failures <n>", "failures a trial may have before ERROR (-1: unlimited)", "0")
   .option("--keep-checkpoints <n>", "checkpoints each trial keeps, its newest (ones a PBT clone or a paused trial may restore are pinned; default: all)")
   .option("--max-t <t>", "asha/hyperband: most a trial runs, in iterations (default: asha --max-iterations, hyperband min(81, --max-iterations))")
-  .option("--grace-period <t>", "asha: first rung in iterations (default 1); median: seconds before any stop (default 60)")
+  .option("--grace-period <t>", "asha: first rung in iterations (default: the benchmark's, 1 for the synthetic functions); median: seconds before any stop (default 60)")
   .option("--reduction-factor <r>", "asha: rf (default 4); hyperband: eta (default 3)")
-  .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default 60; population = --trials)")
+  .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default: the benchmark's, 60 for the synthetic functions; population = --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
   .option("--json", "print one JSON object instead of the table")
   .action(simCommand);
@@ -38,11 +42,13 @@ program
   .command("compare")
   .description("searcher x scheduler pairs on one benchmark, median over seeds (what npm start runs)")
   .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "branin")
-  .option("--trials <n>", "trials per run", "40")
+  .option("--trials <n>", `cap on trials per run; alone, compares at equal trial counts (default: unlimited within the budget)`)
+  .option("--budget-gpu-hours <h>", `GPU-hours each run may spend (default ${DEFAULT_BUDGET_GPU_HOURS} when neither a budget nor --trials is given)`)
+  .option("--budget-seconds <s>", "simulated seconds each run may take")
   .option("--gpus <n>", "simulated GPUs", "8")
   .option("--seeds <n>", "seeds per combination", "3")
   .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
-  .option("--max-iterations <n>", "stop each trial at this iteration", "100")
+  .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget)")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
 
@@ -54,8 +60,19 @@ program
   .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
   .action(runCommand);
 
+program
+  .command("bench")
+  .description("run a benchmark suite's grid (methods x benchmarks x seeds) on all cores, resumably; print and write the figures")
+  .requiredOption("--suite <name>", `suite: ${suiteNames().join(", ")}`)
+  .requiredOption("--out <dir>", "output directory: cells.jsonl (one line per finished cell; a rerun resumes), report.txt, report.json")
+  .option("--methods <list>", "searcher:scheduler pairs, comma-separated (default: the suite's)")
+  .option("--seeds <n>", "seeds 0..n-1 (default: the suite's)")
+  .option("--threads <n>", "worker threads (default: all cores; 0: run in this thread)")
+  .option("--import <module>", "a module that registers benchmarks or suites (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+  .action(benchCommand);
+
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (error instanceof TuneLabError) {

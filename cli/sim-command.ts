@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
+import { benchmarkByName, benchmarkDefaults, benchmarkNames } from "../benchmarks/objectives/index.ts";
+import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
-import { parseNumberText } from "../core/errors/index.ts";
+import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
 
@@ -11,10 +12,14 @@ export interface SimFlags {
   benchmark: string;
   searcher: string;
   scheduler: string;
-  trials: string;
+  /** Left out: 50, or unlimited with a budget. */
+  trials?: string;
   gpus: string;
   seed: string;
-  maxIterations: string;
+  /** Left out: the benchmark's natural budget (benchmarkDefaults). */
+  maxIterations?: string;
+  budgetSeconds?: string;
+  budgetGpuHours?: string;
   preemptionRate: string;
   gpusPerTrial: string;
   checkpointFrequency: string;
@@ -32,10 +37,12 @@ export interface SimPlan {
   benchmark: string;
   searcher: keyof typeof searcherFactories;
   scheduler: keyof typeof schedulerFactories;
+  /** Infinity: trials keep coming while the budget lasts. */
   trials: number;
   gpus: number;
   seed: number;
   maxIterations: number;
+  budget?: ComputeBudget;
   preemptionRate: number;
   gpusPerTrial: number;
   checkpointFrequency: number;
@@ -52,28 +59,46 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   if (gpusPerTrial > 1 && !Number.isInteger(gpusPerTrial)) {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
   }
+  const benchmark = parseName("--benchmark", flags.benchmark, benchmarkNames);
+  const scheduler = parseName("--scheduler", flags.scheduler, schedulerNames);
+  // The benchmark's natural budget fills what the flags leave out (ASHA's grace period only: the median rule's is in seconds).
+  const natural = benchmarkDefaults(benchmark);
+  const budget = budgetFromFlags(flags);
+  const gracePeriod = flags.gracePeriod ?? (scheduler.startsWith("asha") ? String(natural.gracePeriod) : undefined);
+  const searcher = parseName("--searcher", flags.searcher, searcherNames);
+  if (searcher === "grid" && flags.trials === undefined && budget) throw new OptionError("--trials", "is needed with --searcher grid and a budget (the grid's size)");
   return {
-    benchmark: parseName("--benchmark", flags.benchmark, benchmarkNames),
-    searcher: parseName("--searcher", flags.searcher, searcherNames),
-    scheduler: parseName("--scheduler", flags.scheduler, schedulerNames),
-    trials: parseInteger("--trials", flags.trials, 1),
+    benchmark,
+    searcher,
+    scheduler,
+    trials: flags.trials !== undefined ? parseInteger("--trials", flags.trials, 1) : budget ? Number.POSITIVE_INFINITY : 50,
     gpus: parseInteger("--gpus", flags.gpus, 1),
     seed: parseInteger("--seed", flags.seed, 0),
-    maxIterations: parseInteger("--max-iterations", flags.maxIterations, 1),
+    maxIterations: flags.maxIterations !== undefined ? parseInteger("--max-iterations", flags.maxIterations, 1) : natural.maxIterations,
+    ...(budget ? { budget } : {}),
     preemptionRate: parseNumber("--preemption-rate", flags.preemptionRate, 0),
     gpusPerTrial,
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
     ...(flags.keepCheckpoints !== undefined ? { keepCheckpoints: parseInteger("--keep-checkpoints", flags.keepCheckpoints, 1) } : {}),
     ...(flags.maxT !== undefined ? { maxT: parsePositiveNumber("--max-t", flags.maxT) } : {}),
-    ...(flags.gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", flags.gracePeriod, 0) } : {}),
+    ...(gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", gracePeriod, 0) } : {}),
     ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
-    ...(flags.perturbationInterval !== undefined ? { perturbationInterval: parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) } : {}),
+    perturbationInterval: flags.perturbationInterval !== undefined ? parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) : natural.perturbationInterval,
+  };
+}
+
+/** `--budget-seconds` and `--budget-gpu-hours` as a ComputeBudget; undefined when neither is given. */
+export function budgetFromFlags(flags: { budgetSeconds?: string; budgetGpuHours?: string }): ComputeBudget | undefined {
+  if (flags.budgetSeconds === undefined && flags.budgetGpuHours === undefined) return undefined;
+  return {
+    ...(flags.budgetSeconds !== undefined ? { seconds: parsePositiveNumber("--budget-seconds", flags.budgetSeconds) } : {}),
+    ...(flags.budgetGpuHours !== undefined ? { gpuHours: parsePositiveNumber("--budget-gpu-hours", flags.budgetGpuHours) } : {}),
   };
 }
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
-export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
+export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number } {
   const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
@@ -99,6 +124,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     cluster: { gpus: plan.gpus, preemptionRate: plan.preemptionRate },
     resources: { cpu: 1, gpu: plan.gpusPerTrial },
     maxIterations: plan.maxIterations,
+    ...(plan.budget ? { budget: plan.budget } : {}),
     checkpointFrequency: plan.checkpointFrequency,
     maxFailures: plan.maxFailures,
     ...(plan.keepCheckpoints !== undefined ? { keepCheckpoints: plan.keepCheckpoints } : {}),
@@ -112,6 +138,8 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     ...run.summary,
     // Regret is how far from the optimum, whichever the direction.
     regret: best ? (bench.mode === "min" ? best.metric - bench.optimum : bench.optimum - best.metric) : null,
+    // How far the furthest-trained trial got: what tells a scheduler that promotes from one that never does.
+    deepestIteration: run.trials.reduce((deepest, t) => Math.max(deepest, t.lastResult?.iteration ?? 0), 0),
   };
 }
 

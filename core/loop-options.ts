@@ -10,7 +10,9 @@ import type { EventTrace } from "./trace.ts";
  * executor and the trace writer.
  */
 export interface TuneLoopOptions
-  extends Pick<ExperimentOptions, "metric" | "mode" | "trials" | "resources" | "checkpointFrequency" | "checkpointAtEnd" | "keepCheckpoints" | "maxFailures"> {
+  extends Pick<ExperimentOptions, "metric" | "mode" | "resources" | "checkpointFrequency" | "checkpointAtEnd" | "keepCheckpoints" | "maxFailures"> {
+  /** Most trials to create (Infinity: unlimited, as under a budget). */
+  trials: number;
   searcher: Searcher;
   scheduler: Scheduler;
   executor: Executor;

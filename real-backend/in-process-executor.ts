@@ -92,9 +92,13 @@ export class InProcessExecutor implements DrivenExecutor {
   }
 
   stats(): ExecutorStats {
-    let gpuSeconds = this.counts.gpuSeconds;
-    for (const actor of this.actors.values()) if (actor.live) gpuSeconds += actor.resources.gpu * (this.now() - actor.placedAt);
-    return { ...this.counts, gpuSeconds };
+    return { ...this.counts, gpuSeconds: this.gpuSecondsUsed() };
+  }
+
+  gpuSecondsUsed(): number {
+    let used = this.counts.gpuSeconds;
+    for (const actor of this.actors.values()) if (actor.live) used += actor.resources.gpu * (this.now() - actor.placedAt);
+    return used;
   }
 
   setListener(listener: ExecutorListener): void {

@@ -122,6 +122,18 @@ export class SimExecutor implements DrivenExecutor {
     return this.clock;
   }
 
+  /** GPU-seconds held so far, trials still running counted up to now: the meter of a GPU-hour budget. */
+  gpuSecondsUsed(): number {
+    let used = this.counts.gpuSeconds;
+    for (const node of this.nodes) {
+      for (const index of node.runs) {
+        const run = this.runs[index] as Run;
+        used += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
+      }
+    }
+    return used;
+  }
+
   setListener(listener: ExecutorListener): void {
     this.listener = listener;
   }

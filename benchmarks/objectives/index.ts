@@ -30,6 +30,42 @@ const factories = {
   "rl-return": (_o: BenchmarkOptions) => rlReturnObjective() as Benchmark,
 } satisfies Record<string, (options: BenchmarkOptions) => Benchmark>;
 
+/**
+ * A benchmark's natural budget: the settings under which its point shows without
+ * extra flags. `tunelab sim`, `compare` and the suites use them unless told otherwise.
+ */
+export interface BenchmarkDefaults {
+  /** Iterations a trial trains at most (the CLI's --max-iterations). */
+  readonly maxIterations: number;
+  /** ASHA's first rung, in iterations. */
+  readonly gracePeriod: number;
+  /** PBT/PB2: seconds of training (time_total_s) between perturbations. */
+  readonly perturbationInterval: number;
+}
+
+const SYNTHETIC_DEFAULTS: BenchmarkDefaults = { maxIterations: 100, gracePeriod: 1, perturbationInterval: 60 };
+
+const defaults: Record<keyof typeof factories, BenchmarkDefaults> = {
+  branin: SYNTHETIC_DEFAULTS,
+  hartmann3: SYNTHETIC_DEFAULTS,
+  hartmann6: SYNTHETIC_DEFAULTS,
+  rosenbrock4: SYNTHETIC_DEFAULTS,
+  // 200 steps of 1 s, a perturbation every 4 steps: Jaderberg et al.'s toy, where PBT passes 1.1 and grid search stays at 0.39.
+  "pbt-toy": { maxIterations: 200, gracePeriod: 10, perturbationInterval: 4 },
+  // 1 s steps: accuracy reaches the target 200 only after ~1000 steps with a changing lr, so 100 steps never show PBT's point.
+  "noisy-lr-schedule": { maxIterations: 1000, gracePeriod: 10, perturbationInterval: 20 },
+  // Iterations of 4.5-34 s (larger batches cost more); returns climb for ~400 of them (the settings of the old compare-pbt).
+  "rl-return": { maxIterations: 400, gracePeriod: 5, perturbationInterval: 120 },
+};
+
+/** The natural budget of a registered benchmark (see BenchmarkDefaults). */
+export function benchmarkDefaults(name: string): BenchmarkDefaults {
+  if (!Object.hasOwn(defaults, name)) {
+    throw new OptionError("benchmark", `unknown name "${name}"; known: ${benchmarkNames.join(", ")}`);
+  }
+  return defaults[name as keyof typeof factories];
+}
+
 /** Every name `benchmarkByName` knows, in registry order. */
 export const benchmarkNames: readonly string[] = Object.freeze(Object.keys(factories));
 

@@ -1,6 +1,6 @@
 import type { Mode, TrialView } from "../../core/contracts/index.ts";
 import { countByStatus, type BestTrial } from "../../core/summary.ts";
-import { fmt, formatTable } from "../format-table.ts";
+import { fmt, formatTable } from "../../benchmarks/stats/index.ts";
 
 /** What `tunelab run` prints: the `--json` object, or these rows as a table. */
 export interface RunSummary {

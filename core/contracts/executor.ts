@@ -81,6 +81,8 @@ export interface DrivenExecutor extends Executor {
   readonly virtualClock: boolean;
   run(isFinished: () => boolean): void | Promise<void>;
   stats(): ExecutorStats;
+  /** GPU-seconds held so far, trials still running counted up to now: the meter of a GPU-hour budget. */
+  gpuSecondsUsed(): number;
   /** Frees what the executor holds (worker processes); called once the run ends, even on error. */
   close?(): void | Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Json, Mode, Resources, Scheduler, Searcher } from "../contracts/index.ts";
 import type { Space } from "../space/index.ts";
-import type { Stopper } from "../stoppers/index.ts";
+import type { ComputeBudget, Stopper } from "../stoppers/index.ts";
 import type { Scope } from "../summary.ts";
 
 /**
@@ -12,8 +12,18 @@ export interface ExperimentOptions {
   space: Space;
   metric: string;
   mode: Mode;
-  /** Most trials to create; the searcher may end sooner by answering "done". */
-  trials: number;
+  /**
+   * Most trials to create; the searcher may end sooner by answering "done".
+   * Optional with a `budget`: trials then keep coming until the budget is spent.
+   */
+  trials?: number;
+  /**
+   * Experiment budget in seconds on the loop's clock (simulated, or wall on a real
+   * backend) and/or GPU-hours held by trials, whichever runs out first: the
+   * experiment stops when it is spent, running trials included, so methods
+   * compare at equal cost rather than at equal trial counts.
+   */
+  budget?: ComputeBudget;
   /** @defaultValue GridSearch when the space has grid leaves, else RandomSearch */
   searcher?: Searcher;
   /** @defaultValue new FIFOScheduler() */
@@ -50,6 +60,9 @@ export interface ResolvedExperimentOptions extends ExperimentOptions {
   searcher: Searcher;
   scheduler: Scheduler;
 }
+
+/** What the defaults are built from: the checked options, with the seed and trial count resolved (Infinity: unlimited, under a budget). */
+export type CheckedExperimentOptions = ExperimentOptions & { seed: number; trials: number };
 
 /** The default per-trial resources, by the one rule above. */
 export function defaultResources(hasGpus: boolean): Resources {

@@ -1,11 +1,11 @@
 import { integerAtLeast, integerOption, objectivity, OptionError } from "../contracts/index.ts";
 import type { DrivenExecutor, Mode, Scheduler, Searcher, TrialStatus, TrialView } from "../contracts/index.ts";
 import { validateSpace } from "../space/index.ts";
-import { MaximumIterationStopper, type Stopper } from "../stoppers/index.ts";
+import { ComputeBudgetStopper, MaximumIterationStopper, validateComputeBudget, type Stopper } from "../stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial } from "../summary.ts";
 import { EventTrace } from "../trace.ts";
 import { TuneLoop } from "../tune-loop.ts";
-import { defaultResources, type ExperimentOptions } from "./experiment-options.ts";
+import { defaultResources, type CheckedExperimentOptions, type ExperimentOptions } from "./experiment-options.ts";
 
 /**
  * One experiment's figures, the same shape for every backend (the CLI's `--json`).
@@ -66,7 +66,7 @@ export interface ExperimentSetup<E extends DrivenExecutor> {
   /** Builds the backend's executor (called after the options are checked). */
   executor: (context: ExecutorContext) => E;
   /** The searcher and scheduler to use when the options name none (algorithms/experiment-defaults.ts). */
-  defaults: (options: ExperimentOptions & { seed: number }) => { searcher: Searcher; scheduler: Scheduler };
+  defaults: (options: CheckedExperimentOptions) => { searcher: Searcher; scheduler: Scheduler };
 }
 
 type SyncExecutor = DrivenExecutor & { run(isFinished: () => boolean): void };
@@ -85,13 +85,15 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   const started = performance.now();
   const { options, subject } = setup;
   const seed = checkExperimentOptions(options, `${setup.subjectKind} ${subject.name}`, subject.metrics);
+  const trials = options.trials ?? Number.POSITIVE_INFINITY;
   const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
   const stoppers: Stopper[] = [...(options.stoppers ?? [])];
   if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(integerAtLeast("maxIterations", maxIterations, 1)));
   const trace = options.trace ? new EventTrace(options.trace) : undefined;
   const algorithms =
-    options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed });
+    options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed, trials });
   const executor = setup.executor({ seed, trace });
+  if (options.budget !== undefined) stoppers.push(new ComputeBudgetStopper(options.budget, () => executor.gpuSecondsUsed()));
   let loop: TuneLoop;
   let ran: void | Promise<void>;
   try {
@@ -101,7 +103,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       executor,
       metric: options.metric,
       mode: options.mode,
-      trials: options.trials,
+      trials,
       resources: options.resources ?? defaultResources(executor.couldEverPlace({ cpu: 1, gpu: 1 })),
       stoppers,
       ...loopSettings(options),
@@ -142,6 +144,8 @@ export function checkExperimentOptions(options: ExperimentOptions, subject: stri
   validateSpace(options.space);
   const { metric } = objectivity(options, "");
   const seed = integerOption("seed", options.seed ?? 0);
+  if (options.budget !== undefined) validateComputeBudget(options.budget);
+  else if (options.trials === undefined) throw new OptionError("trials", "is required without a budget");
   if (reported && !reported.includes(metric)) {
     throw new OptionError("metric", `"${metric}" is not reported by ${subject} (reports: ${reported.join(", ")})`);
   }

@@ -88,6 +88,20 @@ describe("tunelab sim", () => {
     }
   });
 
+  it("compare gives every pair the same compute by default: ASHA with promotion then trains trials to the end", () => {
+    const r = tunelab("compare", "--pairs", "random:fifo,random:asha-promotion", "--seeds", "1", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ trials: null, budget: { gpuHours: 2 }, maxIterations: 100 });
+    const [fifo, promotion] = out.rows;
+    // Equal compute: both spend the 2 GPU-hours (within one step per GPU).
+    for (const row of out.rows) expect(Math.abs(row.gpuHours - 2)).toBeLessThan(0.02);
+    // At 40 trials promotion never got past iteration 16 (regret 8.59); with the same compute as FIFO it promotes to 100.
+    expect(promotion.deepest).toBe(100);
+    expect(promotion.trials).toBeGreaterThan(fifo.trials);
+    expect(promotion.regret).toBeLessThan(fifo.regret);
+  });
+
   it("compare takes explicit pairs and names a bad one", () => {
     const r = tunelab("compare", "--trials", "4", "--seeds", "1", "--max-iterations", "5", "--pairs", "grid:fifo");
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mannWhitneyU, median, quantile } from "../../benchmarks/compare-pbt-stats.ts";
+import { mannWhitneyU, median, quantile } from "../../../benchmarks/stats/index.ts";
 
 describe("compare-pbt statistics", () => {
   it("computes medians and quartiles like numpy (linear interpolation), with infinities", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { median } from "../../benchmarks/compare-pbt-stats.ts";
-import { medianInterval, resampledChance } from "../../benchmarks/resampling.ts";
+import { median } from "../../../benchmarks/stats/index.ts";
+import { medianInterval, resampledChance } from "../../../benchmarks/stats/index.ts";
 
 describe("resampledChance", () => {
   it("is 1 for a criterion that always holds and 0 for one that never does", () => {

@@ -4,8 +4,8 @@
  * from larger pools of per-seed results. The issues state their targets on 10
  * seeds; this says whether such a target measures the algorithms or the seeds.
  */
-import { rngFor } from "../core/rng.ts";
-import { quantile } from "./compare-pbt-stats.ts";
+import { rngFor } from "../../core/rng.ts";
+import { quantile } from "./quantile.ts";
 
 /**
  * The fraction of `draws` rounds in which `criterion` holds when every pool is

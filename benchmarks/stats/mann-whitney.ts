@@ -1,26 +1,9 @@
 /**
- * Small, pure statistics for benchmark reports: median, quartiles and the
- * Mann-Whitney U rank test (exact without ties for small samples, else the
- * normal approximation with tie and continuity corrections).
+ * The Mann-Whitney U rank test of two independent samples (exact without ties
+ * for small samples, else the normal approximation with tie and continuity
+ * corrections).
  */
-
-/** Linear-interpolation quantile (numpy's default) of the finite and infinite values given; NaN for none. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  const a = sorted[low] as number;
-  const b = sorted[high] as number;
-  if (low === high || a === b) return a;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return at - low < 0.5 ? a : b;
-  return a + (b - a) * (at - low);
-}
-
-export function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
-}
+import { normalUpperTail } from "./normal.ts";
 
 export interface MannWhitneyResult {
   /** U of the first sample: the number of pairs (x, y) with x > y, ties counting one half. */
@@ -90,12 +73,4 @@ function uDistribution(n1: number, n2: number): number[] {
     previous = row;
   }
   return previous[n2] as number[];
-}
-
-/** P(Z > z) for a standard normal (Abramowitz-Stegun 7.1.26 via erfc; |error| < 1.5e-7). */
-function normalUpperTail(z: number): number {
-  const x = z / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return 0.5 * poly * Math.exp(-x * x);
 }

@@ -1,0 +1,44 @@
+/** What the runner writes: one JSON line per cell of a suite's grid. */
+
+/** One cell of a suite's grid: a method on a benchmark with a seed. */
+export interface CellSpec {
+  readonly suite: string;
+  /** `searcher:scheduler`. */
+  readonly method: string;
+  readonly benchmark: string;
+  readonly seed: number;
+}
+
+/** [simulated seconds, GPU-seconds of training steps so far, normalised regret of the incumbent] at each improvement. */
+export type CurvePoint = [number, number, number];
+
+export interface CellBase extends CellSpec {
+  readonly key: string;
+  readonly wallSeconds: number;
+}
+
+export interface FinishedCell extends CellBase {
+  readonly ok: true;
+  /** The incumbent's normalised regret each time it improved, time order. */
+  readonly curve: CurvePoint[];
+  readonly finalRegret: number;
+  readonly simulatedSeconds: number;
+  /** GPU-seconds held by trials (start-up included), from the simulator. */
+  readonly gpuSeconds: number;
+  /** GPU-seconds of training steps (the curve's second axis). */
+  readonly trainingGpuSeconds: number;
+  readonly trials: number;
+  readonly results: number;
+}
+
+export interface FailedCell extends CellBase {
+  readonly ok: false;
+  readonly error: string;
+}
+
+/** One JSON line of the runner's output file. */
+export type CellRecord = FinishedCell | FailedCell;
+
+export function cellKey(spec: CellSpec): string {
+  return `${spec.suite}|${spec.method}|${spec.benchmark}|${spec.seed}`;
+}

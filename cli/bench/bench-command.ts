@@ -1,0 +1,41 @@
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { suiteByName, suiteNames } from "../../benchmarks/suites/index.ts";
+import { suiteReport } from "../../benchmarks/suites/report/suite-report.ts";
+import { parsePairs } from "../compare-command.ts";
+import { OptionError } from "../../core/errors/index.ts";
+import { parseInteger } from "../flags.ts";
+import { importRegistrations } from "./cell-worker.ts";
+import { runGrid } from "./run-grid.ts";
+
+export interface BenchFlags {
+  suite: string;
+  out: string;
+  methods?: string;
+  seeds?: string;
+  threads?: string;
+  /** Modules that register benchmarks or suites (repeatable). */
+  import?: string[];
+}
+
+/**
+ * `tunelab bench`: runs a suite's grid (methods x benchmarks x seeds) on all cores,
+ * resumably, then prints and writes the figures (DIR/report.txt, DIR/report.json).
+ */
+export async function benchCommand(flags: BenchFlags): Promise<void> {
+  const modules = (flags.import ?? []).map((m) => pathToFileURL(resolve(m)).href);
+  // Registrations first: a module may add the suite itself.
+  await importRegistrations(modules);
+  if (!suiteNames().includes(flags.suite)) throw new OptionError("--suite", `got unknown name "${flags.suite}"; known: ${suiteNames().join(", ")}`);
+  const suite = suiteByName(flags.suite);
+  const methods = flags.methods === undefined ? [...suite.methods] : parsePairs(flags.methods, "--methods").map(([a, b]) => `${a}:${b}`);
+  const seeds = flags.seeds === undefined ? suite.seeds : parseInteger("--seeds", flags.seeds, 1);
+  const threads = flags.threads === undefined ? undefined : parseInteger("--threads", flags.threads, 0);
+  const run = await runGrid({ suite, methods, seeds, out: flags.out, modules, ...(threads !== undefined ? { threads } : {}) });
+  const report = suiteReport(run.records, { suite: suite.name, methods, benchmarks: suite.benchmarks, seeds, targetRegret: suite.targetRegret });
+  const timing = `wall time ${run.wallSeconds.toFixed(1)} s for ${run.computed} new cells (${run.cellsPerSecond.toFixed(2)} cells/s); ${run.records.length - run.computed} cells were already in ${flags.out}`;
+  writeFileSync(join(flags.out, "report.txt"), report.text + "\n" + timing + "\n");
+  writeFileSync(join(flags.out, "report.json"), JSON.stringify({ suite: suite.name, methods, seeds, ...report.data, wallSeconds: run.wallSeconds, computed: run.computed }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) + "\n");
+  process.stdout.write(report.text + "\n" + timing + "\n");
+}

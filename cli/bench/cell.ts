@@ -1,0 +1,131 @@
+import { loadBenchmark, budgetFor, type SuiteBenchmark, type SuiteDefinition } from "../../benchmarks/suites/index.ts";
+import type { Json, Objective, Result } from "../../core/contracts/index.ts";
+import type { Stopper } from "../../core/stoppers/index.ts";
+import { simulate } from "../../simulator/index.ts";
+import { schedulerFactories, searcherFactories, type AlgorithmContext } from "../algorithms.ts";
+import { parsePairs } from "../compare-command.ts";
+import { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
+
+export { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
+
+
+/** Runs a cell; any error becomes a FailedCell with its message (the grid goes on). */
+export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<CellRecord> {
+  const started = performance.now();
+  const base = { ...spec, key: cellKey(spec) };
+  try {
+    const loaded = await loadBenchmark(spec.benchmark);
+    const outcome = simulateCell(spec, suite, loaded);
+    return { ...base, ok: true, ...outcome, wallSeconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, ok: false, error: message, wallSeconds: (performance.now() - started) / 1000 };
+  }
+}
+
+function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBenchmark): Omit<FinishedCell, keyof CellSpec | "key" | "wallSeconds" | "ok"> {
+  const { benchmark, defaults, regretScale, trueMetric } = loaded;
+  const [pair] = parsePairs(spec.method);
+  const [searcherName, schedulerName] = pair as [keyof typeof searcherFactories, keyof typeof schedulerFactories];
+  const populationBased = schedulerName === "pbt" || schedulerName === "pb2";
+  // PBT and PB2 train a fixed population for the whole budget; the others create trials while it lasts.
+  const trials = populationBased ? Math.min(suite.population ?? suite.gpus, suite.trials ?? Number.POSITIVE_INFINITY) : (suite.trials ?? Number.POSITIVE_INFINITY);
+  const maxIterations = suite.maxIterations ?? defaults.maxIterations;
+  const context: AlgorithmContext = {
+    space: benchmark.space,
+    metric: benchmark.metric,
+    mode: benchmark.mode,
+    seed: spec.seed,
+    trials,
+    maxIterations,
+    perturbationInterval: defaults.perturbationInterval,
+    ...(schedulerName.startsWith("asha") ? { gracePeriod: defaults.gracePeriod } : {}),
+  };
+  const meter = { gpuSeconds: 0 };
+  const recorder = new AnytimeRecorder(benchmark.metric, benchmark.mode, benchmark.optimum, regretScale, meter, trueMetric);
+  const budget = budgetFor(suite, spec.benchmark);
+  const run = simulate({
+    objective: metered(benchmark.objective, meter),
+    space: benchmark.space,
+    metric: benchmark.metric,
+    mode: benchmark.mode,
+    trials,
+    seed: spec.seed,
+    searcher: searcherFactories[searcherName](context),
+    scheduler: schedulerFactories[schedulerName](context),
+    cluster: { gpus: suite.gpus },
+    resources: { cpu: 1, gpu: 1 },
+    maxIterations,
+    stoppers: [recorder],
+    ...(budget ? { budget } : {}),
+  });
+  const curve = recorder.curve;
+  return {
+    curve,
+    finalRegret: curve.length > 0 ? (curve[curve.length - 1] as CurvePoint)[2] : Number.POSITIVE_INFINITY,
+    simulatedSeconds: run.summary.simulatedSeconds,
+    gpuSeconds: run.summary.gpuSeconds,
+    trainingGpuSeconds: meter.gpuSeconds,
+    trials: run.summary.trials,
+    results: run.summary.results,
+  };
+}
+
+/** The objective with every step's GPU-seconds added to `meter` (steps are drawn when they start, so the meter runs at most one step ahead per trial). */
+function metered<S>(inner: Objective<S>, meter: { gpuSeconds: number }): Objective<S> {
+  const wrapped = Object.create(inner) as Objective<S> & { step: Objective<S>["step"] };
+  wrapped.step = (state, config, ctx) => {
+    const outcome = inner.step(state, config, ctx);
+    meter.gpuSeconds += outcome.seconds * ctx.resources.gpu;
+    return outcome;
+  };
+  return wrapped;
+}
+
+/**
+ * A stopper that stops nothing: it sees every result in time order (the loop calls
+ * stoppers before the scheduler) and records the incumbent's normalised regret each
+ * time it changes. The incumbent is the result with the best reported value; its regret
+ * is measured on the benchmark's noiseless `trueMetric` when it has one, else on the
+ * reported value, where noise past the optimum counts as regret 0.
+ */
+class AnytimeRecorder implements Stopper {
+  readonly curve: CurvePoint[] = [];
+  private best: number;
+
+  constructor(
+    private readonly metric: string,
+    private readonly mode: "min" | "max",
+    private readonly optimum: number,
+    private readonly scale: number,
+    private readonly meter: { gpuSeconds: number },
+    private readonly trueMetric: string | undefined,
+  ) {
+    this.best = mode === "min" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  shouldStopTrial(result: Result): boolean {
+    const value = result.metrics[this.metric];
+    if (value === undefined || !(this.mode === "min" ? value < this.best : value > this.best)) return false;
+    this.best = value;
+    const quality = this.trueMetric === undefined ? value : (result.metrics[this.trueMetric] ?? value);
+    const regret = Math.max(0, this.mode === "min" ? quality - this.optimum : this.optimum - quality) / this.scale;
+    this.curve.push([round(result.time), round(this.meter.gpuSeconds), round(regret)]);
+    return false;
+  }
+
+  shouldStopAll(): boolean {
+    return false;
+  }
+
+  save(): Json {
+    return null;
+  }
+
+  restore(): void {}
+}
+
+/** Six significant digits keep a cell's JSON line short without moving any figure. */
+function round(value: number): number {
+  return Number(value.toPrecision(6));
+}

@@ -1,0 +1,104 @@
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import { OptionError } from "../../core/contracts/index.ts";
+import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
+import { cellKey, type CellRecord, type CellSpec } from "./cell.ts";
+import { CellStore } from "./cell-store.ts";
+import runTask, { importRegistrations, type CellTask } from "./cell-worker.ts";
+import { GridProgress } from "./progress.ts";
+
+export interface GridOptions {
+  suite: SuiteDefinition;
+  /** `searcher:scheduler` pairs. */
+  methods: readonly string[];
+  /** Seeds 0..seeds-1. */
+  seeds: number;
+  /** Output directory (cells.jsonl lives there; a rerun resumes). */
+  out: string;
+  /** Worker threads; 0 runs the cells one by one in this thread. @defaultValue os.availableParallelism() */
+  threads?: number;
+  /** Module URLs that register benchmarks or suites, imported in every worker. */
+  modules?: readonly string[];
+  /** Progress lines (default: stderr). */
+  progress?: (line: string) => void;
+}
+
+export interface GridRun {
+  /** Every cell of the grid, old and new, in grid order. */
+  records: CellRecord[];
+  /** Cells computed by this call (the rest were already in the output). */
+  computed: number;
+  wallSeconds: number;
+  /** Cells per second of wall time, this call's cells only. */
+  cellsPerSecond: number;
+}
+
+/** The grid methods x benchmarks x seeds, benchmark-major so early cells cover every method. */
+export function gridCells(suite: SuiteDefinition, methods: readonly string[], seeds: number): CellSpec[] {
+  if (!Number.isInteger(seeds) || seeds < 1) throw new OptionError("seeds", `must be an integer >= 1, got ${seeds}`);
+  if (methods.length === 0) throw new OptionError("methods", "must name at least one searcher:scheduler pair");
+  const cells: CellSpec[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    for (const benchmark of suite.benchmarks) for (const method of methods) cells.push({ suite: suite.name, method, benchmark, seed });
+  }
+  return cells;
+}
+
+/**
+ * Runs a suite's grid on a worker-thread pool, appending each finished cell to
+ * `out/cells.jsonl` as it ends; cells already there (successful) are not recomputed.
+ * A cell that throws, or whose worker dies, is recorded as a failed cell.
+ */
+export async function runGrid(options: GridOptions): Promise<GridRun> {
+  const started = performance.now();
+  const cells = gridCells(options.suite, options.methods, options.seeds);
+  const store = new CellStore(options.out);
+  const previous = store.read();
+  const todo = cells.filter((c) => previous.get(cellKey(c))?.ok !== true);
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 0) throw new OptionError("threads", `must be an integer >= 0, got ${threads}`);
+  const modules = options.modules ?? [];
+  const progress = new GridProgress(`bench ${options.suite.name}`, cells.length, cells.length - todo.length, options.progress);
+  const fresh = new Map<string, CellRecord>();
+  const record = (spec: CellSpec, result: CellRecord) => {
+    store.append(result);
+    fresh.set(cellKey(spec), result);
+    progress.tick(result.ok);
+  };
+  const failure = (spec: CellSpec, error: unknown): CellRecord => ({
+    ...spec,
+    key: cellKey(spec),
+    ok: false,
+    error: error instanceof Error ? error.message : String(error),
+    wallSeconds: 0,
+  });
+
+  if (threads === 0) {
+    await importRegistrations(modules);
+    for (const spec of todo) {
+      const task: CellTask = { spec, suite: options.suite, modules };
+      record(spec, await runTask(task).catch((error: unknown) => failure(spec, error)));
+    }
+  } else if (todo.length > 0) {
+    const pool = new Piscina<CellTask, CellRecord>({
+      filename: new URL("./cell-worker.ts", import.meta.url).href,
+      maxThreads: threads,
+      minThreads: Math.min(threads, todo.length),
+      // Workers inherit the main thread's flags; under bin/tunelab.js (tsx's register API) they need tsx's loader themselves.
+      execArgv: process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", "tsx"],
+    });
+    try {
+      await Promise.all(todo.map((spec) => pool.run({ spec, suite: options.suite, modules }).then((r) => record(spec, r), (error: unknown) => record(spec, failure(spec, error)))));
+    } finally {
+      await pool.destroy();
+    }
+  }
+  progress.finish();
+  const wallSeconds = (performance.now() - started) / 1000;
+  return {
+    records: cells.map((c) => (fresh.get(cellKey(c)) ?? previous.get(cellKey(c))) as CellRecord),
+    computed: todo.length,
+    wallSeconds,
+    cellsPerSecond: todo.length / Math.max(1e-9, wallSeconds),
+  };
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { registerSuite, type SuiteDefinition } from "../../../benchmarks/suites/index.ts";
+import { gridCells, runGrid } from "../../../cli/bench/run-grid.ts";
+
+const tiny: SuiteDefinition = {
+  name: "test-tiny",
+  description: "two cheap benchmarks, one unregistered",
+  benchmarks: ["branin", "lcbench/3945"],
+  gpus: 4,
+  budget: { seconds: 60 },
+  seeds: 2,
+  methods: ["random:fifo", "random:asha"],
+  targetRegret: 0.1,
+  maxIterations: 10,
+};
+registerSuite(tiny);
+
+describe("runGrid", () => {
+  it("lays out methods x benchmarks x seeds", () => {
+    const cells = gridCells(tiny, tiny.methods, 2);
+    expect(cells).toHaveLength(2 * 2 * 2);
+    expect(new Set(cells.map((c) => `${c.method}|${c.benchmark}|${c.seed}`)).size).toBe(8);
+    expect(() => gridCells(tiny, [], 1)).toThrow("methods: must name at least one searcher:scheduler pair");
+  });
+
+  it("records every cell as one JSON line, a failed cell as an error, and never recomputes a finished one", async () => {
+    const out = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+    const lines: string[] = [];
+    const first = await runGrid({ suite: tiny, methods: tiny.methods, seeds: 2, out, threads: 0, progress: (l) => lines.push(l) });
+    expect(first.computed).toBe(8);
+    const ok = first.records.filter((r) => r.ok);
+    const failed = first.records.filter((r) => !r.ok);
+    expect(ok).toHaveLength(4);
+    expect(failed).toHaveLength(4);
+    for (const f of failed) expect(f.ok === false && f.error).toMatch(/benchmark: unknown name "lcbench\/3945" \(no "lcbench\/\.\.\." benchmark is registered/);
+    for (const r of ok) {
+      if (!r.ok) continue;
+      // The budget held: every run ended within a step of 60 simulated seconds, with its curve inside it.
+      expect(r.simulatedSeconds).toBeGreaterThanOrEqual(60);
+      expect(r.simulatedSeconds).toBeLessThan(64);
+      expect(r.curve.length).toBeGreaterThan(0);
+      expect(r.curve.every(([t]) => t <= r.simulatedSeconds * (1 + 1e-5))).toBe(true);
+    }
+    expect(readFileSync(join(out, "cells.jsonl"), "utf8").trim().split("\n")).toHaveLength(8);
+    expect(lines.at(-1)).toMatch(/bench test-tiny: 8\/8 cells, 4 failed/);
+
+    // A rerun computes only the failed cells again; finished ones are read back as they were.
+    const second = await runGrid({ suite: tiny, methods: tiny.methods, seeds: 2, out, threads: 0, progress: () => {} });
+    expect(second.computed).toBe(4);
+    expect(second.records.filter((r) => r.ok)).toEqual(ok);
+  });
+
+  it("runs cells on worker threads (TypeScript through tsx's loader) with the same results as in-thread", async () => {
+    const suite = { ...tiny, benchmarks: ["branin"] };
+    const pooled = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, progress: () => {} });
+    const inline = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 0, progress: () => {} });
+    const strip = (r: object) => ({ ...r, wallSeconds: 0 });
+    expect(pooled.records.map(strip)).toEqual(inline.records.map(strip));
+    expect(pooled.records[0]?.ok).toBe(true);
+  }, 30_000);
+});
