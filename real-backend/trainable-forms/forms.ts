@@ -88,7 +88,7 @@ export function runnerFor(exported: unknown, where: string): FormRunner {
     }
     return new FunctionRunner(exported as TrainableFunction);
   }
-  if (typeof exported === "object" && exported !== null) {
+  if (typeof exported === "object" && exported !== null && !Array.isArray(exported)) {
     const o = exported as Record<string, unknown>;
     if (typeof o["init"] === "function" && typeof o["step"] === "function") return objectRunner(exported as Trainable, where);
     const missing = ["init", "step"].filter((k) => typeof o[k] !== "function").join(" and ");
