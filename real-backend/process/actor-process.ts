@@ -36,6 +36,8 @@ export class ActorProcess {
   private stderrLog: WriteStream | undefined;
   private readonly stderrTail: string[] = [];
   private partialStderr = "";
+  /** The first stderr line that says memory ran out (V8's, Python's MemoryError, CUDA's): a crash message leads with it. */
+  private outOfMemory: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private dead = false;
   private readonly closed: Promise<void>;
@@ -43,7 +45,6 @@ export class ActorProcess {
   constructor(
     spec: ActorSpawn,
     private readonly events: ActorEvents,
-    private readonly describeExit: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => string = defaultExitReason,
   ) {
     this.child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
@@ -67,7 +68,7 @@ export class ActorProcess {
         resolve();
       });
       this.child.on("close", (code, signal) => {
-        this.die(this.describeExit(code, signal, this.tail()));
+        this.die(exitReason(code, signal, this.outOfMemory, this.tail()));
         this.stdoutLog?.end();
         this.stderrLog?.end();
         resolve();
@@ -142,7 +143,11 @@ export class ActorProcess {
   private keepTail(text: string): void {
     const parts = (this.partialStderr + text).split("\n");
     this.partialStderr = parts.pop() ?? "";
-    for (const line of parts) if (line.trim() !== "") this.stderrTail.push(line.trim());
+    for (const line of parts) {
+      if (line.trim() === "") continue;
+      this.stderrTail.push(line.trim());
+      if (this.outOfMemory === undefined && /out of memory|MemoryError/i.test(line)) this.outOfMemory = line.trim();
+    }
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.splice(0, this.stderrTail.length - STDERR_TAIL_LINES);
   }
 
@@ -153,7 +158,9 @@ export class ActorProcess {
   }
 }
 
-function defaultExitReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+/** "actor process exited with code 3; last stderr: ..." (one line), leading with an out-of-memory line when there was one. */
+export function exitReason(code: number | null, signal: NodeJS.Signals | null, outOfMemory: string | undefined, stderr: string): string {
   const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${code}`;
-  return `actor process ${how}${stderr === "" ? " (no stderr)" : `; last stderr: ${stderr}`}`;
+  const oom = outOfMemory === undefined ? "" : ` (out of memory: ${outOfMemory})`;
+  return `actor process ${how}${oom}${stderr === "" ? " (no stderr)" : `; last stderr: ${stderr}`}`;
 }

@@ -5,7 +5,7 @@
  * `ready`, then answers the driver's commands on fd 3 with replies on fd 4,
  * one at a time, until `stop`.
  */
-import { createReadStream, createWriteStream } from "node:fs";
+import { Socket } from "node:net";
 import { createInterface } from "node:readline";
 import type { Config } from "../../core/contracts/index.ts";
 import { Rng, type RngState } from "../../core/rng.ts";
@@ -13,7 +13,9 @@ import { runnerFor, type FormRunner } from "../trainable-forms/forms.ts";
 import { PROTOCOL_VERSION, type Command, type Reply } from "./protocol.ts";
 
 const [moduleUrl, exportName = "default"] = process.argv.slice(2);
-const out = createWriteStream("", { fd: 4 });
+// Sockets on the pipe fds, not fs streams: an fs read blocks a thread-pool thread, and
+// process.exit() (a trainable's own, or a crash) would then wait for it forever.
+const out = new Socket({ fd: 4, readable: false, writable: true });
 
 function send(reply: Reply): void {
   out.write(`${JSON.stringify(reply)}\n`);
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
 
   // Commands are handled strictly in order: the driver sends the next only after the reply.
   let queue = Promise.resolve();
-  const lines = createInterface({ input: createReadStream("", { fd: 3 }) });
+  const lines = createInterface({ input: new Socket({ fd: 3, readable: true, writable: false }) });
   lines.on("line", (line) => {
     queue = queue.then(() => handle(JSON.parse(line) as Command)).catch(fatal);
   });

@@ -72,6 +72,7 @@ interface SaveRequest {
 }
 
 const require = createRequire(import.meta.url);
+const START_UP_GRACE_SECONDS = 60;
 
 /**
  * Runs every trial in a child process, an actor that keeps the trainable's state
@@ -316,8 +317,11 @@ export class ProcessExecutor implements Executor {
       onReply: (reply, line) => this.onReply(actor, reply, line),
       onDeath: (reason) => this.onDeath(actor, reason),
     });
-    // A program that never says `ready` (it does not speak the protocol) is caught by the same timeout.
-    actor.process.expectReply(this.timeout("start-up (ready)"));
+    // A program that never says `ready` (it does not speak the protocol) is caught too; start-up
+    // (an interpreter, imports) gets a minute more than a step.
+    if (this.stepTimeoutSeconds !== undefined) {
+      actor.process.expectReply({ seconds: this.stepTimeoutSeconds + START_UP_GRACE_SECONDS, what: "start-up (waiting for ready)" });
+    }
     this.actors.add(actor);
     return actor;
   }
