@@ -8,7 +8,7 @@ import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
 import { FileCheckpointStore, META_FILE, type CheckpointMeta } from "../file-checkpoints.ts";
 import type { Trainable } from "../trainable.ts";
 import { ActorProcess, type ActorSpawn } from "./actor-process.ts";
-import { detectCapacity } from "./capacity.ts";
+import { detectCapacity, detectGpus } from "./capacity.ts";
 import { PROTOCOL_VERSION, type Command, type Reply } from "./protocol.ts";
 import { allocationEnv, ResourceAllocator, sameResources, type Allocation, type MachineCapacity } from "./resource-allocator.ts";
 
@@ -460,15 +460,15 @@ function checkpointBridge(executor: ProcessExecutor): Trainable<SaveRequest> {
 }
 
 function capacityFrom(capacity: Resources | undefined): MachineCapacity {
-  const detected = detectCapacity();
-  if (capacity === undefined) return detected;
+  if (capacity === undefined) return detectCapacity();
   for (const field of ["cpu", "gpu"] as const) {
     const v = capacity[field];
     if (!Number.isFinite(v) || v < 0) throw new OptionError(`capacity.${field}`, `must be a finite number >= 0, got ${v}`);
   }
   if (!Number.isInteger(capacity.gpu)) throw new OptionError("capacity.gpu", `must be a whole number of GPUs, got ${capacity.gpu}`);
   // Detected devices first, so their real indexes reach CUDA_VISIBLE_DEVICES; beyond them, indexes follow on.
-  const gpus = Array.from({ length: capacity.gpu }, (_, k) => detected.gpus[k] ?? { index: k });
+  const detected = capacity.gpu > 0 ? detectGpus() : [];
+  const gpus = Array.from({ length: capacity.gpu }, (_, k) => detected[k] ?? { index: k });
   return { cpu: capacity.cpu, gpus };
 }
 
