@@ -361,19 +361,13 @@ export class ProcessExecutor implements Executor {
 
   /** The actor is gone: its trial (if any) fails, and its resources go back. */
   private onDeath(actor: Actor, reason: string): void {
-    this.actors.delete(actor);
     const wasIdle = this.idle.indexOf(actor);
-    if (wasIdle >= 0) {
-      this.idle.splice(wasIdle, 1);
-      this.allocator.release(actor.allocation);
-      return;
-    }
+    if (wasIdle >= 0) this.idle.splice(wasIdle, 1);
     const run = actor.trial;
-    if (run !== undefined && run.live) {
-      this.failTrial(run, reason);
-      return;
-    }
-    // A retired actor's resources were released when it was retired.
+    // failTrial retires the actor (its resources go back); otherwise retire it here. A retired actor
+    // (one this executor killed) is no longer in `actors`, and its resources were released then.
+    if (run !== undefined && run.live) this.failTrial(run, reason);
+    else this.retire(actor);
   }
 
   private failTrial(run: TrialRun, reason: string): void {

@@ -5,11 +5,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FIFOScheduler, PopulationBasedTraining } from "../../../algorithms/schedulers/index.ts";
 import { CONTINUE, STOP, type Decision, type Result, type TrialView } from "../../../core/contracts/index.ts";
-import { uniform } from "../../../core/space/index.ts";
+import { choice, uniform } from "../../../core/space/index.ts";
 import { InProcessExecutor } from "../../../real-backend/in-process-executor.ts";
 import { ProcessExecutor } from "../../../real-backend/process/process-executor.ts";
 import { drive, view } from "./drive.ts";
-import { learner, quadratic } from "./fixtures/learners.ts";
+import { crashesOnce, learner, quadratic } from "./fixtures/learners.ts";
 
 const learners = fileURLToPath(new URL("./fixtures/learners.ts", import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), "tunelab-proc-"));
@@ -88,5 +88,32 @@ describe("ProcessExecutor runs exactly as InProcessExecutor", () => {
     expect(new Set(donorDirs).size).toBeGreaterThan(0);
     const stateOf = (p: string) => JSON.parse(readFileSync(p, "utf8")) as { w: number };
     expect(typeof stateOf(proc.trials[0]?.latestCheckpoint?.handle + "/state.json").w).toBe("number");
+  });
+
+  it("a trial whose actor dies restarts from its own checkpoint with its random stream restored, as in-process", async () => {
+    const run = async (make: (dir: string) => ConstructorParameters<typeof InProcessExecutor>[0] | undefined, proc: boolean) => {
+      const dir = tmp();
+      const markers = tmp();
+      const executor = proc
+        ? new ProcessExecutor({ trainable: { module: learners, export: "crashesOnce" }, seed: 9, experimentDir: dir, capacity: { cpu: 1, gpu: 0 } })
+        : new InProcessExecutor(make(dir) as ConstructorParameters<typeof InProcessExecutor>[0]);
+      return drive({
+        executor,
+        metric: "loss",
+        mode: "min",
+        trials: 2,
+        seed: 9,
+        checkpointFrequency: 2,
+        maxFailures: 1,
+        searchSpace: { lr: uniform(0, 1), marker: choice([markers]) },
+      });
+    };
+    const inProc = await run((dir) => ({ trainable: crashesOnce, seed: 9, capacity: { cpu: 1, gpu: 0 }, storagePath: dir }), false);
+    const proc = await run(() => undefined, true);
+    const strip = (loop: Awaited<ReturnType<typeof drive>>) => view(loop.trials, "loss").map(({ config: _config, ...rest }) => rest);
+    expect(strip(proc)).toEqual(strip(inProc));
+    expect(proc.counters.failures).toBe(2);
+    expect(proc.counters.redoneIterations).toBeGreaterThan(0);
+    expect(proc.trials.map((t) => t.history.map((r) => r.iteration))).toEqual([[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]]);
   });
 });
