@@ -80,4 +80,22 @@ describe.skipIf(!hasPython)("examples/python/train_quadratic.py through the prot
     expect(checked).toBeGreaterThan(0);
     expect(loop.trials.every((t) => t.status === "TERMINATED")).toBe(true);
   });
+
+  it.each([
+    ["raises", /^RuntimeError: CUDA out of memory\. Tried to allocate 2\.00 GiB$/, 1],
+    ["nan", /^ValueError: metric 'loss' is not finite: nan$/, 0],
+    ["exits", /^actor process exited with code 139; last stderr: segfault-ish$/, 1],
+  ])("a Python trainable that %s fails its trial with one line", async (mode, message, results) => {
+    const bad = fileURLToPath(new URL("../real-backend/process/fixtures/python_misbehaves.py", import.meta.url));
+    const loop = await drive({
+      executor: new ProcessExecutor({ trainable: { command: [PYTHON, bad, mode as string] }, seed: 2, experimentDir: mkdtempSync(join(tmpdir(), "tunelab-py-")), capacity: { cpu: 1, gpu: 0 } }),
+      metric: "loss",
+      mode: "min",
+      trials: 1,
+      maxIterations: 3,
+    });
+    expect(loop.trials[0]?.status).toBe("ERROR");
+    expect(loop.trials[0]?.errorMessage).toMatch(message as RegExp);
+    expect(loop.trials[0]?.history).toHaveLength(results as number);
+  });
 });
