@@ -76,6 +76,11 @@ export class ActorProcess {
     });
   }
 
+  /** Resolves once the process is gone. */
+  get exited(): Promise<void> {
+    return this.closed;
+  }
+
   get alive(): boolean {
     return !this.dead;
   }
@@ -103,6 +108,23 @@ export class ActorProcess {
     this.timer = setTimeout(() => {
       this.die(`${timeout.what} timed out after ${timeout.seconds} s (stepTimeoutSeconds=${timeout.seconds}); the actor was killed`);
     }, timeout.seconds * 1000);
+  }
+
+  /**
+   * Asks the program to exit (`stop`), and kills it if it has not within `graceMs`.
+   * Its death is no longer reported: the caller is done with it.
+   */
+  stop(graceMs: number): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.clearTimer();
+    this.toChild.write(encodeCommand({ type: "stop" }));
+    this.toChild.end();
+    const timer = setTimeout(() => {
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    }, graceMs);
+    timer.unref();
+    void this.closed.then(() => clearTimeout(timer));
   }
 
   /** Kills the process (SIGKILL) and resolves once it is gone. */

@@ -73,6 +73,8 @@ interface SaveRequest {
 
 const require = createRequire(import.meta.url);
 const START_UP_GRACE_SECONDS = 60;
+/** How long a stopped actor may take to exit on its own before it is killed. */
+const STOP_GRACE_MS = 2000;
 
 /**
  * Runs every trial in a child process, an actor that keeps the trainable's state
@@ -96,6 +98,8 @@ export class ProcessExecutor implements Executor {
   private readonly runs = new Map<string, TrialRun>();
   private readonly actors = new Set<Actor>();
   private idle: Actor[] = [];
+  /** Actors asked to stop that may not have exited yet: close() makes sure they are gone. */
+  private readonly stopping = new Set<ActorProcess>();
   private listener: ExecutorListener | undefined;
   private readonly startedAt = performance.now();
   private busy = 0;
@@ -246,11 +250,12 @@ export class ProcessExecutor implements Executor {
     this.endRun(run);
     const actor = run.actor;
     actor.trial = undefined;
-    const reusable = run.awaiting === undefined && actor.ready && actor.reuse && this.reuseActors !== false && actor.process.alive;
-    if (run.awaiting !== undefined) this.busy--;
+    const between = run.awaiting === undefined;
+    const reusable = between && actor.ready && actor.reuse && this.reuseActors !== false && actor.process.alive;
+    if (!between) this.busy--;
     run.awaiting = undefined;
     if (reusable) this.idle.push(actor);
-    else this.retire(actor);
+    else this.retire(actor, between);
   }
 
   /** Resolves once `isFinished()` holds after an event; rejects with the loop's own error, or a DeadlockError when nothing runs. */
@@ -274,8 +279,9 @@ export class ProcessExecutor implements Executor {
     const all = [...this.actors];
     this.idle = [];
     for (const actor of all) actor.trial = undefined;
-    await Promise.all(all.map((a) => a.process.kill()));
+    await Promise.all([...all.map((a) => a.process.kill()), ...[...this.stopping].map((p) => p.kill())]);
     this.actors.clear();
+    this.stopping.clear();
   }
 
   /** Sends a command that the actor answers with a result. */
@@ -296,7 +302,7 @@ export class ProcessExecutor implements Executor {
     }
     let allocation = this.allocator.allocate(resources);
     while (allocation === undefined && this.idle.length > 0) {
-      this.retire(this.idle.shift() as Actor);
+      this.retire(this.idle.shift() as Actor, true);
       allocation = this.allocator.allocate(resources);
     }
     if (allocation === undefined) throw new ContractError("ProcessExecutor.start", `no room for ${JSON.stringify(resources)}; the loop must check canPlace first`);
@@ -389,12 +395,22 @@ export class ProcessExecutor implements Executor {
     if (answer) answer(undefined);
   }
 
-  /** Kills an actor and gives its resources back at once (the process may take a moment to go). */
-  private retire(actor: Actor): void {
+  /**
+   * Ends an actor and gives its resources back at once. A healthy one (its trial ended,
+   * or an idle one evicted) is asked to `stop` and killed after a grace period; one
+   * that failed is killed now.
+   */
+  private retire(actor: Actor, healthy = false): void {
     if (!this.actors.has(actor)) return;
     this.actors.delete(actor);
     this.allocator.release(actor.allocation);
-    void actor.process.kill();
+    if (healthy && actor.ready) {
+      actor.process.stop(STOP_GRACE_MS);
+      this.stopping.add(actor.process);
+      void actor.process.exited.then(() => this.stopping.delete(actor.process));
+    } else {
+      void actor.process.kill();
+    }
   }
 
   /** Called by the checkpoint store inside its atomic save: the actor writes into `dir`. */
