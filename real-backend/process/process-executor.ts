@@ -9,7 +9,7 @@ import { FileCheckpointStore, META_FILE, type CheckpointMeta } from "../file-che
 import type { Trainable } from "../trainable.ts";
 import { ActorProcess, type ActorSpawn } from "./actor-process.ts";
 import { detectCapacity, detectGpus } from "./capacity.ts";
-import { PROTOCOL_VERSION, type Command, type Reply } from "./protocol.ts";
+import { PROTOCOL_VERSION, ProtocolViolation, type Command, type Reply } from "./protocol.ts";
 import { allocationEnv, ResourceAllocator, sameResources, type Allocation, type MachineCapacity } from "./resource-allocator.ts";
 
 /**
@@ -334,7 +334,7 @@ export class ProcessExecutor implements Executor {
 
   private onReply(actor: Actor, reply: Reply, line: string): void {
     const run = actor.trial;
-    const violation = (problem: string) => actor.process.die(`protocol error: ${problem} in line ${JSON.stringify(line.slice(0, 160))}`);
+    const violation = (problem: string) => actor.process.die(new ProtocolViolation(problem, line).message);
     if (reply.type === "ready") {
       if (actor.ready) return violation("a second ready");
       actor.ready = true;

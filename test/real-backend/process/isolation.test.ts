@@ -84,6 +84,8 @@ describe("isolation: a bad trial fails alone, with a message that says why", () 
       [scripted(READY, '{"type":"result","metrics":{"loss":1e999}}'), 'protocol error: metric "loss" is not a finite number in line "{\\"type\\":\\"result\\",\\"metrics\\":{\\"loss\\":1e999}}"'],
       [scripted(JSON.stringify({ type: "result", metrics: { loss: 1 } })), /^protocol error: a result before start in line /],
       [scripted(JSON.stringify({ type: "ready", version: 2 })), /^protocol error: protocol version 2 is not supported \(this driver speaks 1\)/],
+      [scripted(READY, READY), /^protocol error: a second ready in line /],
+      [scripted(READY, JSON.stringify({ type: "saved" })), /^protocol error: a saved while no save was asked for in line /],
       [scripted(READY, long), /^protocol error: metric "loss" is not a finite number in line "\{\\"type\\":\\"result\\",\\"metrics\\":\{\\"loss\\":\\"x{100,}\.\.\."$/],
     ];
     const runs = await Promise.all(cases.map(([source]) => one(source)));
