@@ -7,7 +7,8 @@
  * (b) 400 trials x 5 steps of a 50 ms sleep on all cores: `overhead_ratio` = wall
  *     time / (steps x 50 ms / workers) (target <= 1.03).
  * (c) trial start, fresh process against reused actor, for a Node and a Python
- *     trainable: `*_start_fresh_ms`, `*_start_reused_ms` (per one-step trial).
+ *     trainable: `*_start_fresh_ms`, `*_start_reused_ms`: median ms from the
+ *     executor's start() to the trial's first result (a no-op step).
  *
  *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c] [--scale 0.1]
  *
@@ -21,7 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
-import type { Executor } from "../../core/contracts/index.ts";
+import type { Executor, ExecutorListener } from "../../core/contracts/index.ts";
 import { uniform } from "../../core/space/index.ts";
 import { TuneLoop } from "../../core/tune-loop.ts";
 import { InProcessExecutor } from "../../real-backend/in-process-executor.ts";
@@ -112,7 +113,6 @@ if (only === undefined || only === "b") {
 
 if (only === undefined || only === "c") {
   const trials = n(20);
-  const perTrial = async (source: TrainableSource, reuse: boolean) => ((await onProcesses(source, trials, 1, reuse)).seconds * 1000) / trials;
   const sources: [string, TrainableSource | undefined][] = [
     ["node", { module, export: "oneStep" }],
     ["python", existsSync("/usr/bin/python3") ? { command: ["/usr/bin/python3", python] } : undefined],
@@ -122,11 +122,57 @@ if (only === undefined || only === "c") {
       console.log(`c: ${name} skipped (/usr/bin/python3 missing)`);
       continue;
     }
-    const fresh = await perTrial(source, false);
-    const reused = await perTrial(source, true);
-    console.log(`c: ${name}: ${trials} one-step trials, one worker`);
-    console.log(`${name}_start_fresh_ms=${fresh.toFixed(1)}`);
-    console.log(`${name}_start_reused_ms=${reused.toFixed(1)}`);
-    console.log(`${name}_start_saved_ratio=${(fresh / reused).toFixed(1)}`);
+    const fresh = await startLatencies(source, trials, false);
+    const reused = await startLatencies(source, trials + 1, true);
+    // With reuse the first trial still spawns the one actor: leave it out.
+    const reusedOnly = reused.slice(1);
+    console.log(`c: ${name}: ${trials} one-step trials on one worker; ms from start() to the first result, median`);
+    console.log(`${name}_start_fresh_ms=${median(fresh).toFixed(1)}`);
+    console.log(`${name}_start_reused_ms=${median(reusedOnly).toFixed(1)}`);
+    console.log(`${name}_start_saved_ratio=${(median(fresh) / median(reusedOnly)).toFixed(1)}`);
   }
+}
+
+/** Per trial (creation order): ms from the executor's start() to the trial's first result. */
+async function startLatencies(source: TrainableSource, trials: number, reuseActors: boolean): Promise<number[]> {
+  const { executor, dir } = processExecutor(source, 1, reuseActors);
+  const startedAt = new Map<string, number>();
+  const latency = new Map<string, number>();
+  const start = executor.start.bind(executor);
+  executor.start = (trial, restoreFrom) => {
+    startedAt.set(trial.id, performance.now());
+    start(trial, restoreFrom);
+  };
+  const setListener = executor.setListener.bind(executor);
+  executor.setListener = (listener) =>
+    setListener({
+      ...bindAll(listener),
+      onResult: (result) => {
+        if (!latency.has(result.trialId)) latency.set(result.trialId, performance.now() - (startedAt.get(result.trialId) ?? Number.NaN));
+        listener.onResult(result);
+      },
+    });
+  try {
+    await timed(executor, trials);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return [...startedAt.keys()].map((id) => latency.get(id) ?? Number.NaN);
+}
+
+function bindAll(listener: ExecutorListener): ExecutorListener {
+  return {
+    onResult: (r) => listener.onResult(r),
+    onCheckpointed: (c) => listener.onCheckpointed(c),
+    onFailed: (id, recoverable, reason) => listener.onFailed(id, recoverable, reason),
+    onNodeAdded: (id) => listener.onNodeAdded(id),
+    onNodeLost: (id) => listener.onNodeLost(id),
+    onPreemptionNotice: (id, trials, seconds) => listener.onPreemptionNotice(id, trials, seconds),
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
