@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { ProcessExecutor } from "../../../real-backend/process/process-executor.ts";
 import { drive } from "./drive.ts";
 
-const module = fileURLToPath(new URL("./fixtures/env-reporter.ts", import.meta.url));
+const reporter = fileURLToPath(new URL("./fixtures/env-reporter.mjs", import.meta.url));
 const executor = (cpu: number, gpu: number) =>
-  new ProcessExecutor({ trainable: { module, export: "envReporter" }, seed: 1, experimentDir: mkdtempSync(join(tmpdir(), "tunelab-res-")), capacity: { cpu, gpu } });
+  new ProcessExecutor({ trainable: { command: [process.execPath, reporter] }, seed: 1, experimentDir: mkdtempSync(join(tmpdir(), "tunelab-res-")), capacity: { cpu, gpu } });
 
 describe("each actor sees exactly its resources", () => {
   it("half-GPU trials share devices two by two (best fit), with OMP_NUM_THREADS = their CPUs", async () => {
