@@ -1,0 +1,178 @@
+/**
+ * Overhead of the process backend (issue 9, section 5). Prints `name=value` lines:
+ *
+ * (a) 2,000 trials x 10 no-op steps on all cores: `ms_per_result` (driver + IPC per
+ *     result; target <= 1), against the in-process executor on the same workload
+ *     in this process (`in_process_ms_per_result`, `process_vs_in_process`).
+ * (b) 400 trials x 5 steps of a 50 ms sleep on all cores: `overhead_ratio` = wall
+ *     time / (steps x 50 ms / workers) (target <= 1.03).
+ * (c) trial start, fresh process against reused actor, for a Node and a Python
+ *     trainable: `*_start_fresh_ms`, `*_start_reused_ms`: median ms from the
+ *     executor's start() to the trial's first result (a no-op step).
+ *
+ *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c] [--scale 0.1]
+ *
+ * `--scale` shrinks the trial counts (for a quick look); the figures the issue asks
+ * for are at scale 1. On a loaded machine every figure is inflated: compare the
+ * ratios, and rerun when the machine is quiet.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
+import { RandomSearch } from "../../algorithms/searchers/index.ts";
+import type { Executor, ExecutorListener } from "../../core/contracts/index.ts";
+import { uniform } from "../../core/space/index.ts";
+import { TuneLoop } from "../../core/tune-loop.ts";
+import { InProcessExecutor } from "../../real-backend/in-process-executor.ts";
+import { ProcessExecutor, type TrainableSource } from "../../real-backend/process/process-executor.ts";
+import type { Trainable } from "../../real-backend/trainable.ts";
+import { noop, sleep50 } from "./trainables/overhead.ts";
+
+const flag = (name: string) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : undefined;
+};
+const only = flag("only");
+const scale = Number(flag("scale") ?? 1);
+const cores = availableParallelism();
+const module = fileURLToPath(new URL("./trainables/overhead.ts", import.meta.url));
+const python = fileURLToPath(new URL("./trainables/one_step.py", import.meta.url));
+const space = { x: uniform(0, 1) };
+
+type Runnable = Executor & { run(isFinished: () => boolean): Promise<void>; close?(): Promise<void> };
+
+/** Runs `trials` trials of one cpu each to their end; returns wall seconds and results. */
+async function timed(executor: Runnable, trials: number): Promise<{ seconds: number; results: number }> {
+  const loop = new TuneLoop({
+    searcher: new RandomSearch(space, { metric: "loss", mode: "min", seed: 0 }),
+    scheduler: new FIFOScheduler(),
+    executor,
+    metric: "loss",
+    mode: "min",
+    trials,
+    resources: { cpu: 1, gpu: 0 },
+  });
+  const t0 = performance.now();
+  try {
+    loop.begin();
+    await executor.run(() => loop.finished);
+  } finally {
+    await executor.close?.();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const failed = loop.trials.filter((t) => t.status === "ERROR");
+  if (failed.length > 0) throw new Error(`${failed.length} trials failed: ${failed[0]?.errorMessage}`);
+  return { seconds, results: loop.counters.results };
+}
+
+function processExecutor(trainable: TrainableSource, workers: number, reuseActors?: boolean): { executor: ProcessExecutor; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+  const executor = new ProcessExecutor({ trainable, seed: 0, experimentDir: dir, capacity: { cpu: workers, gpu: 0 }, ...(reuseActors !== undefined ? { reuseActors } : {}) });
+  return { executor, dir };
+}
+
+async function onProcesses(trainable: TrainableSource, trials: number, workers: number, reuseActors?: boolean) {
+  const { executor, dir } = processExecutor(trainable, workers, reuseActors);
+  try {
+    return await timed(executor, trials);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const inProcess = (trainable: Trainable, trials: number, workers: number) =>
+  timed(new InProcessExecutor({ trainable, seed: 0, capacity: { cpu: workers, gpu: 0 } }), trials);
+
+const n = (base: number) => Math.max(1, Math.round(base * scale));
+console.log(`machine: cores=${cores} loadavg_1m=${(await import("node:os")).loadavg()[0]?.toFixed(1)} scale=${scale}`);
+
+if (only === undefined || only === "a") {
+  const trials = n(2000);
+  await inProcess(noop, n(200), cores); // warm-up
+  const base = await inProcess(noop, trials, cores);
+  const proc = await onProcesses({ module, export: "noop" }, trials, cores);
+  const ms = (proc.seconds * 1000) / proc.results;
+  const baseMs = (base.seconds * 1000) / base.results;
+  console.log(`a: ${trials} trials x 10 steps on ${cores} workers: ${proc.results} results in ${proc.seconds.toFixed(2)} s (in-process ${base.seconds.toFixed(2)} s)`);
+  console.log(`ms_per_result=${ms.toFixed(3)}`);
+  console.log(`in_process_ms_per_result=${baseMs.toFixed(3)}`);
+  console.log(`process_vs_in_process=${(ms / baseMs).toFixed(2)}`);
+}
+
+if (only === undefined || only === "b") {
+  const trials = n(400);
+  const floor = (trials * 5 * 0.05) / cores;
+  const base = await inProcess(sleep50, trials, cores);
+  const proc = await onProcesses({ module, export: "sleep50" }, trials, cores);
+  console.log(`b: ${trials} trials x 5 steps x 50 ms on ${cores} workers: ${proc.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s (in-process ${base.seconds.toFixed(2)} s)`);
+  console.log(`overhead_ratio=${(proc.seconds / floor).toFixed(3)}`);
+  console.log(`in_process_overhead_ratio=${(base.seconds / floor).toFixed(3)}`);
+}
+
+if (only === undefined || only === "c") {
+  const trials = n(20);
+  const sources: [string, TrainableSource | undefined][] = [
+    ["node", { module, export: "oneStep" }],
+    ["python", existsSync("/usr/bin/python3") ? { command: ["/usr/bin/python3", python] } : undefined],
+  ];
+  for (const [name, source] of sources) {
+    if (source === undefined) {
+      console.log(`c: ${name} skipped (/usr/bin/python3 missing)`);
+      continue;
+    }
+    const fresh = await startLatencies(source, trials, false);
+    const reused = await startLatencies(source, trials + 1, true);
+    // With reuse the first trial still spawns the one actor: leave it out.
+    const reusedOnly = reused.slice(1);
+    console.log(`c: ${name}: ${trials} one-step trials on one worker; ms from start() to the first result, median`);
+    console.log(`${name}_start_fresh_ms=${median(fresh).toFixed(1)}`);
+    console.log(`${name}_start_reused_ms=${median(reusedOnly).toFixed(1)}`);
+    console.log(`${name}_start_saved_ratio=${(median(fresh) / median(reusedOnly)).toFixed(1)}`);
+  }
+}
+
+/** Per trial (creation order): ms from the executor's start() to the trial's first result. */
+async function startLatencies(source: TrainableSource, trials: number, reuseActors: boolean): Promise<number[]> {
+  const { executor, dir } = processExecutor(source, 1, reuseActors);
+  const startedAt = new Map<string, number>();
+  const latency = new Map<string, number>();
+  const start = executor.start.bind(executor);
+  executor.start = (trial, restoreFrom) => {
+    startedAt.set(trial.id, performance.now());
+    start(trial, restoreFrom);
+  };
+  const setListener = executor.setListener.bind(executor);
+  executor.setListener = (listener) =>
+    setListener({
+      ...bindAll(listener),
+      onResult: (result) => {
+        if (!latency.has(result.trialId)) latency.set(result.trialId, performance.now() - (startedAt.get(result.trialId) ?? Number.NaN));
+        listener.onResult(result);
+      },
+    });
+  try {
+    await timed(executor, trials);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return [...startedAt.keys()].map((id) => latency.get(id) ?? Number.NaN);
+}
+
+function bindAll(listener: ExecutorListener): ExecutorListener {
+  return {
+    onResult: (r) => listener.onResult(r),
+    onCheckpointed: (c) => listener.onCheckpointed(c),
+    onFailed: (id, recoverable, reason) => listener.onFailed(id, recoverable, reason),
+    onNodeAdded: (id) => listener.onNodeAdded(id),
+    onNodeLost: (id) => listener.onNodeLost(id),
+    onPreemptionNotice: (id, trials, seconds) => listener.onPreemptionNotice(id, trials, seconds),
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
