@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ContractError, DeadlockError, OptionError } from "../../core/contracts/index.ts";
-import type { CheckpointRef, Config, Executor, ExecutorListener, Resources, TrialView } from "../../core/contracts/index.ts";
+import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
 import { FileCheckpointStore, META_FILE, type CheckpointMeta } from "../file-checkpoints.ts";
 import type { Trainable } from "../trainable.ts";
@@ -50,6 +50,8 @@ interface TrialRun {
   live: boolean;
   awaiting: "step" | "save" | undefined;
   sentAt: number;
+  /** When the trial took its actor (for GPU-seconds). */
+  placedAt: number;
   saveReply: ((rng: unknown) => void) | undefined;
 }
 
@@ -75,6 +77,8 @@ const require = createRequire(import.meta.url);
 const START_UP_GRACE_SECONDS = 60;
 /** How long a stopped actor may take to exit on its own before it is killed. */
 const STOP_GRACE_MS = 2000;
+/** How often the loop is told the time while trials run. */
+const TICK_MS = 1000;
 
 /**
  * Runs every trial in a child process, an actor that keeps the trainable's state
@@ -86,7 +90,8 @@ const STOP_GRACE_MS = 2000;
  * resources, for the next trial of the same shape; a start that needs room
  * evicts idle actors first.
  */
-export class ProcessExecutor implements Executor {
+export class ProcessExecutor implements DrivenExecutor {
+  readonly virtualClock = false;
   private readonly seed: number | string;
   private readonly experimentDir: string;
   private readonly spawnSpec: (allocation: Allocation) => ActorSpawn;
@@ -105,6 +110,16 @@ export class ProcessExecutor implements Executor {
   private busy = 0;
   private settle: (() => void) | undefined;
   private failure: unknown;
+  private readonly counts: ExecutorStats = {
+    events: 0,
+    gpuSeconds: 0,
+    gpuSecondsLostToPreemption: 0,
+    preemptions: 0,
+    nodesLost: 0,
+    costDollars: 0,
+    actorStarts: 0,
+    actorReuses: 0,
+  };
 
   constructor(options: ProcessExecutorOptions) {
     this.seed = options.seed;
@@ -125,6 +140,16 @@ export class ProcessExecutor implements Executor {
 
   now(): number {
     return (performance.now() - this.startedAt) / 1000;
+  }
+
+  stats(): ExecutorStats {
+    return { ...this.counts, gpuSeconds: this.gpuSecondsUsed() };
+  }
+
+  gpuSecondsUsed(): number {
+    let used = this.counts.gpuSeconds;
+    for (const run of this.runs.values()) if (run.live) used += run.resources.gpu * (this.now() - run.placedAt);
+    return used;
   }
 
   setListener(listener: ExecutorListener): void {
@@ -158,6 +183,7 @@ export class ProcessExecutor implements Executor {
       live: true,
       awaiting: "step",
       sentAt: 0,
+      placedAt: this.now(),
       saveReply: undefined,
     };
     this.runs.set(trial.id, run);
@@ -262,10 +288,19 @@ export class ProcessExecutor implements Executor {
   run(isFinished: () => boolean): Promise<void> {
     if (isFinished()) return Promise.resolve();
     return new Promise((resolvePromise, reject) => {
+      // The loop hears the time every second, so time-based stoppers act while steps run.
+      const ticker = setInterval(() => this.deliverTick(), TICK_MS);
+      ticker.unref();
+      const end = (error?: unknown) => {
+        clearInterval(ticker);
+        this.settle = undefined;
+        if (error === undefined) resolvePromise();
+        else reject(error);
+      };
       this.settle = () => {
-        if (this.failure !== undefined) reject(this.failure);
-        else if (isFinished()) resolvePromise();
-        else if (this.busy === 0) reject(new DeadlockError("no trial is running and the experiment has not ended"));
+        if (this.failure !== undefined) end(this.failure);
+        else if (isFinished()) end();
+        else if (this.busy === 0) end(new DeadlockError("no trial is running and the experiment has not ended"));
       };
     });
   }
@@ -298,7 +333,10 @@ export class ProcessExecutor implements Executor {
   private acquire(resources: Resources): Actor {
     if (this.reuseActors !== false) {
       const k = this.idle.findIndex((a) => sameResources(a.resources, resources));
-      if (k >= 0) return this.idle.splice(k, 1)[0] as Actor;
+      if (k >= 0) {
+        this.counts.actorReuses++;
+        return this.idle.splice(k, 1)[0] as Actor;
+      }
     }
     let allocation = this.allocator.allocate(resources);
     while (allocation === undefined && this.idle.length > 0) {
@@ -310,6 +348,7 @@ export class ProcessExecutor implements Executor {
   }
 
   private spawnActor(resources: Resources, allocation: Allocation): Actor {
+    this.counts.actorStarts++;
     const actor: Actor = {
       resources,
       allocation,
@@ -388,6 +427,7 @@ export class ProcessExecutor implements Executor {
   }
 
   private endRun(run: TrialRun): void {
+    this.counts.gpuSeconds += run.resources.gpu * (this.now() - run.placedAt);
     run.live = false;
     run.generation++;
     const answer = run.saveReply;
@@ -440,8 +480,18 @@ export class ProcessExecutor implements Executor {
 
   /** Calls the loop; an error it throws ends the run (it is not the trial's fault). */
   private deliver(call: (listener: ExecutorListener) => void): void {
+    this.counts.events++;
     try {
       call(this.listener as ExecutorListener);
+    } catch (error) {
+      if (this.failure === undefined) this.failure = error;
+    }
+    this.settle?.();
+  }
+
+  private deliverTick(): void {
+    try {
+      this.listener?.onClockTick?.();
     } catch (error) {
       if (this.failure === undefined) this.failure = error;
     }
