@@ -1,0 +1,103 @@
+/**
+ * Scale (issue 14): cost per result at many trials and big clusters, heap per
+ * stored result, and ms per suggestion of TPE and GP-BO. Prints `name=value`
+ * lines; ratios are against FIFO (or the smaller size) measured in the same run.
+ *
+ *   npx tsx benchmarks/perf/scale.ts                      # every section, the 10,000-trial size
+ *   npx tsx benchmarks/perf/scale.ts --large              # also 100,000 trials on 10,000 GPUs
+ *   npx tsx benchmarks/perf/scale.ts --only sim,memory,tpe,gp,optuna
+ *   npx tsx benchmarks/perf/scale.ts --schedulers fifo,asha-stopping
+ *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
+ *
+ * Simulations: random search on Hartmann6 learning curves, 27 iterations per
+ * trial, seed 1, one GPU per trial; every scheduler ends trials at 27.
+ * The machine these figures come from is shared (2 cores, several agents): read ratios.
+ */
+import { execFileSync } from "node:child_process";
+import { simSchedulerNames, simThroughput, type SimScale } from "./scale-sim.ts";
+import { heapPerResult } from "./scale-memory.ts";
+import { msPerSuggestion, searcherFactories } from "./scale-searchers.ts";
+
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const only = new Set((flag("--only") ?? "sim,memory,tpe,gp,optuna").split(","));
+const schedulers = (flag("--schedulers") ?? simSchedulerNames.join(",")).split(",");
+const large = argv.includes("--large");
+
+const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
+function round(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(3) : v.toPrecision(3);
+}
+
+if (only.has("sim")) {
+  const scales: SimScale[] = [{ label: "10k_trials_1000_gpus", trials: 10_000, gpus: 1_000 }];
+  if (large) scales.push({ label: "100k_trials_10000_gpus", trials: 100_000, gpus: 10_000 });
+  // Placement: FIFO on a small cluster is the baseline of the 10,000-GPU figure.
+  simThroughput("fifo", { label: "warmup", trials: 500, gpus: 64 });
+  const fifo256 = simThroughput("fifo", { label: "10k_trials_256_gpus", trials: 10_000, gpus: 256 });
+  print("sim.fifo.10k_trials_256_gpus.results_per_s", fifo256.resultsPerSecond);
+  const at10k = new Map<string, number>();
+  for (const scale of scales) {
+    let fifoRate = 0;
+    for (const name of ["fifo", ...schedulers.filter((s) => s !== "fifo")]) {
+      const r = simThroughput(name, scale);
+      print(`sim.${name}.${scale.label}.results_per_s`, r.resultsPerSecond);
+      print(`sim.${name}.${scale.label}.results`, r.results);
+      print(`sim.${name}.${scale.label}.wall_s`, r.seconds);
+      if (name === "fifo") fifoRate = r.resultsPerSecond;
+      else print(`sim.${name}.${scale.label}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate);
+      if (scale === scales[0]) at10k.set(name, r.resultsPerSecond);
+      else print(`sim.${name}.${scale.label}.ratio_vs_10k_trials_1000_gpus`, r.resultsPerSecond / (at10k.get(name) as number));
+      if (name === "fifo") print(`sim.fifo.${scale.label}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
+    }
+  }
+}
+
+if (only.has("memory")) {
+  const m = heapPerResult(2_000, 100);
+  print("memory.results", m.results);
+  print("memory.heap_bytes_per_result", m.bytesPerResult);
+  print("memory.results_in_4gb_heap", Math.floor((4 * 2 ** 30) / m.bytesPerResult));
+  if (!m.exact) print("memory.note", "run_with_node_--expose-gc_for_an_exact_figure");
+}
+
+const ours = new Map<string, number>();
+if (only.has("tpe")) {
+  for (const mode of ["univariate", "multivariate"] as const) {
+    for (const n of [1000, 2000]) {
+      const ms = msPerSuggestion(searcherFactories[`tpe-${mode}`], n, 21, 10);
+      ours.set(`${mode}.${n}`, ms);
+      print(`tpe.${mode}.n${n}.ms_per_suggestion`, ms);
+    }
+  }
+}
+
+if (only.has("gp")) {
+  for (const n of [100, 1000]) print(`gp.n${n}.ms_per_suggestion`, msPerSuggestion(searcherFactories.gp, n, 3, 1));
+}
+
+if (only.has("optuna")) {
+  // Optuna 3.1's TPE on the same problem (Debian's python3-optuna), its own timing table.
+  try {
+    const out = execFileSync("/usr/bin/python3", ["benchmarks/peers/optuna_search.py", "--speed"], { encoding: "utf8" });
+    const rows = out.split("\n").filter((l) => l.startsWith("optuna tpe"));
+    for (const row of rows) {
+      const mode = row.includes("multivariate") ? "multivariate" : "univariate";
+      const cells = row.slice(36).trim().split(/\s+/).map(Number);
+      // Columns: N=100, 500, 1000, 2000.
+      for (const [n, ms] of [[1000, cells[2]], [2000, cells[3]]] as const) {
+        print(`optuna.tpe.${mode}.n${n}.ms_per_suggestion`, ms as number);
+        const mine = ours.get(`${mode}.${n}`);
+        if (mine !== undefined) print(`tpe.${mode}.n${n}.speedup_vs_optuna`, (ms as number) / mine);
+      }
+    }
+  } catch (e) {
+    print("optuna.error", JSON.stringify(String((e as Error).message).split("\n")[0]));
+  }
+}
+
