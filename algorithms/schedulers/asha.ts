@@ -150,7 +150,9 @@ export class ASHAScheduler implements Scheduler {
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
     for (const t of candidates) if (!this.waitingAt.has(t.id)) return t;
     if (this.type !== "promotion") return undefined;
-    const choice = this.promotionChoice(candidates);
+    // Every candidate waits for promotion. When they are all the waiting trials (the usual
+    // case), any waiting trial is runnable and no per-call set of candidates is needed.
+    const choice = this.promotionChoice(candidates.length === this.waitingAt.size ? undefined : candidates);
     if (choice === undefined) return undefined;
     this.promote(choice.trialId);
     return candidates.find((t) => t.id === choice.trialId);
@@ -248,6 +250,7 @@ export class ASHAScheduler implements Scheduler {
    * given, limits the choice to trials the loop can run now.
    */
   private promotionChoice(candidates: readonly TrialView[] | undefined): { trialId: string; milestone: number } | undefined {
+    // Built only if a waiting trial is looked at: one pass over the candidates per call.
     let runnable: Set<string> | undefined;
     const accept = candidates ? (id: string) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id) : () => true;
     let best: { trialId: string; milestone: number } | undefined;

@@ -7,6 +7,7 @@
  *   npx tsx benchmarks/perf/scale.ts --large              # also 100,000 trials on 10,000 GPUs
  *   npx tsx benchmarks/perf/scale.ts --only sim,memory,tpe,gp,optuna
  *   npx tsx benchmarks/perf/scale.ts --schedulers fifo,asha-stopping
+ *   npx tsx benchmarks/perf/scale.ts --only sim --trials 2000 --gpus 200   # one custom size (profiling)
  *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
  *
  * Simulations: random search on Hartmann6 learning curves, 27 iterations per
@@ -35,7 +36,10 @@ function round(v: number): string {
 }
 
 if (only.has("sim")) {
-  const scales: SimScale[] = [{ label: "10k_trials_1000_gpus", trials: 10_000, gpus: 1_000 }];
+  const custom = flag("--trials");
+  const scales: SimScale[] = custom
+    ? [{ label: `${custom}_trials_${flag("--gpus") ?? 1000}_gpus`, trials: Number(custom), gpus: Number(flag("--gpus") ?? 1000) }]
+    : [{ label: "10k_trials_1000_gpus", trials: 10_000, gpus: 1_000 }];
   if (large) scales.push({ label: "100k_trials_10000_gpus", trials: 100_000, gpus: 10_000 });
   // Placement: FIFO on a small cluster is the baseline of the 10,000-GPU figure.
   simThroughput("fifo", { label: "warmup", trials: 500, gpus: 64 });
