@@ -8,14 +8,17 @@
  *   npx tsx benchmarks/perf/scale.ts --only sim,memory,tpe,gp,optuna
  *   npx tsx benchmarks/perf/scale.ts --schedulers fifo,asha-stopping
  *   npx tsx benchmarks/perf/scale.ts --only sim --trials 2000 --gpus 200   # one custom size (profiling)
+ *   npx tsx benchmarks/perf/scale.ts --budget-s 600       # seconds one simulation may take (default 300)
  *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
  *
  * Simulations: random search on Hartmann6 learning curves, 27 iterations per
  * trial, seed 1, one GPU per trial; every scheduler ends trials at 27.
- * The machine these figures come from is shared (2 cores, several agents): read ratios.
+ * Each simulation runs in its own process (warm-up first) with a time budget; ratios
+ * compare runs of the same invocation. The machine these figures come from is
+ * shared (2 cores, several agents): read ratios.
  */
-import { execFileSync } from "node:child_process";
-import { simSchedulerNames, simThroughput, type SimScale } from "./scale-sim.ts";
+import { execFileSync, spawnSync } from "node:child_process";
+import { simSchedulerNames, type SimScale } from "./scale-sim.ts";
 import { heapPerResult } from "./scale-memory.ts";
 import { msPerSuggestion, searcherFactories } from "./scale-searchers.ts";
 
@@ -27,6 +30,22 @@ const flag = (name: string): string | undefined => {
 const only = new Set((flag("--only") ?? "sim,memory,tpe,gp,optuna").split(","));
 const schedulers = (flag("--schedulers") ?? simSchedulerNames.join(",")).split(",");
 const large = argv.includes("--large");
+const budgetSeconds = Number(flag("--budget-s") ?? 300);
+
+/**
+ * One simulation in a child process (scale-sim-one.ts), so a scheduler whose
+ * cost still grows with the trial count cannot hold the whole benchmark: past
+ * `--budget-s` it is reported as over budget. Each child warms up first.
+ */
+function simThroughput(name: string, scale: SimScale): { seconds: number; results: number; resultsPerSecond: number } | undefined {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus)], {
+    encoding: "utf8",
+    timeout: budgetSeconds * 1000,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (run.status !== 0) return undefined;
+  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as { seconds: number; results: number; resultsPerSecond: number };
+}
 
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
 function round(v: number): string {
@@ -41,23 +60,27 @@ if (only.has("sim")) {
     ? [{ label: `${custom}_trials_${flag("--gpus") ?? 1000}_gpus`, trials: Number(custom), gpus: Number(flag("--gpus") ?? 1000) }]
     : [{ label: "10k_trials_1000_gpus", trials: 10_000, gpus: 1_000 }];
   if (large) scales.push({ label: "100k_trials_10000_gpus", trials: 100_000, gpus: 10_000 });
-  // Placement: FIFO on a small cluster is the baseline of the 10,000-GPU figure.
-  simThroughput("fifo", { label: "warmup", trials: 500, gpus: 64 });
+  // Placement: FIFO on a small cluster is the baseline of the big-cluster figures.
   const fifo256 = simThroughput("fifo", { label: "10k_trials_256_gpus", trials: 10_000, gpus: 256 });
-  print("sim.fifo.10k_trials_256_gpus.results_per_s", fifo256.resultsPerSecond);
-  const at10k = new Map<string, number>();
+  if (fifo256) print("sim.fifo.10k_trials_256_gpus.results_per_s", fifo256.resultsPerSecond);
+  const first = new Map<string, number>();
   for (const scale of scales) {
-    let fifoRate = 0;
+    let fifoRate: number | undefined;
     for (const name of ["fifo", ...schedulers.filter((s) => s !== "fifo")]) {
+      const key = `sim.${name}.${scale.label}`;
       const r = simThroughput(name, scale);
-      print(`sim.${name}.${scale.label}.results_per_s`, r.resultsPerSecond);
-      print(`sim.${name}.${scale.label}.results`, r.results);
-      print(`sim.${name}.${scale.label}.wall_s`, r.seconds);
+      if (!r) {
+        print(`${key}.results_per_s`, `over_${budgetSeconds}_s`);
+        continue;
+      }
+      print(`${key}.results_per_s`, r.resultsPerSecond);
+      print(`${key}.results`, r.results);
+      print(`${key}.wall_s`, r.seconds);
       if (name === "fifo") fifoRate = r.resultsPerSecond;
-      else print(`sim.${name}.${scale.label}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate);
-      if (scale === scales[0]) at10k.set(name, r.resultsPerSecond);
-      else print(`sim.${name}.${scale.label}.ratio_vs_10k_trials_1000_gpus`, r.resultsPerSecond / (at10k.get(name) as number));
-      if (name === "fifo") print(`sim.fifo.${scale.label}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
+      else if (fifoRate !== undefined) print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate);
+      if (scale === scales[0]) first.set(name, r.resultsPerSecond);
+      else if (first.has(name)) print(`${key}.ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerSecond / (first.get(name) as number));
+      if (name === "fifo" && fifo256) print(`${key}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
     }
   }
 }
