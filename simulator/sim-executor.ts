@@ -13,7 +13,7 @@ import type {
 import { rngFor, type Rng } from "../core/rng.ts";
 import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
 import type { EventTrace } from "../core/trace.ts";
-import { placeOn, shapeKey, SimNode, toUnits } from "./cluster.ts";
+import { PlacementIndex, shapeKey, SimNode, toUnits } from "./cluster.ts";
 import type { ResolvedCluster } from "./cluster-spec.ts";
 import { EventHeap } from "./event-heap.ts";
 
@@ -76,6 +76,8 @@ export class SimExecutor implements DrivenExecutor {
   private clock = 0;
   private readonly heap = new EventHeap();
   private readonly nodes: SimNode[] = [];
+  /** Nodes by free capacity: placement and canPlace without scanning every node. */
+  private readonly placement = new PlacementIndex();
   private readonly runs: Run[] = [];
   private readonly runByTrial = new Map<string, Run>();
   private readonly objective: Objective;
@@ -139,10 +141,7 @@ export class SimExecutor implements DrivenExecutor {
   }
 
   canPlace(resources: Resources): boolean {
-    const cpu = toUnits(resources.cpu);
-    const gpu = toUnits(resources.gpu);
-    for (const node of this.nodes) if (node.fits(cpu, gpu)) return true;
-    return false;
+    return this.placement.canPlace(toUnits(resources.cpu), toUnits(resources.gpu));
   }
 
   couldEverPlace(resources: Resources): boolean {
@@ -152,7 +151,7 @@ export class SimExecutor implements DrivenExecutor {
   }
 
   start(trial: TrialView, restoreFrom?: CheckpointRef): void {
-    const node = placeOn(this.nodes, trial.resources);
+    const node = this.placement.place(trial.resources, this.warmNodes);
     if (!node) throw new ContractError("SimExecutor.start", `no free node fits trial ${trial.id}; the loop must check canPlace first`);
     let run = this.runByTrial.get(trial.id);
     if (!run) {
@@ -164,8 +163,10 @@ export class SimExecutor implements DrivenExecutor {
     run.node = node;
     run.gpuUnits = toUnits(trial.resources.gpu);
     run.cpuUnits = toUnits(trial.resources.cpu);
-    node.freeCpu -= run.cpuUnits;
-    node.freeGpu -= run.gpuUnits;
+    this.placement.update(node, (n) => {
+      n.freeCpu -= run.cpuUnits;
+      n.freeGpu -= run.gpuUnits;
+    });
     node.runs.add(run.index);
     run.placedAt = this.clock;
     run.durableAt = this.clock;
@@ -279,7 +280,7 @@ export class SimExecutor implements DrivenExecutor {
     } else if (kind === PREEMPTION_NOTICE) {
       const node = this.nodes[target] as SimNode;
       if (node.generation !== generation || !node.alive) return;
-      node.doomed = true;
+      this.placement.update(node, (n) => (n.doomed = true));
       const trialIds = [...node.runs].map((i) => (this.runs[i] as Run).trialId);
       listener.onPreemptionNotice(node.id, trialIds, this.cluster.preemptionNoticeSeconds);
     } else if (kind === NODE_UP) {
@@ -333,8 +334,10 @@ export class SimExecutor implements DrivenExecutor {
 
   private releaseRun(run: Run): void {
     const node = run.node as SimNode;
-    node.freeCpu += run.cpuUnits;
-    node.freeGpu += run.gpuUnits;
+    this.placement.update(node, (n) => {
+      n.freeCpu += run.cpuUnits;
+      n.freeGpu += run.gpuUnits;
+    });
     node.runs.delete(run.index);
     this.counts.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
     run.node = undefined;
@@ -351,6 +354,7 @@ export class SimExecutor implements DrivenExecutor {
   private addNode(type: Required<SimNode["type"]>): SimNode {
     const node = new SimNode(this.nodes.length, `n${this.nodeCounter++}`, type, this.clock);
     this.nodes.push(node);
+    this.placement.add(node);
     this.trace?.emit(this.clock, "node_up", { node: node.id, type: type.name });
     if (type.spot && this.cluster.preemptionRate > 0) {
       // Poisson process: exponential time to the next preemption, rate per node-hour.
@@ -366,7 +370,7 @@ export class SimExecutor implements DrivenExecutor {
 
   private loseNode(node: SimNode): void {
     const listener = this.listener as ExecutorListener;
-    node.alive = false;
+    this.placement.update(node, (n) => (n.alive = false));
     node.generation++;
     node.downAt = this.clock;
     this.counts.nodesLost++;

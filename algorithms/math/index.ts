@@ -14,3 +14,4 @@ export {
   type HyperparameterBounds,
 } from "./gaussian-process.ts";
 export { ndtr, ndtri, logNdtr, logGaussMass } from "./normal.ts";
+export { OrderStatisticTree } from "./order-statistic-tree.ts";

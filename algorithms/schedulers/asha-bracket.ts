@@ -1,4 +1,4 @@
-import { linearQuantile } from "./_internals/quantile.ts";
+import { OrderStatisticTree } from "../math/order-statistic-tree.ts";
 import { reached } from "./_internals/options.ts";
 
 /** One rung: the scores (higher is better) recorded there, in arrival order, and who left it by promotion. */
@@ -23,7 +23,12 @@ export interface AshaRungState {
  */
 export class AshaBracket {
   readonly rungs: AshaRung[];
+  /** Per rung: trial id -> arrival index (the tie-break: earlier is better). */
   private readonly index: Map<string, number>[];
+  /** Per rung: every recorded score, best first, for cutoffs and the top in O(log n). */
+  private readonly ranked: OrderStatisticTree[];
+  /** Per rung: the entries waiting there for promotion (promotion type), best first; payload = arrival index. */
+  private readonly waiting: OrderStatisticTree[];
 
   constructor(
     readonly s: number,
@@ -32,6 +37,8 @@ export class AshaBracket {
   ) {
     this.rungs = milestones.map((milestone) => ({ milestone, ids: [], scores: [], promoted: new Set<string>() }));
     this.index = this.rungs.map(() => new Map<string, number>());
+    this.ranked = this.rungs.map(() => new OrderStatisticTree());
+    this.waiting = this.rungs.map(() => new OrderStatisticTree());
   }
 
   static milestones(gracePeriod: number, reductionFactor: number, maxT: number, s: number): number[] {
@@ -49,9 +56,49 @@ export class AshaBracket {
 
   record(rung: number, trialId: string, score: number): void {
     const r = this.rungs[rung] as AshaRung;
-    (this.index[rung] as Map<string, number>).set(trialId, r.ids.length);
+    const arrival = r.ids.length;
+    (this.index[rung] as Map<string, number>).set(trialId, arrival);
     r.ids.push(trialId);
     r.scores.push(score);
+    (this.ranked[rung] as OrderStatisticTree).insert(score, arrival, arrival);
+  }
+
+  /** Marks a trial recorded at `rung` as paused there, waiting for promotion. */
+  markWaiting(rung: number, trialId: string): void {
+    const arrival = (this.index[rung] as Map<string, number>).get(trialId);
+    if (arrival === undefined) return;
+    const r = this.rungs[rung] as AshaRung;
+    (this.waiting[rung] as OrderStatisticTree).insert(r.scores[arrival] as number, arrival, arrival);
+  }
+
+  /** The trial no longer waits at `rung` (promoted, ended or errored). */
+  unmarkWaiting(rung: number, trialId: string): void {
+    const arrival = (this.index[rung] as Map<string, number>).get(trialId);
+    if (arrival === undefined) return;
+    const r = this.rungs[rung] as AshaRung;
+    (this.waiting[rung] as OrderStatisticTree).remove(r.scores[arrival] as number, arrival);
+  }
+
+  /**
+   * Algorithm 2's candidate at a rung: the best trial waiting there (not yet
+   * promoted) that is within the rung's top floor(n / rf) and passes `accept`;
+   * undefined when the top is used up. Walks the waiting trials best first and
+   * stops at the first one ranked outside the top, so it costs O(log n) per trial looked at.
+   */
+  promotable(rung: number, accept: (trialId: string) => boolean): string | undefined {
+    const r = this.rungs[rung] as AshaRung;
+    const top = Math.floor(r.ids.length / this.reductionFactor);
+    if (r.promoted.size >= top) return undefined;
+    const waiting = this.waiting[rung] as OrderStatisticTree;
+    const ranked = this.ranked[rung] as OrderStatisticTree;
+    for (let i = 0; i < waiting.size; i++) {
+      const score = waiting.scoreAt(i);
+      const arrival = waiting.tieAt(i);
+      if (ranked.rankOf(score, arrival) >= top) return undefined;
+      const id = r.ids[arrival] as string;
+      if (!r.promoted.has(id) && accept(id)) return id;
+    }
+    return undefined;
   }
 
   /**
@@ -69,17 +116,26 @@ export class AshaBracket {
 
   /** Ray's stopping cutoff: the (1 - 1/rf) quantile of the scores recorded at the rung so far; none on an empty rung. */
   cutoff(rung: number): number | undefined {
-    return linearQuantile((this.rungs[rung] as AshaRung).scores, 1 - 1 / this.reductionFactor);
+    // numpy's linear-interpolation percentile (what Ray uses), read off the ranked scores:
+    // the i-th smallest score is the (n - 1 - i)-th best.
+    const ranked = this.ranked[rung] as OrderStatisticTree;
+    const n = ranked.size;
+    if (n === 0) return undefined;
+    const position = (1 - 1 / this.reductionFactor) * (n - 1);
+    const lower = Math.floor(position);
+    const upper = Math.min(n - 1, lower + 1);
+    const low = ranked.scoreAt(n - 1 - lower);
+    return low + (ranked.scoreAt(n - 1 - upper) - low) * (position - lower);
   }
 
   /** The current top floor(|rung| / rf) of a rung, best first; ties go to the earlier arrival. */
   top(rung: number): string[] {
     const r = this.rungs[rung] as AshaRung;
+    const ranked = this.ranked[rung] as OrderStatisticTree;
     const k = Math.floor(r.ids.length / this.reductionFactor);
-    if (k === 0) return [];
-    const order = r.ids.map((_, i) => i);
-    order.sort((a, b) => (r.scores[b] as number) - (r.scores[a] as number) || a - b);
-    return order.slice(0, k).map((i) => r.ids[i] as string);
+    const out: string[] = [];
+    for (let i = 0; i < k; i++) out.push(r.ids[ranked.payloadAt(i)] as string);
+    return out;
   }
 
   save(): AshaRungState[] {
@@ -93,6 +149,8 @@ export class AshaBracket {
       r.scores.length = 0;
       r.promoted.clear();
       (this.index[k] as Map<string, number>).clear();
+      (this.ranked[k] as OrderStatisticTree).clear();
+      (this.waiting[k] as OrderStatisticTree).clear();
       saved.ids.forEach((id, i) => this.record(k, id, saved.scores[i] as number));
       for (const id of saved.promoted) r.promoted.add(id);
     });

@@ -120,9 +120,9 @@ export class ASHAScheduler implements Scheduler {
       return cutoff !== undefined && score < cutoff ? STOP : CONTINUE;
     }
     bracket.record(rung, trial.id, score);
+    this.setWaiting(trial.id, rung);
     // The trial pauses at the rung and frees its worker; if the worker's next
     // job would be promoting this very trial, skip the save/restore round trip.
-    this.waitingAt.set(trial.id, rung);
     const next = this.promotionChoice(undefined);
     if (next !== undefined && next.trialId === trial.id) {
       this.promote(next.trialId);
@@ -132,7 +132,7 @@ export class ASHAScheduler implements Scheduler {
   }
 
   onTrialComplete(trial: TrialView, last?: Result): void {
-    this.waitingAt.delete(trial.id);
+    this.clearWaiting(trial.id);
     // Like Ray: the result that ended the trial (its objective's `done`, a stopper) still counts at its rung.
     if (!last) return;
     const time = timeAttrOf(last, this.timeAttr);
@@ -144,13 +144,15 @@ export class ASHAScheduler implements Scheduler {
   }
 
   onTrialError(trial: TrialView): void {
-    this.waitingAt.delete(trial.id);
+    this.clearWaiting(trial.id);
   }
 
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
     for (const t of candidates) if (!this.waitingAt.has(t.id)) return t;
     if (this.type !== "promotion") return undefined;
-    const choice = this.promotionChoice(candidates);
+    // Every candidate waits for promotion. When they are all the waiting trials (the usual
+    // case), any waiting trial is runnable and no per-call set of candidates is needed.
+    const choice = this.promotionChoice(candidates.length === this.waitingAt.size ? undefined : candidates);
     if (choice === undefined) return undefined;
     this.promote(choice.trialId);
     return candidates.find((t) => t.id === choice.trialId);
@@ -195,7 +197,20 @@ export class ASHAScheduler implements Scheduler {
     for (const [id, b] of s.bracketOf) this.bracketOf.set(id, b);
     s.brackets.forEach((saved, i) => (this.brackets[i] as AshaBracket).restore(saved));
     this.waitingAt.clear();
-    for (const [id, rung] of s.waitingAt) this.waitingAt.set(id, rung);
+    for (const [id, rung] of s.waitingAt) this.setWaiting(id, rung);
+  }
+
+  private setWaiting(trialId: string, rung: number): void {
+    this.clearWaiting(trialId);
+    this.waitingAt.set(trialId, rung);
+    this.bracketFor(trialId).markWaiting(rung, trialId);
+  }
+
+  private clearWaiting(trialId: string): void {
+    const rung = this.waitingAt.get(trialId);
+    if (rung === undefined) return;
+    this.waitingAt.delete(trialId);
+    this.bracketFor(trialId).unmarkWaiting(rung, trialId);
   }
 
   private drawBracket(): number {
@@ -222,7 +237,7 @@ export class ASHAScheduler implements Scheduler {
 
   private promote(trialId: string): void {
     const rung = this.waitingAt.get(trialId) as number;
-    this.waitingAt.delete(trialId);
+    this.clearWaiting(trialId);
     const bracket = this.bracketFor(trialId);
     (bracket.rungs[rung] as { promoted: Set<string> }).promoted.add(trialId);
   }
@@ -235,17 +250,17 @@ export class ASHAScheduler implements Scheduler {
    * given, limits the choice to trials the loop can run now.
    */
   private promotionChoice(candidates: readonly TrialView[] | undefined): { trialId: string; milestone: number } | undefined {
-    const runnable = candidates ? new Set(candidates.map((t) => t.id)) : undefined;
+    // Built only if a waiting trial is looked at: one pass over the candidates per call.
+    let runnable: Set<string> | undefined;
+    const accept = candidates ? (id: string) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id) : () => true;
     let best: { trialId: string; milestone: number } | undefined;
     for (const bracket of this.brackets) {
       for (let k = bracket.rungs.length - 1; k >= 0; k--) {
-        const rung = bracket.rungs[k] as { milestone: number; promoted: Set<string> };
+        const rung = bracket.rungs[k] as { milestone: number };
         if (best && best.milestone >= rung.milestone) break;
-        const top = bracket.top(k);
         // Stricter than the paper's get_job, which can promote more than floor(n/rf) once a
         // promoted trial drops out of the top: the promoted count never passes floor(n/rf).
-        if (rung.promoted.size >= top.length) continue;
-        const found = top.find((id) => !rung.promoted.has(id) && this.waitingAt.get(id) === k && (!runnable || runnable.has(id)));
+        const found = bracket.promotable(k, accept);
         if (found !== undefined) {
           best = { trialId: found, milestone: rung.milestone };
           break;

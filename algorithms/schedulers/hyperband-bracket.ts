@@ -71,8 +71,8 @@ export class HyperBandBracket {
   /** Whether every live trial has reached the milestone of a closed bracket. */
   ready(): boolean {
     if (!this.full || this.live.size === 0 || this.isLastStage) return false;
-    for (const id of this.live) if (!this.recorded.has(id)) return false;
-    return true;
+    // Only live trials are recorded (drop and halve keep it so): equal sizes mean all are there.
+    return this.recorded.size === this.live.size;
   }
 
   /** The halving: returns survivors (best first) and losers; moves to the next stage. */

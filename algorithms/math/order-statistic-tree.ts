@@ -1,0 +1,208 @@
+/**
+ * An order-statistic tree: entries (score, tie) kept best first (higher score
+ * first, then lower tie), with insert, remove, rank and select in O(log n)
+ * expected time. A treap with subtree sizes, stored in typed arrays so a rung
+ * of 100,000 scores costs a few MB and no per-entry objects.
+ *
+ * Why a treap and not the alternatives: a Fenwick tree over ranks needs every
+ * score known up front (ASHA learns them one result at a time); a sorted array
+ * with binary insertion moves O(n) entries per insert; a library tree (the npm
+ * ones at hand: AVL and red-black trees without subtree sizes) cannot answer
+ * "the k-th best". Priorities come from a fixed integer hash of the slot index,
+ * so the shape, like everything in an algorithm here, is deterministic.
+ */
+export class OrderStatisticTree {
+  private left = new Int32Array(16);
+  private right = new Int32Array(16);
+  private sizes = new Int32Array(16);
+  private priority = new Uint32Array(16);
+  private scores = new Float64Array(16);
+  private ties = new Float64Array(16);
+  private payloads = new Int32Array(16);
+  private root = 0;
+  /** Slot 0 is the empty tree; slots 1..used are nodes; freed slots are reused. */
+  private used = 0;
+  private readonly free: number[] = [];
+  /** Allocations so far: the input of the priority hash. */
+  private serial = 0;
+
+  get size(): number {
+    return this.sizes[this.root] as number;
+  }
+
+  /** Adds an entry; `payload` (an int32) comes back from `payloadAt`. Keys (score, tie) must be distinct. */
+  insert(score: number, tie: number, payload = 0): void {
+    const node = this.allocate(score, tie, payload);
+    const [a, b] = this.split(this.root, score, tie);
+    this.root = this.merge(this.merge(a, node), b);
+  }
+
+  /** Removes the entry with this key; false when there is none. */
+  remove(score: number, tie: number): boolean {
+    const [a, rest] = this.split(this.root, score, tie);
+    // rest starts with the key if present: split off its first entry.
+    const first = this.firstOf(rest);
+    if (first === 0 || this.scores[first] !== score || this.ties[first] !== tie) {
+      this.root = this.merge(a, rest);
+      return false;
+    }
+    const remainder = this.dropFirst(rest);
+    this.free.push(first);
+    this.root = this.merge(a, remainder);
+    return true;
+  }
+
+  /** How many entries come before (score, tie): its rank, 0 = best. */
+  rankOf(score: number, tie: number): number {
+    let node = this.root;
+    let rank = 0;
+    while (node !== 0) {
+      if (this.before(node, score, tie)) {
+        rank += (this.sizes[this.left[node] as number] as number) + 1;
+        node = this.right[node] as number;
+      } else {
+        node = this.left[node] as number;
+      }
+    }
+    return rank;
+  }
+
+  /** Score of the entry at `rank` (0 = best). */
+  scoreAt(rank: number): number {
+    return this.scores[this.select(rank)] as number;
+  }
+
+  /** Tie of the entry at `rank`. */
+  tieAt(rank: number): number {
+    return this.ties[this.select(rank)] as number;
+  }
+
+  /** Payload of the entry at `rank`. */
+  payloadAt(rank: number): number {
+    return this.payloads[this.select(rank)] as number;
+  }
+
+  clear(): void {
+    this.root = 0;
+    this.used = 0;
+    this.free.length = 0;
+    this.serial = 0;
+  }
+
+  private select(rank: number): number {
+    if (!(rank >= 0 && rank < this.size)) throw new RangeError(`rank ${rank} outside 0..${this.size - 1}`);
+    let node = this.root;
+    let k = rank;
+    for (;;) {
+      const leftSize = this.sizes[this.left[node] as number] as number;
+      if (k < leftSize) node = this.left[node] as number;
+      else if (k === leftSize) return node;
+      else {
+        k -= leftSize + 1;
+        node = this.right[node] as number;
+      }
+    }
+  }
+
+  /** Whether node's key comes strictly before (score, tie). */
+  private before(node: number, score: number, tie: number): boolean {
+    const s = this.scores[node] as number;
+    return s > score || (s === score && (this.ties[node] as number) < tie);
+  }
+
+  /** Splits into (entries before the key, entries at or after it). */
+  private split(node: number, score: number, tie: number): [number, number] {
+    if (node === 0) return [0, 0];
+    if (this.before(node, score, tie)) {
+      const [a, b] = this.split(this.right[node] as number, score, tie);
+      this.right[node] = a;
+      this.update(node);
+      return [node, b];
+    }
+    const [a, b] = this.split(this.left[node] as number, score, tie);
+    this.left[node] = b;
+    this.update(node);
+    return [a, node];
+  }
+
+  /** Joins two trees where every entry of `a` comes before every entry of `b`. */
+  private merge(a: number, b: number): number {
+    if (a === 0) return b;
+    if (b === 0) return a;
+    if ((this.priority[a] as number) > (this.priority[b] as number)) {
+      this.right[a] = this.merge(this.right[a] as number, b);
+      this.update(a);
+      return a;
+    }
+    this.left[b] = this.merge(a, this.left[b] as number);
+    this.update(b);
+    return b;
+  }
+
+  private firstOf(node: number): number {
+    if (node === 0) return 0;
+    while (this.left[node] !== 0) node = this.left[node] as number;
+    return node;
+  }
+
+  /** The tree without its first entry. */
+  private dropFirst(node: number): number {
+    if (this.left[node] === 0) return this.right[node] as number;
+    this.left[node] = this.dropFirst(this.left[node] as number);
+    this.update(node);
+    return node;
+  }
+
+  private update(node: number): void {
+    this.sizes[node] = (this.sizes[this.left[node] as number] as number) + (this.sizes[this.right[node] as number] as number) + 1;
+  }
+
+  private allocate(score: number, tie: number, payload: number): number {
+    let node = this.free.pop();
+    if (node === undefined) {
+      node = ++this.used;
+      if (node >= this.left.length) this.grow();
+    }
+    this.left[node] = 0;
+    this.right[node] = 0;
+    this.sizes[node] = 1;
+    this.priority[node] = mix(++this.serial);
+    this.scores[node] = score;
+    this.ties[node] = tie;
+    this.payloads[node] = payload;
+    return node;
+  }
+
+  private grow(): void {
+    const n = this.left.length * 2;
+    const growI = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.left = growI(this.left);
+    this.right = growI(this.right);
+    this.sizes = growI(this.sizes);
+    this.payloads = growI(this.payloads);
+    const p = new Uint32Array(n);
+    p.set(this.priority);
+    this.priority = p;
+    const s = new Float64Array(n);
+    s.set(this.scores);
+    this.scores = s;
+    const t = new Float64Array(n);
+    t.set(this.ties);
+    this.ties = t;
+  }
+}
+
+/** A 32-bit integer hash (Murmur3's finaliser): well-spread treap priorities without a random stream. */
+function mix(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,17 @@
+/**
+ * One simulation of benchmarks/perf/scale.ts in a process of its own (so the
+ * parent can give it a time budget): a warm-up run, then the timed one; prints
+ * one JSON line `{ seconds, results, resultsPerSecond }`.
+ *
+ *   npx tsx benchmarks/perf/scale-sim-one.ts <scheduler> <trials> <gpus>
+ */
+import { simThroughput } from "./scale-sim.ts";
+
+const [name, trials, gpus] = process.argv.slice(2);
+if (name === undefined || !(Number(trials) > 0) || !(Number(gpus) > 0)) {
+  console.error("usage: scale-sim-one.ts <scheduler> <trials> <gpus>");
+  process.exit(2);
+}
+// Warm-up at a small size: let the JIT settle before timing.
+simThroughput(name, { label: "warmup", trials: 300, gpus: 30 });
+console.log(JSON.stringify(simThroughput(name, { label: "timed", trials: Number(trials), gpus: Number(gpus) })));

@@ -1,0 +1,67 @@
+/** The simulations of benchmarks/perf/scale.ts: one scheduler, many trials, a big cluster. */
+import {
+  ASHAScheduler,
+  FIFOScheduler,
+  HyperBandScheduler,
+  MedianStoppingRule,
+  PB2,
+  PopulationBasedTraining,
+  boundsFromSpace,
+  mutationsFromSpace,
+} from "../../algorithms/schedulers/index.ts";
+import type { Scheduler } from "../../core/contracts/index.ts";
+import { benchmarkByName } from "../objectives/index.ts";
+import { simulate } from "../../simulator/index.ts";
+
+export interface SimScale {
+  readonly label: string;
+  readonly trials: number;
+  readonly gpus: number;
+}
+
+/** Iterations per trial: ASHA and HyperBand rungs at 1, 3, 9 (rf 3), stopped at 27. */
+export const ITERATIONS = 27;
+const bench = benchmarkByName("hartmann6", { maxIterations: ITERATIONS });
+const objectivity = { metric: bench.metric, mode: bench.mode };
+
+const factories: Record<string, () => Scheduler> = {
+  fifo: () => new FIFOScheduler(),
+  "asha-stopping": () => new ASHAScheduler({ ...objectivity, maxT: ITERATIONS, gracePeriod: 1, reductionFactor: 3, seed: 1 }),
+  "asha-promotion": () => new ASHAScheduler({ ...objectivity, maxT: ITERATIONS, gracePeriod: 1, reductionFactor: 3, type: "promotion", seed: 1 }),
+  hyperband: () => new HyperBandScheduler({ ...objectivity, maxT: ITERATIONS, reductionFactor: 3 }),
+  "median-stopping": () => new MedianStoppingRule({ ...objectivity, timeAttr: "training_iteration", gracePeriod: 3 }),
+  pbt: () =>
+    new PopulationBasedTraining({ ...objectivity, seed: 1, timeAttr: "training_iteration", perturbationInterval: 9, hyperparamMutations: mutationsFromSpace(bench.space) }),
+  pb2: () =>
+    new PB2({
+      ...objectivity,
+      seed: 1,
+      timeAttr: "training_iteration",
+      perturbationInterval: 9,
+      hyperparamBounds: boundsFromSpace(bench.space),
+      model: { fitEvaluations: 30, acquisitionStarts: 3, acquisitionEvaluations: 60 },
+    }),
+};
+
+export const simSchedulerNames: readonly string[] = Object.keys(factories);
+
+/** One timed run; the scheduler is built outside the timing. */
+export function simThroughput(name: string, scale: SimScale): { seconds: number; results: number; resultsPerSecond: number } {
+  const factory = factories[name];
+  if (!factory) throw new Error(`unknown scheduler "${name}"; known: ${simSchedulerNames.join(", ")}`);
+  const scheduler = factory();
+  const t0 = performance.now();
+  const run = simulate({
+    objective: bench.objective,
+    space: bench.space,
+    metric: bench.metric,
+    mode: bench.mode,
+    trials: scale.trials,
+    seed: 1,
+    scheduler,
+    cluster: { gpus: scale.gpus },
+    maxIterations: ITERATIONS,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, results: run.summary.results, resultsPerSecond: run.summary.results / seconds };
+}

@@ -1,0 +1,130 @@
+/**
+ * Scale (issue 14): cost per result at many trials and big clusters, heap per
+ * stored result, and ms per suggestion of TPE and GP-BO. Prints `name=value`
+ * lines; ratios are against FIFO (or the smaller size) measured in the same run.
+ *
+ *   npx tsx benchmarks/perf/scale.ts                      # every section, the 10,000-trial size
+ *   npx tsx benchmarks/perf/scale.ts --large              # also 100,000 trials on 10,000 GPUs
+ *   npx tsx benchmarks/perf/scale.ts --only sim,memory,tpe,gp,optuna
+ *   npx tsx benchmarks/perf/scale.ts --schedulers fifo,asha-stopping
+ *   npx tsx benchmarks/perf/scale.ts --only sim --trials 2000 --gpus 200   # one custom size (profiling)
+ *   npx tsx benchmarks/perf/scale.ts --budget-s 600       # seconds one simulation may take (default 300)
+ *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
+ *
+ * Simulations: random search on Hartmann6 learning curves, 27 iterations per
+ * trial, seed 1, one GPU per trial; every scheduler ends trials at 27.
+ * Each simulation runs in its own process (warm-up first) with a time budget; ratios
+ * compare runs of the same invocation. The machine these figures come from is
+ * shared (2 cores, several agents): read ratios.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { simSchedulerNames, type SimScale } from "./scale-sim.ts";
+import { heapPerResult } from "./scale-memory.ts";
+import { msPerSuggestion, searcherFactories } from "./scale-searchers.ts";
+
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const only = new Set((flag("--only") ?? "sim,memory,tpe,gp,optuna").split(","));
+const schedulers = (flag("--schedulers") ?? simSchedulerNames.join(",")).split(",");
+const large = argv.includes("--large");
+const budgetSeconds = Number(flag("--budget-s") ?? 300);
+
+/**
+ * One simulation in a child process (scale-sim-one.ts), so a scheduler whose
+ * cost still grows with the trial count cannot hold the whole benchmark: past
+ * `--budget-s` it is reported as over budget. Each child warms up first.
+ */
+function simThroughput(name: string, scale: SimScale): { seconds: number; results: number; resultsPerSecond: number } | undefined {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus)], {
+    encoding: "utf8",
+    timeout: budgetSeconds * 1000,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (run.status !== 0) return undefined;
+  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as { seconds: number; results: number; resultsPerSecond: number };
+}
+
+const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
+function round(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(3) : v.toPrecision(3);
+}
+
+if (only.has("sim")) {
+  const custom = flag("--trials");
+  const scales: SimScale[] = custom
+    ? [{ label: `${custom}_trials_${flag("--gpus") ?? 1000}_gpus`, trials: Number(custom), gpus: Number(flag("--gpus") ?? 1000) }]
+    : [{ label: "10k_trials_1000_gpus", trials: 10_000, gpus: 1_000 }];
+  if (large) scales.push({ label: "100k_trials_10000_gpus", trials: 100_000, gpus: 10_000 });
+  // Placement: FIFO on a small cluster is the baseline of the big-cluster figures.
+  const fifo256 = simThroughput("fifo", { label: "10k_trials_256_gpus", trials: 10_000, gpus: 256 });
+  if (fifo256) print("sim.fifo.10k_trials_256_gpus.results_per_s", fifo256.resultsPerSecond);
+  const first = new Map<string, number>();
+  for (const scale of scales) {
+    let fifoRate: number | undefined;
+    for (const name of ["fifo", ...schedulers.filter((s) => s !== "fifo")]) {
+      const key = `sim.${name}.${scale.label}`;
+      const r = simThroughput(name, scale);
+      if (!r) {
+        print(`${key}.results_per_s`, `over_${budgetSeconds}_s`);
+        continue;
+      }
+      print(`${key}.results_per_s`, r.resultsPerSecond);
+      print(`${key}.results`, r.results);
+      print(`${key}.wall_s`, r.seconds);
+      if (name === "fifo") fifoRate = r.resultsPerSecond;
+      else if (fifoRate !== undefined) print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate);
+      if (scale === scales[0]) first.set(name, r.resultsPerSecond);
+      else if (first.has(name)) print(`${key}.ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerSecond / (first.get(name) as number));
+      if (name === "fifo" && fifo256) print(`${key}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
+    }
+  }
+}
+
+if (only.has("memory")) {
+  const m = heapPerResult(2_000, 100);
+  print("memory.results", m.results);
+  print("memory.heap_bytes_per_result", m.bytesPerResult);
+  print("memory.results_in_4gb_heap", Math.floor((4 * 2 ** 30) / m.bytesPerResult));
+  if (!m.exact) print("memory.note", "run_with_node_--expose-gc_for_an_exact_figure");
+}
+
+const ours = new Map<string, number>();
+if (only.has("tpe")) {
+  for (const mode of ["univariate", "multivariate"] as const) {
+    for (const n of [1000, 2000]) {
+      const ms = msPerSuggestion(searcherFactories[`tpe-${mode}`], n, 21, 10);
+      ours.set(`${mode}.${n}`, ms);
+      print(`tpe.${mode}.n${n}.ms_per_suggestion`, ms);
+    }
+  }
+}
+
+if (only.has("gp")) {
+  for (const n of [100, 1000]) print(`gp.n${n}.ms_per_suggestion`, msPerSuggestion(searcherFactories.gp, n, 3, 1));
+}
+
+if (only.has("optuna")) {
+  // Optuna 3.1's TPE on the same problem (Debian's python3-optuna), its own timing table.
+  try {
+    const out = execFileSync("/usr/bin/python3", ["benchmarks/peers/optuna_search.py", "--speed"], { encoding: "utf8" });
+    const rows = out.split("\n").filter((l) => l.startsWith("optuna tpe"));
+    for (const row of rows) {
+      const mode = row.includes("multivariate") ? "multivariate" : "univariate";
+      const cells = row.slice(36).trim().split(/\s+/).map(Number);
+      // Columns: N=100, 500, 1000, 2000.
+      for (const [n, ms] of [[1000, cells[2]], [2000, cells[3]]] as const) {
+        print(`optuna.tpe.${mode}.n${n}.ms_per_suggestion`, ms as number);
+        const mine = ours.get(`${mode}.${n}`);
+        if (mine !== undefined) print(`tpe.${mode}.n${n}.speedup_vs_optuna`, (ms as number) / mine);
+      }
+    }
+  } catch (e) {
+    print("optuna.error", JSON.stringify(String((e as Error).message).split("\n")[0]));
+  }
+}
+
