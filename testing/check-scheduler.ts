@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { Mode, Scheduler, TrialView } from "../core/contracts/index.ts";
+import type { Mode, Scheduler, Searcher, TrialView } from "../core/contracts/index.ts";
 import { OptionError } from "../core/contracts/index.ts";
 import type { Space } from "../core/space/index.ts";
 import { scriptArbitrary } from "./event-script.ts";
@@ -44,6 +44,8 @@ export interface CheckSchedulerOptions {
   metric?: string;
   /** Space of the trials' configs (PBT mutates it). @defaultValue { x: uniform(0, 1) } */
   space?: Space;
+  /** Searcher proposing each run's trials (a replay's own searcher). @defaultValue RandomSearch over `space` with the case's seed */
+  searcher?: (params: { metric: string; mode: Mode; seed: number }) => Searcher;
   /** Metric a trial reports at an iteration. @defaultValue a seeded uniform value per (trial, iteration) */
   metricAt?: (trial: TrialView, iteration: number) => number;
   /** Named user invariants, checked after every call into the scheduler. */
@@ -116,15 +118,14 @@ class Checker {
 
   private runOnce(c: SchedulerCase, scheduler: Scheduler, invariants: boolean): CaseRun {
     const metric = this.o.metric ?? "loss";
-    const violations: string[] = [];
     let recorder: RecordingScheduler | undefined;
     const check = (): void => {
       if (!invariants || !this.o.invariants || !recorder) return;
       for (const [name, invariant] of Object.entries(this.o.invariants)) {
         const verdict = invariant({ trials: run.loop.trials, calls: recorder.calls, scheduler, case: c });
         if (verdict === false || typeof verdict === "string") {
-          violations.push(`invariant "${name}" broken after call ${recorder.trace.length}${typeof verdict === "string" ? `: ${verdict}` : ""}`);
-          throw new PropertyViolation(`invariant "${name}"`, violations[violations.length - 1] as string, recorder.trace);
+          const detail = `broken after call ${recorder.trace.length}${typeof verdict === "string" ? `: ${verdict}` : ""}`;
+          throw new PropertyViolation(`invariant: ${name}`, detail, recorder.trace);
         }
       }
     };
@@ -140,6 +141,7 @@ class Checker {
       maxFailures: c.maxFailures,
       script: c.script,
       ...(this.o.space ? { space: this.o.space } : {}),
+      ...(this.o.searcher ? { searcher: this.o.searcher({ metric, mode: c.mode, seed: c.seed }) } : {}),
       ...(this.o.metricAt ? { metricAt: this.o.metricAt } : {}),
     });
     this.loopRuns++;
@@ -166,7 +168,11 @@ class Checker {
       throw new PropertyViolation(property, message, r.trace, r.events);
     };
     const { run, recorder } = straight;
-    if (recorder.violations.length > 0) fail("legal decisions", recorder.violations[0] as string);
+    if (recorder.violations.length > 0) {
+      // Cut the report where the first illegal call happened: what follows is noise.
+      const at = recorder.firstViolationAt ?? { call: straight.trace.length, time: straight.events.length };
+      throw new PropertyViolation("legal decisions", recorder.violations[0] as string, straight.trace.slice(0, at.call), straight.events.slice(0, at.time));
+    }
     if (straight.error instanceof PropertyViolation) throw new PropertyViolation(straight.error.property, straight.error.detail, straight.trace, straight.events);
     if (straight.error instanceof ExperimentDidNotEnd) fail("the experiment ends", straight.error.message);
     if (straight.error !== undefined) fail("no crash", `the run threw: ${(straight.error as Error)?.message ?? String(straight.error)}`);
@@ -217,6 +223,35 @@ function compareTraces(property: string, what: string, a: CaseRun, b: CaseRun): 
   }
 }
 
+function failureFor(error: unknown, c: SchedulerCase, casesRun: number, shrinks: number, replay: string, seed?: number, path?: string): CheckFailure {
+  const v = error instanceof PropertyViolation ? error : undefined;
+  return new CheckFailure({
+    kit: "checkScheduler",
+    property: v?.property ?? "no crash",
+    violation: v?.detail ?? `threw: ${(error as Error)?.message ?? String(error)}`,
+    counterexample: c,
+    casesRun,
+    shrinks,
+    details: `${describeSchedulerCase(c, v)}\n  as a regression test: checkSchedulerCase(factory, ${JSON.stringify(c)})`,
+    replay,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(path !== undefined ? { path } : {}),
+  });
+}
+
+/**
+ * Checks every property on exactly one case (the one a failure printed), without
+ * fast-check: for a regression test that keeps a found bug fixed.
+ */
+export function checkSchedulerCase(factory: SchedulerFactory, c: SchedulerCase, options: CheckSchedulerOptions = {}): void {
+  if (typeof factory !== "function") throw new OptionError("checkSchedulerCase.factory", "must be a function returning a new Scheduler");
+  try {
+    new Checker(factory, options).check(c);
+  } catch (e) {
+    throw failureFor(e, c, 1, 0, `checkSchedulerCase(factory, ${JSON.stringify(c)})`);
+  }
+}
+
 function positive(field: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new OptionError(`checkScheduler.${field}`, `must be an integer >= 1, got ${v}`);
 }
@@ -250,19 +285,8 @@ export function checkScheduler(factory: SchedulerFactory, options: CheckSchedule
   );
   if (details.failed) {
     const c = (details.counterexample?.[0] ?? last) as SchedulerCase;
-    const error = details.errorInstance;
-    const v = error instanceof PropertyViolation ? error : undefined;
-    throw new CheckFailure(
-      "checkScheduler",
-      v?.property ?? "no crash",
-      v?.detail ?? `threw: ${(error as Error)?.message ?? String(error)}`,
-      details.seed,
-      details.counterexamplePath ?? "",
-      c,
-      details.numRuns,
-      details.numShrinks,
-      describeSchedulerCase(c, v),
-    );
+    const path = details.counterexamplePath ?? "";
+    throw failureFor(details.errorInstance, c, details.numRuns, details.numShrinks, `checkScheduler(factory, { seed: ${details.seed}, path: "${path}" })`, details.seed, path);
   }
   return {
     cases: details.numRuns,
@@ -280,7 +304,7 @@ export function checkScheduler(factory: SchedulerFactory, options: CheckSchedule
       "iterations 1..k exactly once",
       ...((options.determinism ?? true) ? ["determinism"] : []),
       ...((options.saveRestore ?? true) ? ["save/restore"] : []),
-      ...Object.keys(options.invariants ?? {}).map((n) => `invariant "${n}"`),
+      ...Object.keys(options.invariants ?? {}).map((n) => `invariant: ${n}`),
       ...(options.oracle ? ["oracle"] : []),
     ],
   };

@@ -259,7 +259,16 @@ export function checkSearcher(factory: SearcherFactory, options: CheckSearcherOp
       fn();
     } catch (e) {
       const v = e instanceof PropertyViolation ? e : new PropertyViolation(property, `threw: ${(e as Error)?.message ?? String(e)}`);
-      throw new CheckFailure("checkSearcher", v.property, v.detail, 0, "", null, 1, 0, v.trace.length > 0 ? `  answers:\n${v.trace.slice(-20).map((l) => `    ${l}`).join("\n")}` : "");
+      throw new CheckFailure({
+        kit: "checkSearcher",
+        property: v.property,
+        violation: v.detail,
+        counterexample: null,
+        casesRun: 1,
+        shrinks: 0,
+        details: v.trace.length > 0 ? `  answers:\n${v.trace.slice(-20).map((l) => `    ${l}`).join("\n")}` : "",
+        replay: `checkSearcher(factory, ${JSON.stringify({ ...(options.seed !== undefined ? { seed: options.seed } : {}) })}) (a fixed check, the same on every run)`,
+      });
     }
   };
   if (options.path === undefined) {
@@ -289,7 +298,19 @@ export function checkSearcher(factory: SearcherFactory, options: CheckSearcherOp
       `  script (S suggest, R<pick> result, r redo, C<pick> complete, e error, - without result): ${c.script.map(formatStep).join(" ") || "(empty)"}`,
       ...(v && v.trace.length > 0 ? [`  answers:\n${v.trace.slice(-20).map((l) => `    ${l}`).join("\n")}`] : []),
     ].join("\n");
-    throw new CheckFailure("checkSearcher", v?.property ?? "no crash", v?.detail ?? `threw: ${(error as Error)?.message ?? String(error)}`, details.seed, details.counterexamplePath ?? "", c, details.numRuns, details.numShrinks, body);
+    const path = details.counterexamplePath ?? "";
+    throw new CheckFailure({
+      kit: "checkSearcher",
+      property: v?.property ?? "no crash",
+      violation: v?.detail ?? `threw: ${(error as Error)?.message ?? String(error)}`,
+      counterexample: c,
+      casesRun: details.numRuns,
+      shrinks: details.numShrinks,
+      details: body,
+      replay: `checkSearcher(factory, { seed: ${details.seed}, path: "${path}" })`,
+      seed: details.seed,
+      path,
+    });
   }
   return {
     cases: details.numRuns,

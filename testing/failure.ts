@@ -35,28 +35,50 @@ export class PropertyViolation extends Error {
  * to rerun exactly that case (`{ seed, path }`).
  */
 export class CheckFailure extends Error {
-  constructor(
-    readonly kit: "checkScheduler" | "checkSearcher",
-    readonly property: string,
-    readonly violation: string,
-    readonly seed: number,
-    readonly path: string,
-    readonly counterexample: unknown,
-    readonly casesRun: number,
-    readonly shrinks: number,
-    details: string,
-  ) {
+  readonly kit: "checkScheduler" | "checkSearcher";
+  readonly property: string;
+  /** What went wrong, one line. */
+  readonly violation: string;
+  /** The fast-check seed and path that replay the case (absent for a single-case check). */
+  readonly seed: number | undefined;
+  readonly path: string | undefined;
+  /** The shrunk case. */
+  readonly counterexample: unknown;
+  readonly casesRun: number;
+  readonly shrinks: number;
+
+  constructor(f: {
+    kit: "checkScheduler" | "checkSearcher";
+    property: string;
+    violation: string;
+    counterexample: unknown;
+    casesRun: number;
+    shrinks: number;
+    details: string;
+    /** The call that reruns exactly this case. */
+    replay: string;
+    seed?: number;
+    path?: string;
+  }) {
     super(
       [
-        `${kit}: property "${property}" failed after ${casesRun} case(s), shrunk ${shrinks} time(s)`,
-        `  ${violation}`,
-        details,
-        `Replay exactly this case: ${kit}(factory, { seed: ${seed}, path: "${path}" })`,
+        `${f.kit}: property "${f.property}" failed after ${f.casesRun} case(s), shrunk ${f.shrinks} time(s)`,
+        `  ${f.violation}`,
+        f.details,
+        `Replay exactly this case: ${f.replay}`,
       ]
         .filter((l) => l !== "")
         .join("\n"),
     );
     this.name = "CheckFailure";
+    this.kit = f.kit;
+    this.property = f.property;
+    this.violation = f.violation;
+    this.seed = f.seed;
+    this.path = f.path;
+    this.counterexample = f.counterexample;
+    this.casesRun = f.casesRun;
+    this.shrinks = f.shrinks;
   }
 }
 

@@ -1,5 +1,5 @@
 // tunelab/testing: the property-test kit TuneLab tests its own schedulers and searchers with.
-export { checkScheduler, type CheckSchedulerOptions, type Invariant, type InvariantView, type SchedulerCheckReport, type SchedulerFactory } from "./check-scheduler.ts";
+export { checkScheduler, checkSchedulerCase, type CheckSchedulerOptions, type Invariant, type InvariantView, type SchedulerCheckReport, type SchedulerFactory } from "./check-scheduler.ts";
 export { checkSearcher, type CheckSearcherOptions, type SearcherCase, type SearcherCheckReport, type SearcherFactory, type SearcherStep } from "./check-searcher.ts";
 export { atMostFractionLeaveRung } from "./invariants.ts";
 export { CheckFailure, PropertyViolation, type SchedulerCase } from "./failure.ts";

@@ -44,6 +44,8 @@ export class RecordingScheduler implements Scheduler {
   readonly offeredPending = new Set<string>();
   readonly trace: string[] = [];
   readonly violations: string[] = [];
+  /** Trace length and executor clock at the first violation, to cut a report there. */
+  firstViolationAt: { call: number; time: number } | undefined;
   context: SchedulerContext | undefined;
   private readonly checkpointAsked = new Set<string>();
   private readonly reported = new Set<string>();
@@ -55,6 +57,7 @@ export class RecordingScheduler implements Scheduler {
 
   private illegal(message: string): void {
     this.violations.push(message);
+    this.firstViolationAt ??= { call: this.trace.length, time: this.context?.now() ?? 0 };
   }
 
   private find(id: string): TrialView | undefined {
@@ -132,12 +135,13 @@ export class RecordingScheduler implements Scheduler {
     const before = this.hooks.before?.(trial, result);
     const decision = this.inner.onTrialResult(trial, result);
     const kind = (decision as { kind?: unknown } | undefined)?.kind;
-    if (typeof kind !== "string" || !DECISION_KINDS.has(kind)) {
+    const legal = typeof kind === "string" && DECISION_KINDS.has(kind);
+    this.trace.push(`result ${trial.id} #${result.iteration} ${result.metrics[Object.keys(result.metrics)[0] as string]} -> ${legal ? describeDecision(decision) : JSON.stringify(decision)}`);
+    if (!legal) {
       this.illegal(`onTrialResult(${trial.id}, iteration ${result.iteration}) answered ${JSON.stringify(decision)}, not a Decision`);
     } else if (decision.kind === "exploit") {
       this.checkDonor(trial.id, decision.from, "exploit decision");
     }
-    this.trace.push(`result ${trial.id} #${result.iteration} ${result.metrics[Object.keys(result.metrics)[0] as string]} -> ${kind === undefined ? "?" : describeDecision(decision)}`);
     this.calls.push({ kind: "result", trialId: trial.id, result, decision });
     this.hooks.after?.(trial, result, decision, before);
     this.hooks.afterAny?.();

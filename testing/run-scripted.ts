@@ -1,5 +1,5 @@
 import { RandomSearch } from "../algorithms/searchers/index.ts";
-import type { Mode, Scheduler, TrialView } from "../core/contracts/index.ts";
+import type { Mode, Scheduler, Searcher, TrialView } from "../core/contracts/index.ts";
 import { uniform, type Space } from "../core/space/index.ts";
 import { mulberry32 } from "../core/space/_internals/mulberry32.ts";
 import { MaximumIterationStopper } from "../core/stoppers/index.ts";
@@ -27,6 +27,8 @@ export interface ScriptedRunOptions {
   maxFailures?: number;
   /** Space the trials' configs are drawn from. @defaultValue { x: uniform(0, 1) } */
   space?: Space;
+  /** The searcher proposing the trials. @defaultValue RandomSearch over `space`, seeded with `seed` */
+  searcher?: Searcher;
   /** Metric of a trial at an iteration. @defaultValue a seeded uniform value per (trial, iteration) */
   metricAt?: (trial: TrialView, iteration: number) => number;
   secondsOf?: (trial: TrialView) => number;
@@ -68,7 +70,7 @@ export function scriptedLoop(options: ScriptedRunOptions): ScriptedRun {
   const mode = options.mode ?? "min";
   const space = options.space ?? { x: uniform(0, 1) };
   const loop = new TuneLoop({
-    searcher: new RandomSearch(space, { metric, mode, seed: options.seed }),
+    searcher: options.searcher ?? new RandomSearch(space, { metric, mode, seed: options.seed }),
     scheduler: options.scheduler,
     executor,
     metric,
