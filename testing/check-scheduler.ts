@@ -232,7 +232,8 @@ function failureFor(error: unknown, c: SchedulerCase, casesRun: number, shrinks:
     counterexample: c,
     casesRun,
     shrinks,
-    details: `${describeSchedulerCase(c, v)}\n  as a regression test: checkSchedulerCase(factory, ${JSON.stringify(c)})`,
+    // A fast-check failure also offers the case for a regression test; a single-case check already is one.
+    details: seed === undefined ? describeSchedulerCase(c, v) : `${describeSchedulerCase(c, v)}\n  as a regression test: checkSchedulerCase(factory, ${JSON.stringify(c)})`,
     replay,
     ...(seed !== undefined ? { seed } : {}),
     ...(path !== undefined ? { path } : {}),

@@ -18,6 +18,8 @@ interface Slot {
   iteration: number;
   /** The next thing this trial's worker will report. */
   pending: "step" | "checkpoint" | "none";
+  /** When that operation was commanded: in-flight operations report in this order unless the script says otherwise. */
+  issued: number;
 }
 
 /** What the executor did, one entry per fired event, for a readable counterexample. */
@@ -44,7 +46,7 @@ export interface ScriptedExecutorOptions {
 
 /**
  * An executor driven by an event script instead of a cluster: among the trials
- * with an operation in flight, the script picks which one reports next, and
+ * with an operation in flight (oldest command first), the script picks which one reports next, and
  * whether it reports a result, fails or is preempted. It keeps the books a
  * property needs: iterations each trial computed, where a trial took another
  * trial's weights, and every command that broke the Executor contract
@@ -57,6 +59,7 @@ export class ScriptedExecutor implements Executor {
   private readonly workers: number;
   private readonly script: readonly ScriptStep[];
   private readonly metric: string;
+  private issuedCount = 0;
   /** Iterations each trial computed, in order (a failure's re-done iterations appear twice). */
   readonly computed = new Map<string, number[]>();
   /** For each trial, the iterations of the other trials' checkpoints it took weights from (PBT's exploit). */
@@ -96,21 +99,25 @@ export class ScriptedExecutor implements Executor {
     if (this.slots.size >= this.workers) {
       this.violations.push(`start of ${trial.id} with all ${this.workers} worker(s) busy (asked for capacity the cluster lacks)`);
     }
-    this.slots.set(trial.id, { trial, iteration: restoreFrom?.iteration ?? 0, pending: "step" });
+    this.slots.set(trial.id, { trial, iteration: restoreFrom?.iteration ?? 0, pending: "step", issued: this.issuedCount++ });
     this.peakRunning = Math.max(this.peakRunning, this.slots.size);
     this.timeTotal.set(trial.id, restoreFrom?.timeTotal ?? 0);
     if (restoreFrom && restoreFrom.trialId !== trial.id) this.markForeign(trial.id, restoreFrom.iteration);
   }
   continueTrial(trialId: string): void {
-    this.slot("continueTrial", trialId).pending = "step";
+    this.issue(this.slot("continueTrial", trialId), "step");
   }
   save(trialId: string): void {
-    this.slot("save", trialId).pending = "checkpoint";
+    this.issue(this.slot("save", trialId), "checkpoint");
+  }
+  private issue(slot: Slot, op: "step" | "checkpoint"): void {
+    slot.pending = op;
+    slot.issued = this.issuedCount++;
   }
   restore(trialId: string, checkpoint: CheckpointRef, _config: Config): void {
     const slot = this.slot("restore", trialId);
     slot.iteration = checkpoint.iteration;
-    slot.pending = "step";
+    this.issue(slot, "step");
     this.timeTotal.set(trialId, checkpoint.timeTotal);
     if (checkpoint.trialId !== trialId) this.markForeign(trialId, checkpoint.iteration);
   }
@@ -129,7 +136,7 @@ export class ScriptedExecutor implements Executor {
     if (slot) return slot;
     this.violations.push(`${command} of ${trialId}, which is not running`);
     // A detached slot keeps the run going so the report can show what followed.
-    return { trial: { id: trialId } as TrialView, iteration: 0, pending: "none" };
+    return { trial: { id: trialId } as TrialView, iteration: 0, pending: "none", issued: 0 };
   }
 
   /**
@@ -140,7 +147,8 @@ export class ScriptedExecutor implements Executor {
     let step = 0;
     while (!done()) {
       if (step >= maxEvents) throw new ExperimentDidNotEnd("budget", `the experiment did not finish within ${maxEvents} events`);
-      const busy = [...this.slots.values()].filter((s) => s.pending !== "none");
+      // Oldest command first: with equal step times, workers progress side by side.
+      const busy = [...this.slots.values()].filter((s) => s.pending !== "none").sort((a, b) => a.issued - b.issued);
       if (busy.length === 0) throw new ExperimentDidNotEnd("hang", "hang: the loop is not finished but no trial has an operation in flight");
       const next: ScriptStep = this.script[step] ?? { pick: this.options.pickAfterScript?.(busy.length) ?? 0, event: "result" };
       step++;
