@@ -42,6 +42,8 @@ export interface CheckSearcherOptions {
   maxSteps?: number;
   /** Trials suggested at once with none completed, in the "many pending" check. @defaultValue 40 */
   pending?: number;
+  /** Trials suggested and completed one by one before the pending burst, so a model-based searcher is past its random start. @defaultValue 10 */
+  warmup?: number;
   /** Share of the pending burst's suggestions that must differ. @defaultValue 0.5 */
   minDistinctFraction?: number;
   /** Whether another seed must give other suggestions (false for grid search). @defaultValue true */
@@ -184,6 +186,18 @@ class SearcherChecker {
   checkPending(seed: number): void {
     const n = this.o.pending ?? 40;
     const searcher = this.fresh(seed, "min");
+    const metric = this.o.metric ?? "loss";
+    const score = this.o.score ?? defaultScore;
+    for (let i = 0; i < (this.o.warmup ?? 10); i++) {
+      const id = `w${i}`;
+      const s = searcher.suggest(id);
+      if (typeof s !== "object") break;
+      const problem = configProblem(this.space, s, this.o.extraKeys ?? []);
+      if (problem) throw new PropertyViolation("inside the space", `warm-up suggest(${id}): ${problem}`);
+      const r: Result = { trialId: id, iteration: 1, metrics: { [metric]: score(s) }, time: i, timeTotal: 1 };
+      searcher.onTrialResult?.(id, r);
+      searcher.onTrialComplete(id, r, false);
+    }
     const configs: Array<[string, Config]> = [];
     for (let i = 0; i < n; i++) {
       const id = `p${i}`;
@@ -248,6 +262,9 @@ function formatStep(s: SearcherStep): string {
  */
 export function checkSearcher(factory: SearcherFactory, options: CheckSearcherOptions = {}): SearcherCheckReport {
   if (typeof factory !== "function") throw new OptionError("checkSearcher.factory", "must be a function returning a new Searcher");
+  if (options.warmup !== undefined && !(Number.isInteger(options.warmup) && options.warmup >= 0)) {
+    throw new OptionError("checkSearcher.warmup", `must be an integer >= 0, got ${options.warmup}`);
+  }
   for (const field of ["numRuns", "maxSteps", "pending"] as const) {
     const v = options[field];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new OptionError(`checkSearcher.${field}`, `must be an integer >= 1, got ${v}`);
