@@ -14,7 +14,7 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "algorithms/schedulers", may: ["core", "algorithms/math", "algorithms/schedulers"] },
   { folder: "simulator", may: ["core", "algorithms", "simulator"] },
   { folder: "real-backend", may: ["core", "algorithms", "real-backend"] },
-  { folder: "benchmarks", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks"] },
+  { folder: "benchmarks", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "testing"] },
   // The public test kit (tunelab/testing) drives the real loop: it may use the library, never the tests.
   { folder: "testing", may: ["core", "algorithms", "testing"] },
   { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "cli", "index.ts"] },

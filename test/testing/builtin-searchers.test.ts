@@ -4,7 +4,7 @@ import type { Config, Json, Searcher } from "../../core/contracts/index.ts";
 import { CheckFailure, checkSearcher, contractSpace, type CheckSearcherOptions, type SearcherFactory } from "../../testing/index.ts";
 
 // Dogfooding: every built-in searcher goes through the public kit (the contract suite it replaces).
-const numRuns = Number(process.env.FC_RUNS ?? 50);
+const numRuns = Number(process.env.FC_RUNS ?? 30);
 
 const cases: Array<[string, SearcherFactory, CheckSearcherOptions]> = [
   ["RandomSearch", (space, o) => new RandomSearch(space, o), {}],

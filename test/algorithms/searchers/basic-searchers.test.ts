@@ -7,7 +7,8 @@ import { checkSearcher, contractSpace, driveSearcher as drive, type SearcherFact
 /** The public kit's searcher properties, plus clean errors for a bad metric or mode. */
 function searcherContract(name: string, make: SearcherFactory, options: Parameters<typeof checkSearcher>[1] = {}): void {
   it(`${name}: passes checkSearcher (space, determinism, save/restore, pending, wait/done, late and errored results)`, () => {
-    expect(checkSearcher(make, { numRuns: 30, ...options }).cases).toBe(30);
+    // A short run: test/testing/builtin-searchers.test.ts runs every built-in searcher through the kit at length.
+    expect(checkSearcher(make, { numRuns: 10, ...options }).cases).toBe(10);
   });
   it(`${name}: names the option on bad metric or mode`, () => {
     const opts = { metric: "loss", mode: "min" as const, seed: 7 };

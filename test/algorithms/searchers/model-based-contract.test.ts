@@ -32,8 +32,8 @@ function inDomain(c: C): boolean {
 
 describe.each(Object.entries(factories))("%s searcher contract", (_name, make) => {
   it("passes the public kit on this space: inside it, deterministic, exact save/restore, 60 pending mostly distinct, late and errored results", () => {
-    const report = checkSearcher((s, o) => make(o.seed), { space, score: (c) => loss(c as unknown as C), numRuns: 15, maxSteps: 50, warmup: 15, pending: 60, minDistinctFraction: 50 / 60 });
-    expect(report.cases).toBe(15);
+    const report = checkSearcher((s, o) => make(o.seed), { space, score: (c) => loss(c as unknown as C), numRuns: 8, maxSteps: 40, warmup: 15, pending: 60, minDistinctFraction: 50 / 60 });
+    expect(report.cases).toBe(8);
     // The kit's bounds check agrees with this file's own reading of the space.
     const s = make(3);
     for (let t = 0; t < 20; t++) {
