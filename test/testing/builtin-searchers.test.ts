@@ -83,7 +83,7 @@ describe("the kit catches deliberately broken searchers", () => {
     const f = failureOf((space, o) => new BrokenSearcher(space as typeof contractSpace, o, "forgetful"));
     expect(f.property).toBe("save/restore");
     const c = f.counterexample as { script: unknown[] };
-    expect(c.script.length).toBeLessThanOrEqual(3);
+    expect(c.script.length).toBeLessThanOrEqual(5);
     // The printed seed and path replay exactly that case.
     const again = failureOf((space, o) => new BrokenSearcher(space as typeof contractSpace, o, "forgetful"), { seed: f.seed as number, path: f.path as string });
     expect(again.counterexample).toEqual(f.counterexample);
