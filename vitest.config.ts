@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
-    // Property tests share a pinned seed in CI (see test/_helpers/fc.ts); a failure prints it.
+    // Property tests (and the testing/ kit) share a pinned seed in CI (see test/_helpers/fast-check-setup.ts); a failure prints it.
     setupFiles: ["test/_helpers/fast-check-setup.ts"],
   },
 });

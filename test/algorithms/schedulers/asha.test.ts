@@ -4,7 +4,7 @@ import { linearQuantile } from "../../../algorithms/schedulers/_internals/quanti
 import type { Result, SchedulerContext, TrialView } from "../../../core/contracts/index.ts";
 import { benchmarkByName } from "../../../benchmarks/objectives/index.ts";
 import { simulate } from "../../../simulator/index.ts";
-import { runScripted } from "./_harness.ts";
+import { runScripted } from "../../../testing/index.ts";
 
 /** A bare trial view for driving a scheduler by hand. */
 function view(index: number, status: TrialView["status"] = "RUNNING"): TrialView {

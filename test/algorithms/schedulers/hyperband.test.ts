@@ -3,7 +3,7 @@ import { HyperBandForBOHB, HyperBandScheduler, hyperbandPlan } from "../../../al
 import { OptionError, type Result } from "../../../core/contracts/index.ts";
 import { benchmarkByName } from "../../../benchmarks/objectives/index.ts";
 import { simulate } from "../../../simulator/index.ts";
-import { RecordingScheduler, runScripted } from "./_harness.ts";
+import { RecordingScheduler, runScripted } from "../../../testing/index.ts";
 
 describe("hyperbandPlan", () => {
   it("matches Table 1 of Li et al. 2018 for R = 81, eta = 3: every n_i and r_i for s = 4..0", () => {

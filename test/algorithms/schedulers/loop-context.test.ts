@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FIFOScheduler } from "../../../algorithms/schedulers/index.ts";
 import type { Config, Decision, Result, Searcher, SchedulerContext, TrialView } from "../../../core/contracts/index.ts";
 import { CONTINUE, PAUSE, STOP } from "../../../core/contracts/index.ts";
-import { runScripted, ScriptedExecutor } from "./_harness.ts";
+import { runScripted, ScriptedExecutor } from "../../../testing/index.ts";
 import { TuneLoop } from "../../../core/tune-loop.ts";
 
 // Tests of the three small tune-loop changes this issue needed (core/tune-loop.ts, core/contracts/scheduler.ts).
@@ -88,7 +88,7 @@ describe("TuneLoop and schedulers", () => {
         return context?.moreTrialsPossible?.() === false ? candidates[0] : undefined;
       }
     }
-    const executor = new ScriptedExecutor(1, () => 1, () => 0);
+    const executor = new ScriptedExecutor({ workers: 1, metricAt: () => 1 });
     const loop = new TuneLoop({ searcher, scheduler: new HoldUntilDone(), executor, metric: "loss", mode: "min", trials: 10 });
     loop.begin();
     executor.run(() => loop.finished);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MedianStoppingRule } from "../../../algorithms/schedulers/index.ts";
 import type { Result, SchedulerContext, TrialView } from "../../../core/contracts/index.ts";
-import { runScripted } from "./_harness.ts";
+import { runScripted } from "../../../testing/index.ts";
 
 /** Mutable trial views whose history the test appends to, like the loop does. */
 interface FakeTrial extends TrialView {

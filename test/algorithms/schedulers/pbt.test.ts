@@ -9,7 +9,7 @@ import { choice, loguniform, randint, uniform } from "../../../core/space/index.
 import { noisyLrScheduleObjective, pbtToyObjective } from "../../../benchmarks/objectives/index.ts";
 import { simulate } from "../../../simulator/index.ts";
 import { fixedConfigs, runToy, toyPbt } from "./pbt-fixtures.ts";
-import { HotSwap } from "../../_helpers/hot-swap-scheduler.ts";
+import { HotSwap } from "../../../testing/index.ts";
 
 const base = { metric: "mean_accuracy", mode: "max" as const };
 const lr = { lr: uniform(0.0001, 0.02) };

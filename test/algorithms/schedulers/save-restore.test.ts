@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ASHAScheduler, HyperBandForBOHB, HyperBandScheduler, MedianStoppingRule } from "../../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../../algorithms/searchers/index.ts";
 import type { Json, Scheduler } from "../../../core/contracts/index.ts";
-import { HotSwap } from "../../_helpers/hot-swap-scheduler.ts";
+import { HotSwap } from "../../../testing/index.ts";
 import { MaximumIterationStopper } from "../../../core/stoppers/index.ts";
 import { TuneLoop } from "../../../core/tune-loop.ts";
 import { benchmarkByName } from "../../../benchmarks/objectives/index.ts";

@@ -3,18 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ASHAScheduler, HyperBandScheduler, MedianStoppingRule, hyperbandPlan } from "../../../algorithms/schedulers/index.ts";
 import type { Decision, Result, TrialView } from "../../../core/contracts/index.ts";
 import { linearQuantile, median } from "../../../algorithms/schedulers/_internals/quantile.ts";
-import { RecordingScheduler, runScripted, type ScriptedRun } from "./_harness.ts";
+import { expectNoLostOrRepeatedIterations, RecordingScheduler, runScripted } from "../../../testing/index.ts";
 
 const runs = { numRuns: Number(process.env.FC_RUNS ?? 60) };
-
-/** Every trial computed iterations 1..k exactly once each, and its history says the same. */
-function expectNoLostOrRepeatedIterations(run: ScriptedRun): void {
-  for (const trial of run.loop.trials) {
-    const computed = run.executor.computed.get(trial.id) ?? [];
-    expect(computed).toEqual(computed.map((_, i) => i + 1));
-    expect(trial.history.map((r) => r.iteration)).toEqual(computed);
-  }
-}
 
 const ashaCase = fc.record({
   seed: fc.integer({ min: 0, max: 1_000_000 }),

@@ -2,7 +2,20 @@ import { describe, expect, it } from "vitest";
 import { ConcurrencyLimiter, GridSearch, RandomSearch, Repeater, TRIAL_INDEX, defaultSearcher } from "../../../algorithms/searchers/index.ts";
 import type { Config, Result } from "../../../core/contracts/index.ts";
 import { choice, grid, uniform } from "../../../core/space/index.ts";
-import { contractSpace, drive, searcherContract } from "../../_helpers/searcher-contract.ts";
+import { checkSearcher, contractSpace, driveSearcher as drive, type SearcherFactory } from "../../../testing/index.ts";
+
+/** The public kit's searcher properties, plus clean errors for a bad metric or mode. */
+function searcherContract(name: string, make: SearcherFactory, options: Parameters<typeof checkSearcher>[1] = {}): void {
+  it(`${name}: passes checkSearcher (space, determinism, save/restore, pending, wait/done, late and errored results)`, () => {
+    // A short run: test/testing/builtin-searchers.test.ts runs every built-in searcher through the kit at length.
+    expect(checkSearcher(make, { numRuns: 10, ...options }).cases).toBe(10);
+  });
+  it(`${name}: names the option on bad metric or mode`, () => {
+    const opts = { metric: "loss", mode: "min" as const, seed: 7 };
+    expect(() => make(contractSpace, { ...opts, metric: "" })).toThrow(/\.metric: needs a non-empty metric name/);
+    expect(() => make(contractSpace, { ...opts, mode: "lowest" as "min" })).toThrow(/\.mode: must be "min" or "max"/);
+  });
+}
 
 const done = (trialId: string, loss: number): Result => ({ trialId, iteration: 1, metrics: { loss }, time: 0, timeTotal: 0 });
 
@@ -91,5 +104,5 @@ describe("Repeater", () => {
     expect(seen[0]?.[1]?.metrics).toEqual({ loss: 2 });
   });
 
-  searcherContract("Repeater", (space, o) => new Repeater(new RandomSearch(space, o), { metric: "loss", repeat: 1 }));
+  searcherContract("Repeater", (space, o) => new Repeater(new RandomSearch(space, o), { metric: o.metric, repeat: 1 }), { extraKeys: [TRIAL_INDEX] });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BOHBSearcher, GPSearcher, TPESearcher } from "../../../algorithms/searchers/index.ts";
 import type { Result, Searcher } from "../../../core/contracts/index.ts";
+import { checkSearcher } from "../../../testing/index.ts";
 import { choice, loguniform, qrandint, randint, uniform } from "../../../core/space/index.ts";
 
 // The contract every model-based searcher meets (DESIGN: determinism, save/restore,
@@ -30,34 +31,15 @@ function inDomain(c: C): boolean {
 }
 
 describe.each(Object.entries(factories))("%s searcher contract", (_name, make) => {
-  it("copes with many pending trials: valid, mostly distinct suggestions", () => {
-    const s = make(1);
-    for (let t = 0; t < 15; t++) {
+  it("passes the public kit on this space: inside it, deterministic, exact save/restore, 60 pending mostly distinct, late and errored results", () => {
+    const report = checkSearcher((s, o) => make(o.seed), { space, score: (c) => loss(c as unknown as C), numRuns: 8, maxSteps: 40, warmup: 15, pending: 60, minDistinctFraction: 50 / 60 });
+    expect(report.cases).toBe(8);
+    // The kit's bounds check agrees with this file's own reading of the space.
+    const s = make(3);
+    for (let t = 0; t < 20; t++) {
       const c = s.suggest(String(t)) as C;
+      expect(inDomain(c)).toBe(true);
       s.onTrialComplete(String(t), result(String(t), loss(c)));
-    }
-    const pending = Array.from({ length: 60 }, (_, k) => s.suggest(`p${k}`) as C);
-    for (const c of pending) expect(inDomain(c)).toBe(true);
-    expect(new Set(pending.map((c) => JSON.stringify(c))).size).toBeGreaterThan(50);
-  });
-
-  it("is deterministic under its seed and resumes exactly from save()", () => {
-    const a = make(7);
-    const b = make(7);
-    for (let t = 0; t < 18; t++) {
-      const c = a.suggest(String(t)) as C;
-      expect(b.suggest(String(t))).toEqual(c);
-      a.onTrialComplete(String(t), result(String(t), loss(c)));
-      b.onTrialComplete(String(t), result(String(t), loss(c)));
-    }
-    a.suggest("pending");
-    const resumed = make(7);
-    resumed.restore(JSON.parse(JSON.stringify(a.save())));
-    for (let t = 18; t < 24; t++) {
-      const c = a.suggest(String(t)) as C;
-      expect(resumed.suggest(String(t))).toEqual(c);
-      a.onTrialComplete(String(t), result(String(t), loss(c)));
-      resumed.onTrialComplete(String(t), result(String(t), loss(c)));
     }
   });
 
