@@ -4,3 +4,4 @@ export { TuneLoop, trialIdFor, type TuneLoopOptions, type LoopCounters } from ".
 export * from "./stoppers/index.ts";
 export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } from "./summary.ts";
 export { EventTrace, memoryTrace } from "./trace.ts";
+export * from "./callbacks/index.ts";

@@ -2,6 +2,7 @@ import { OptionError } from "./contracts/index.ts";
 import type { Executor, Mode, Resources, Scheduler, Searcher } from "./contracts/index.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
+import type { TuneCallback } from "./callbacks/index.ts";
 
 export interface TuneLoopOptions {
   searcher: Searcher;
@@ -26,6 +27,8 @@ export interface TuneLoopOptions {
   maxFailures?: number;
   stoppers?: readonly Stopper[];
   trace?: EventTrace;
+  /** Hooks called as the experiment runs (loggers, progress, user code). None: the loop pays nothing. */
+  callbacks?: readonly TuneCallback[];
 }
 
 /** The optional loop settings `simulate()` and `tune()` both pass through, without undefined keys (exactOptionalPropertyTypes). */
@@ -36,6 +39,7 @@ export function optionalLoopSettings(options: {
   keepCheckpoints?: number;
   maxFailures?: number;
   trace?: EventTrace | undefined;
+  callbacks?: readonly TuneCallback[] | undefined;
 }): Partial<TuneLoopOptions> {
   const settings: Partial<TuneLoopOptions> = {};
   if (options.stoppers) settings.stoppers = options.stoppers;
@@ -44,6 +48,7 @@ export function optionalLoopSettings(options: {
   if (options.keepCheckpoints !== undefined) settings.keepCheckpoints = options.keepCheckpoints;
   if (options.maxFailures !== undefined) settings.maxFailures = options.maxFailures;
   if (options.trace) settings.trace = options.trace;
+  if (options.callbacks && options.callbacks.length > 0) settings.callbacks = options.callbacks;
   return settings;
 }
 

@@ -5,6 +5,7 @@ import { validateSpace, type Space } from "../core/space/index.ts";
 import type { Stopper } from "../core/stoppers/index.ts";
 import { bestTrial, type BestTrial, type Scope } from "../core/summary.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
+import type { TuneCallback } from "../core/callbacks/index.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -31,6 +32,8 @@ export interface TuneOptions {
   storagePath?: string;
   maxFailures?: number;
   scope?: Scope;
+  /** Hooks called as the experiment runs (see `TuneCallback`). */
+  callbacks?: readonly TuneCallback[];
 }
 
 export interface TuneRun {

@@ -6,6 +6,7 @@ import { validateSpace, type Space } from "../core/space/index.ts";
 import { MaximumIterationStopper, type Stopper } from "../core/stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial, type Scope } from "../core/summary.ts";
 import { EventTrace } from "../core/trace.ts";
+import type { TuneCallback } from "../core/callbacks/index.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import { resolveCluster, type ClusterSpec } from "./cluster-spec.ts";
 import { SimExecutor } from "./sim-executor.ts";
@@ -45,6 +46,8 @@ export interface SimulateOptions {
   trace?: (line: string) => void;
   /** Experiment state from a previous run's `loop.save()`, to resume. */
   resumeFrom?: Json;
+  /** Hooks called as the experiment runs (see `TuneCallback`). */
+  callbacks?: readonly TuneCallback[];
   /** Assert after every event that no node is over capacity (tests). */
   checkInvariants?: boolean;
 }

@@ -1,4 +1,4 @@
-import { CONTINUE, metricOf, objectivity, PAUSE, SavedStateError, STOP, timeAttrOf } from "../../core/contracts/index.ts";
+import { CONTINUE, metricOf, objectivity, pauseBecause, SavedStateError, stopBecause, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { HyperBandBracket, type HalvingVerdict, type HyperBandBracketState } from "./hyperband-bracket.ts";
 import { hyperbandPlan, type HyperBandBracketPlan } from "./hyperband-plan.ts";
@@ -85,13 +85,15 @@ export class HyperBandScheduler implements Scheduler {
     const time = timeAttrOf(result, this.timeAttr);
     const value = metricOf(result, this.metric);
     if (time === undefined || value === undefined) return CONTINUE;
-    if (reached(time, this.maxT)) return STOP;
+    if (reached(time, this.maxT)) return stopBecause(`reached maxT ${this.maxT}`);
     const bracket = this.bracketFor(trial.id);
-    if (!bracket || !bracket.live.has(trial.id)) return STOP;
+    if (!bracket || !bracket.live.has(trial.id)) return stopBecause("no longer live in its bracket");
     if (!reached(time, bracket.milestone)) return CONTINUE;
     bracket.recorded.set(trial.id, this.sign * value);
     const verdict = this.process(bracket, trial.id);
-    return verdict === "survive" ? CONTINUE : verdict === "stop" ? STOP : PAUSE;
+    if (verdict === "survive") return CONTINUE;
+    const where = `milestone ${bracket.milestone} of bracket ${this.bracketOf.get(trial.id)}`;
+    return verdict === "stop" ? stopBecause(`not in the top 1/${this.reductionFactor} at ${where}`) : pauseBecause(`waiting at ${where} for the rest of its bracket`);
   }
 
   onTrialComplete(trial: TrialView): void {
