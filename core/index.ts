@@ -5,3 +5,4 @@ export * from "./stoppers/index.ts";
 export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } from "./summary.ts";
 export { EventTrace, memoryTrace } from "./trace.ts";
 export * from "./callbacks/index.ts";
+export * from "./experiment-dir/index.ts";

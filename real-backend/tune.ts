@@ -6,6 +6,7 @@ import type { Stopper } from "../core/stoppers/index.ts";
 import { bestTrial, type BestTrial, type Scope } from "../core/summary.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import type { TuneCallback } from "../core/callbacks/index.ts";
+import { ExperimentLogger } from "../core/experiment-dir/index.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -34,6 +35,8 @@ export interface TuneOptions {
   scope?: Scope;
   /** Hooks called as the experiment runs (see `TuneCallback`). */
   callbacks?: readonly TuneCallback[];
+  /** Write the built-in loggers' files (result.jsonl, progress.csv, trials.csv, decisions.jsonl) under `storagePath`. @defaultValue true */
+  loggers?: boolean;
 }
 
 export interface TuneRun {
@@ -62,7 +65,7 @@ export async function tune(options: TuneOptions): Promise<TuneRun> {
     mode,
     trials: options.trials,
     resources: options.resources ?? { cpu: 1, gpu: 0 },
-    ...optionalLoopSettings(options),
+    ...optionalLoopSettings({ ...options, callbacks: withLoggers(options) }),
   });
   loop.begin();
   await executor.run(() => loop.finished);
@@ -74,3 +77,9 @@ export async function tune(options: TuneOptions): Promise<TuneRun> {
   };
 }
 
+
+/** The built-in loggers come first, on by default where there is a directory to write. */
+function withLoggers(options: TuneOptions): readonly TuneCallback[] | undefined {
+  if (options.storagePath === undefined || options.loggers === false) return options.callbacks;
+  return [new ExperimentLogger(options.storagePath, { kind: "real" }), ...(options.callbacks ?? [])];
+}

@@ -7,6 +7,7 @@ import { MaximumIterationStopper, type Stopper } from "../core/stoppers/index.ts
 import { bestTrial, countByStatus, type BestTrial, type Scope } from "../core/summary.ts";
 import { EventTrace } from "../core/trace.ts";
 import type { TuneCallback } from "../core/callbacks/index.ts";
+import { ExperimentLogger } from "../core/experiment-dir/index.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import { resolveCluster, type ClusterSpec } from "./cluster-spec.ts";
 import { SimExecutor } from "./sim-executor.ts";
@@ -48,6 +49,12 @@ export interface SimulateOptions {
   resumeFrom?: Json;
   /** Hooks called as the experiment runs (see `TuneCallback`). */
   callbacks?: readonly TuneCallback[];
+  /**
+   * Write the experiment directory here (loggers: params.json, result.jsonl,
+   * progress.csv, trials.csv, decisions.jsonl, and trace.jsonl for the cluster
+   * timeline). Left out: nothing is written.
+   */
+  storagePath?: string;
   /** Assert after every event that no node is over capacity (tests). */
   checkInvariants?: boolean;
 }
@@ -99,7 +106,10 @@ export function simulate(options: SimulateOptions): SimulationRun {
   const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
   const stoppers: Stopper[] = [...(options.stoppers ?? [])];
   if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(maxIterations));
-  const trace = options.trace ? new EventTrace(options.trace) : undefined;
+  // Simulated results come far faster than a disk takes appends: the logger buffers and flushes every second.
+  const logger = options.storagePath !== undefined ? new ExperimentLogger(options.storagePath, { kind: "simulation", flushEveryMs: 1000 }) : undefined;
+  const trace = traceFor(options.trace, logger?.traceWriter());
+  const callbacks = logger ? [logger, ...(options.callbacks ?? [])] : options.callbacks;
   const executor = new SimExecutor({
     objective,
     cluster: resolveCluster(options.cluster),
@@ -115,7 +125,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
     mode,
     trials: options.trials,
     resources: options.resources ?? { cpu: 1, gpu: 1 },
-    ...optionalLoopSettings({ ...options, stoppers, trace }),
+    ...optionalLoopSettings({ ...options, stoppers, trace, callbacks }),
   });
   if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
   loop.begin();
@@ -147,4 +157,16 @@ export function simulate(options: SimulateOptions): SimulationRun {
     costDollars: stats.costDollars,
   };
   return { best, trials: loop.trials, summary, loop };
+}
+
+/** One trace for the user's writer, the experiment directory's, or both. */
+function traceFor(user: ((line: string) => void) | undefined, dir: ((line: string) => void) | undefined): EventTrace | undefined {
+  if (user && dir) {
+    return new EventTrace((line) => {
+      user(line);
+      dir(line);
+    });
+  }
+  const write = user ?? dir;
+  return write ? new EventTrace(write) : undefined;
 }
