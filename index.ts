@@ -16,3 +16,4 @@ export {
   type Benchmark,
   type SyntheticFunction,
 } from "./benchmarks/objectives/index.ts";
+export * from "./results/index.ts";

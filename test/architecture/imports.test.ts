@@ -16,7 +16,9 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "simulator", may: ["core", "algorithms", "simulator"] },
   { folder: "real-backend", may: ["core", "algorithms", "real-backend"] },
   { folder: "benchmarks", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks"] },
-  { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "cli", "index.ts"] },
+  // Results (analysis, progress, reports) read experiment directories: core only.
+  { folder: "results", may: ["core", "results"] },
+  { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "results", "cli", "index.ts"] },
   // Examples use the public API only, as a user would.
   { folder: "examples", may: ["index.ts"] },
 ];
