@@ -4,6 +4,7 @@ import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
 import { simCommand } from "./sim-command.ts";
+import { analyzeCommand } from "./analyze-command.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
@@ -30,6 +31,7 @@ program
   .option("--reduction-factor <r>", "asha: rf (default 4); hyperband: eta (default 3)")
   .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default 60; population = --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
+  .option("--out <dir>", "write the experiment directory (results, trials.csv, decisions.jsonl, trace.jsonl) here")
   .option("--json", "print one JSON object instead of the table")
   .action(simCommand);
 
@@ -44,6 +46,15 @@ program
   .option("--max-iterations <n>", "stop each trial at this iteration", "100")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
+
+program
+  .command("analyze <dir>")
+  .description("best trials and status counts of an experiment directory (finished, running or crashed)")
+  .option("--metric <m>", "metric to rank by (default: the experiment's)")
+  .option("--mode <mode>", "min or max (default: the experiment's)")
+  .option("--top <n>", "trials to list", "5")
+  .option("--json", "print one JSON object instead of the table")
+  .action(analyzeCommand);
 
 try {
   program.parse(process.argv);

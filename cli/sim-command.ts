@@ -25,6 +25,7 @@ export interface SimFlags {
   reductionFactor?: string;
   perturbationInterval?: string;
   trace?: string;
+  out?: string;
   json?: boolean;
 }
 
@@ -73,7 +74,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
 }
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
-export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
+export function runPlan(plan: SimPlan, trace?: (line: string) => void, storagePath?: string): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
   const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
@@ -103,6 +104,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     maxFailures: plan.maxFailures,
     ...(plan.keepCheckpoints !== undefined ? { keepCheckpoints: plan.keepCheckpoints } : {}),
     ...(trace ? { trace } : {}),
+    ...(storagePath !== undefined ? { storagePath } : {}),
   });
   const best = run.summary.best;
   return {
@@ -118,7 +120,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
 export function simCommand(flags: SimFlags): void {
   const plan = planFromFlags(flags);
   const lines: string[] = [];
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined);
+  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, flags.out);
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
