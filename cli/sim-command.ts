@@ -26,6 +26,7 @@ export interface SimFlags {
   perturbationInterval?: string;
   trace?: string;
   out?: string;
+  progress?: boolean;
   json?: boolean;
 }
 
@@ -74,7 +75,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
 }
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
-export function runPlan(plan: SimPlan, trace?: (line: string) => void, storagePath?: string): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
+export function runPlan(plan: SimPlan, trace?: (line: string) => void, storagePath?: string, progress?: boolean | "auto"): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
   const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
@@ -105,6 +106,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void, storagePa
     ...(plan.keepCheckpoints !== undefined ? { keepCheckpoints: plan.keepCheckpoints } : {}),
     ...(trace ? { trace } : {}),
     ...(storagePath !== undefined ? { storagePath } : {}),
+    ...(progress !== undefined ? { progress } : {}),
   });
   const best = run.summary.best;
   return {
@@ -120,7 +122,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void, storagePa
 export function simCommand(flags: SimFlags): void {
   const plan = planFromFlags(flags);
   const lines: string[] = [];
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, flags.out);
+  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, flags.out, flags.progress ?? "auto");
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));

@@ -6,3 +6,4 @@ export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } fro
 export { EventTrace, memoryTrace } from "./trace.ts";
 export * from "./callbacks/index.ts";
 export * from "./experiment-dir/index.ts";
+export * from "./progress/index.ts";

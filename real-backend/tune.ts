@@ -7,6 +7,7 @@ import { bestTrial, type BestTrial, type Scope } from "../core/summary.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import type { TuneCallback } from "../core/callbacks/index.ts";
 import { ExperimentLogger } from "../core/experiment-dir/index.ts";
+import { progressFor } from "../core/progress/index.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -37,6 +38,8 @@ export interface TuneOptions {
   callbacks?: readonly TuneCallback[];
   /** Write the built-in loggers' files (result.jsonl, progress.csv, trials.csv, decisions.jsonl) under `storagePath`. @defaultValue true */
   loggers?: boolean;
+  /** Live progress on stderr: true forces it, false turns it off, "auto" shows it on a terminal. @defaultValue "auto" */
+  progress?: boolean | "auto";
 }
 
 export interface TuneRun {
@@ -79,7 +82,8 @@ export async function tune(options: TuneOptions): Promise<TuneRun> {
 
 
 /** The built-in loggers come first, on by default where there is a directory to write. */
-function withLoggers(options: TuneOptions): readonly TuneCallback[] | undefined {
-  if (options.storagePath === undefined || options.loggers === false) return options.callbacks;
-  return [new ExperimentLogger(options.storagePath, { kind: "real" }), ...(options.callbacks ?? [])];
+function withLoggers(options: TuneOptions): readonly TuneCallback[] {
+  const logger = options.storagePath !== undefined && options.loggers !== false ? new ExperimentLogger(options.storagePath, { kind: "real" }) : undefined;
+  const progress = progressFor(options.progress ?? "auto");
+  return [...(logger ? [logger] : []), ...(options.callbacks ?? []), ...(progress ? [progress] : [])];
 }

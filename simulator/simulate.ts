@@ -8,6 +8,7 @@ import { bestTrial, countByStatus, type BestTrial, type Scope } from "../core/su
 import { EventTrace } from "../core/trace.ts";
 import type { TuneCallback } from "../core/callbacks/index.ts";
 import { ExperimentLogger } from "../core/experiment-dir/index.ts";
+import { progressFor } from "../core/progress/index.ts";
 import { optionalLoopSettings, TuneLoop } from "../core/tune-loop.ts";
 import { resolveCluster, type ClusterSpec } from "./cluster-spec.ts";
 import { SimExecutor } from "./sim-executor.ts";
@@ -55,6 +56,8 @@ export interface SimulateOptions {
    * timeline). Left out: nothing is written.
    */
   storagePath?: string;
+  /** Live progress on stderr: true forces it, "auto" only on a terminal. @defaultValue false */
+  progress?: boolean | "auto";
   /** Assert after every event that no node is over capacity (tests). */
   checkInvariants?: boolean;
 }
@@ -109,7 +112,8 @@ export function simulate(options: SimulateOptions): SimulationRun {
   // Simulated results come far faster than a disk takes appends: the logger buffers and flushes every second.
   const logger = options.storagePath !== undefined ? new ExperimentLogger(options.storagePath, { kind: "simulation", flushEveryMs: 1000 }) : undefined;
   const trace = traceFor(options.trace, logger?.traceWriter());
-  const callbacks = logger ? [logger, ...(options.callbacks ?? [])] : options.callbacks;
+  const progress = progressFor(options.progress);
+  const callbacks = [...(logger ? [logger] : []), ...(options.callbacks ?? []), ...(progress ? [progress] : [])];
   const executor = new SimExecutor({
     objective,
     cluster: resolveCluster(options.cluster),
