@@ -5,6 +5,7 @@ import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
 import { simCommand } from "./sim-command.ts";
 import { analyzeCommand } from "./analyze-command.ts";
+import { reportCommand } from "./report-command.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
@@ -58,8 +59,15 @@ program
   .option("--json", "print one JSON object instead of the table")
   .action(analyzeCommand);
 
+program
+  .command("report <dirs...>")
+  .description("one self-contained HTML report (inline SVG, opens from disk) of one or more experiment directories")
+  .option("--out <path>", "the HTML file (default report.html), or the folder for --format svg (default report-figures)")
+  .option("--format <f>", "html, or svg for one file per figure", "html")
+  .action(reportCommand);
+
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (error instanceof TuneLabError) {
