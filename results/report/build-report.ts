@@ -34,7 +34,7 @@ export async function buildReport(dirs: readonly string[]): Promise<Report> {
   specs.push({ experiment: "", figure: bestSoFarSpec(best, "gpuHours", metric, simulated) });
   for (const { name, analysis } of experiments) {
     const m = analysis.meta?.metric ?? metric;
-    specs.push({ experiment: name, figure: learningCurvesSpec(learningCurveRows(analysis), m) });
+    specs.push({ experiment: name, figure: learningCurvesSpec(learningCurveRows(analysis), m, analysis.exploits.length > 0 ? "time" : "iteration") });
     const configs = configRows(analysis);
     if (configs.rows.length > 0) specs.push({ experiment: name, figure: configsSpec(configs.rows, configs.params, m) });
     if (analysis.exploits.length > 0) {

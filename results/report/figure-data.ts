@@ -12,8 +12,8 @@ export function bestSoFarRows(experiments: readonly NamedExperiment[]): Array<{ 
   return experiments.flatMap(({ name, analysis }) => analysis.bestSoFar().map((p) => ({ experiment: name, ...p })));
 }
 
-export function learningCurveRows(analysis: ExperimentAnalysis): Array<{ trial: string; ending: string; iteration: number; value: number }> {
-  return analysis.learningCurves().flatMap((c) => c.points.map((p) => ({ trial: c.trialId, ending: c.ending, iteration: p.iteration, value: p.value })));
+export function learningCurveRows(analysis: ExperimentAnalysis): Array<{ trial: string; ending: string; iteration: number; time: number; value: number }> {
+  return analysis.learningCurves().flatMap((c) => c.points.map((p) => ({ trial: c.trialId, ending: c.ending, iteration: p.iteration, time: p.time, value: p.value })));
 }
 
 /** Numeric hyperparameters (at most 6) against each trial's last metric value. */

@@ -33,7 +33,8 @@ export function bestSoFarSpec(rows: readonly object[], x: "time" | "gpuHours", m
   };
 }
 
-export function learningCurvesSpec(rows: readonly object[], metric: string): FigureSpec {
+/** Against iteration, or against time for PBT (a trial that copies a donor jumps to the donor's iteration). */
+export function learningCurvesSpec(rows: readonly object[], metric: string, x: "iteration" | "time" = "iteration"): FigureSpec {
   return {
     id: "learning-curves",
     title: `Learning curves (${metric}), coloured by how each trial ended`,
@@ -44,7 +45,7 @@ export function learningCurvesSpec(rows: readonly object[], metric: string): Fig
       data: { values: rows as object[] },
       mark: { type: "line", strokeWidth: 1, opacity: 0.8 },
       encoding: {
-        x: { field: "iteration", type: "quantitative", title: "training iteration" },
+        x: { field: x, type: "quantitative", title: x === "iteration" ? "training iteration" : "time (s)" },
         y: { field: "value", type: "quantitative", title: metric, scale: { zero: false } },
         detail: { field: "trial", type: "nominal" },
         color: { field: "ending", type: "nominal", title: "ended", scale: { scheme: ENDING_SCHEME } },
