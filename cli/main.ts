@@ -33,6 +33,7 @@ program
   .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default 60; population = --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
   .option("--out <dir>", "write the experiment directory (results, trials.csv, decisions.jsonl, trace.jsonl) here")
+  .option("--report [file]", "write an HTML report of the run (default report.html); needs --out or writes the directory to a temporary folder")
   .option("--progress", "show live progress on stderr even when it is not a terminal (plain lines there)")
   .option("--no-progress", "never show live progress (default: a live table when stderr is a terminal)")
   .option("--json", "print one JSON object instead of the table")

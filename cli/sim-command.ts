@@ -1,4 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeReport } from "./report-command.ts";
 import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
@@ -26,6 +29,7 @@ export interface SimFlags {
   perturbationInterval?: string;
   trace?: string;
   out?: string;
+  report?: string | boolean;
   progress?: boolean;
   json?: boolean;
 }
@@ -119,13 +123,19 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void, storagePa
   };
 }
 
-export function simCommand(flags: SimFlags): void {
+export async function simCommand(flags: SimFlags): Promise<void> {
   const plan = planFromFlags(flags);
   const lines: string[] = [];
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, flags.out, flags.progress ?? "auto");
+  // A report reads the experiment directory: without --out, the run writes one to a temporary folder.
+  const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
+  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, out, flags.progress ?? "auto");
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
+  if (flags.report !== undefined && out !== undefined) {
+    const file = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
+    process.stderr.write(`tunelab: wrote ${file}\n`);
+  }
 }
 
 function parseReductionFactor(raw: string): number {

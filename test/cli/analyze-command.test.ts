@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,5 +47,18 @@ describe("tunelab sim --out and tunelab analyze", () => {
     const missing = tunelab("analyze", join(out, "nope"));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("does not exist");
+  });
+
+  it("report writes one HTML file, or one SVG per figure with --format svg", () => {
+    const html = join(out, "..", "r.html");
+    const r = tunelab("report", out, "--out", html);
+    expect(r.code).toBe(0);
+    expect(readFileSync(html, "utf8")).toContain('data-figure="exp-learning-curves"');
+    const svgDir = join(out, "..", "figs");
+    expect(tunelab("report", out, "--format", "svg", "--out", svgDir).code).toBe(0);
+    expect(readdirSync(svgDir).sort()).toEqual(["best-vs-gpu-hours.svg", "best-vs-time.svg", "exp-cluster-timeline.svg", "exp-configs-vs-metric.svg", "exp-learning-curves.svg"]);
+    const bad = tunelab("report", out, "--format", "png");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--format");
   });
 });
