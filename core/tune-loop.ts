@@ -593,7 +593,7 @@ export class TuneLoop implements ExecutorListener {
       },
       exploitWaiting: (trialId, from, config) => this.exploitWaiting(trialId, from, config),
       moreTrialsPossible: () => !this.searcherDone && !this.stoppingAll && this.all.length < this.maxTrials,
-      stopWaiting: (trialId) => {
+      stopWaiting: (trialId, reason) => {
         const trial = this.byId.get(trialId);
         if (!trial || !this.waiting.includes(trial)) return;
         // A fresh array: the scheduler may be iterating the candidates it was handed.
@@ -601,7 +601,7 @@ export class TuneLoop implements ExecutorListener {
         trial.status = "TERMINATED";
         trial.restoreFrom = undefined;
         this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
-        if (this.callbacks) this.decided(trial, "stop", "stopped while waiting", "scheduler");
+        if (this.callbacks) this.decided(trial, "stop", reason ?? "stopped while waiting", "scheduler");
         this.scheduler.onTrialComplete(trial, trial.lastResult);
         this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
         this.callbacks?.trialComplete(trial, this.executor.now());

@@ -90,9 +90,10 @@ export class HyperBandScheduler implements Scheduler {
     if (!bracket || !bracket.live.has(trial.id)) return stopBecause("no longer live in its bracket");
     if (!reached(time, bracket.milestone)) return CONTINUE;
     bracket.recorded.set(trial.id, this.sign * value);
+    // Named before processing: a halving moves the bracket to its next milestone.
+    const where = `milestone ${bracket.milestone} of bracket ${this.bracketOf.get(trial.id)}`;
     const verdict = this.process(bracket, trial.id);
     if (verdict === "survive") return CONTINUE;
-    const where = `milestone ${bracket.milestone} of bracket ${this.bracketOf.get(trial.id)}`;
     return verdict === "stop" ? stopBecause(`not in the top 1/${this.reductionFactor} at ${where}`) : pauseBecause(`waiting at ${where} for the rest of its bracket`);
   }
 
@@ -180,14 +181,15 @@ export class HyperBandScheduler implements Scheduler {
    */
   private process(bracket: HyperBandBracket, current: string | undefined): HalvingVerdict {
     let verdict: HalvingVerdict = current !== undefined && bracket.waiting(current) ? "wait" : "survive";
-    const toStop: string[] = [];
+    const toStop: Array<[string, string]> = [];
     while (bracket.ready()) {
+      const lost = `not in the top 1/${this.reductionFactor} at milestone ${bracket.milestone} of bracket ${this.brackets.indexOf(bracket)}`;
       const { survivors, losers } = bracket.halve();
       for (const id of survivors) if (id !== current) bracket.resume.add(id);
       for (const id of losers) {
         bracket.resume.delete(id);
         if (id === current) verdict = "stop";
-        else toStop.push(id);
+        else toStop.push([id, lost]);
       }
       if (current !== undefined && survivors.includes(current)) {
         verdict = "survive";
@@ -195,7 +197,7 @@ export class HyperBandScheduler implements Scheduler {
       }
     }
     // State is settled before the loop calls back into onTrialComplete.
-    for (const id of toStop) this.context?.stopWaiting?.(id);
+    for (const [id, reason] of toStop) this.context?.stopWaiting?.(id, reason);
     return verdict;
   }
 }

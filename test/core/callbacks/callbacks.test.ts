@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ASHAScheduler } from "../../../algorithms/schedulers/index.ts";
+import { ASHAScheduler, HyperBandScheduler, MedianStoppingRule } from "../../../algorithms/schedulers/index.ts";
 import { fixedConfigs, toyPbt } from "../../algorithms/schedulers/pbt-fixtures.ts";
 import { CallbackList, type DecisionEvent, type ExploitEvent, type TuneCallback } from "../../../core/callbacks/index.ts";
 import { pbtToyObjective } from "../../../benchmarks/objectives/index.ts";
@@ -50,6 +50,22 @@ describe("callbacks", () => {
     const early = rec.decisions.filter((d) => d.by === "scheduler" && d.kind === "stop" && d.reason.startsWith("below"));
     expect(early.length).toBeGreaterThan(0);
     for (const d of early) expect(d.reason).toMatch(/^below the rung-\d cutoff -?\d/);
+  });
+
+  it("HyperBand and the median stopping rule give their reasons", () => {
+    const hb = new Recorder();
+    simulate({ ...base, trials: 9, maxIterations: 9, callbacks: [hb], scheduler: new HyperBandScheduler({ metric: "loss", mode: "min", maxT: 9, reductionFactor: 3 }) });
+    const hbStops = hb.decisions.filter((d) => d.by === "scheduler" && d.kind === "stop");
+    expect(hbStops.length).toBeGreaterThan(0);
+    for (const d of hbStops) expect(d.reason).toMatch(/^not in the top 1\/3 at milestone \d+ of bracket \d+$|^reached maxT 9$/);
+    expect(hb.decisions.some((d) => d.kind === "pause" && /^waiting at milestone \d+ of bracket \d+ for the rest of its bracket$/.test(d.reason))).toBe(true);
+    const med = new Recorder();
+    // Flat curves (loss = x, one second a step): a trial stops once its x is worse than the median of the others'.
+    const flat = { name: "flat", metrics: ["loss"], init: () => 0, step: (t: number, c: Record<string, unknown>) => ({ metrics: { loss: c["x"] as number }, seconds: 1, state: t + 1 }) };
+    simulate({ ...base, objective: flat as never, trials: 10, maxIterations: 30, cluster: { gpus: 2 }, callbacks: [med], scheduler: new MedianStoppingRule({ metric: "loss", mode: "min", gracePeriod: 5, minSamplesRequired: 3 }) });
+    const medStops = med.decisions.filter((d) => d.by === "scheduler" && d.kind === "stop");
+    expect(medStops.length).toBeGreaterThan(0);
+    for (const d of medStops) expect(d.reason).toMatch(/^best -?[\d.e-]+ worse than the median -?[\d.e-]+ of \d+ running means at time_total_s [\d.]+$/);
   });
 
   it("onExploit reports PBT's donor, recipient and both configs", () => {
