@@ -44,3 +44,4 @@ export {
 } from "./benchmarks/suites/index.ts";
 export { wilcoxonSignedRank, holmAdjust, mannWhitneyU, medianInterval, median, quantile, averageRanks, meanRanks, type WilcoxonResult } from "./benchmarks/stats/index.ts";
 export { runGrid, gridCells, type GridOptions, type GridRun } from "./cli/bench/run-grid.ts";
+export * from "./results/index.ts";

@@ -7,6 +7,8 @@ import { runCommand } from "./run-command.ts";
 import { simCommand } from "./sim-command.ts";
 import { benchCommand } from "./bench/bench-command.ts";
 import { suiteNames } from "../benchmarks/suites/index.ts";
+import { analyzeCommand } from "./analyze-command.ts";
+import { reportCommand } from "./report-command.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
@@ -35,6 +37,10 @@ program
   .option("--reduction-factor <r>", "asha: rf (default 4); hyperband: eta (default 3)")
   .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default: the benchmark's, 60 for the synthetic functions; population = --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
+  .option("--out <dir>", "write the experiment directory (results, trials.csv, decisions.jsonl, trace.jsonl) here")
+  .option("--report [file]", "write an HTML report of the run (default report.html); needs --out or writes the directory to a temporary folder")
+  .option("--progress", "show live progress on stderr even when it is not a terminal (plain lines there)")
+  .option("--no-progress", "never show live progress (default: a live table when stderr is a terminal)")
   .option("--json", "print one JSON object instead of the table")
   .action(simCommand);
 
@@ -70,6 +76,22 @@ program
   .option("--threads <n>", "worker threads (default: all cores; 0: run in this thread)")
   .option("--import <module>", "a module that registers benchmarks or suites (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
   .action(benchCommand);
+
+program
+  .command("analyze <dir>")
+  .description("best trials and status counts of an experiment directory (finished, running or crashed)")
+  .option("--metric <m>", "metric to rank by (default: the experiment's)")
+  .option("--mode <mode>", "min or max (default: the experiment's)")
+  .option("--top <n>", "trials to list", "5")
+  .option("--json", "print one JSON object instead of the table")
+  .action(analyzeCommand);
+
+program
+  .command("report <dirs...>")
+  .description("one self-contained HTML report (inline SVG, opens from disk) of one or more experiment directories")
+  .option("--out <path>", "the HTML file (default report.html), or the folder for --format svg (default report-figures)")
+  .option("--format <f>", "html, or svg for one file per figure", "html")
+  .action(reportCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeReport } from "./report-command.ts";
 import { benchmarkByName, benchmarkDefaults, benchmarkNames } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
@@ -30,6 +33,9 @@ export interface SimFlags {
   reductionFactor?: string;
   perturbationInterval?: string;
   trace?: string;
+  out?: string;
+  report?: string | boolean;
+  progress?: boolean;
   json?: boolean;
 }
 
@@ -98,7 +104,12 @@ export function budgetFromFlags(flags: { budgetSeconds?: string; budgetGpuHours?
 }
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
-export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number } {
+export function runPlan(
+  plan: SimPlan,
+  trace?: (line: string) => void,
+  storagePath?: string,
+  progress?: boolean | "auto",
+): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number } {
   const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
@@ -129,6 +140,8 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     maxFailures: plan.maxFailures,
     ...(plan.keepCheckpoints !== undefined ? { keepCheckpoints: plan.keepCheckpoints } : {}),
     ...(trace ? { trace } : {}),
+    ...(storagePath !== undefined ? { storagePath } : {}),
+    ...(progress !== undefined ? { progress } : {}),
   });
   const best = run.summary.best;
   return {
@@ -143,13 +156,19 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
   };
 }
 
-export function simCommand(flags: SimFlags): void {
+export async function simCommand(flags: SimFlags): Promise<void> {
   const plan = planFromFlags(flags);
   const lines: string[] = [];
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined);
+  // A report reads the experiment directory: without --out, the run writes one to a temporary folder.
+  const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
+  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, out, flags.progress ?? "auto");
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
+  if (flags.report !== undefined && out !== undefined) {
+    const file = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
+    process.stderr.write(`tunelab: wrote ${file}\n`);
+  }
 }
 
 function parseReductionFactor(raw: string): number {

@@ -6,3 +6,6 @@ export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } fro
 export { EventTrace, memoryTrace } from "./trace.ts";
 export * from "./experiment/index.ts";
 export { TrialActor, type CheckpointPayload } from "./trial-actor.ts";
+export * from "./callbacks/index.ts";
+export * from "./experiment-dir/index.ts";
+export * from "./progress/index.ts";

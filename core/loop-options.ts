@@ -3,6 +3,7 @@ import type { Executor, Resources, Scheduler, Searcher } from "./contracts/index
 import type { ExperimentOptions } from "./experiment/experiment-options.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
+import type { TuneCallback } from "./callbacks/index.ts";
 
 /**
  * What the loop itself takes: the experiment's loop settings (declared once, in
@@ -18,6 +19,8 @@ export interface TuneLoopOptions
   executor: Executor;
   stoppers?: readonly Stopper[];
   trace?: EventTrace;
+  /** Hooks called as the experiment runs (loggers, progress, user code). None: the loop pays nothing. */
+  callbacks?: readonly TuneCallback[];
 }
 
 export function validateLoopOptions(loop: { maxTrials: number; resources: Resources; checkpointFrequency: number; maxFailures: number }): void {

@@ -14,12 +14,14 @@ import type {
   Searcher,
   TrialView,
 } from "./contracts/index.ts";
+import { CallbackList } from "./callbacks/index.ts";
 import { CheckpointRetention } from "./checkpoint-retention.ts";
 import { readExperiment, saveExperiment, type LoopCounters } from "./experiment-state.ts";
 import { validateLoopOptions, type TuneLoopOptions } from "./loop-options.ts";
 import { invalidMetrics } from "./result-check.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
+import type { DecisionEvent, DecisionKind } from "./callbacks/index.ts";
 import { Trial, trialIdFor, type AfterSave } from "./trial.ts";
 
 export type { TuneLoopOptions } from "./loop-options.ts";
@@ -45,6 +47,8 @@ export class TuneLoop implements ExecutorListener {
   private readonly maxFailures: number;
   private readonly stoppers: readonly Stopper[];
   private readonly trace: EventTrace | undefined;
+  /** Undefined without callbacks: each hook site is then one optional-chaining check. */
+  private readonly callbacks: CallbackList | undefined;
 
   private readonly all: Trial[] = [];
   private readonly byId = new Map<string, Trial>();
@@ -73,6 +77,7 @@ export class TuneLoop implements ExecutorListener {
     this.maxFailures = options.maxFailures ?? 0;
     this.stoppers = options.stoppers ?? [];
     this.trace = options.trace;
+    this.callbacks = CallbackList.of(options.callbacks);
     this.retention = new CheckpointRetention(options.keepCheckpoints);
     validateLoopOptions({
       maxTrials: this.maxTrials,
@@ -103,6 +108,7 @@ export class TuneLoop implements ExecutorListener {
   /** Starts as many trials as fit. The executor then drives the loop through its events. */
   begin(): void {
     this.trace?.emit(this.executor.now(), "experiment_start", { trials: this.maxTrials });
+    this.callbacks?.experimentStart({ metric: this.metric, mode: this.mode, maxTrials: this.maxTrials, resources: this.resources, time: this.executor.now() });
     this.fill();
   }
 
@@ -190,6 +196,7 @@ export class TuneLoop implements ExecutorListener {
     trial.lastResult = result;
     this.trace?.emit(result.time, "result", { trial: trial.id, iteration: result.iteration, value: result.metrics[this.metric] });
     this.searcher.onTrialResult?.(trial.id, result);
+    this.callbacks?.trialResult(trial, result);
 
     let stop = result.done === true;
     for (let i = 0; i < this.stoppers.length; i++) {
@@ -201,6 +208,7 @@ export class TuneLoop implements ExecutorListener {
       return;
     }
     if (stop) {
+      if (this.callbacks) this.decided(trial, "stop", result.done === true ? "the objective reported done" : "a stopper ended the trial", result.done === true ? "objective" : "stopper");
       this.terminate(trial);
     } else {
       this.apply(trial, this.scheduler.onTrialResult(trial, result));
@@ -219,6 +227,7 @@ export class TuneLoop implements ExecutorListener {
     const previousOwner = trial.latestCheckpoint?.trialId;
     trial.adoptCheckpoint(checkpoint);
     this.trace?.emit(this.executor.now(), "checkpoint", { trial: trial.id, iteration: checkpoint.iteration });
+    this.callbacks?.checkpoint(trial, checkpoint, this.executor.now());
     this.retention.record(checkpoint);
     this.releaseExploitWaiters(trial);
     this.collectCheckpoints(trial);
@@ -276,6 +285,9 @@ export class TuneLoop implements ExecutorListener {
   // ---- decisions ---------------------------------------------------------
 
   private apply(trial: Trial, decision: Decision): void {
+    if (this.callbacks && (decision.kind === "stop" || decision.kind === "pause" || decision.reason !== undefined) && decision.kind !== "exploit") {
+      this.decided(trial, decision.kind === "continue" ? "promote" : decision.kind, decision.reason ?? "", "scheduler");
+    }
     switch (decision.kind) {
       case "continue":
         if (this.checkpointDue(trial)) this.saveThen(trial, "continue");
@@ -290,9 +302,13 @@ export class TuneLoop implements ExecutorListener {
         this.terminate(trial);
         return;
       case "exploit":
-        this.exploit(trial, decision.from, decision.config);
+        this.exploit(trial, decision.from, decision.config, decision.reason);
         return;
     }
+  }
+
+  private decided(trial: Trial, kind: DecisionKind, reason: string, by: DecisionEvent["by"]): void {
+    this.callbacks?.decision({ time: this.executor.now(), trialId: trial.id, kind, iteration: trial.iteration, reason, by });
   }
 
   private checkpointDue(trial: Trial): boolean {
@@ -330,9 +346,10 @@ export class TuneLoop implements ExecutorListener {
     this.releaseExploitWaiters(trial);
     this.scheduler.onTrialComplete(trial, trial.lastResult);
     this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
+    this.callbacks?.trialComplete(trial, this.executor.now());
   }
 
-  private exploit(trial: Trial, from: string, config: Config): void {
+  private exploit(trial: Trial, from: string, config: Config, reason?: string): void {
     const donor = this.byId.get(from);
     if (!donor) {
       throw new ContractError("Scheduler.onTrialResult", `scheduler asked trial ${trial.id} to exploit unknown trial "${from}"`);
@@ -348,7 +365,7 @@ export class TuneLoop implements ExecutorListener {
       this.waitForDonor(trial, donor, config);
       return;
     }
-    this.restoreFromDonor(trial, donor, config);
+    this.restoreFromDonor(trial, donor, config, reason);
   }
 
   /** A donor is ready when no save of it is in flight or asked for, and a running donor has a checkpoint. */
@@ -397,13 +414,14 @@ export class TuneLoop implements ExecutorListener {
     const checkpoint = donor.latestCheckpoint;
     if (!checkpoint) return;
     this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
+    if (this.callbacks) this.exploited(trial, donor, checkpoint, config, undefined);
     trial.config = config;
     trial.restoreFrom = checkpoint;
     trial.adoptCheckpoint(checkpoint);
     this.retention.adopt(trial, checkpoint.trialId);
   }
 
-  private restoreFromDonor(trial: Trial, donor: Trial, config: Config): void {
+  private restoreFromDonor(trial: Trial, donor: Trial, config: Config, reason?: string): void {
     const checkpoint = donor.latestCheckpoint;
     if (!checkpoint) {
       // The donor ended without ever saving: nothing to copy, the trial goes on as it was.
@@ -411,12 +429,26 @@ export class TuneLoop implements ExecutorListener {
       return;
     }
     this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
+    if (this.callbacks) this.exploited(trial, donor, checkpoint, config, reason);
     trial.config = config;
     // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
     // Its latest checkpoint is the one it restored: a failure, a pause or a later clone of it gets these weights, not its old ones.
     trial.adoptCheckpoint(checkpoint);
     this.retention.adopt(trial, checkpoint.trialId);
     this.executor.restore(trial.id, checkpoint, config);
+  }
+
+  private exploited(trial: Trial, donor: Trial, checkpoint: CheckpointRef, config: Config, reason: string | undefined): void {
+    this.callbacks?.exploit({
+      time: this.executor.now(),
+      donor: donor.id,
+      recipient: trial.id,
+      iteration: checkpoint.iteration,
+      timeTotal: checkpoint.timeTotal,
+      oldConfig: trial.config,
+      newConfig: config,
+      reason: reason ?? (donor === trial ? "keeps its weights under a new config" : `copies ${donor.id}'s checkpoint`),
+    });
   }
 
   private releaseExploitWaiters(donor: Trial): void {
@@ -460,6 +492,7 @@ export class TuneLoop implements ExecutorListener {
       this.counters.failures++;
     }
     const retry = recoverable || this.maxFailures === -1 || trial.failures <= this.maxFailures;
+    this.callbacks?.trialError(trial, { time: this.executor.now(), reason, recoverable, willRetry: retry && !this.stoppingAll });
     if (retry && !this.stoppingAll) {
       trial.status = "PENDING";
       trial.restoreFrom = trial.latestCheckpoint;
@@ -553,8 +586,10 @@ export class TuneLoop implements ExecutorListener {
     // Results after the checkpoint will be re-done (all of them without one); drop them so
     // iterations stay 1..k without gaps.
     this.counters.redoneIterations += trial.dropResultsToRedo(restoreFrom !== undefined);
+    if (this.callbacks && trial.status === "PAUSED") this.decided(trial, "resume", "chosen to run again by the scheduler", "scheduler");
     trial.status = "RUNNING";
     this.running++;
+    this.callbacks?.trialStart(trial, { time: this.executor.now(), restoreFrom });
     this.trace?.emit(this.executor.now(), "start", { trial: trial.id, restore: restoreFrom?.iteration ?? null });
     if (restoreFrom) this.executor.start(trial, restoreFrom);
     else this.executor.start(trial);
@@ -576,6 +611,7 @@ export class TuneLoop implements ExecutorListener {
       trial.restoreFrom = undefined;
       this.scheduler.onTrialComplete(trial, trial.lastResult);
       this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
+      this.callbacks?.trialComplete(trial, this.executor.now());
     }
   }
 
@@ -585,6 +621,7 @@ export class TuneLoop implements ExecutorListener {
     for (const trial of this.all) this.collectCheckpoints(trial);
     this.finishedFlag = true;
     this.trace?.emit(this.executor.now(), "experiment_end", { trials: this.all.length });
+    this.callbacks?.experimentEnd({ time: this.executor.now(), trials: this.all });
   }
 
   private schedulerContext(): SchedulerContext {
@@ -597,7 +634,7 @@ export class TuneLoop implements ExecutorListener {
       },
       exploitWaiting: (trialId, from, config) => this.exploitWaiting(trialId, from, config),
       moreTrialsPossible: () => !this.searcherDone && !this.stoppingAll && this.all.length < this.maxTrials,
-      stopWaiting: (trialId) => {
+      stopWaiting: (trialId, reason) => {
         const trial = this.byId.get(trialId);
         if (!trial || !this.waiting.includes(trial)) return;
         // A fresh array: the scheduler may be iterating the candidates it was handed.
@@ -605,8 +642,10 @@ export class TuneLoop implements ExecutorListener {
         trial.status = "TERMINATED";
         trial.restoreFrom = undefined;
         this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
+        if (this.callbacks) this.decided(trial, "stop", reason ?? "stopped while waiting", "scheduler");
         this.scheduler.onTrialComplete(trial, trial.lastResult);
         this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
+        this.callbacks?.trialComplete(trial, this.executor.now());
       },
     };
   }

@@ -38,19 +38,23 @@ export interface TuneOptions extends ExperimentOptions {
 export type TuneRun = ExperimentRun;
 
 /** Runs an experiment for real, on the machine's clock. */
-export async function tune(options: TuneOptions): Promise<TuneRun> {
-  const source = trainableSource(options.trainable);
+export async function tune(given: TuneOptions): Promise<TuneRun> {
+  const source = trainableSource(given.trainable);
+  // Worker processes always have a directory: their logs and checkpoints live on disk.
+  const storagePath = given.storagePath ?? (source ? defaultExperimentDir(given.name) : undefined);
+  const options: TuneOptions = storagePath === undefined ? given : { ...given, storagePath };
   return runExperiment({
     options,
     subject: source ? { name: sourceName(source) } : (options.trainable as Trainable),
     subjectKind: "trainable",
+    logging: { kind: "real", progress: "auto" },
     defaults: defaultAlgorithms,
     executor: ({ seed }) =>
       source
         ? new ProcessExecutor({
             trainable: source,
             seed,
-            experimentDir: options.storagePath ?? join(homedir(), "tunelab_results", options.name ?? `tune_${new Date().toISOString().replace(/[:.]/g, "-")}`),
+            experimentDir: storagePath as string,
             ...(options.capacity ? { capacity: options.capacity } : {}),
             ...(options.reuseActors !== undefined ? { reuseActors: options.reuseActors } : {}),
             ...(options.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: options.stepTimeoutSeconds } : {}),
@@ -64,6 +68,10 @@ export async function tune(options: TuneOptions): Promise<TuneRun> {
             ...(options.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: options.stepTimeoutSeconds } : {}),
           }),
   });
+}
+
+function defaultExperimentDir(name: string | undefined): string {
+  return join(homedir(), "tunelab_results", name ?? `tune_${new Date().toISOString().replace(/[:.]/g, "-")}`);
 }
 
 function trainableSource(trainable: Trainable | TrainableSource): TrainableSource | undefined {

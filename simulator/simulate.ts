@@ -23,6 +23,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
     options,
     subject: options.objective,
     subjectKind: "objective",
+    logging: { kind: "simulation", flushEveryMs: 1000, progress: false },
     defaults: defaultAlgorithms,
     executor: ({ seed, trace }) =>
       new SimExecutor({

@@ -1,4 +1,4 @@
-import { CONTINUE, metricOf, objectivity, OptionError, PAUSE, SavedStateError, STOP, timeAttrOf } from "../../core/contracts/index.ts";
+import { CONTINUE, metricOf, objectivity, OptionError, pauseBecause, promoteBecause, SavedStateError, shortNumber, stopBecause, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { AshaBracket, type AshaRungState } from "./asha-bracket.ts";
@@ -109,7 +109,7 @@ export class ASHAScheduler implements Scheduler {
     const time = timeAttrOf(result, this.timeAttr);
     const value = metricOf(result, this.metric);
     if (time === undefined || value === undefined) return CONTINUE;
-    if (reached(time, this.maxT)) return STOP;
+    if (reached(time, this.maxT)) return stopBecause(`reached maxT ${this.maxT}`);
     const bracket = this.bracketFor(trial.id);
     const rung = bracket.rungToRecord(trial.id, time);
     if (rung === undefined) return CONTINUE;
@@ -117,7 +117,7 @@ export class ASHAScheduler implements Scheduler {
     if (this.type === "stopping") {
       const cutoff = bracket.cutoff(rung);
       bracket.record(rung, trial.id, score);
-      return cutoff !== undefined && score < cutoff ? STOP : CONTINUE;
+      return cutoff !== undefined && score < cutoff ? stopBecause(`below the rung-${rung} cutoff ${shortNumber(this.sign * cutoff)}`) : CONTINUE;
     }
     bracket.record(rung, trial.id, score);
     this.setWaiting(trial.id, rung);
@@ -126,9 +126,9 @@ export class ASHAScheduler implements Scheduler {
     const next = this.promotionChoice(undefined);
     if (next !== undefined && next.trialId === trial.id) {
       this.promote(next.trialId);
-      return CONTINUE;
+      return promoteBecause(`promoted from rung ${rung}`);
     }
-    return PAUSE;
+    return pauseBecause(`paused at rung ${rung} to wait for promotion`);
   }
 
   onTrialComplete(trial: TrialView, last?: Result): void {

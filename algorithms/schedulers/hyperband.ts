@@ -1,4 +1,4 @@
-import { CONTINUE, metricOf, objectivity, PAUSE, SavedStateError, STOP, timeAttrOf } from "../../core/contracts/index.ts";
+import { CONTINUE, metricOf, objectivity, pauseBecause, SavedStateError, stopBecause, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { HyperBandBracket, type HalvingVerdict, type HyperBandBracketState } from "./hyperband-bracket.ts";
 import { hyperbandPlan, type HyperBandBracketPlan } from "./hyperband-plan.ts";
@@ -85,13 +85,16 @@ export class HyperBandScheduler implements Scheduler {
     const time = timeAttrOf(result, this.timeAttr);
     const value = metricOf(result, this.metric);
     if (time === undefined || value === undefined) return CONTINUE;
-    if (reached(time, this.maxT)) return STOP;
+    if (reached(time, this.maxT)) return stopBecause(`reached maxT ${this.maxT}`);
     const bracket = this.bracketFor(trial.id);
-    if (!bracket || !bracket.live.has(trial.id)) return STOP;
+    if (!bracket || !bracket.live.has(trial.id)) return stopBecause("no longer live in its bracket");
     if (!reached(time, bracket.milestone)) return CONTINUE;
     bracket.recorded.set(trial.id, this.sign * value);
+    // Named before processing: a halving moves the bracket to its next milestone.
+    const where = `milestone ${bracket.milestone} of bracket ${this.bracketOf.get(trial.id)}`;
     const verdict = this.process(bracket, trial.id);
-    return verdict === "survive" ? CONTINUE : verdict === "stop" ? STOP : PAUSE;
+    if (verdict === "survive") return CONTINUE;
+    return verdict === "stop" ? stopBecause(`not in the top 1/${this.reductionFactor} at ${where}`) : pauseBecause(`waiting at ${where} for the rest of its bracket`);
   }
 
   onTrialComplete(trial: TrialView): void {
@@ -178,14 +181,15 @@ export class HyperBandScheduler implements Scheduler {
    */
   private process(bracket: HyperBandBracket, current: string | undefined): HalvingVerdict {
     let verdict: HalvingVerdict = current !== undefined && bracket.waiting(current) ? "wait" : "survive";
-    const toStop: string[] = [];
+    const toStop: Array<[string, string]> = [];
     while (bracket.ready()) {
+      const lost = `not in the top 1/${this.reductionFactor} at milestone ${bracket.milestone} of bracket ${this.brackets.indexOf(bracket)}`;
       const { survivors, losers } = bracket.halve();
       for (const id of survivors) if (id !== current) bracket.resume.add(id);
       for (const id of losers) {
         bracket.resume.delete(id);
         if (id === current) verdict = "stop";
-        else toStop.push(id);
+        else toStop.push([id, lost]);
       }
       if (current !== undefined && survivors.includes(current)) {
         verdict = "survive";
@@ -193,7 +197,7 @@ export class HyperBandScheduler implements Scheduler {
       }
     }
     // State is settled before the loop calls back into onTrialComplete.
-    for (const id of toStop) this.context?.stopWaiting?.(id);
+    for (const [id, reason] of toStop) this.context?.stopWaiting?.(id, reason);
     return verdict;
   }
 }

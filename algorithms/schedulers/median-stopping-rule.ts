@@ -1,4 +1,4 @@
-import { CONTINUE, PAUSE, STOP, isBetter, metricOf, objectivity, timeAttrOf } from "../../core/contracts/index.ts";
+import { CONTINUE, isBetter, pauseBecause, shortNumber, stopBecause, metricOf, objectivity, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { median } from "./_internals/quantile.ts";
 import { booleanOption, checkVersion, integerAtLeast, nonEmptyString, nonNegativeNumber } from "./_internals/options.ts";
@@ -87,7 +87,8 @@ export class MedianStoppingRule implements Scheduler {
     const best = this.bestSoFar(trial);
     if (best === undefined || !isBetter(this.mode, middle, best)) return CONTINUE;
     this.stopped.add(trial.id);
-    return this.hardStop ? STOP : PAUSE;
+    const reason = `best ${shortNumber(best)} worse than the median ${shortNumber(middle)} of ${means.length} running means at ${this.timeAttr} ${shortNumber(time)}`;
+    return this.hardStop ? stopBecause(reason) : pauseBecause(reason);
   }
 
   onTrialComplete(): void {}
@@ -140,7 +141,7 @@ export class MedianStoppingRule implements Scheduler {
     const since = time - (this.lastPause.get(trial.id) ?? Number.NEGATIVE_INFINITY);
     if (!(since > this.minTimeSlice) || !this.othersWaiting(trial)) return CONTINUE;
     this.lastPause.set(trial.id, time);
-    return PAUSE;
+    return pauseBecause(`fewer than ${this.minSamplesRequired} trials to compare with: yields its worker`);
   }
 
   /** Another trial could use this worker: one is PENDING or PAUSED, or the loop will create more. */

@@ -7,7 +7,7 @@ const bench = benchmarkByName("hartmann6");
 export function timedHartmann6Run(
   trials: number,
   maxIterations: number,
-  extra: Partial<Pick<SimulateOptions, "checkpointFrequency" | "keepCheckpoints">> = {},
+  extra: Partial<Pick<SimulateOptions, "checkpointFrequency" | "keepCheckpoints" | "callbacks">> = {},
 ): { seconds: number; summary: SimulationSummary } {
   const t0 = performance.now();
   const run = simulate({

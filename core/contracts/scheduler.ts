@@ -21,7 +21,7 @@ export interface SchedulerContext {
    * inside this call). No-op for any other trial. For schedulers that decide a
    * waiting trial's fate when another trial reports (HyperBand's halving).
    */
-  stopWaiting?(trialId: string): void;
+  stopWaiting?(trialId: string, reason?: string): void;
   /**
    * PBT's exploit of a PAUSED or PENDING trial (synchronous mode): when it next
    * starts, it starts from `from`'s checkpoint (the one `from` is saving, if a

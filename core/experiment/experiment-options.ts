@@ -1,5 +1,6 @@
 import type { Json, Mode, Resources, Scheduler, Searcher } from "../contracts/index.ts";
 import type { Space } from "../space/index.ts";
+import type { TuneCallback } from "../callbacks/index.ts";
 import type { ComputeBudget, Stopper } from "../stoppers/index.ts";
 import type { Scope } from "../summary.ts";
 
@@ -53,6 +54,18 @@ export interface ExperimentOptions {
   trace?: (line: string) => void;
   /** Experiment state from a previous run's `loop.save()`, to resume. */
   resumeFrom?: Json;
+  /** Hooks called as the experiment runs (see `TuneCallback`); a hook that throws is reported once and the run goes on. */
+  callbacks?: readonly TuneCallback[];
+  /**
+   * The experiment directory: the built-in loggers write params.json, result.jsonl and
+   * progress.csv per trial, trials.csv, decisions.jsonl and trace.jsonl here (and a real
+   * backend its checkpoints). Left out: a simulation writes nothing.
+   */
+  storagePath?: string;
+  /** Write the built-in loggers' files under `storagePath`. @defaultValue true */
+  loggers?: boolean;
+  /** Live progress on stderr: true forces it, false turns it off, "auto" shows it on a terminal. @defaultValue simulate: false; tune: "auto" */
+  progress?: boolean | "auto";
 }
 
 /** The experiment with its algorithms chosen (see algorithms/experiment-defaults.ts). */

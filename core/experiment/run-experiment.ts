@@ -4,6 +4,8 @@ import { validateSpace } from "../space/index.ts";
 import { ComputeBudgetStopper, MaximumIterationStopper, validateComputeBudget, type Stopper } from "../stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial } from "../summary.ts";
 import { EventTrace } from "../trace.ts";
+import { ExperimentLogger } from "../experiment-dir/index.ts";
+import { progressFor } from "../progress/index.ts";
 import { TuneLoop } from "../tune-loop.ts";
 import { defaultResources, type CheckedExperimentOptions, type ExperimentOptions } from "./experiment-options.ts";
 
@@ -65,6 +67,8 @@ export interface ExperimentSetup<E extends DrivenExecutor> {
   subjectKind: "objective" | "trainable";
   /** Builds the backend's executor (called after the options are checked). */
   executor: (context: ExecutorContext) => E;
+  /** How the built-in loggers write: a simulation buffers (its results come far faster than appends), a real run appends each result. */
+  logging: { kind: "simulation" | "real"; flushEveryMs?: number; progress: boolean | "auto" };
   /** The searcher and scheduler to use when the options name none (algorithms/experiment-defaults.ts). */
   defaults: (options: CheckedExperimentOptions) => { searcher: Searcher; scheduler: Scheduler };
 }
@@ -89,7 +93,16 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
   const stoppers: Stopper[] = [...(options.stoppers ?? [])];
   if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(integerAtLeast("maxIterations", maxIterations, 1)));
-  const trace = options.trace ? new EventTrace(options.trace) : undefined;
+  const logger =
+    options.storagePath !== undefined && options.loggers !== false
+      ? new ExperimentLogger(options.storagePath, {
+          kind: setup.logging.kind,
+          ...(setup.logging.flushEveryMs !== undefined ? { flushEveryMs: setup.logging.flushEveryMs } : {}),
+        })
+      : undefined;
+  const trace = traceFor(options.trace, logger?.traceWriter());
+  const progress = progressFor(options.progress ?? setup.logging.progress);
+  const callbacks = [...(logger ? [logger] : []), ...(options.callbacks ?? []), ...(progress ? [progress] : [])];
   const algorithms =
     options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed, trials });
   const executor = setup.executor({ seed, trace });
@@ -108,6 +121,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       stoppers,
       ...loopSettings(options),
       ...(trace ? { trace } : {}),
+      ...(callbacks.length > 0 ? { callbacks } : {}),
     });
     if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
     loop.begin();
@@ -128,6 +142,18 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   }
   void executor.close?.();
   return finish();
+}
+
+/** One trace for the user's writer, the experiment directory's, or both. */
+function traceFor(user: ((line: string) => void) | undefined, dir: ((line: string) => void) | undefined): EventTrace | undefined {
+  if (user && dir) {
+    return new EventTrace((line) => {
+      user(line);
+      dir(line);
+    });
+  }
+  const write = user ?? dir;
+  return write ? new EventTrace(write) : undefined;
 }
 
 /** The loop settings the user gave, without undefined keys (exactOptionalPropertyTypes): the loop applies its defaults. */

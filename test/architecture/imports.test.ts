@@ -19,7 +19,9 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "benchmarks", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "testing"] },
   // The public test kit (tunelab/testing) drives the real loop: it may use the library, never the tests.
   { folder: "testing", may: ["core", "algorithms", "testing"] },
-  { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "cli", "index.ts"] },
+  // Results (analysis, progress, reports) read experiment directories: core only.
+  { folder: "results", may: ["core", "results"] },
+  { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "results", "cli", "index.ts"] },
   // Examples use the public API only, as a user would.
   { folder: "examples", may: ["index.ts", "testing/index.ts"] },
 ];

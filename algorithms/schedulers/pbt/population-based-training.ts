@@ -1,4 +1,4 @@
-import { CONTINUE, ContractError, objectivity, OptionError, PAUSE, SavedStateError, timeAttrOf } from "../../../core/contracts/index.ts";
+import { CONTINUE, ContractError, objectivity, OptionError, PAUSE, pauseBecause, SavedStateError, timeAttrOf } from "../../../core/contracts/index.ts";
 import type {
   Config,
   Decision,
@@ -202,12 +202,12 @@ export class PopulationBasedTraining implements Scheduler {
       if (exploit) return exploit;
       // Trials waiting for resources, or not yet created, get their turn (time-multiplexing the population).
       const othersWait = this.moreTrialsComing() || this.ctx().trials().some((t) => t.id !== trial.id && (t.status === "PENDING" || t.status === "PAUSED"));
-      return othersWait ? PAUSE : CONTINUE;
+      return othersWait ? pauseBecause("perturbation point: yields its worker to waiting trials") : CONTINUE;
     }
     // Trials the loop has yet to create are behind the barrier too (Ray creates the whole population up front).
     const behind =
       this.moreTrialsComing() || this.liveTrials().some((t) => t.id !== trial.id && this.member(t.id).lastTrainTime < this.nextPerturbationSync);
-    if (behind) return PAUSE;
+    if (behind) return pauseBecause("waiting at the synchronous perturbation barrier");
     return this.synchronize(time, trial.id) ?? PAUSE;
   }
 
@@ -327,7 +327,7 @@ export class PopulationBasedTraining implements Scheduler {
         this.deferredExploits.set(trial.id, { from: donorId, config });
         return undefined;
       }
-      return { kind: "exploit", from: donorId, config };
+      return { kind: "exploit", from: donorId, config, reason: `in the bottom quantile: copies ${donorId} from the top quantile` };
     }
     this.exploitWaiting(trial.id, donorId, config);
     return undefined;

@@ -1,0 +1,312 @@
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { OptionError } from "../contracts/index.ts";
+import type { CheckpointRef, Mode, Result, TrialView } from "../contracts/index.ts";
+import type { DecisionEvent, ExperimentEndInfo, ExperimentStartInfo, ExploitEvent, TrialStartInfo, TuneCallback } from "../callbacks/index.ts";
+import { csvLine } from "./csv.ts";
+import {
+  CONFIG_COLUMN_PREFIX,
+  DECISIONS_FILE,
+  EXPERIMENT_META_FILE,
+  experimentFile,
+  LAYOUT_VERSION,
+  PARAMS_FILE,
+  PROGRESS_CSV,
+  PROGRESS_FIXED_COLUMNS,
+  RESULT_FILE,
+  TRACE_FILE,
+  trialDir,
+  trialFile,
+  TRIAL_TABLE_COLUMNS,
+  TRIALS_CSV,
+  type DecisionRecord,
+  type ExperimentMeta,
+  type ExploitRecord,
+  type ResultRecord,
+  type TrialParams,
+} from "./layout.ts";
+
+export interface ExperimentLoggerOptions {
+  /** @defaultValue the directory's last path segment */
+  name?: string;
+  /** @defaultValue "real" */
+  kind?: "simulation" | "real";
+  /**
+   * Append buffered lines at most this often, in wall milliseconds (0: write each
+   * line as it arrives). Real runs use 0; simulations, whose results come
+   * millions a second, buffer. Everything is written at the end either way.
+   * @defaultValue 0
+   */
+  flushEveryMs?: number;
+  /** How often trials.csv is rewritten while running, in wall milliseconds. @defaultValue 1000 */
+  trialTableEveryMs?: number;
+}
+
+interface TrialLog {
+  readonly trial: TrialView;
+  /** progress.csv's metric columns so far, in order of first appearance. */
+  columns: string[];
+  seenColumns: Set<string>;
+  /** time_total_s the trial's next step starts from (its restored checkpoint's, after a restart or an exploit). */
+  lastTimeTotal: number;
+  trainedSeconds: number;
+  best: number | null;
+  last: number | null;
+}
+
+/**
+ * The built-in loggers, as one callback: per trial `params.json`, `result.jsonl`
+ * and `progress.csv`; per experiment `trials.csv`, `decisions.jsonl` and
+ * `experiment.json` (see layout.ts). Files are appended as results arrive, so a
+ * crashed run leaves everything up to its last flush readable.
+ */
+export class ExperimentLogger implements TuneCallback {
+  readonly name = "ExperimentLogger";
+  private readonly flushEveryMs: number;
+  private readonly trialTableEveryMs: number;
+  private readonly pending = new Map<string, string[]>();
+  private readonly trials = new Map<string, TrialLog>();
+  private readonly configKeys: string[] = [];
+  private readonly configKeySet = new Set<string>();
+  private metric = "";
+  private mode: Mode = "min";
+  private meta: ExperimentMeta | undefined;
+  private lastFlush = 0;
+  private lastTable = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: ExperimentLoggerOptions = {},
+  ) {
+    this.flushEveryMs = options.flushEveryMs ?? 0;
+    this.trialTableEveryMs = options.trialTableEveryMs ?? 1000;
+    prepareDirectory(dir);
+  }
+
+  /** A trace writer into `<dir>/trace.jsonl`, buffered with the other files. */
+  traceWriter(): (line: string) => void {
+    const path = experimentFile(this.dir, TRACE_FILE);
+    writeFileSync(path, "");
+    return (line) => this.append(path, line);
+  }
+
+  onExperimentStart(info: ExperimentStartInfo): void {
+    this.metric = info.metric;
+    this.mode = info.mode;
+    this.meta = {
+      layoutVersion: LAYOUT_VERSION,
+      name: this.options.name ?? (this.dir.split(/[\\/]/).filter(Boolean).pop() ?? "experiment"),
+      kind: this.options.kind ?? "real",
+      metric: info.metric,
+      mode: info.mode,
+      maxTrials: Number.isFinite(info.maxTrials) ? info.maxTrials : null,
+      resources: { cpu: info.resources.cpu, gpu: info.resources.gpu },
+      startedAt: new Date().toISOString(),
+    };
+    writeAtomically(experimentFile(this.dir, EXPERIMENT_META_FILE), JSON.stringify(this.meta, null, 2) + "\n");
+    writeFileSync(experimentFile(this.dir, DECISIONS_FILE), "", { flag: "a" });
+  }
+
+  onTrialStart(trial: TrialView, info: TrialStartInfo): void {
+    let log = this.trials.get(trial.id);
+    if (!log) {
+      log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null };
+      this.trials.set(trial.id, log);
+      mkdirSync(trialDir(this.dir, trial.id), { recursive: true });
+      const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
+      writeFileSync(trialFile(this.dir, trial.id, PARAMS_FILE), JSON.stringify(params, null, 2) + "\n");
+      for (const key of Object.keys(trial.config)) {
+        if (!this.configKeySet.has(key)) {
+          this.configKeySet.add(key);
+          this.configKeys.push(key);
+        }
+      }
+    }
+    log.lastTimeTotal = info.restoreFrom?.timeTotal ?? 0;
+  }
+
+  onTrialResult(trial: TrialView, result: Result): void {
+    const log = this.trials.get(trial.id);
+    if (!log) return;
+    const record: ResultRecord = {
+      trial_id: trial.id,
+      training_iteration: result.iteration,
+      time: result.time,
+      time_total_s: result.timeTotal,
+      done: result.done === true,
+      metrics: { ...result.metrics },
+      config: trial.config,
+    };
+    log.trainedSeconds += Math.max(0, result.timeTotal - log.lastTimeTotal);
+    log.lastTimeTotal = result.timeTotal;
+    const value = result.metrics[this.metric];
+    if (value !== undefined) {
+      log.last = value;
+      if (log.best === null || (this.mode === "max" ? value > log.best : value < log.best)) log.best = value;
+    }
+    this.append(trialFile(this.dir, trial.id, RESULT_FILE), JSON.stringify(record) + "\n");
+    this.appendProgress(log, record);
+    this.maybeFlush();
+  }
+
+  onCheckpoint(_trial: TrialView, _checkpoint: CheckpointRef): void {}
+
+  onTrialComplete(): void {
+    this.maybeWriteTable();
+  }
+
+  onTrialError(): void {
+    this.maybeWriteTable();
+  }
+
+  onDecision(event: DecisionEvent): void {
+    const record: DecisionRecord = {
+      type: "decision",
+      time: event.time,
+      trial_id: event.trialId,
+      kind: event.kind,
+      iteration: event.iteration,
+      reason: event.reason,
+      by: event.by,
+    };
+    this.append(experimentFile(this.dir, DECISIONS_FILE), JSON.stringify(record) + "\n");
+  }
+
+  onExploit(event: ExploitEvent): void {
+    const record: ExploitRecord = {
+      type: "exploit",
+      time: event.time,
+      trial_id: event.recipient,
+      donor: event.donor,
+      iteration: event.iteration,
+      time_total_s: event.timeTotal,
+      old_config: event.oldConfig,
+      new_config: event.newConfig,
+      reason: event.reason,
+    };
+    const log = this.trials.get(event.recipient);
+    if (log) log.lastTimeTotal = event.timeTotal;
+    this.append(experimentFile(this.dir, DECISIONS_FILE), JSON.stringify(record) + "\n");
+  }
+
+  onExperimentEnd(info: ExperimentEndInfo): void {
+    this.flush();
+    this.writeTrialTable();
+    if (this.meta) {
+      this.meta = { ...this.meta, endedAt: new Date().toISOString(), endTime: info.time };
+      writeAtomically(experimentFile(this.dir, EXPERIMENT_META_FILE), JSON.stringify(this.meta, null, 2) + "\n");
+    }
+  }
+
+  /** Writes every buffered line now. */
+  flush(): void {
+    for (const [path, lines] of this.pending) {
+      if (lines.length > 0) appendFileSync(path, lines.join(""));
+    }
+    this.pending.clear();
+    this.lastFlush = performance.now();
+  }
+
+  private append(path: string, line: string): void {
+    if (this.flushEveryMs === 0) {
+      appendFileSync(path, line);
+      return;
+    }
+    const lines = this.pending.get(path);
+    if (lines) lines.push(line);
+    else this.pending.set(path, [line]);
+  }
+
+  private maybeFlush(): void {
+    if (this.flushEveryMs > 0 && performance.now() - this.lastFlush >= this.flushEveryMs) {
+      this.flush();
+      this.maybeWriteTable();
+    }
+  }
+
+  private appendProgress(log: TrialLog, record: ResultRecord): void {
+    const path = trialFile(this.dir, record.trial_id, PROGRESS_CSV);
+    let grew = false;
+    for (const key of Object.keys(record.metrics)) {
+      if (!log.seenColumns.has(key)) {
+        log.seenColumns.add(key);
+        log.columns.push(key);
+        grew = true;
+      }
+    }
+    if (!grew) {
+      this.append(path, progressRow(log.columns, record));
+      return;
+    }
+    // A new column: rewrite the file with the union header from result.jsonl (rare: usually the first result only).
+    this.flush();
+    const records = readResultLines(trialFile(this.dir, record.trial_id, RESULT_FILE));
+    const body = records.map((r) => progressRow(log.columns, r)).join("");
+    writeFileSync(path, csvLine([...PROGRESS_FIXED_COLUMNS, ...log.columns]) + body);
+  }
+
+  private maybeWriteTable(): void {
+    const now = performance.now();
+    if (now - this.lastTable < this.trialTableEveryMs) return;
+    this.flush();
+    this.writeTrialTable();
+  }
+
+  private writeTrialTable(): void {
+    this.lastTable = performance.now();
+    const header = [...TRIAL_TABLE_COLUMNS, ...this.configKeys.map((k) => CONFIG_COLUMN_PREFIX + k)];
+    let text = csvLine(header);
+    for (const log of this.trials.values()) {
+      const t = log.trial;
+      const row: unknown[] = [
+        t.id,
+        t.status,
+        t.lastResult?.iteration ?? 0,
+        log.last,
+        log.best,
+        round6(log.trainedSeconds * t.resources.gpu),
+        round6(log.trainedSeconds * t.resources.cpu),
+        (t as { failures?: number }).failures ?? 0,
+        t.errorMessage ?? "",
+      ];
+      for (const key of this.configKeys) row.push(t.config[key]);
+      text += csvLine(row);
+    }
+    writeAtomically(experimentFile(this.dir, TRIALS_CSV), text);
+  }
+}
+
+function progressRow(columns: readonly string[], r: ResultRecord): string {
+  return csvLine([r.training_iteration, r.time, r.time_total_s, r.done, ...columns.map((c) => r.metrics[c])]);
+}
+
+function readResultLines(path: string): ResultRecord[] {
+  const out: ResultRecord[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.trim() !== "") out.push(JSON.parse(line) as ResultRecord);
+  }
+  return out;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Replaces `path` whole: a reader never sees half a file. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function prepareDirectory(dir: string): void {
+  try {
+    if (statSync(dir).isFile()) throw new OptionError("storagePath", `"${dir}" is a file, not a directory`);
+  } catch (error) {
+    if (error instanceof OptionError) throw error;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new OptionError("storagePath", `cannot create "${dir}": ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./analysis/index.ts";
+export * from "./report/index.ts";
