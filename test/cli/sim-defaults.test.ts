@@ -49,6 +49,6 @@ describe("tunelab sim: --budget-seconds and --budget-gpu-hours", () => {
   it("names a bad budget flag", () => {
     expect(() => planFromFlags(flags({ budgetSeconds: "0" }))).toThrow('--budget-seconds: must be a finite number > 0, got "0"');
     expect(() => planFromFlags(flags({ budgetGpuHours: "x" }))).toThrow("--budget-gpu-hours");
-    expect(() => planFromFlags(flags({ searcher: "grid", budgetSeconds: "10" }))).toThrow("--trials is needed with --searcher grid and a budget");
+    expect(() => planFromFlags(flags({ searcher: "grid", budgetSeconds: "10" }))).toThrow("--trials: is needed with --searcher grid and a budget");
   });
 });
