@@ -1,12 +1,12 @@
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
+import { tune } from "../real-backend/index.ts";
 import {
   experimentToTuneOptions,
   formatRunSummary,
   readExperimentFile,
   renderExperiment,
   resolveExperiment,
-  runInProcess,
   runSummary,
   type ResolvedExperiment,
 } from "./experiment-file/index.ts";
@@ -36,8 +36,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
       process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
       return;
     }
-    // After issue 9's process executor merges: `await tune(experimentToTuneOptions(resolved))`.
-    const run = await runInProcess(experimentToTuneOptions(resolved));
+    const run = await tune(experimentToTuneOptions(resolved));
     const summary = runSummary(
       {
         name: resolved.name,

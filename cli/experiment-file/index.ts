@@ -3,6 +3,5 @@ export { readExperimentFile, type ExperimentSource } from "./read-file.ts";
 export { resolveExperiment, DEFAULT_RESOURCES, type ResolvedExperiment, type FileTrainable } from "./resolve.ts";
 export { experimentToTuneOptions, type ExperimentTuneOptions } from "./tune-options.ts";
 export { renderExperiment } from "./render.ts";
-export { runInProcess } from "./run-in-process.ts";
 export { runSummary, formatRunSummary, type RunSummary } from "./summary.ts";
 export { experimentFileSchema, type ExperimentFile } from "./schema.ts";

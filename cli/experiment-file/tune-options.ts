@@ -1,13 +1,12 @@
 import type { Mode, Resources, Scheduler, Searcher } from "../../core/contracts/index.ts";
 import type { Space } from "../../core/space/index.ts";
 import type { FileTrainable, ResolvedExperiment } from "./resolve.ts";
+import type { TuneOptions } from "../../real-backend/index.ts";
 
 /**
- * What `tune()` receives for a file's experiment: the options of issue 9's one engine with
- * the process executor's trainable forms (`{ module, export }` or `{ command, cwd, env }`)
- * and its options (stepTimeoutSeconds, reuseActors, storagePath, name). Once tune() takes
- * these, this type should be `satisfies`-checked against its TuneOptions (see run-command.ts).
- * Optional fields are absent, never undefined, so tune()'s own defaults apply.
+ * What `tune()` receives for a file's experiment: the engine's options with the process
+ * executor's trainable forms (`{ module, export }` or `{ command, cwd, env }`) and its
+ * options. Optional fields are absent, never undefined, so tune()'s own defaults apply.
  */
 export interface ExperimentTuneOptions {
   name: string;
@@ -50,5 +49,5 @@ export function experimentToTuneOptions(resolved: ResolvedExperiment): Experimen
   if (resolved.keepCheckpoints !== undefined) options.keepCheckpoints = resolved.keepCheckpoints;
   if (resolved.stepTimeoutSeconds !== undefined) options.stepTimeoutSeconds = resolved.stepTimeoutSeconds;
   if (resolved.reuseActors !== undefined) options.reuseActors = resolved.reuseActors;
-  return options;
+  return options satisfies TuneOptions;
 }

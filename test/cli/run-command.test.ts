@@ -1,9 +1,11 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BOHBSearcher, TPESearcher } from "../../algorithms/searchers/index.ts";
 import { ASHAScheduler, HyperBandForBOHB, PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
-import { experimentToTuneOptions, renderExperiment, runInProcess } from "../../cli/experiment-file/index.ts";
+import { experimentToTuneOptions, renderExperiment } from "../../cli/experiment-file/index.ts";
+import { tune } from "../../real-backend/index.ts";
 import { loadExperiment } from "../../cli/run-command.ts";
 import { OptionError } from "../../core/errors/index.ts";
 import { spaceFromPlain } from "../../core/space/from-plain.ts";
@@ -210,11 +212,17 @@ describe("tunelab run --dry-run rendering", () => {
   });
 });
 
-describe("tunelab run (in-process bridge until issue 9's process executor merges)", () => {
-  it("runs the README example to the same result twice (seeded)", async () => {
+describe("tunelab run: every trial in a worker process", () => {
+  const withDir = (file: string) => ({ ...experimentToTuneOptions(loadExperiment(file)), storagePath: mkdtempSync(join(tmpdir(), "tunelab-run-")) });
+
+  it("runs the README example to the same result twice (seeded), in worker processes", async () => {
     const file = join(root, "examples/experiments/quadratic.yaml");
-    const a = await runInProcess(experimentToTuneOptions(loadExperiment(file)));
-    const b = await runInProcess(experimentToTuneOptions(loadExperiment(file)));
+    // One worker: with several, results arrive in real-time order and TPE sees them in that order.
+    const first = { ...withDir(file), capacity: { cpu: 1, gpu: 0 } };
+    const a = await tune(first);
+    const second = { ...withDir(file), capacity: { cpu: 1, gpu: 0 } };
+    const b = await tune(second);
+    rmSync(second.storagePath, { recursive: true, force: true });
     expect(a.trials).toHaveLength(24);
     expect(a.best?.metric).toBeLessThan(0.01);
     expect(a.best).toEqual(b.best);
@@ -222,30 +230,53 @@ describe("tunelab run (in-process bridge until issue 9's process executor merges
     const lengths = a.trials.map((t) => t.history.length);
     expect(Math.max(...lengths)).toBe(27);
     expect(lengths.filter((n) => n < 27).length).toBeGreaterThan(0);
+    // Worker processes: each trial has its logs in the experiment directory; actors were reused.
+    expect(existsSync(join(first.storagePath, "t00000", "stderr.log"))).toBe(true);
+    expect(a.summary.actorReuses).toBeGreaterThan(0);
+    rmSync(first.storagePath, { recursive: true, force: true });
   });
 
-  it("refuses what needs the process executor with one line, instead of ignoring it", async () => {
-    const command = writeTemp(validYaml({ trainable: "trainable: { command: [python3, t.py] }" }));
-    await expect(runInProcess(experimentToTuneOptions(loadExperiment(command)))).rejects.toThrow(
-      "trainable.command: needs the process executor (issue 9), which this build of tunelab does not have yet",
+  it("runs a command trainable (the Python example) end to end", async (context) => {
+    if (!existsSync("/usr/bin/python3")) return context.skip("Debian's /usr/bin/python3 is not installed");
+    const script = join(root, "examples/python/train_quadratic.py");
+    const file = writeTemp(
+      validYaml({
+        trainable: `trainable: { command: [/usr/bin/python3, ${script}] }`,
+        space: "space:\n  lr: { loguniform: [0.01, 0.4] }",
+        trials: "trials: 4",
+        maxIterations: "maxIterations: 6",
+      }),
     );
-    const timeout = writeTemp(validYaml({ extra: "stepTimeoutSeconds: 5" }));
-    await expect(runInProcess(experimentToTuneOptions(loadExperiment(timeout)))).rejects.toThrow("stepTimeoutSeconds: needs the process executor");
+    const options = withDir(file);
+    const run = await tune(options);
+    expect(run.trials.map((t) => t.status)).toEqual(["TERMINATED", "TERMINATED", "TERMINATED", "TERMINATED"]);
+    expect(run.trials.every((t) => t.history.length === 6)).toBe(true);
+    // Gradient descent on (w - 3)^2 from w = 0: the loss after 6 steps of size lr is 9 (1 - 2 lr)^12.
+    for (const trial of run.trials) {
+      const lr = trial.config["lr"] as number;
+      expect(trial.lastResult?.metrics["loss"]).toBeCloseTo(9 * (1 - 2 * lr) ** 12, 9);
+    }
+    rmSync(options.storagePath, { recursive: true, force: true });
   });
 
-  it("a module without the named export, or one that is not a trainable, is a one-line error", async () => {
-    const noExport = writeTemp(validYaml({ trainable: `trainable: { module: ${quadraticTrainable}, export: quad }` }));
-    await expect(runInProcess(experimentToTuneOptions(loadExperiment(noExport)))).rejects.toThrow(`trainable.export: ${quadraticTrainable} has no export "quad"; its exports: default`);
+  it("stepTimeoutSeconds from the file kills a hung worker and fails its trial, naming the limit", async () => {
+    const hang = writeTemp("export default { name: 'hang', init: () => ({}), step: () => new Promise(() => {}) };\n", "hang.ts");
+    const file = writeTemp(validYaml({ trainable: `trainable: ${hang}`, trials: "trials: 1", extra: "stepTimeoutSeconds: 1" }), "hang.yaml");
+    const options = withDir(file);
+    const run = await tune(options);
+    expect(run.trials[0]?.status).toBe("ERROR");
+    expect(run.trials[0]?.errorMessage).toMatch(/step.*1 ?s|stepTimeoutSeconds/);
+    rmSync(options.storagePath, { recursive: true, force: true });
   });
 
-  it.todo(
-    "AFTER issue 9 merges (lead): tune() takes trainable { module, export } | { command, cwd, env }, name, storagePath, " +
-      "stepTimeoutSeconds, reuseActors and maxIterations; then (1) in cli/run-command.ts replace runInProcess(...) with " +
-      "tune(experimentToTuneOptions(resolved)) and delete cli/experiment-file/run-in-process.ts; (2) add " +
-      "`experimentToTuneOptions(r) satisfies TuneOptions` in tune-options.ts; (3) print the engine's summary (cli/format-summary.ts) " +
-      "instead of cli/experiment-file/summary.ts if it fits; (4) here, run quadratic.yaml through the process executor and a " +
-      "`command:` experiment with the Python example trainable end to end, and a stepTimeoutSeconds case",
-  );
+  it("a module without the named export fails its trials with one line naming the export", async () => {
+    const noExport = writeTemp(validYaml({ trainable: `trainable: { module: ${quadraticTrainable}, export: quad }`, trials: "trials: 1" }));
+    const options = withDir(noExport);
+    const run = await tune(options);
+    expect(run.trials[0]?.status).toBe("ERROR");
+    expect(run.trials[0]?.errorMessage).toContain('"quad"');
+    rmSync(options.storagePath, { recursive: true, force: true });
+  });
 });
 
 describe("every searcher and scheduler name builds from a file, and its dry-run rendering resolves to itself", () => {
