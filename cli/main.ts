@@ -14,7 +14,7 @@ const program = new Command("tunelab")
 program
   .command("sim")
   .description("run one experiment in the discrete-event cluster simulator")
-  .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "hartmann6")
+  .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}, or lcbench/<OpenML task id>`, "hartmann6")
   .option("--searcher <name>", `search algorithm: ${searcherNames.join(", ")}`, "random")
   .option("--scheduler <name>", `trial scheduler: ${schedulerNames.join(", ")}`, "fifo")
   .option("--trials <n>", "trials to run", "50")
@@ -32,6 +32,8 @@ program
   .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default 60; population = --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
   .option("--json", "print one JSON object instead of the table")
+  .option("--formula <expr>", 'a mathjs loss over --space\'s parameters, e.g. "(x - 2)^2 + 10 * (log10(lr) + 3)^2" (instead of --benchmark)')
+  .option("--space <file>", 'the formula\'s space as JSON: {"x": {"uniform": [-5, 5]}, "lr": {"loguniform": [1e-5, 1e-1]}}')
   .action(simCommand);
 
 program
@@ -47,7 +49,7 @@ program
   .action(compareCommand);
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (error instanceof FlagError || error instanceof TuneLabError) {

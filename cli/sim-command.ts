@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
-import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
+import { benchmarkByName, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { parseInteger, parseName, parseNumber } from "./flags.ts";
 import { FlagError } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
+import { isLoadedBenchmark, loadBenchmark } from "./load-benchmark.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags {
@@ -26,6 +27,9 @@ export interface SimFlags {
   perturbationInterval?: string;
   trace?: string;
   json?: boolean;
+  /** A mathjs loss over --space's parameters, instead of --benchmark. */
+  formula?: string;
+  space?: string;
 }
 
 export interface SimPlan {
@@ -53,7 +57,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
   }
   return {
-    benchmark: parseName("--benchmark", flags.benchmark, benchmarkNames),
+    benchmark: flags.formula !== undefined ? "formula" : isLoadedBenchmark(flags) ? flags.benchmark : parseName("--benchmark", flags.benchmark, benchmarkNames),
     searcher: parseName("--searcher", flags.searcher, searcherNames),
     scheduler: parseName("--scheduler", flags.scheduler, schedulerNames),
     trials: parseInteger("--trials", flags.trials, 1),
@@ -73,8 +77,11 @@ export function planFromFlags(flags: SimFlags): SimPlan {
 }
 
 /** Runs one planned simulation; `trace` receives JSONL lines when given. */
-export function runPlan(plan: SimPlan, trace?: (line: string) => void): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
-  const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
+export function runPlan(
+  plan: SimPlan,
+  trace?: (line: string) => void,
+  bench: Benchmark = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations }),
+): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null } {
   const context: AlgorithmContext = {
     space: bench.space,
     metric: bench.metric,
@@ -115,10 +122,18 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
   };
 }
 
-export function simCommand(flags: SimFlags): void {
-  const plan = planFromFlags(flags);
+export async function simCommand(flags: SimFlags): Promise<void> {
+  let plan = planFromFlags(flags);
+  const loaded = isLoadedBenchmark(flags) ? await loadBenchmark(flags, plan.maxIterations) : undefined;
+  // LCBench has 52 epochs: the run (and ASHA/HyperBand's max_t) stops there.
+  if (loaded?.maxIterations !== undefined) plan = { ...plan, maxIterations: loaded.maxIterations };
   const lines: string[] = [];
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined);
+  let summary: ReturnType<typeof runPlan>;
+  try {
+    summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, loaded?.benchmark);
+  } finally {
+    await loaded?.close();
+  }
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
