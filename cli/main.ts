@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
+import { registerCheckCommand } from "./check-command.ts";
 import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
 import { FlagError } from "./flags.ts";
 import { simCommand } from "./sim-command.ts";
@@ -47,6 +48,8 @@ program
   .option("--max-iterations <n>", "stop each trial at this iteration", "100")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
+
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);
