@@ -1,4 +1,5 @@
 import { ashaChecks, measureAsha } from "./asha.ts";
+import { bohbChecks, measureBohb } from "./bohb-counting-ones.ts";
 import { hyperbandChecks, measureHyperBand } from "./hyperband-table1.ts";
 import { comparisonRule, passes, type Measurement, type PaperCheck, type PaperCheckOptions, type PaperCheckOutcome } from "./paper-check.ts";
 import { measurePb2, pb2Checks } from "./pb2-rl-return.ts";
@@ -7,12 +8,13 @@ import { measurePbtToy, pbtToyChecks } from "./pbt-toy.ts";
 export type { Comparison, PaperCheck, PaperCheckOptions, PaperCheckOutcome } from "./paper-check.ts";
 
 /** Every check, in the order printed. The checks are data; the measurements below run the experiments they read. */
-export const PAPER_CHECKS: readonly PaperCheck[] = [...hyperbandChecks, ...ashaChecks, ...pbtToyChecks, ...pb2Checks] as PaperCheck[];
+export const PAPER_CHECKS: readonly PaperCheck[] = [...hyperbandChecks, ...ashaChecks, ...pbtToyChecks, ...bohbChecks, ...pb2Checks] as PaperCheck[];
 
 const MEASUREMENTS: Readonly<Record<string, Measurement>> = {
   hyperband: measureHyperBand,
   asha: measureAsha,
   "pbt-toy": measurePbtToy,
+  bohb: measureBohb,
   pb2: measurePb2,
 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatPaperChecks } from "../../../cli/check-command.ts";
 import { PAPER_CHECKS, runPaperChecks } from "../../../benchmarks/papers/index.ts";
-import { passes } from "../../../benchmarks/papers/paper-check.ts";
+import { passes, type PaperCheck } from "../../../benchmarks/papers/paper-check.ts";
 import { pb2Checks } from "../../../benchmarks/papers/pb2-rl-return.ts";
 
 describe("paper checks", () => {
@@ -33,9 +33,15 @@ describe("paper checks", () => {
     expect(outcomes.every((o) => o.pass)).toBe(true);
   });
 
+  it("BOHB on counting ones: below HyperBand and random at half and full time; HyperBand ahead of random early (2 seeds here, 5 in the CLI)", { timeout: 180_000 }, () => {
+    const outcomes = runPaperChecks({ groups: ["bohb"], seeds: 2 });
+    expect(outcomes.map((o) => o.id)).toEqual(["bohb.at-0.5", "bohb.at-1", "bohb.early-shape"]);
+    for (const o of outcomes) expect(o.pass, `${o.id}: ${o.ours}`).toBe(true);
+  });
+
   it("PB2's rule: fails only when PB2's median is lower and the rank test is significant", () => {
     const check = pb2Checks[0]!;
-    const judge = (pb2Median: number, pbtMedian: number, p: number) => passes(check, check.ours({ seeds: 100, pb2Median, pbtMedian, p }));
+    const judge = (pb2Median: number, pbtMedian: number, p: number) => passes(check as PaperCheck, check.ours({ seeds: 100, pb2Median, pbtMedian, p }));
     expect(judge(400, 450, 0.01)).toBe(false);
     expect(judge(400, 450, 0.2)).toBe(true);
     expect(judge(460, 450, 0.001)).toBe(true);
