@@ -16,3 +16,7 @@ export {
   type Benchmark,
   type SyntheticFunction,
 } from "./benchmarks/objectives/index.ts";
+export { loadLcbench, lcbenchObjective, locateLcbenchData, downloadLcbenchData, LCBENCH_FILES, type LcbenchSuite, type LcbenchBenchmark, type LocateLcbenchOptions } from "./benchmarks/lcbench/index.ts";
+export { formulaObjective, type FormulaOptions } from "./benchmarks/objectives/formula.ts";
+export { countingOnesObjective, type CountingOnesOptions, type CountingOnesState } from "./benchmarks/objectives/counting-ones.ts";
+export { runPaperChecks, PAPER_CHECKS, type PaperCheck, type PaperCheckOutcome } from "./benchmarks/papers/index.ts";
