@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { PAPER_CHECK_GROUPS, runPaperChecks, type PaperCheckOutcome } from "../benchmarks/papers/index.ts";
+import { PAPER_CHECK_GROUPS } from "../benchmarks/papers/groups.ts";
+import type { PaperCheckOutcome } from "../benchmarks/papers/index.ts";
 import { FlagError, parseInteger } from "./flags.ts";
 import { formatTable } from "./format-table.ts";
 
@@ -10,13 +11,15 @@ export interface CheckFlags {
 }
 
 /** `tunelab check papers`: each paper's number, ours, pass or fail; exit 1 when any fails. */
-export function checkCommand(what: string, flags: CheckFlags): void {
+export async function checkCommand(what: string, flags: CheckFlags): Promise<void> {
   if (what !== "papers") throw new FlagError("check", `got unknown target "${what}"; known: papers`);
   const seeds = parseInteger("--seeds", flags.seeds, 2);
   const groups = flags.only === undefined ? PAPER_CHECK_GROUPS : flags.only.split(",").map((g) => g.trim());
   for (const g of groups) {
-    if (!PAPER_CHECK_GROUPS.includes(g)) throw new FlagError("--only", `got unknown check group "${g}"; known: ${PAPER_CHECK_GROUPS.join(", ")}`);
+    if (!(PAPER_CHECK_GROUPS as readonly string[]).includes(g)) throw new FlagError("--only", `got unknown check group "${g}"; known: ${PAPER_CHECK_GROUPS.join(", ")}`);
   }
+  // Loaded on use: the experiments (and their algorithms) stay out of every other command's start-up.
+  const { runPaperChecks } = await import("../benchmarks/papers/index.ts");
   const outcomes = runPaperChecks({ seeds, groups });
   process.stdout.write(flags.json ? JSON.stringify(outcomes) + "\n" : formatPaperChecks(outcomes));
   if (outcomes.some((o) => !o.pass)) process.exitCode = 1;

@@ -5,13 +5,9 @@ import { loadLcbench } from "../benchmarks/lcbench/index.ts";
 import { SearchSpaceError, spaceFromPlain, type Space } from "../core/space/index.ts";
 import { FlagError } from "./flags.ts";
 
-/** `--benchmark lcbench/<OpenML task id>`. */
-export const LCBENCH_PREFIX = "lcbench/";
+import { LCBENCH_PREFIX } from "./is-loaded-benchmark.ts";
 
-/** Benchmarks that need more than the synchronous registry: a surrogate to load, a formula to compile. */
-export function isLoadedBenchmark(flags: { benchmark: string; formula?: string }): boolean {
-  return flags.formula !== undefined || flags.benchmark.startsWith(LCBENCH_PREFIX);
-}
+export { isLoadedBenchmark, LCBENCH_PREFIX } from "./is-loaded-benchmark.ts";
 
 export interface LoadedBenchmark {
   readonly benchmark: Benchmark;

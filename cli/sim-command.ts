@@ -5,7 +5,7 @@ import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, t
 import { parseInteger, parseName, parseNumber } from "./flags.ts";
 import { FlagError } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
-import { isLoadedBenchmark, loadBenchmark } from "./load-benchmark.ts";
+import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags {
@@ -124,7 +124,8 @@ export function runPlan(
 
 export async function simCommand(flags: SimFlags): Promise<void> {
   let plan = planFromFlags(flags);
-  const loaded = isLoadedBenchmark(flags) ? await loadBenchmark(flags, plan.maxIterations) : undefined;
+  // Loaded on use: onnxruntime and mathjs stay out of the start-up of runs that do not need them.
+  const loaded = isLoadedBenchmark(flags) ? await (await import("./load-benchmark.ts")).loadBenchmark(flags, plan.maxIterations) : undefined;
   // LCBench has 52 epochs: the run (and ASHA/HyperBand's max_t) stops there.
   if (loaded?.maxIterations !== undefined) plan = { ...plan, maxIterations: loaded.maxIterations };
   const lines: string[] = [];

@@ -1,6 +1,7 @@
 import { ashaChecks, measureAsha } from "./asha.ts";
 import { bohbChecks, measureBohb } from "./bohb-counting-ones.ts";
 import { hyperbandChecks, measureHyperBand } from "./hyperband-table1.ts";
+import { PAPER_CHECK_GROUPS, type PaperCheckGroup } from "./groups.ts";
 import { comparisonRule, passes, type Measurement, type PaperCheck, type PaperCheckOptions, type PaperCheckOutcome } from "./paper-check.ts";
 import { measurePb2, pb2Checks } from "./pb2-rl-return.ts";
 import { measurePbtToy, pbtToyChecks } from "./pbt-toy.ts";
@@ -10,7 +11,7 @@ export type { Comparison, PaperCheck, PaperCheckOptions, PaperCheckOutcome } fro
 /** Every check, in the order printed. The checks are data; the measurements below run the experiments they read. */
 export const PAPER_CHECKS: readonly PaperCheck[] = [...hyperbandChecks, ...ashaChecks, ...pbtToyChecks, ...bohbChecks, ...pb2Checks] as PaperCheck[];
 
-const MEASUREMENTS: Readonly<Record<string, Measurement>> = {
+const MEASUREMENTS: Readonly<Record<PaperCheckGroup, Measurement>> = {
   hyperband: measureHyperBand,
   asha: measureAsha,
   "pbt-toy": measurePbtToy,
@@ -18,15 +19,14 @@ const MEASUREMENTS: Readonly<Record<string, Measurement>> = {
   pb2: measurePb2,
 };
 
-/** Group names (measurement keys) a `--only` filter may name. */
-export const PAPER_CHECK_GROUPS: readonly string[] = Object.keys(MEASUREMENTS);
+export { PAPER_CHECK_GROUPS, type PaperCheckGroup } from "./groups.ts";
 
 /**
  * Runs the checks whose measurement is in `groups` (all by default), each
  * measurement once, and compares ours with the paper's number.
  */
 export function runPaperChecks(options: PaperCheckOptions & { groups?: readonly string[] } = {}): PaperCheckOutcome[] {
-  const groups = options.groups ?? PAPER_CHECK_GROUPS;
+  const groups: readonly string[] = options.groups ?? PAPER_CHECK_GROUPS;
   const measured = new Map<string, { value: unknown; seconds: number }>();
   const outcomes: PaperCheckOutcome[] = [];
   for (const check of PAPER_CHECKS) {
@@ -34,7 +34,7 @@ export function runPaperChecks(options: PaperCheckOptions & { groups?: readonly 
     let seconds = 0;
     if (!measured.has(check.measurement)) {
       const started = performance.now();
-      const value = (MEASUREMENTS[check.measurement] as Measurement)(options);
+      const value = MEASUREMENTS[check.measurement as PaperCheckGroup](options);
       seconds = (performance.now() - started) / 1000;
       measured.set(check.measurement, { value, seconds });
     }
