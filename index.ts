@@ -45,3 +45,7 @@ export {
 export { wilcoxonSignedRank, holmAdjust, mannWhitneyU, medianInterval, median, quantile, averageRanks, meanRanks, type WilcoxonResult } from "./benchmarks/stats/index.ts";
 export { runGrid, gridCells, type GridOptions, type GridRun } from "./cli/bench/run-grid.ts";
 export * from "./results/index.ts";
+export { loadLcbench, lcbenchObjective, locateLcbenchData, downloadLcbenchData, LCBENCH_FILES, type LcbenchSuite, type LcbenchBenchmark, type LocateLcbenchOptions } from "./benchmarks/lcbench/index.ts";
+export { formulaObjective, type FormulaOptions } from "./benchmarks/objectives/formula.ts";
+export { countingOnesObjective, type CountingOnesOptions, type CountingOnesState } from "./benchmarks/objectives/counting-ones.ts";
+export { runPaperChecks, PAPER_CHECKS, type PaperCheck, type PaperCheckOutcome } from "./benchmarks/papers/index.ts";

@@ -4,6 +4,7 @@ import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
 import { runCommand } from "./run-command.ts";
+import { registerCheckCommand } from "./check-command.ts";
 import { simCommand } from "./sim-command.ts";
 import { benchCommand } from "./bench/bench-command.ts";
 import { suiteNames } from "../benchmarks/suites/index.ts";
@@ -18,7 +19,7 @@ const program = new Command("tunelab")
 program
   .command("sim")
   .description("run one experiment in the discrete-event cluster simulator")
-  .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}`, "hartmann6")
+  .option("--benchmark <name>", `learning-curve benchmark: ${benchmarkNames.join(", ")}, or lcbench/<OpenML task id>`, "hartmann6")
   .option("--searcher <name>", `search algorithm: ${searcherNames.join(", ")}`, "random")
   .option("--scheduler <name>", `trial scheduler: ${schedulerNames.join(", ")}`, "fifo")
   .option("--trials <n>", "trials to run (default 50; unlimited with a budget)")
@@ -42,6 +43,8 @@ program
   .option("--progress", "show live progress on stderr even when it is not a terminal (plain lines there)")
   .option("--no-progress", "never show live progress (default: a live table when stderr is a terminal)")
   .option("--json", "print one JSON object instead of the table")
+  .option("--formula <expr>", 'a mathjs loss over --space\'s parameters, e.g. "(x - 2)^2 + 10 * (log10(lr) + 3)^2" (instead of --benchmark)')
+  .option("--space <file>", 'the formula\'s space as JSON: {"x": {"uniform": [-5, 5]}, "lr": {"loguniform": [1e-5, 1e-1]}}')
   .action(simCommand);
 
 program
@@ -92,6 +95,7 @@ program
   .option("--out <path>", "the HTML file (default report.html), or the folder for --format svg (default report-figures)")
   .option("--format <f>", "html, or svg for one file per figure", "html")
   .action(reportCommand);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

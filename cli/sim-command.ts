@@ -2,13 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeReport } from "./report-command.ts";
-import { benchmarkByName, benchmarkDefaults, benchmarkNames } from "../benchmarks/objectives/index.ts";
+import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
+import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags {
@@ -37,6 +38,9 @@ export interface SimFlags {
   report?: string | boolean;
   progress?: boolean;
   json?: boolean;
+  /** A mathjs loss over --space's parameters, instead of --benchmark. */
+  formula?: string;
+  space?: string;
 }
 
 export interface SimPlan {
@@ -65,10 +69,11 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   if (gpusPerTrial > 1 && !Number.isInteger(gpusPerTrial)) {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
   }
-  const benchmark = parseName("--benchmark", flags.benchmark, benchmarkNames);
+  const benchmark = flags.formula !== undefined ? "formula" : isLoadedBenchmark(flags) ? flags.benchmark : parseName("--benchmark", flags.benchmark, benchmarkNames);
   const scheduler = parseName("--scheduler", flags.scheduler, schedulerNames);
   // The benchmark's natural budget fills what the flags leave out (ASHA's grace period only: the median rule's is in seconds).
-  const natural = benchmarkDefaults(benchmark);
+  // Formulas and LCBench take the learning-curve functions' budget (LCBench is capped at its 52 epochs on load).
+  const natural = benchmarkDefaults(benchmarkNames.includes(benchmark) ? benchmark : "branin");
   const budget = budgetFromFlags(flags);
   const gracePeriod = flags.gracePeriod ?? (scheduler.startsWith("asha") ? String(natural.gracePeriod) : undefined);
   const searcher = parseName("--searcher", flags.searcher, searcherNames);
@@ -109,8 +114,8 @@ export function runPlan(
   trace?: (line: string) => void,
   storagePath?: string,
   progress?: boolean | "auto",
+  bench: Benchmark = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations }),
 ): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number } {
-  const bench = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations });
   const context: AlgorithmContext = {
     space: bench.space,
     metric: bench.metric,
@@ -157,11 +162,20 @@ export function runPlan(
 }
 
 export async function simCommand(flags: SimFlags): Promise<void> {
-  const plan = planFromFlags(flags);
+  let plan = planFromFlags(flags);
+  // Loaded on use: onnxruntime and mathjs stay out of the start-up of runs that do not need them.
+  const loaded = isLoadedBenchmark(flags) ? await (await import("./load-benchmark.ts")).loadBenchmark(flags, plan.maxIterations) : undefined;
+  // LCBench has 52 epochs: the run (and ASHA/HyperBand's max_t) stops there.
+  if (loaded?.maxIterations !== undefined) plan = { ...plan, maxIterations: loaded.maxIterations };
   const lines: string[] = [];
   // A report reads the experiment directory: without --out, the run writes one to a temporary folder.
   const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, out, flags.progress ?? "auto");
+  let summary: ReturnType<typeof runPlan>;
+  try {
+    summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, out, flags.progress ?? "auto", loaded?.benchmark);
+  } finally {
+    await loaded?.close();
+  }
   if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));

@@ -37,15 +37,15 @@ export class OptionError extends TuneLabError {
 export class ContractError extends TuneLabError {
   override readonly name = "ContractError";
   constructor(field: string, problem: string, options?: ErrorOptions) {
-    super(field, `${field}: ${problem}`, options);
+    super(field, field === "" ? problem : `${field}: ${problem}`, options);
   }
 }
 
-/** Saved state that cannot be loaded: corrupt, truncated, or written by another version. */
+/** Saved state or a data file that cannot be loaded: corrupt, truncated, missing, or written by another version. */
 export class SavedStateError extends TuneLabError {
   override readonly name = "SavedStateError";
   constructor(field: string, problem: string, options?: ErrorOptions) {
-    super(field, `${field}: ${problem}`, options);
+    super(field, field === "" ? problem : `${field}: ${problem}`, options);
   }
 }
 

@@ -11,6 +11,7 @@ export { CategoricalDomain, choice } from "./categorical-domain.ts";
 export { GridDomain, grid } from "./grid-domain.ts";
 export { FunctionDomain, sampleFrom, type SampleFromFn } from "./function-domain.ts";
 export { validateSpace } from "./validate.ts";
+export { spaceFromPlain } from "./from-plain.ts";
 export { sampleConfig, type SampleOptions } from "./sample.ts";
 export { sampleNumeric, sampleChoiceIndex } from "./sample-domain.ts";
 export { expandGrid, countGridVariants, gridLeaves } from "./grid.ts";

@@ -21,6 +21,11 @@ export function typicalGap(fn: SyntheticFunction, points = 512): number {
   return gaps[points >> 1] as number;
 }
 
+/** Coordinate j (0-based) of Halton point n (1-based) in [0, 1): the radical inverse of n in the j-th prime. */
+export function haltonCoordinate(n: number, j: number): number {
+  return radicalInverse(n, firstPrimes(j + 1)[j] as number);
+}
+
 function radicalInverse(index: number, base: number): number {
   let result = 0;
   let fraction = 1 / base;

@@ -1,0 +1,105 @@
+import { Worker } from "node:worker_threads";
+import { ContractError } from "../../core/contracts/index.ts";
+
+/** Shape of the YAHPO LCBench network: x_cat [rows, 1] int32, x_cont [rows, 8] float32 -> output [rows, 6]. */
+export const CAT_WIDTH = 1;
+export const CONT_WIDTH = 8;
+export const OUTPUT_WIDTH = 6;
+
+export interface OnnxSurrogateOptions {
+  /** Largest batch one call may carry (sizes the shared output buffer). @defaultValue 8192 */
+  maxRows?: number;
+  /** ONNX Runtime intra-op threads. @defaultValue 1 (the simulator is single-threaded; one core is the fair share) */
+  threads?: number;
+  /** A call that takes longer than this throws instead of hanging. @defaultValue 60000 */
+  timeoutMs?: number;
+}
+
+/**
+ * The YAHPO LCBench ONNX model behind a synchronous `predict`.
+ *
+ * onnxruntime-node only offers an async `run`, and TuneLab's Objective contract
+ * is synchronous (the simulator's event loop calls init/step inline). The
+ * session therefore lives in a worker thread: `predict` posts the batch and
+ * blocks on Atomics.wait until the worker has written the output into shared
+ * memory. Only public onnxruntime-node API is used. A call costs one thread
+ * hop (tens of microseconds) on top of inference, which is why callers send a
+ * whole learning curve (52 rows) per call, not one row per epoch.
+ */
+export class OnnxSurrogate {
+  private readonly ctrl: Int32Array;
+  private readonly out: Float32Array;
+  private readonly msg: Uint8Array;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    control: SharedArrayBuffer,
+    output: SharedArrayBuffer,
+    message: SharedArrayBuffer,
+    readonly maxRows: number,
+    private readonly timeoutMs: number,
+  ) {
+    this.ctrl = new Int32Array(control);
+    this.out = new Float32Array(output);
+    this.msg = new Uint8Array(message);
+  }
+
+  /** Starts the worker and loads the model; rejects with the loader's message if the file is unusable. */
+  static async open(modelPath: string, options: OnnxSurrogateOptions = {}): Promise<OnnxSurrogate> {
+    const maxRows = options.maxRows ?? 8192;
+    const control = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+    const output = new SharedArrayBuffer(maxRows * OUTPUT_WIDTH * Float32Array.BYTES_PER_ELEMENT);
+    const message = new SharedArrayBuffer(1024);
+    const worker = new Worker(new URL("./surrogate-worker.mjs", import.meta.url), {
+      workerData: { modelPath, control, output, message, threads: options.threads ?? 1 },
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.once("error", reject);
+      worker.once("message", (m: { ready: boolean; error?: string; inputs?: string[]; outputs?: string[] }) => {
+        if (!m.ready) reject(new ContractError("", `LCBench surrogate ${modelPath}: ${m.error}`));
+        else if (m.inputs?.join() !== "x_cat,x_cont" || m.outputs?.length !== 1) {
+          reject(new ContractError("", `LCBench surrogate ${modelPath}: expected inputs x_cat,x_cont and one output, got ${m.inputs?.join()} -> ${m.outputs?.join()}`));
+        } else resolve();
+      });
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    // An idle surrogate must not keep the process alive.
+    worker.unref();
+    return new OnnxSurrogate(worker, control, output, message, maxRows, options.timeoutMs ?? 60_000);
+  }
+
+  /**
+   * Runs `rows` rows synchronously; returns a fresh [rows x 6] Float32Array in
+   * YAHPO's output order (time, val_accuracy, val_cross_entropy,
+   * val_balanced_accuracy, test_cross_entropy, test_balanced_accuracy).
+   */
+  predict(cat: Int32Array, cont: Float32Array, rows: number): Float32Array {
+    if (this.closed) throw new ContractError("", "LCBench surrogate: used after close()");
+    if (!(Number.isInteger(rows) && rows >= 1 && rows <= this.maxRows)) {
+      throw new ContractError("", `LCBench surrogate: rows must be an integer in [1, ${this.maxRows}], got ${rows}`);
+    }
+    if (cat.length !== rows * CAT_WIDTH || cont.length !== rows * CONT_WIDTH) {
+      throw new ContractError("", `LCBench surrogate: ${rows} rows need ${rows * CAT_WIDTH} categorical and ${rows * CONT_WIDTH} continuous inputs, got ${cat.length} and ${cont.length}`);
+    }
+    Atomics.store(this.ctrl, 0, 0);
+    this.worker.postMessage({ rows, cat, cont, catWidth: CAT_WIDTH, contWidth: CONT_WIDTH });
+    const waited = Atomics.wait(this.ctrl, 0, 0, this.timeoutMs);
+    if (waited === "timed-out") throw new ContractError("", `LCBench surrogate: no answer within ${this.timeoutMs} ms`);
+    const status = Atomics.load(this.ctrl, 0);
+    if (status !== 1) {
+      const length = Atomics.load(this.ctrl, 2);
+      throw new ContractError("", `LCBench surrogate: ${new TextDecoder().decode(this.msg.slice(0, length))}`);
+    }
+    return this.out.slice(0, rows * OUTPUT_WIDTH);
+  }
+
+  /** Stops the worker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker.terminate();
+  }
+}
