@@ -3,10 +3,12 @@ import { OptionError, TuneLabError } from "../core/contracts/index.ts";
 import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_PAIRS } from "./compare-command.ts";
+import { packageVersion } from "./package-version.ts";
 import { simCommand } from "./sim-command.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
+  .version(packageVersion(), "-V, --version", "print the version")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -1,5 +1,5 @@
 export * from "./contracts/index.ts";
-export { Rng, rngFor, restoreRng, streamSeed, type RngState } from "./rng.ts";
+export { Rng, rngFor, restoreRng, streamSeed, type AleaState, type RngState } from "./rng.ts";
 export { TuneLoop, trialIdFor, type TuneLoopOptions, type LoopCounters } from "./tune-loop.ts";
 export * from "./stoppers/index.ts";
 export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } from "./summary.ts";
