@@ -1,10 +1,10 @@
-import { writeFileSync } from "node:fs";
 import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
 import { formatSummary } from "./format-summary.ts";
+import { openTraceFile } from "./trace-file.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags {
@@ -117,9 +117,14 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
 
 export function simCommand(flags: SimFlags): void {
   const plan = planFromFlags(flags);
-  const lines: string[] = [];
-  const summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined);
-  if (flags.trace) writeFileSync(flags.trace, lines.join(""));
+  // Opened before the run: a bad path fails in a second, not after the whole run.
+  const traceFile = flags.trace !== undefined ? openTraceFile("--trace", flags.trace) : undefined;
+  let summary: ReturnType<typeof runPlan>;
+  try {
+    summary = runPlan(plan, traceFile ? (line) => traceFile.write(line) : undefined);
+  } finally {
+    traceFile?.close();
+  }
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
 }

@@ -3,4 +3,4 @@ export { Rng, rngFor, restoreRng, streamSeed, type AleaState, type RngState } fr
 export { TuneLoop, trialIdFor, type TuneLoopOptions, type LoopCounters } from "./tune-loop.ts";
 export * from "./stoppers/index.ts";
 export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } from "./summary.ts";
-export { EventTrace, memoryTrace } from "./trace.ts";
+export { EventTrace, memoryTrace, TRACE_EVENT_TYPES, type TraceEventType, type TraceFields } from "./trace.ts";

@@ -359,7 +359,7 @@ export class SimExecutor implements Executor {
   private addNode(type: Required<SimNode["type"]>): SimNode {
     const node = new SimNode(this.nodes.length, `n${this.nodeCounter++}`, type, this.clock);
     this.nodes.push(node);
-    this.trace?.emit(this.clock, "node_up", { node: node.id, type: type.name });
+    this.trace?.emit(this.clock, "node_up", { node: node.id, nodeType: type.name });
     if (type.spot && this.cluster.preemptionRate > 0) {
       // Poisson process: exponential time to the next preemption, rate per node-hour.
       const u = this.preemptionRng.next();
