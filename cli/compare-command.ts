@@ -12,6 +12,7 @@ export interface CompareFlags {
   seeds: string;
   maxIterations: string;
   pairs: string;
+  gridPoints?: string;
   json?: boolean;
 }
 
@@ -51,13 +52,30 @@ export function compareCommand(flags: CompareFlags): void {
   const seeds = parseInteger("--seeds", flags.seeds, 1);
   const maxIterations = parseInteger("--max-iterations", flags.maxIterations, 1);
   const pairs = parsePairs(flags.pairs);
+  const gridPoints = flags.gridPoints !== undefined ? parseInteger("--grid-points", flags.gridPoints, 1) : undefined;
+  if (gridPoints !== undefined && !pairs.some(([searcher]) => searcher === "grid")) {
+    throw new OptionError("--grid-points", "applies only to --searcher grid, and no pair in --pairs uses it");
+  }
   const rows = [];
   for (const [searcher, scheduler] of pairs) {
     {
       const runs = [];
       for (let seed = 0; seed < seeds; seed++) {
         runs.push(
-          runPlan({ benchmark, searcher, scheduler, trials, gpus, seed, maxIterations, preemptionRate: 0, gpusPerTrial: 1, checkpointFrequency: 0, maxFailures: 0 }),
+          runPlan({
+            benchmark,
+            searcher,
+            scheduler,
+            trials,
+            gpus,
+            seed,
+            maxIterations,
+            preemptionRate: 0,
+            gpusPerTrial: 1,
+            checkpointFrequency: 0,
+            maxFailures: 0,
+            ...(gridPoints !== undefined && searcher === "grid" ? { gridPoints } : {}),
+          }),
         );
       }
       rows.push({

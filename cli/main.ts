@@ -31,6 +31,7 @@ program
   .option("--grace-period <t>", "asha: first rung in iterations (default 1); median: seconds before any stop (default 60)")
   .option("--reduction-factor <r>", "asha: rf (default 4); hyperband: eta (default 3)")
   .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default 60; population = --trials)")
+  .option("--grid-points <k>", "grid: evenly spaced points on each float or int range (needed when the space has ranges; k^ranges <= --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
   .option("--json", "print one JSON object instead of the table")
   .action(simCommand);
@@ -43,6 +44,7 @@ program
   .option("--gpus <n>", "simulated GPUs", "8")
   .option("--seeds <n>", "seeds per combination", "3")
   .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
+  .option("--grid-points <k>", "grid pairs: evenly spaced points on each float or int range")
   .option("--max-iterations <n>", "stop each trial at this iteration", "100")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);

@@ -1,8 +1,9 @@
 import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
-import { parseNumberText } from "../core/errors/index.ts";
+import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
+import { checkFlagsApply, combinationWarnings } from "./flag-rules.ts";
 import { formatSummary } from "./format-summary.ts";
 import { openTraceFile } from "./trace-file.ts";
 
@@ -24,6 +25,7 @@ export interface SimFlags {
   gracePeriod?: string;
   reductionFactor?: string;
   perturbationInterval?: string;
+  gridPoints?: string;
   trace?: string;
   json?: boolean;
 }
@@ -45,6 +47,19 @@ export interface SimPlan {
   gracePeriod?: number;
   reductionFactor?: number;
   perturbationInterval?: number;
+  gridPoints?: number;
+}
+
+/** The scheduler- and searcher-specific flags given, by flag name. */
+function givenAlgorithmFlags(flags: SimFlags): string[] {
+  const given: Array<[string, string | undefined]> = [
+    ["--max-t", flags.maxT],
+    ["--grace-period", flags.gracePeriod],
+    ["--reduction-factor", flags.reductionFactor],
+    ["--perturbation-interval", flags.perturbationInterval],
+    ["--grid-points", flags.gridPoints],
+  ];
+  return given.filter(([, value]) => value !== undefined).map(([flag]) => flag);
 }
 
 export function planFromFlags(flags: SimFlags): SimPlan {
@@ -52,23 +67,30 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   if (gpusPerTrial > 1 && !Number.isInteger(gpusPerTrial)) {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
   }
+  const searcher = parseName("--searcher", flags.searcher, searcherNames);
+  const scheduler = parseName("--scheduler", flags.scheduler, schedulerNames);
+  checkFlagsApply(givenAlgorithmFlags(flags), { searcher, scheduler });
+  const maxIterations = parseInteger("--max-iterations", flags.maxIterations, 1);
+  const maxT = flags.maxT !== undefined ? parsePositiveNumber("--max-t", flags.maxT) : undefined;
+  const gracePeriod = flags.gracePeriod !== undefined ? parseGracePeriod(flags.gracePeriod, scheduler, maxT ?? maxIterations, maxT === undefined) : undefined;
   return {
     benchmark: parseName("--benchmark", flags.benchmark, benchmarkNames),
-    searcher: parseName("--searcher", flags.searcher, searcherNames),
-    scheduler: parseName("--scheduler", flags.scheduler, schedulerNames),
+    searcher,
+    scheduler,
     trials: parseInteger("--trials", flags.trials, 1),
     gpus: parseInteger("--gpus", flags.gpus, 1),
     seed: parseInteger("--seed", flags.seed, 0),
-    maxIterations: parseInteger("--max-iterations", flags.maxIterations, 1),
+    maxIterations,
     preemptionRate: parseNumber("--preemption-rate", flags.preemptionRate, 0),
     gpusPerTrial,
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
     ...(flags.keepCheckpoints !== undefined ? { keepCheckpoints: parseInteger("--keep-checkpoints", flags.keepCheckpoints, 1) } : {}),
-    ...(flags.maxT !== undefined ? { maxT: parsePositiveNumber("--max-t", flags.maxT) } : {}),
-    ...(flags.gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", flags.gracePeriod, 0) } : {}),
+    ...(maxT !== undefined ? { maxT } : {}),
+    ...(gracePeriod !== undefined ? { gracePeriod } : {}),
     ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
     ...(flags.perturbationInterval !== undefined ? { perturbationInterval: parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) } : {}),
+    ...(flags.gridPoints !== undefined ? { gridPoints: parseInteger("--grid-points", flags.gridPoints, 1) } : {}),
   };
 }
 
@@ -86,6 +108,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
     ...(plan.gracePeriod !== undefined ? { gracePeriod: plan.gracePeriod } : {}),
     ...(plan.reductionFactor !== undefined ? { reductionFactor: plan.reductionFactor } : {}),
     ...(plan.perturbationInterval !== undefined ? { perturbationInterval: plan.perturbationInterval } : {}),
+    ...(plan.gridPoints !== undefined ? { gridPoints: plan.gridPoints } : {}),
   };
   const run = simulate({
     objective: bench.objective,
@@ -117,6 +140,7 @@ export function runPlan(plan: SimPlan, trace?: (line: string) => void): Simulati
 
 export function simCommand(flags: SimFlags): void {
   const plan = planFromFlags(flags);
+  for (const warning of combinationWarnings(plan)) process.stderr.write(`tunelab: warning: ${warning}\n`);
   // Opened before the run: a bad path fails in a second, not after the whole run.
   const traceFile = flags.trace !== undefined ? openTraceFile("--trace", flags.trace) : undefined;
   let summary: ReturnType<typeof runPlan>;
@@ -127,6 +151,19 @@ export function simCommand(flags: SimFlags): void {
   }
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
+}
+
+/**
+ * ASHA's grace period is its first rung, in iterations: > 0 and below max-t. The
+ * median rule's is seconds before any stop: >= 0.
+ */
+function parseGracePeriod(raw: string, scheduler: string, maxT: number, maxTFromIterations: boolean): number {
+  if (scheduler === "median") return parseNumber("--grace-period", raw, 0);
+  const grace = parsePositiveNumber("--grace-period", raw);
+  if (grace >= maxT) {
+    throw new OptionError("--grace-period", `must be < max-t (${maxT}${maxTFromIterations ? ", from --max-iterations" : ""}), got ${JSON.stringify(raw)}`);
+  }
+  return grace;
 }
 
 function parseReductionFactor(raw: string): number {
