@@ -1,3 +1,4 @@
+import { objectivity } from "../core/contracts/index.ts";
 import { FIFOScheduler } from "../algorithms/schedulers/index.ts";
 import { defaultSearcher } from "../algorithms/searchers/index.ts";
 import type { Mode, Resources, Scheduler, Searcher, TrialView } from "../core/contracts/index.ts";
@@ -44,6 +45,8 @@ export interface TuneRun {
 export async function tune(options: TuneOptions): Promise<TuneRun> {
   const { space, metric, mode } = options;
   validateSpace(space);
+  // The experiment's own metric and mode, checked before any default searcher could be blamed for them.
+  objectivity(options, "");
   const seed = options.seed ?? 0;
   const executor = new InProcessExecutor({
     trainable: options.trainable,

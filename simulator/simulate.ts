@@ -1,6 +1,6 @@
 import { FIFOScheduler } from "../algorithms/schedulers/index.ts";
 import { defaultSearcher } from "../algorithms/searchers/index.ts";
-import { OptionError } from "../core/contracts/index.ts";
+import { objectivity, OptionError } from "../core/contracts/index.ts";
 import type { Json, Mode, Objective, Resources, Scheduler, Searcher, TrialStatus, TrialView } from "../core/contracts/index.ts";
 import { validateSpace, type Space } from "../core/space/index.ts";
 import { MaximumIterationStopper, type Stopper } from "../core/stoppers/index.ts";
@@ -88,6 +88,8 @@ export function simulate(options: SimulateOptions): SimulationRun {
   const started = performance.now();
   const { objective, space, metric, mode } = options;
   validateSpace(space);
+  // The experiment's own metric and mode, checked before any default searcher could be blamed for them.
+  objectivity(options, "");
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new OptionError("seed", `must be an integer, got ${seed}`);
   if (!objective.metrics.includes(metric)) {

@@ -12,13 +12,15 @@ export interface Objectivity {
   readonly sign: 1 | -1;
 }
 
+/** `owner` prefixes the field (`ASHAScheduler.mode`); "" for the experiment's own options (`mode`). */
 export function objectivity(options: { metric?: unknown; mode?: unknown }, owner: string): Objectivity {
   const { metric, mode } = options;
+  const field = (name: string): string => (owner === "" ? name : `${owner}.${name}`);
   if (typeof metric !== "string" || metric.length === 0) {
-    throw new OptionError(`${owner}.metric`, `needs a non-empty metric name, got ${JSON.stringify(metric)}`);
+    throw new OptionError(field("metric"), `needs a non-empty metric name, got ${JSON.stringify(metric)}`);
   }
   if (mode !== "min" && mode !== "max") {
-    throw new OptionError(`${owner}.mode`, `must be "min" or "max", got ${JSON.stringify(mode)}`);
+    throw new OptionError(field("mode"), `must be "min" or "max", got ${JSON.stringify(mode)}`);
   }
   return { metric, mode, sign: mode === "max" ? 1 : -1 };
 }
