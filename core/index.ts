@@ -4,3 +4,5 @@ export { TuneLoop, trialIdFor, type TuneLoopOptions, type LoopCounters } from ".
 export * from "./stoppers/index.ts";
 export { bestTrial, scopedValue, countByStatus, type BestTrial, type Scope } from "./summary.ts";
 export { EventTrace, memoryTrace, TRACE_EVENT_TYPES, type TraceEventType, type TraceFields } from "./trace.ts";
+export * from "./experiment/index.ts";
+export { TrialActor, type CheckpointPayload } from "./trial-actor.ts";

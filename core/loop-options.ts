@@ -1,76 +1,29 @@
-import { OptionError } from "./contracts/index.ts";
-import type { Executor, Mode, Resources, Scheduler, Searcher } from "./contracts/index.ts";
+import { checkNumber, integerAtLeast } from "./contracts/index.ts";
+import type { Executor, Resources, Scheduler, Searcher } from "./contracts/index.ts";
+import type { ExperimentOptions } from "./experiment/experiment-options.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
 
-export interface TuneLoopOptions {
+/**
+ * What the loop itself takes: the experiment's loop settings (declared once, in
+ * ExperimentOptions, with their defaults) plus the resolved algorithms, the
+ * executor and the trace writer.
+ */
+export interface TuneLoopOptions
+  extends Pick<ExperimentOptions, "metric" | "mode" | "trials" | "resources" | "checkpointFrequency" | "checkpointAtEnd" | "keepCheckpoints" | "maxFailures"> {
   searcher: Searcher;
   scheduler: Scheduler;
   executor: Executor;
-  metric: string;
-  mode: Mode;
-  /** Most trials to create; the searcher may end sooner by answering "done". */
-  trials: number;
-  /** @defaultValue { cpu: 1, gpu: 0 } */
-  resources?: Resources;
-  /** Save a checkpoint every N iterations (0: only when needed for a pause, an exploit or the end). @defaultValue 0 */
-  checkpointFrequency?: number;
-  /** @defaultValue false */
-  checkpointAtEnd?: boolean;
-  /**
-   * Checkpoints each trial keeps, its newest (Ray's `num_to_keep`); older ones are discarded
-   * unless a trial may still restore them (a PBT clone, a paused or failed trial). Left out: all are kept.
-   */
-  keepCheckpoints?: number;
-  /** Failures a trial may have before ERROR (-1: unlimited). Preemptions never count. @defaultValue 0 */
-  maxFailures?: number;
   stoppers?: readonly Stopper[];
   trace?: EventTrace;
 }
 
-/** The optional loop settings `simulate()` and `tune()` both pass through, without undefined keys (exactOptionalPropertyTypes). */
-export function optionalLoopSettings(options: {
-  stoppers?: readonly Stopper[];
-  checkpointFrequency?: number;
-  checkpointAtEnd?: boolean;
-  keepCheckpoints?: number;
-  maxFailures?: number;
-  trace?: EventTrace | undefined;
-}): Partial<TuneLoopOptions> {
-  const settings: Partial<TuneLoopOptions> = {};
-  if (options.stoppers) settings.stoppers = options.stoppers;
-  if (options.checkpointFrequency !== undefined) settings.checkpointFrequency = options.checkpointFrequency;
-  if (options.checkpointAtEnd !== undefined) settings.checkpointAtEnd = options.checkpointAtEnd;
-  if (options.keepCheckpoints !== undefined) settings.keepCheckpoints = options.keepCheckpoints;
-  if (options.maxFailures !== undefined) settings.maxFailures = options.maxFailures;
-  if (options.trace) settings.trace = options.trace;
-  return settings;
-}
-
-export function validateLoopOptions(loop: {
-  maxTrials: number;
-  resources: Resources;
-  checkpointFrequency: number;
-  maxFailures: number;
-}): void {
+export function validateLoopOptions(loop: { maxTrials: number; resources: Resources; checkpointFrequency: number; maxFailures: number }): void {
   const { maxTrials, resources, checkpointFrequency, maxFailures } = loop;
-  if (!(Number.isInteger(maxTrials) && maxTrials >= 1) && maxTrials !== Number.POSITIVE_INFINITY) {
-    throw new OptionError("trials", `must be an integer >= 1, got ${maxTrials}`);
-  }
-  if (!(resources.cpu >= 0) || !Number.isFinite(resources.cpu)) {
-    throw new OptionError("resources.cpu", `must be a finite number >= 0, got ${resources.cpu}`);
-  }
-  if (!(resources.gpu >= 0) || !Number.isFinite(resources.gpu)) {
-    throw new OptionError("resources.gpu", `must be a finite number >= 0, got ${resources.gpu}`);
-  }
-  if (resources.gpu > 1 && !Number.isInteger(resources.gpu)) {
-    throw new OptionError("resources.gpu", `above 1 must be a whole number of GPUs, got ${resources.gpu}`);
-  }
-  if (!Number.isInteger(checkpointFrequency) || checkpointFrequency < 0) {
-    throw new OptionError("checkpointFrequency", `must be an integer >= 0, got ${checkpointFrequency}`);
-  }
-  if (!Number.isInteger(maxFailures) || maxFailures < -1) {
-    throw new OptionError("maxFailures", `must be an integer >= -1, got ${maxFailures}`);
-  }
+  if (maxTrials !== Number.POSITIVE_INFINITY) integerAtLeast("trials", maxTrials, 1);
+  checkNumber("resources.cpu", resources.cpu, { min: 0 });
+  checkNumber("resources.gpu", resources.gpu, { min: 0 });
+  if (resources.gpu > 1) checkNumber("resources.gpu", resources.gpu, { integer: true });
+  integerAtLeast("checkpointFrequency", checkpointFrequency, 0);
+  integerAtLeast("maxFailures", maxFailures, -1);
 }
-

@@ -19,6 +19,7 @@ export const TRACE_EVENT_TYPES = {
   checkpoint_discarded: "a checkpoint was deleted by retention; `trial`, `iteration`",
   pause: "a scheduler paused a trial; `trial`, `iteration`",
   stop: "a trial stopped; `trial`, `iteration`",
+  stop_all: "a stopper ended the whole experiment (checked on the clock); every trial stops next",
   exploit: "a trial continues from another trial's checkpoint (PBT); `trial`, `from`, `iteration`",
   failed: "a trial failed; `trial`, `recoverable`, `reason`",
   node_up: "(simulator) a node joined the cluster; `node`, `nodeType`: the node type's name",

@@ -22,7 +22,7 @@ import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
 import { Trial, trialIdFor, type AfterSave } from "./trial.ts";
 
-export { optionalLoopSettings, type TuneLoopOptions } from "./loop-options.ts";
+export type { TuneLoopOptions } from "./loop-options.ts";
 export type { LoopCounters } from "./experiment-state.ts";
 export { trialIdFor } from "./trial.ts";
 
@@ -166,10 +166,7 @@ export class TuneLoop implements ExecutorListener {
     for (let i = 0; i < this.stoppers.length; i++) {
       if ((this.stoppers[i] as Stopper).shouldStopTrial(result)) stop = true;
     }
-    for (let i = 0; i < this.stoppers.length; i++) {
-      if ((this.stoppers[i] as Stopper).shouldStopAll(result.time)) this.stoppingAll = true;
-    }
-    if (this.stoppingAll) {
+    if (this.stopAllDue(result.time)) {
       this.stopEverything();
       this.afterEvent();
       return;
@@ -212,6 +209,21 @@ export class TuneLoop implements ExecutorListener {
     this.running--;
     this.fail(trial, recoverable, reason);
     this.afterEvent();
+  }
+
+  onClockTick(): void {
+    if (this.finishedFlag || this.stoppingAll || !this.stopAllDue(this.executor.now())) return;
+    this.trace?.emit(this.executor.now(), "stop_all", {});
+    this.stopEverything();
+    this.afterEvent();
+  }
+
+  /** Whether a stopper ends the whole experiment at `now` (it then stays ended). */
+  private stopAllDue(now: number): boolean {
+    for (let i = 0; i < this.stoppers.length; i++) {
+      if ((this.stoppers[i] as Stopper).shouldStopAll(now)) this.stoppingAll = true;
+    }
+    return this.stoppingAll;
   }
 
   onNodeAdded(nodeId: string): void {

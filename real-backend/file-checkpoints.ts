@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { OptionError } from "../core/contracts/index.ts";
+import { ContractError, OptionError } from "../core/contracts/index.ts";
 import type { RngState } from "../core/rng.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -85,8 +85,9 @@ export class FileCheckpointStore<S = unknown> {
 function plainJson(state: unknown, trainable: string): string {
   const json = JSON.stringify(state);
   if (json === undefined || !isDeepStrictEqual(JSON.parse(json), state)) {
-    throw new Error(
-      `trainable ${trainable}: its state is not plain JSON, so it cannot be saved as ${STATE_FILE}; give the trainable saveCheckpoint(state, dir) and loadCheckpoint(dir)`,
+    throw new ContractError(
+      `trainable ${trainable}`,
+      `its state is not plain JSON, so it cannot be saved as ${STATE_FILE}; give the trainable saveCheckpoint(state, dir) and loadCheckpoint(dir)`,
     );
   }
   return json;

@@ -1,7 +1,16 @@
 import { availableParallelism } from "node:os";
-import { ContractError, DeadlockError, OptionError } from "../core/contracts/index.ts";
-import type { CheckpointRef, Config, Executor, ExecutorListener, Resources, TrialView } from "../core/contracts/index.ts";
-import { Rng, rngFor, type RngState } from "../core/rng.ts";
+import { ContractError, DeadlockError, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
+import type {
+  CheckpointRef,
+  Config,
+  DrivenExecutor,
+  ExecutorListener,
+  ExecutorStats,
+  Resources,
+  TrialView,
+} from "../core/contracts/index.ts";
+import { rngFor } from "../core/rng.ts";
+import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
 import { FileCheckpointStore } from "./file-checkpoints.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -12,27 +21,28 @@ export interface InProcessExecutorOptions {
   capacity?: Resources;
   /** Save checkpoints as directories under this path (the handle is the path); else in memory. */
   storagePath?: string;
+  /**
+   * Fail a trial whose step (or init, save, restore) takes longer than this. In this
+   * process the step cannot be killed: its late outcome is dropped. Left out: no limit.
+   */
+  stepTimeoutSeconds?: number;
 }
 
-interface InProcessCheckpoint {
-  readonly state: unknown;
-  readonly iteration: number;
-  readonly timeTotal: number;
-  readonly rng: RngState;
-}
+/** How often the loop is told the time while trials run, so time-based stoppers act between results. */
+const TICK_SECONDS = 1;
 
-class Actor {
-  generation = 0;
-  state: unknown = undefined;
-  config: Config = {};
-  iteration = 0;
-  timeTotal = 0;
+class Actor extends TrialActor {
   live = false;
-  constructor(
-    readonly trialId: string,
-    readonly resources: Resources,
-    readonly rng: Rng,
-  ) {}
+  placedAt = 0;
+}
+
+/** One command's async work, while it is in flight. */
+interface Work {
+  readonly actor: Actor;
+  readonly generation: number;
+  readonly what: string;
+  /** Set when the work was given up (timed out, or found never to settle): its outcome is dropped. */
+  abandoned: boolean;
 }
 
 /**
@@ -40,30 +50,51 @@ class Actor {
  * task whose steps the loop drives one at a time, exactly as the simulator's
  * are. Checkpoints are in-memory copies of the trainable's state, or with
  * `storagePath` directories on disk (see FileCheckpointStore), which an exploit
- * restores from the donor's directory. Worker processes come later.
+ * restores from the donor's directory. For isolation (a crash, a hang, a
+ * memory blow-up of one trial), use the process executor instead.
  */
-export class InProcessExecutor implements Executor {
+export class InProcessExecutor implements DrivenExecutor {
+  readonly virtualClock = false;
   private readonly trainable: Trainable;
   private readonly seed: number | string;
   private readonly capacity: Resources;
+  private readonly stepTimeoutMs: number | undefined;
   private used = { cpu: 0, gpu: 0 };
   private readonly actors = new Map<string, Actor>();
   private listener: ExecutorListener | undefined;
   private readonly startedAt = performance.now();
-  private inFlight = 0;
+  private readonly inFlight = new Set<Work>();
   private settle: (() => void) | undefined;
   private failure: unknown;
   private readonly store: FileCheckpointStore | undefined;
+  private readonly counts: ExecutorStats = {
+    events: 0,
+    gpuSeconds: 0,
+    gpuSecondsLostToPreemption: 0,
+    preemptions: 0,
+    nodesLost: 0,
+    costDollars: 0,
+    actorStarts: 0,
+    actorReuses: 0,
+  };
 
   constructor(options: InProcessExecutorOptions) {
     this.trainable = options.trainable;
     this.seed = options.seed;
     this.capacity = options.capacity ?? { cpu: availableParallelism(), gpu: 0 };
+    this.stepTimeoutMs =
+      options.stepTimeoutSeconds === undefined ? undefined : 1000 * positiveNumber("stepTimeoutSeconds", options.stepTimeoutSeconds);
     this.store = options.storagePath === undefined ? undefined : new FileCheckpointStore(options.storagePath, options.trainable);
   }
 
   now(): number {
     return (performance.now() - this.startedAt) / 1000;
+  }
+
+  stats(): ExecutorStats {
+    let gpuSeconds = this.counts.gpuSeconds;
+    for (const actor of this.actors.values()) if (actor.live) gpuSeconds += actor.resources.gpu * (this.now() - actor.placedAt);
+    return { ...this.counts, gpuSeconds };
   }
 
   setListener(listener: ExecutorListener): void {
@@ -86,54 +117,42 @@ export class InProcessExecutor implements Executor {
     }
     actor.generation++;
     actor.live = true;
+    actor.placedAt = this.now();
     actor.config = trial.config;
     this.used.cpu += trial.resources.cpu;
     this.used.gpu += trial.resources.gpu;
-    const generation = actor.generation;
+    this.counts.actorStarts++;
     const a = actor;
-    this.track(async () => {
-      if (restoreFrom) {
-        await this.load(a, restoreFrom);
-      } else {
-        a.iteration = 0;
-        a.timeTotal = 0;
-        a.state = await this.trainable.init(a.config, a.rng);
-      }
-      await this.stepAndReport(a, generation);
-    }, a, generation);
+    this.track(a, restoreFrom ? "restore" : "init", async () => {
+      if (restoreFrom) await this.load(a, restoreFrom);
+      else a.beginFresh(await this.trainable.init(a.config, a.rng));
+    }, (work) => this.stepAndReport(work));
   }
 
   continueTrial(trialId: string): void {
     const actor = this.live(trialId);
-    const generation = actor.generation;
-    this.track(() => this.stepAndReport(actor, generation), actor, generation);
+    this.track(actor, "step", undefined, (work) => this.stepAndReport(work));
   }
 
   save(trialId: string): void {
     const actor = this.live(trialId);
-    const generation = actor.generation;
-    this.track(async () => {
-      const meta = { iteration: actor.iteration, timeTotal: actor.timeTotal, rng: actor.rng.save() };
+    this.track(actor, "save", async (work) => {
       const handle = this.store
-        ? await this.store.save(actor.state, { trialId, ...meta })
-        : ({ ...meta, state: structuredClone(actor.state) } satisfies InProcessCheckpoint);
-      if (actor.generation !== generation) {
+        ? await this.store.save(actor.state, { trialId, ...actor.payload(undefined) })
+        : actor.payload(structuredClone(actor.state));
+      if (!this.current(work)) {
         // The trial was stopped while saving: nobody will ever refer to this directory.
         if (typeof handle === "string") this.store?.discard(handle);
         return;
       }
       this.deliver((l) => l.onCheckpointed({ trialId, iteration: actor.iteration, timeTotal: actor.timeTotal, handle }));
-    }, actor, generation);
+    });
   }
 
   restore(trialId: string, checkpoint: CheckpointRef, config: Config): void {
     const actor = this.live(trialId);
-    const generation = actor.generation;
     actor.config = config;
-    this.track(async () => {
-      await this.load(actor, checkpoint);
-      await this.stepAndReport(actor, generation);
-    }, actor, generation);
+    this.track(actor, "restore", () => this.load(actor, checkpoint), (work) => this.stepAndReport(work));
   }
 
   stop(trialId: string): void {
@@ -143,16 +162,37 @@ export class InProcessExecutor implements Executor {
     actor.generation++;
     this.used.cpu -= actor.resources.cpu;
     this.used.gpu -= actor.resources.gpu;
+    this.counts.gpuSeconds += actor.resources.gpu * (this.now() - actor.placedAt);
   }
 
-  /** Resolves once `isFinished()` holds after an event; rejects if the loop itself threw. */
+  /**
+   * Resolves once `isFinished()` holds after an event; rejects with the loop's own
+   * error, or a DeadlockError when nothing is in flight and the experiment has not
+   * ended. While it waits, the loop hears the time every second (time-based
+   * stoppers), and a step whose promise can never settle (the event loop emptied
+   * while it was pending) fails its trial instead of ending the process silently.
+   */
   run(isFinished: () => boolean): Promise<void> {
     if (isFinished()) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const ticker = setInterval(() => {
+        this.guarded(() => this.listener?.onClockTick?.());
+        this.settle?.();
+      }, TICK_SECONDS * 1000);
+      ticker.unref();
+      const onBeforeExit = () => this.abandonStuckWork();
+      process.on("beforeExit", onBeforeExit);
+      const end = (error?: unknown) => {
+        clearInterval(ticker);
+        process.off("beforeExit", onBeforeExit);
+        this.settle = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
       this.settle = () => {
-        if (this.failure !== undefined) reject(this.failure);
-        else if (isFinished()) resolve();
-        else if (this.inFlight === 0) reject(new DeadlockError("no trial is running and the experiment has not ended"));
+        if (this.failure !== undefined) end(this.failure);
+        else if (isFinished()) end();
+        else if (this.inFlight.size === 0) end(new DeadlockError("no trial is running and the experiment has not ended"));
       };
     });
   }
@@ -163,26 +203,23 @@ export class InProcessExecutor implements Executor {
   }
 
   private async load(actor: Actor, checkpoint: CheckpointRef): Promise<void> {
-    let cp: InProcessCheckpoint;
+    let payload: CheckpointPayload;
     if (typeof checkpoint.handle === "string") {
       if (!this.store) throw new OptionError("storagePath", `checkpoint ${checkpoint.handle} is on disk, but this executor has no storagePath`);
       const { state, meta } = await this.store.load(checkpoint.handle);
-      cp = { state, iteration: meta.iteration, timeTotal: meta.timeTotal, rng: meta.rng };
+      payload = { ...meta, state };
     } else {
-      const held = checkpoint.handle as InProcessCheckpoint;
-      cp = { ...held, state: structuredClone(held.state) };
+      const held = checkpoint.handle as CheckpointPayload;
+      payload = { ...held, state: structuredClone(held.state) };
     }
-    actor.state = cp.state;
-    actor.iteration = cp.iteration;
-    actor.timeTotal = cp.timeTotal;
-    // The trial's own checkpoint brings back its random stream too; a clone keeps its own.
-    if (checkpoint.trialId === actor.trialId) actor.rng.restore(cp.rng);
+    actor.adopt(payload, checkpoint.trialId);
   }
 
-  private async stepAndReport(actor: Actor, generation: number): Promise<void> {
+  private async stepAndReport(work: Work): Promise<void> {
+    const actor = work.actor;
     const t0 = performance.now();
-    const outcome = await this.trainable.step(actor.state, actor.config, { iteration: actor.iteration + 1, rng: actor.rng });
-    if (actor.generation !== generation) return;
+    const outcome = await this.trainable.step(actor.state, actor.config, { iteration: actor.iteration + 1, rng: actor.rng, resources: actor.resources });
+    if (!this.current(work)) return;
     actor.state = outcome.state;
     actor.iteration++;
     actor.timeTotal += (performance.now() - t0) / 1000;
@@ -197,40 +234,115 @@ export class InProcessExecutor implements Executor {
     this.deliver((l) => l.onResult(result));
   }
 
+  /** The trial of `work` is still the run that issued it (not stopped or restarted since). */
+  private isLive(work: Work): boolean {
+    return work.actor.generation === work.generation && work.actor.live;
+  }
+
+  /** As `isLive`, and the work was not given up: its outcome counts. */
+  private current(work: Work): boolean {
+    return !work.abandoned && this.isLive(work);
+  }
+
   /** Calls the loop; its own errors are marked so they end the run instead of failing a trial. */
   private deliver(call: (listener: ExecutorListener) => void): void {
+    this.counts.events++;
     try {
       call(this.listener as ExecutorListener);
     } catch (error) {
-      throw new LoopError("the tune loop failed", { cause: error });
+      throw new LoopHandlerFailure(error);
     }
   }
 
+  /** Runs `fn` outside any trial's work (a timer, a tick): an error of the loop's ends the run. */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.failure ??= error instanceof LoopHandlerFailure ? error.cause : error;
+    }
+  }
+
+  /** Fails the trial of `work` (not recoverable: it counts against maxFailures), unless it was stopped meanwhile. */
+  private failTrial(work: Work, reason: string): void {
+    if (!this.isLive(work)) return;
+    this.stop(work.actor.trialId);
+    this.deliver((l) => l.onFailed(work.actor.trialId, false, reason));
+  }
+
   /**
-   * Runs one command's async work. A throw from the trainable fails the trial
-   * (not recoverable: it counts against maxFailures); a throw from the loop's
-   * own handlers ends the run with that error.
+   * Runs one command's async work: `first` (init, load, save), then `then` (the
+   * step). A throw from the trainable fails the trial; a throw from the loop's
+   * own handlers ends the run with that error. Deferred to a fresh task so the
+   * loop finishes handling the current event first.
    */
-  private track(work: () => Promise<void>, actor: Actor, generation: number): void {
-    this.inFlight++;
-    // Defer to a fresh task so the loop finishes handling the current event first.
+  private track(actor: Actor, what: string, first: ((work: Work) => Promise<void>) | undefined, then?: (work: Work) => Promise<void>): void {
+    const work: Work = { actor, generation: actor.generation, what, abandoned: false };
+    this.inFlight.add(work);
     setImmediate(() => {
-      work()
+      const body = async () => {
+        if (first) await first(work);
+        if (then && this.current(work)) await then(work);
+      };
+      this.withTimeout(work, body())
         .catch((error: unknown) => {
-          if (error instanceof LoopError) throw error;
-          if (actor.generation !== generation || !actor.live) return;
-          this.stop(actor.trialId);
-          const reason = error instanceof Error ? error.message : String(error);
-          this.deliver((l) => l.onFailed(actor.trialId, false, reason));
+          if (error instanceof LoopHandlerFailure) throw error;
+          // Our own checks already name the trainable; anything else is the trainable's throw.
+          const reason =
+            error instanceof TuneLabError
+              ? error.message
+              : `${this.trainable.name} threw in ${work.what}: ${error instanceof Error ? error.message : String(error)}`;
+          this.failTrial(work, reason);
         })
         .catch((error: unknown) => {
-          this.failure = error instanceof LoopError ? error.cause : error;
+          this.failure ??= error instanceof LoopHandlerFailure ? error.cause : error;
         })
         .finally(() => {
-          this.inFlight--;
+          this.inFlight.delete(work);
           this.settle?.();
         });
     });
+  }
+
+  private withTimeout(work: Work, promise: Promise<void>): Promise<void> {
+    const limit = this.stepTimeoutMs;
+    if (limit === undefined) return promise;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.current(work)) {
+          work.abandoned = true;
+          this.guarded(() => this.failTrial(work, `${this.trainable.name}: ${work.what} did not finish within stepTimeoutSeconds=${limit / 1000}`));
+        }
+        resolve();
+      }, limit);
+      promise.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Node is about to exit with work in flight: nothing is left that could settle
+   * those promises (a step awaiting a promise nobody resolves). Fail their trials
+   * with a message that says so; the loop then carries on with the others.
+   */
+  private abandonStuckWork(): void {
+    for (const work of [...this.inFlight]) {
+      this.inFlight.delete(work);
+      if (!this.current(work)) continue;
+      work.abandoned = true;
+      this.guarded(() =>
+        this.failTrial(work, `${this.trainable.name}: ${work.what} returned a promise that never settles (the process had nothing left to wait for)`),
+      );
+    }
+    this.settle?.();
   }
 
   private live(trialId: string): Actor {
@@ -240,5 +352,9 @@ export class InProcessExecutor implements Executor {
   }
 }
 
-/** Marks an error thrown by the loop's handlers, as opposed to one from user code. */
-class LoopError extends Error {}
+/** Wraps an error thrown by the loop's own handlers, as opposed to one from user code; it never escapes this file. */
+class LoopHandlerFailure extends Error {
+  constructor(cause: unknown) {
+    super("the tune loop failed", { cause });
+  }
+}

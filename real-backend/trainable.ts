@@ -1,24 +1,27 @@
-import type { Config, RandomStream } from "../core/contracts/index.ts";
+import type { Config, Objective, RandomStream, Resources, StepOutcome } from "../core/contracts/index.ts";
 
+type MaybePromise<T> = T | Promise<T>;
+
+/** What a real step knows: the simulator's StepContext, with the resources the trial holds. */
 export interface TrainableStepContext {
   /** The iteration being computed, 1-based. */
   readonly iteration: number;
   readonly rng: RandomStream;
+  readonly resources?: Resources;
 }
 
+/** A real step's outcome: the simulator's StepOutcome without `seconds` (real time is measured, not declared). */
+export type TrainableOutcome<S> = Omit<StepOutcome<S>, "seconds"> & { readonly seconds?: number };
+
 /**
- * A trainable that runs for real, in this process: the same shape as the
- * simulator's `Objective` (so one object can run in both), but `step` may be
- * async and its duration is measured on the real clock, not declared.
+ * A trainable that runs for real, derived from the simulator's `Objective`: the
+ * same `name`, `init` and `step`, but both may be async, and `metrics` is
+ * optional. Every Objective is therefore a Trainable, so one object can run in
+ * both backends.
  */
-export interface Trainable<S = unknown> {
-  readonly name: string;
-  init(config: Config, rng: RandomStream): S | Promise<S>;
-  step(
-    state: S,
-    config: Config,
-    context: TrainableStepContext,
-  ): { metrics: Record<string, number>; state: S; done?: boolean } | Promise<{ metrics: Record<string, number>; state: S; done?: boolean }>;
+export interface Trainable<S = unknown> extends Pick<Objective<S>, "name">, Partial<Pick<Objective<S>, "metrics">> {
+  init(config: Config, rng: RandomStream): MaybePromise<S>;
+  step(state: S, config: Config, context: TrainableStepContext): MaybePromise<TrainableOutcome<S>>;
   /**
    * With a `storagePath`, writes `state` into `dir` (a fresh, empty directory): model
    * weights, optimizer state, whatever a restore needs. Without it the state is

@@ -1,4 +1,4 @@
-import { OptionError } from "../core/contracts/index.ts";
+import { integerAtLeast, nonEmptyString, nonNegativeNumber, OptionError } from "../core/contracts/index.ts";
 
 export interface NodeType {
   readonly name: string;
@@ -72,7 +72,7 @@ export function resolveCluster(spec: ClusterSpec = {}): ResolvedCluster {
 }
 
 function defaultNodeTypes(gpus: number, spot: boolean): Required<NodeType>[] {
-  if (!Number.isInteger(gpus) || gpus < 1) throw new OptionError("cluster.gpus", `must be an integer >= 1, got ${gpus}`);
+  integerAtLeast("cluster.gpus", gpus, 1);
   const full = Math.floor(gpus / GPUS_PER_NODE);
   const rest = gpus % GPUS_PER_NODE;
   // Prices: on-demand 8-GPU node at $24/h; spot at a third of that, the usual discount.
@@ -89,8 +89,8 @@ function defaultNodeTypes(gpus: number, spot: boolean): Required<NodeType>[] {
 
 function resolveNodeType(t: NodeType, i: number): Required<NodeType> {
   const at = `cluster.nodeTypes[${i}]`;
-  if (typeof t.name !== "string" || t.name.length === 0) throw new OptionError(`${at}.name`, "must be a non-empty string");
-  if (!Number.isInteger(t.count) || t.count < 0) throw new OptionError(`${at}.count`, `must be an integer >= 0, got ${t.count}`);
+  nonEmptyString(`${at}.name`, t.name);
+  integerAtLeast(`${at}.count`, t.count, 0);
   return {
     name: t.name,
     cpus: nonNegative(`${at}.cpus`, t.cpus),
@@ -101,9 +101,4 @@ function resolveNodeType(t: NodeType, i: number): Required<NodeType> {
   };
 }
 
-function nonNegative(field: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new OptionError(field, `must be a finite number >= 0, got ${value}`);
-  }
-  return value;
-}
+const nonNegative = nonNegativeNumber;

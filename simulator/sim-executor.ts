@@ -2,14 +2,16 @@ import { ContractError, DeadlockError, OptionError } from "../core/contracts/ind
 import type {
   CheckpointRef,
   Config,
-  Executor,
+  DrivenExecutor,
   ExecutorListener,
+  ExecutorStats,
   Objective,
   Resources,
   StepContext,
   TrialView,
 } from "../core/contracts/index.ts";
-import { Rng, rngFor, type RngState } from "../core/rng.ts";
+import { rngFor, type Rng } from "../core/rng.ts";
+import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
 import type { EventTrace } from "../core/trace.ts";
 import { placeOn, shapeKey, SimNode, toUnits } from "./cluster.ts";
 import type { ResolvedCluster } from "./cluster-spec.ts";
@@ -22,24 +24,15 @@ const NODE_UP = 3;
 const STEP_FAILED = 4;
 const PREEMPTION_NOTICE = 5;
 
-/** What a simulated checkpoint holds: enough to resume the trial exactly. */
-export interface SimCheckpoint {
-  readonly state: unknown;
-  readonly iteration: number;
-  readonly timeTotal: number;
-  readonly rng: RngState;
+/** A simulated checkpoint: the shared payload, held in memory. */
+export interface SimCheckpoint extends CheckpointPayload {
   /** Set by `discard`: restoring it afterwards is a bug in the loop (the wrong weights, in Ray's terms). */
   discarded?: true;
 }
 
-/** One trial's actor while it holds resources. */
-class Run {
-  generation = 0;
+/** One trial's actor, plus where it sits in the simulated cluster. */
+class Run extends TrialActor {
   node: SimNode | undefined = undefined;
-  state: unknown = undefined;
-  config: Config = {};
-  iteration = 0;
-  timeTotal = 0;
   /** Outcome of the step in flight, delivered when its event pops. */
   pendingMetrics: Record<string, number> | undefined = undefined;
   pendingDone = false;
@@ -53,22 +46,16 @@ class Run {
   cpuUnits = 0;
   constructor(
     readonly index: number,
-    readonly trialId: string,
-    readonly resources: Resources,
-    readonly rng: Rng,
-  ) {}
+    trialId: string,
+    resources: Resources,
+    rng: Rng,
+  ) {
+    super(trialId, resources, rng);
+  }
 }
 
-export interface SimStats {
-  events: number;
-  gpuSeconds: number;
-  gpuSecondsLostToPreemption: number;
-  preemptions: number;
-  nodesLost: number;
-  costDollars: number;
-  actorStarts: number;
-  actorReuses: number;
-}
+/** The simulator's figures: every field of ExecutorStats is meaningful here. */
+export type SimStats = ExecutorStats;
 
 export interface SimExecutorOptions {
   objective: Objective;
@@ -84,7 +71,8 @@ export interface SimExecutorOptions {
  * start-up, checkpoint save and restore costs, spot preemption as a per-node
  * Poisson process with replacement nodes. Same seed => same event order.
  */
-export class SimExecutor implements Executor {
+export class SimExecutor implements DrivenExecutor {
+  readonly virtualClock = true;
   private clock = 0;
   private readonly heap = new EventHeap();
   private readonly nodes: SimNode[] = [];
@@ -100,7 +88,7 @@ export class SimExecutor implements Executor {
   private warmNodes: SimNode[] = [];
   private nodeCounter = 0;
   private readonly stepContext: { iteration: number; rng: Rng; resources: Resources };
-  readonly stats: SimStats = {
+  private readonly counts: SimStats = {
     events: 0,
     gpuSeconds: 0,
     gpuSecondsLostToPreemption: 0,
@@ -125,6 +113,10 @@ export class SimExecutor implements Executor {
   }
 
   // ---- Executor ----------------------------------------------------------
+
+  stats(): SimStats {
+    return { ...this.counts };
+  }
 
   now(): number {
     return this.clock;
@@ -170,17 +162,11 @@ export class SimExecutor implements Executor {
     let delay = this.startupSeconds(node, trial.resources);
     if (restoreFrom) {
       const cp = usable(restoreFrom);
-      run.state = structuredClone(cp.state);
-      run.iteration = cp.iteration;
-      run.timeTotal = cp.timeTotal;
-      // The trial's own checkpoint brings back its noise stream too, so re-done steps repeat exactly.
-      if (restoreFrom.trialId === trial.id) run.rng.restore(cp.rng);
+      run.adopt({ ...cp, state: structuredClone(cp.state) }, restoreFrom.trialId);
       delay += this.objective.restoreSeconds ?? this.cluster.restoreSeconds;
     } else {
-      run.iteration = 0;
-      run.timeTotal = 0;
       try {
-        run.state = this.objective.init(run.config, run.rng);
+        run.beginFresh(this.objective.init(run.config, run.rng));
       } catch (error) {
         this.failLater(run, delay, error);
         return;
@@ -202,9 +188,8 @@ export class SimExecutor implements Executor {
   restore(trialId: string, checkpoint: CheckpointRef, config: Config): void {
     const run = this.runOf(trialId);
     const cp = usable(checkpoint);
-    run.state = structuredClone(cp.state);
-    run.iteration = cp.iteration;
-    run.timeTotal = cp.timeTotal;
+    // An exploit: the donor's state and iteration; the random stream stays the trial's own (TrialActor.adopt).
+    run.adopt({ ...cp, state: structuredClone(cp.state) }, checkpoint.trialId);
     run.config = config;
     this.step(run, this.objective.restoreSeconds ?? this.cluster.restoreSeconds);
   }
@@ -240,7 +225,7 @@ export class SimExecutor implements Executor {
       const event = heap.pop();
       if (!event) throw new DeadlockError("the simulation ran out of events before the experiment ended");
       this.clock = event.time;
-      this.stats.events++;
+      this.counts.events++;
       this.dispatch(event.kind, event.target, event.generation);
       if (this.warmNodes.length > 0) this.coolActors();
       if (this.checkInvariants) this.assertCapacity();
@@ -273,12 +258,7 @@ export class SimExecutor implements Executor {
       const run = this.runs[target] as Run;
       if (run.generation !== generation || !run.node) return;
       run.durableAt = this.clock;
-      const handle: SimCheckpoint = {
-        state: structuredClone(run.state),
-        iteration: run.iteration,
-        timeTotal: run.timeTotal,
-        rng: run.rng.save(),
-      };
+      const handle: SimCheckpoint = run.payload(structuredClone(run.state));
       listener.onCheckpointed({ trialId: run.trialId, iteration: run.iteration, timeTotal: run.timeTotal, handle });
     } else if (kind === NODE_LOST) {
       const node = this.nodes[target] as SimNode;
@@ -331,10 +311,10 @@ export class SimExecutor implements Executor {
     const warm = node.warm.get(shape) ?? 0;
     if (warm > 0) {
       node.warm.set(shape, warm - 1);
-      this.stats.actorReuses++;
+      this.counts.actorReuses++;
       return 0;
     }
-    this.stats.actorStarts++;
+    this.counts.actorStarts++;
     if (this.objective.startupSeconds !== undefined) return this.objective.startupSeconds;
     return this.cluster.actorStartupSeconds + (resources.gpu > 0 ? this.cluster.gpuInitSeconds : 0);
   }
@@ -344,7 +324,7 @@ export class SimExecutor implements Executor {
     node.freeCpu += run.cpuUnits;
     node.freeGpu += run.gpuUnits;
     node.runs.delete(run.index);
-    this.stats.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
+    this.counts.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
     run.node = undefined;
     run.generation++;
     run.pendingMetrics = undefined;
@@ -377,15 +357,15 @@ export class SimExecutor implements Executor {
     node.alive = false;
     node.generation++;
     node.downAt = this.clock;
-    this.stats.nodesLost++;
+    this.counts.nodesLost++;
     listener.onNodeLost(node.id);
     const victims = [...node.runs].map((i) => this.runs[i] as Run);
     this.heap.push(this.clock + this.cluster.replacementDelaySeconds, NODE_UP, node.index, 0);
     // One victim at a time: the loop may act on another victim (a PBT waiter restoring from the first) while that one still runs here.
     for (const run of victims) {
       if (!run.node) continue;
-      this.stats.gpuSecondsLostToPreemption += (run.gpuUnits / 1000) * (this.clock - run.durableAt);
-      this.stats.preemptions++;
+      this.counts.gpuSecondsLostToPreemption += (run.gpuUnits / 1000) * (this.clock - run.durableAt);
+      this.counts.preemptions++;
       this.releaseRun(run);
       listener.onFailed(run.trialId, true, `node ${node.id} was preempted`);
     }
@@ -397,9 +377,9 @@ export class SimExecutor implements Executor {
       const end = Math.min(node.downAt, this.clock);
       cost += ((end - node.upSince) / 3600) * node.type.pricePerHour;
     }
-    this.stats.costDollars = cost;
+    this.counts.costDollars = cost;
     // Trials still holding resources at the end (none after a normal finish) count up to now.
-    for (const run of this.runs) if (run.node) this.stats.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
+    for (const run of this.runs) if (run.node) this.counts.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
   }
 
   private assertCapacity(): void {

@@ -14,6 +14,11 @@ export interface ExecutorListener {
   onFailed(trialId: string, recoverable: boolean, reason: string): void;
   onNodeAdded(nodeId: string): void;
   onNodeLost(nodeId: string): void;
+  /**
+   * Real backends call this about once a second while trials run, so time-based
+   * stoppers (TimeoutStopper) act even when no result arrives (a long or hung step).
+   */
+  onClockTick?(): void;
   /** A spot node will be reclaimed in `secondsLeft`: the loop checkpoints the trials on it at their next result. */
   onPreemptionNotice(nodeId: string, trialIds: readonly string[], secondsLeft: number): void;
 }
@@ -44,4 +49,38 @@ export interface Executor {
    * what holds it (a directory on disk). Executors that keep checkpoints in memory may omit it.
    */
   discard?(checkpoint: CheckpointRef): void;
+}
+
+/** What an executor measured over a run; the fields a backend cannot know are 0 (see ExperimentSummary). */
+export interface ExecutorStats {
+  /** Events the executor delivered (simulator: heap events popped; real: results, saves and failures). */
+  events: number;
+  /** GPU-seconds held by trials (GPU count x seconds placed). */
+  gpuSeconds: number;
+  /** Simulator only: GPU-seconds of work lost to preemption (not yet in a checkpoint). */
+  gpuSecondsLostToPreemption: number;
+  /** Simulator only: trials whose node was preempted. */
+  preemptions: number;
+  /** Simulator only: nodes lost. */
+  nodesLost: number;
+  /** Simulator only: the cluster's price over the run. */
+  costDollars: number;
+  /** Actors started fresh (a process or a simulated actor start-up). */
+  actorStarts: number;
+  /** Trial starts that reused an idle actor instead. */
+  actorReuses: number;
+}
+
+/**
+ * An executor the experiment engine can drive to the end. `run` pops events (the
+ * simulator, synchronously) or awaits them (real backends) until `isFinished()`
+ * holds after an event; a deadlock throws a DeadlockError.
+ */
+export interface DrivenExecutor extends Executor {
+  /** True when `now()` is a simulated clock (the summary then reports simulatedSeconds). */
+  readonly virtualClock: boolean;
+  run(isFinished: () => boolean): void | Promise<void>;
+  stats(): ExecutorStats;
+  /** Frees what the executor holds (worker processes); called once the run ends, even on error. */
+  close?(): void | Promise<void>;
 }

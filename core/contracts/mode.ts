@@ -12,10 +12,10 @@ export interface Objectivity {
   readonly sign: 1 | -1;
 }
 
-/** `owner` prefixes the field (`ASHAScheduler.mode`); "" for the experiment's own options (`mode`). */
+/** `owner` prefixes the field in errors ("ASHAScheduler.mode"); "" names the experiment's own option ("mode"). */
 export function objectivity(options: { metric?: unknown; mode?: unknown }, owner: string): Objectivity {
   const { metric, mode } = options;
-  const field = (name: string): string => (owner === "" ? name : `${owner}.${name}`);
+  const field = (name: string) => (owner === "" ? name : `${owner}.${name}`);
   if (typeof metric !== "string" || metric.length === 0) {
     throw new OptionError(field("metric"), `needs a non-empty metric name, got ${JSON.stringify(metric)}`);
   }

@@ -1,4 +1,4 @@
-import { objectivity, OptionError } from "../contracts/index.ts";
+import { integerAtLeast, nonNegativeNumber, objectivity } from "../contracts/index.ts";
 import type { Json, Mode, Result } from "../contracts/index.ts";
 import { populationStd, type Stopper } from "./stopper.ts";
 
@@ -35,13 +35,9 @@ export class ExperimentPlateauStopper implements Stopper {
     this.std = options.std ?? 0.001;
     this.top = options.top ?? 10;
     this.patience = options.patience ?? 0;
-    if (!(this.std >= 0)) throw new OptionError("ExperimentPlateauStopper.std", `must be >= 0, got ${this.std}`);
-    if (!Number.isInteger(this.top) || this.top < 2) {
-      throw new OptionError("ExperimentPlateauStopper.top", `must be an integer >= 2, got ${this.top}`);
-    }
-    if (!Number.isInteger(this.patience) || this.patience < 0) {
-      throw new OptionError("ExperimentPlateauStopper.patience", `must be an integer >= 0, got ${this.patience}`);
-    }
+    nonNegativeNumber("ExperimentPlateauStopper.std", this.std);
+    integerAtLeast("ExperimentPlateauStopper.top", this.top, 2);
+    integerAtLeast("ExperimentPlateauStopper.patience", this.patience, 0);
   }
 
   shouldStopTrial(result: Result): boolean {

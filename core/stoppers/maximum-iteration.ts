@@ -1,13 +1,11 @@
-import { OptionError } from "../contracts/index.ts";
+import { integerAtLeast } from "../contracts/index.ts";
 import type { Json, Result } from "../contracts/index.ts";
 import type { Stopper } from "./stopper.ts";
 
 /** Ray's MaximumIterationStopper: a trial stops once `training_iteration >= maxIter`. */
 export class MaximumIterationStopper implements Stopper {
   constructor(readonly maxIter: number) {
-    if (!Number.isInteger(maxIter) || maxIter < 1) {
-      throw new OptionError("maxIter", `must be an integer >= 1, got ${maxIter}`);
-    }
+    integerAtLeast("maxIter", maxIter, 1);
   }
   shouldStopTrial(result: Result): boolean {
     return result.iteration >= this.maxIter;

@@ -1,4 +1,4 @@
-import { objectivity, OptionError } from "../contracts/index.ts";
+import { checkNumber, objectivity } from "../contracts/index.ts";
 import type { Json, Mode, Result } from "../contracts/index.ts";
 import type { Stopper } from "./stopper.ts";
 
@@ -12,9 +12,7 @@ export class MetricThresholdStopper implements Stopper {
   readonly mode: Mode;
   constructor(options: { metric: string; threshold: number; mode?: Mode }) {
     const o = objectivity({ metric: options.metric, mode: options.mode ?? "max" }, "MetricThresholdStopper");
-    if (!Number.isFinite(options.threshold)) {
-      throw new OptionError("MetricThresholdStopper.threshold", `must be a finite number, got ${options.threshold}`);
-    }
+    checkNumber("MetricThresholdStopper.threshold", options.threshold);
     this.metric = o.metric;
     this.mode = o.mode;
     this.threshold = options.threshold;

@@ -1,4 +1,4 @@
-import { OptionError } from "../contracts/index.ts";
+import { positiveNumber } from "../contracts/index.ts";
 import type { Json } from "../contracts/index.ts";
 import type { Stopper } from "./stopper.ts";
 
@@ -11,9 +11,7 @@ export class TimeoutStopper implements Stopper {
     readonly timeoutSeconds: number,
     private startTime = 0,
   ) {
-    if (!(timeoutSeconds > 0) || !Number.isFinite(timeoutSeconds)) {
-      throw new OptionError("timeoutSeconds", `must be a finite number > 0, got ${timeoutSeconds}`);
-    }
+    positiveNumber("timeoutSeconds", timeoutSeconds);
   }
   shouldStopTrial(): boolean {
     return false;

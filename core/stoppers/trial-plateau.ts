@@ -1,4 +1,4 @@
-import { objectivity, OptionError } from "../contracts/index.ts";
+import { integerAtLeast, nonNegativeNumber, objectivity, OptionError } from "../contracts/index.ts";
 import type { Json, Mode, Result } from "../contracts/index.ts";
 import { populationStd, type Stopper } from "./stopper.ts";
 
@@ -38,13 +38,9 @@ export class TrialPlateauStopper implements Stopper {
     this.gracePeriod = options.gracePeriod ?? 4;
     this.metricThreshold = options.metricThreshold;
     this.mode = options.mode;
-    if (!(this.std >= 0)) throw new OptionError("TrialPlateauStopper.std", `must be >= 0, got ${this.std}`);
-    if (!Number.isInteger(this.numResults) || this.numResults < 1) {
-      throw new OptionError("TrialPlateauStopper.numResults", `must be an integer >= 1, got ${this.numResults}`);
-    }
-    if (!Number.isInteger(this.gracePeriod) || this.gracePeriod < 0) {
-      throw new OptionError("TrialPlateauStopper.gracePeriod", `must be an integer >= 0, got ${this.gracePeriod}`);
-    }
+    nonNegativeNumber("TrialPlateauStopper.std", this.std);
+    integerAtLeast("TrialPlateauStopper.numResults", this.numResults, 1);
+    integerAtLeast("TrialPlateauStopper.gracePeriod", this.gracePeriod, 0);
     if (this.metricThreshold !== undefined && this.mode === undefined) {
       throw new OptionError("TrialPlateauStopper.mode", "is required when metricThreshold is set");
     }

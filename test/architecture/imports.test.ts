@@ -10,6 +10,7 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "core/space", may: ["core/space", "core/errors"] },
   { folder: "core/contracts", may: ["core/contracts", "core/space", "core/errors"] },
   { folder: "core", may: ["core"] },
+  { folder: "algorithms", may: ["core", "algorithms"] },
   { folder: "algorithms/math", may: ["core", "algorithms/math"] },
   { folder: "algorithms/searchers", may: ["core", "algorithms/math", "algorithms/searchers"] },
   { folder: "algorithms/schedulers", may: ["core", "algorithms/math", "algorithms/schedulers"] },

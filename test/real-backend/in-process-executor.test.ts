@@ -81,6 +81,6 @@ describe("InProcessExecutor and tune()", () => {
     failures = 0;
     const broken = await tune({ trainable: flaky, space, metric: "loss", mode: "min", trials: 1 });
     expect(broken.trials[0]?.status).toBe("ERROR");
-    expect(broken.trials[0]?.errorMessage).toBe("worker lost its GPU");
+    expect(broken.trials[0]?.errorMessage).toBe("flaky threw in step: worker lost its GPU");
   });
 });

@@ -1,0 +1,57 @@
+import type { Json, Mode, Resources, Scheduler, Searcher } from "../contracts/index.ts";
+import type { Space } from "../space/index.ts";
+import type { Stopper } from "../stoppers/index.ts";
+import type { Scope } from "../summary.ts";
+
+/**
+ * The options of one experiment, the same for every backend: `simulate()` adds
+ * the objective and the cluster, `tune()` the trainable and what the machine
+ * offers. Declared once; the loop settings are passed through unchanged.
+ */
+export interface ExperimentOptions {
+  space: Space;
+  metric: string;
+  mode: Mode;
+  /** Most trials to create; the searcher may end sooner by answering "done". */
+  trials: number;
+  /** @defaultValue GridSearch when the space has grid leaves, else RandomSearch */
+  searcher?: Searcher;
+  /** @defaultValue new FIFOScheduler() */
+  scheduler?: Scheduler;
+  /** Seeds every random stream of the run (searcher, trials, preemptions). @defaultValue 0 */
+  seed?: number;
+  /**
+   * What each trial holds. @defaultValue 1 CPU, plus 1 GPU when the cluster (or
+   * machine) has GPUs: the one rule for every backend, so a simulated run and a
+   * real run on the same hardware place trials alike.
+   */
+  resources?: Resources;
+  /** Stop each trial at this iteration (null: only the trainable's own `done` or a stopper ends it). @defaultValue 100 */
+  maxIterations?: number | null;
+  stoppers?: readonly Stopper[];
+  /** Save a checkpoint every N iterations (0: only when needed for a pause, an exploit or the end). @defaultValue 0 */
+  checkpointFrequency?: number;
+  /** @defaultValue false */
+  checkpointAtEnd?: boolean;
+  /** Checkpoints each trial keeps, its newest (Ray's num_to_keep); ones a trial may still restore are pinned. Left out: all. */
+  keepCheckpoints?: number;
+  /** Failures a trial may have before ERROR (-1: unlimited). Preemptions never count. @defaultValue 0 */
+  maxFailures?: number;
+  /** How `best` ranks trials. @defaultValue "last" */
+  scope?: Scope;
+  /** Receives the JSONL event trace, one line per call. Off by default (it costs time). */
+  trace?: (line: string) => void;
+  /** Experiment state from a previous run's `loop.save()`, to resume. */
+  resumeFrom?: Json;
+}
+
+/** The experiment with its algorithms chosen (see algorithms/experiment-defaults.ts). */
+export interface ResolvedExperimentOptions extends ExperimentOptions {
+  searcher: Searcher;
+  scheduler: Scheduler;
+}
+
+/** The default per-trial resources, by the one rule above. */
+export function defaultResources(hasGpus: boolean): Resources {
+  return hasGpus ? { cpu: 1, gpu: 1 } : { cpu: 1, gpu: 0 };
+}

@@ -1,0 +1,2 @@
+export * from "./experiment-options.ts";
+export * from "./run-experiment.ts";

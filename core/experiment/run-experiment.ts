@@ -1,0 +1,183 @@
+import { integerAtLeast, integerOption, objectivity, OptionError } from "../contracts/index.ts";
+import type { DrivenExecutor, Mode, Scheduler, Searcher, TrialStatus, TrialView } from "../contracts/index.ts";
+import { validateSpace } from "../space/index.ts";
+import { MaximumIterationStopper, type Stopper } from "../stoppers/index.ts";
+import { bestTrial, countByStatus, type BestTrial } from "../summary.ts";
+import { EventTrace } from "../trace.ts";
+import { TuneLoop } from "../tune-loop.ts";
+import { defaultResources, type ExperimentOptions } from "./experiment-options.ts";
+
+/**
+ * One experiment's figures, the same shape for every backend (the CLI's `--json`).
+ * On a real backend the simulator-only fields are 0: simulatedSeconds,
+ * gpuSecondsLostToPreemption, preemptions, nodesLost and costDollars.
+ */
+export interface ExperimentSummary {
+  metric: string;
+  mode: Mode;
+  seed: number;
+  best: { metric: number; config: Record<string, unknown>; trialId: string; iteration: number } | null;
+  trials: number;
+  trialStates: Record<TrialStatus, number>;
+  results: number;
+  events: number;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  gpuSeconds: number;
+  gpuSecondsLostToPreemption: number;
+  preemptions: number;
+  nodesLost: number;
+  redoneIterations: number;
+  failures: number;
+  checkpoints: number;
+  /** Checkpoints freed by `keepCheckpoints`. */
+  checkpointsDiscarded: number;
+  actorStarts: number;
+  actorReuses: number;
+  costDollars: number;
+}
+
+export interface ExperimentRun {
+  best: BestTrial | undefined;
+  trials: readonly TrialView[];
+  summary: ExperimentSummary;
+  /** The loop, for `save()` of the final experiment state. */
+  loop: TuneLoop;
+}
+
+/** What the engine hands the backend when it builds the executor. */
+export interface ExecutorContext {
+  seed: number;
+  trace: EventTrace | undefined;
+}
+
+/** The trainable or objective under tuning, as far as the engine checks it. */
+export interface ExperimentSubject {
+  readonly name: string;
+  /** Metrics it reports, when it declares them: `metric` must be one. */
+  readonly metrics?: readonly string[];
+}
+
+export interface ExperimentSetup<E extends DrivenExecutor> {
+  options: ExperimentOptions;
+  subject: ExperimentSubject;
+  /** What the subject is called in messages. */
+  subjectKind: "objective" | "trainable";
+  /** Builds the backend's executor (called after the options are checked). */
+  executor: (context: ExecutorContext) => E;
+  /** The searcher and scheduler to use when the options name none (algorithms/experiment-defaults.ts). */
+  defaults: (options: ExperimentOptions & { seed: number }) => { searcher: Searcher; scheduler: Scheduler };
+}
+
+type SyncExecutor = DrivenExecutor & { run(isFinished: () => boolean): void };
+type AsyncExecutor = DrivenExecutor & { run(isFinished: () => boolean): Promise<void> };
+
+/**
+ * The experiment engine: checks the options once, builds the executor, the
+ * stoppers and the loop, resumes if asked, drives the executor to the end and
+ * summarises. `simulate()` and `tune()` are thin adapters over it; the
+ * simulator's executor runs synchronously, real ones return a promise.
+ */
+// The async overload comes first: a `run` returning a promise also fits `() => void`.
+export function runExperiment(setup: ExperimentSetup<AsyncExecutor>): Promise<ExperimentRun>;
+export function runExperiment(setup: ExperimentSetup<SyncExecutor>): ExperimentRun;
+export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): ExperimentRun | Promise<ExperimentRun> {
+  const started = performance.now();
+  const { options, subject } = setup;
+  const seed = checkExperimentOptions(options, `${setup.subjectKind} ${subject.name}`, subject.metrics);
+  const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
+  const stoppers: Stopper[] = [...(options.stoppers ?? [])];
+  if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(integerAtLeast("maxIterations", maxIterations, 1)));
+  const trace = options.trace ? new EventTrace(options.trace) : undefined;
+  const algorithms =
+    options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed });
+  const executor = setup.executor({ seed, trace });
+  let loop: TuneLoop;
+  let ran: void | Promise<void>;
+  try {
+    loop = new TuneLoop({
+      searcher: algorithms.searcher,
+      scheduler: algorithms.scheduler,
+      executor,
+      metric: options.metric,
+      mode: options.mode,
+      trials: options.trials,
+      resources: options.resources ?? defaultResources(executor.couldEverPlace({ cpu: 1, gpu: 1 })),
+      stoppers,
+      ...loopSettings(options),
+      ...(trace ? { trace } : {}),
+    });
+    if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
+    loop.begin();
+    const driven = loop;
+    ran = executor.run(() => driven.finished);
+  } catch (error) {
+    void executor.close?.();
+    throw error;
+  }
+  const finish = (): ExperimentRun => {
+    const best = bestTrial(loop.trials, options.metric, options.mode, options.scope ?? "last");
+    return { best, trials: loop.trials, summary: summarize(loop, executor, seed, options, best, (performance.now() - started) / 1000), loop };
+  };
+  if (ran instanceof Promise) {
+    return ran.then(finish).finally(async () => {
+      await executor.close?.();
+    });
+  }
+  void executor.close?.();
+  return finish();
+}
+
+/** The loop settings the user gave, without undefined keys (exactOptionalPropertyTypes): the loop applies its defaults. */
+function loopSettings(options: ExperimentOptions): Pick<ExperimentOptions, "checkpointFrequency" | "checkpointAtEnd" | "keepCheckpoints" | "maxFailures"> {
+  const { checkpointFrequency, checkpointAtEnd, keepCheckpoints, maxFailures } = options;
+  return Object.fromEntries(
+    Object.entries({ checkpointFrequency, checkpointAtEnd, keepCheckpoints, maxFailures }).filter(([, v]) => v !== undefined),
+  );
+}
+
+/** The checks every backend shares; returns the seed. They run before any algorithm is built, so errors name the experiment's own options. */
+export function checkExperimentOptions(options: ExperimentOptions, subject: string, reported: readonly string[] | undefined): number {
+  if (typeof options !== "object" || options === null) throw new OptionError("options", "must be an object");
+  validateSpace(options.space);
+  const { metric } = objectivity(options, "");
+  const seed = integerOption("seed", options.seed ?? 0);
+  if (reported && !reported.includes(metric)) {
+    throw new OptionError("metric", `"${metric}" is not reported by ${subject} (reports: ${reported.join(", ")})`);
+  }
+  return seed;
+}
+
+function summarize(
+  loop: TuneLoop,
+  executor: DrivenExecutor,
+  seed: number,
+  options: ExperimentOptions,
+  best: BestTrial | undefined,
+  wallSeconds: number,
+): ExperimentSummary {
+  const stats = executor.stats();
+  return {
+    metric: options.metric,
+    mode: options.mode,
+    seed,
+    best: best ? { metric: best.metric, config: best.config, trialId: best.trialId, iteration: best.iteration } : null,
+    trials: loop.trials.length,
+    trialStates: countByStatus(loop.trials),
+    results: loop.counters.results,
+    events: stats.events,
+    simulatedSeconds: executor.virtualClock ? executor.now() : 0,
+    wallSeconds,
+    gpuSeconds: stats.gpuSeconds,
+    gpuSecondsLostToPreemption: stats.gpuSecondsLostToPreemption,
+    preemptions: stats.preemptions,
+    nodesLost: stats.nodesLost,
+    redoneIterations: loop.counters.redoneIterations,
+    failures: loop.counters.failures,
+    checkpoints: loop.counters.checkpoints,
+    checkpointsDiscarded: loop.counters.checkpointsDiscarded,
+    actorStarts: stats.actorStarts,
+    actorReuses: stats.actorReuses,
+    costDollars: stats.costDollars,
+  };
+}
