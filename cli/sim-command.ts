@@ -1,8 +1,10 @@
 import { benchmarkByName, benchmarkNames } from "../benchmarks/objectives/index.ts";
-import { simulate, type SimulationSummary } from "../simulator/index.ts";
+import { checkTrialCount } from "../core/experiment/index.ts";
+import { checkSimulatedGpus, simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
+import { checkRungCount } from "../algorithms/schedulers/index.ts";
 import { checkFlagsApply, combinationWarnings } from "./flag-rules.ts";
 import { formatSummary } from "./format-summary.ts";
 import { openTraceFile } from "./trace-file.ts";
@@ -73,12 +75,18 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   const maxIterations = parseInteger("--max-iterations", flags.maxIterations, 1);
   const maxT = flags.maxT !== undefined ? parsePositiveNumber("--max-t", flags.maxT) : undefined;
   const gracePeriod = flags.gracePeriod !== undefined ? parseGracePeriod(flags.gracePeriod, scheduler, maxT ?? maxIterations, maxT === undefined) : undefined;
+  const reductionFactor = flags.reductionFactor !== undefined ? parseReductionFactor(flags.reductionFactor) : undefined;
+  if (reductionFactor !== undefined) {
+    // The schedulers refuse it too; checked here so the message names the flag.
+    if (scheduler === "asha" || scheduler === "asha-promotion") checkRungCount("--reduction-factor", reductionFactor, (maxT ?? maxIterations) / (gracePeriod ?? 1), "rungs");
+    else checkRungCount("--reduction-factor", reductionFactor, maxT ?? Math.min(81, maxIterations), "brackets");
+  }
   return {
     benchmark: parseName("--benchmark", flags.benchmark, benchmarkNames),
     searcher,
     scheduler,
-    trials: parseInteger("--trials", flags.trials, 1),
-    gpus: parseInteger("--gpus", flags.gpus, 1),
+    trials: checkTrialCount("--trials", parseInteger("--trials", flags.trials, 1)),
+    gpus: checkSimulatedGpus("--gpus", parseInteger("--gpus", flags.gpus, 1)),
     seed: parseInteger("--seed", flags.seed, 0),
     maxIterations,
     preemptionRate: parseNumber("--preemption-rate", flags.preemptionRate, 0),
@@ -88,7 +96,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     ...(flags.keepCheckpoints !== undefined ? { keepCheckpoints: parseInteger("--keep-checkpoints", flags.keepCheckpoints, 1) } : {}),
     ...(maxT !== undefined ? { maxT } : {}),
     ...(gracePeriod !== undefined ? { gracePeriod } : {}),
-    ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
+    ...(reductionFactor !== undefined ? { reductionFactor } : {}),
     ...(flags.perturbationInterval !== undefined ? { perturbationInterval: parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) } : {}),
     ...(flags.gridPoints !== undefined ? { gridPoints: parseInteger("--grid-points", flags.gridPoints, 1) } : {}),
   };

@@ -1,4 +1,5 @@
 import { ContractError, objectivity, OptionError, TrialError } from "./contracts/index.ts";
+import { DeadlockError } from "./errors/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -26,6 +27,14 @@ export type { TuneLoopOptions } from "./loop-options.ts";
 export type { LoopCounters } from "./experiment-state.ts";
 export { trialIdFor } from "./trial.ts";
 
+
+/**
+ * Restarts (after a preemption or a retried failure) the loop allows in a row
+ * with no result from any trial. Past it the experiment is making no progress,
+ * e.g. nodes are preempted faster than actors start, and it ends with a
+ * DeadlockError instead of spinning for ever.
+ */
+export const MAX_RESTARTS_WITHOUT_RESULT = 10_000;
 
 /**
  * The backend-agnostic tuning loop. It knows only the contracts: it asks the
@@ -157,6 +166,7 @@ export class TuneLoop implements ExecutorListener {
       return;
     }
     this.counters.results++;
+    this.restartsSinceResult = { preempted: 0, failed: 0 };
     trial.history.push(result);
     trial.lastResult = result;
     this.trace?.emit(result.time, "result", { trial: trial.id, iteration: result.iteration, value: result.metrics[this.metric] });
@@ -418,6 +428,21 @@ export class TuneLoop implements ExecutorListener {
     if (waiters) this.exploitWaiters.set(wait.from, waiters.filter((w) => w !== trial));
   }
 
+  private restartsSinceResult = { preempted: 0, failed: 0 };
+
+  private noteRestartWithoutResult(preempted: boolean): void {
+    const since = this.restartsSinceResult;
+    if (preempted) since.preempted++;
+    else since.failed++;
+    if (since.preempted + since.failed <= MAX_RESTARTS_WITHOUT_RESULT) return;
+    throw new DeadlockError(
+      `no trial reported a result through the last ${MAX_RESTARTS_WITHOUT_RESULT} restarts (${since.preempted} after preemptions, ${since.failed} after failures), so the experiment cannot make progress: ` +
+        (since.preempted >= since.failed
+          ? "nodes are preempted faster than trials start and report (lower the preemption rate)"
+          : "every retried trial fails again before its first result (fix the trainable, or limit maxFailures)"),
+    );
+  }
+
   private fail(trial: Trial, recoverable: boolean, reason: string): void {
     trial.savePending = false;
     trial.afterSave = "none";
@@ -432,6 +457,7 @@ export class TuneLoop implements ExecutorListener {
     }
     const retry = recoverable || this.maxFailures === -1 || trial.failures <= this.maxFailures;
     if (retry && !this.stoppingAll) {
+      this.noteRestartWithoutResult(recoverable);
       trial.status = "PENDING";
       trial.restoreFrom = trial.latestCheckpoint;
       this.addWaiting(trial);

@@ -5,6 +5,7 @@ import { MaximumIterationStopper, type Stopper } from "../stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial } from "../summary.ts";
 import { EventTrace } from "../trace.ts";
 import { TuneLoop } from "../tune-loop.ts";
+import { checkTrialCount } from "./experiment-limits.ts";
 import { defaultResources, type ExperimentOptions } from "./experiment-options.ts";
 
 /**
@@ -142,6 +143,7 @@ export function checkExperimentOptions(options: ExperimentOptions, subject: stri
   validateSpace(options.space);
   const { metric } = objectivity(options, "");
   const seed = integerOption("seed", options.seed ?? 0);
+  if (typeof options.trials === "number") checkTrialCount("trials", options.trials);
   if (reported && !reported.includes(metric)) {
     throw new OptionError("metric", `"${metric}" is not reported by ${subject} (reports: ${reported.join(", ")})`);
   }
