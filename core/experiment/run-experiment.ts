@@ -117,7 +117,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
     throw error;
   }
   const finish = (): ExperimentRun => {
-    const best = bestTrial(loop.trials, options.metric, options.mode, options.scope ?? "last");
+    const best = bestTrial(loop.trials, options.metric, options.mode, options.scope ?? "last", options.bestIncludesErrored === true);
     return { best, trials: loop.trials, summary: summarize(loop, executor, seed, options, best, (performance.now() - started) / 1000), loop };
   };
   if (ran instanceof Promise) {
