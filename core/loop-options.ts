@@ -16,6 +16,8 @@ export interface TuneLoopOptions
   executor: Executor;
   stoppers?: readonly Stopper[];
   trace?: EventTrace;
+  /** The user code under tuning, as messages name it (`objective "branin"`). @defaultValue "the objective" */
+  subject?: string;
 }
 
 export function validateLoopOptions(loop: { maxTrials: number; resources: Resources; checkpointFrequency: number; maxFailures: number }): void {

@@ -48,6 +48,7 @@ export class TuneLoop implements ExecutorListener {
   private readonly scheduler: Scheduler;
   private readonly executor: Executor;
   private readonly maxTrials: number;
+  private readonly subject: string;
   private readonly resources: Resources;
   private readonly checkpointFrequency: number;
   private readonly checkpointAtEnd: boolean;
@@ -76,6 +77,7 @@ export class TuneLoop implements ExecutorListener {
     this.scheduler = options.scheduler;
     this.executor = options.executor;
     this.maxTrials = options.trials;
+    this.subject = options.subject ?? "the objective";
     this.resources = options.resources ?? { cpu: 1, gpu: 0 };
     this.checkpointFrequency = options.checkpointFrequency ?? 0;
     this.checkpointAtEnd = options.checkpointAtEnd ?? false;
@@ -161,10 +163,11 @@ export class TuneLoop implements ExecutorListener {
     if (problem !== undefined) {
       this.executor.stop(trial.id);
       this.running--;
-      this.fail(trial, false, new TrialError(trial.id, `${problem} at iteration ${result.iteration}`).message);
+      this.fail(trial, false, new TrialError(trial.id, `${this.subject} reported ${problem} at iteration ${result.iteration}`).message);
       this.afterEvent();
       return;
     }
+    if (this.counters.results === 0) this.checkComponentMetrics(result);
     this.counters.results++;
     this.restartsSinceResult = { preempted: 0, failed: 0 };
     trial.history.push(result);
@@ -430,6 +433,23 @@ export class TuneLoop implements ExecutorListener {
 
   private restartsSinceResult = { preempted: 0, failed: 0 };
 
+  /**
+   * At the first result: a scheduler or searcher ranking by a metric the results
+   * do not carry would silently never act (ASHA on "acc" when only "loss" is
+   * reported). The experiment fails there, naming the metric and what was reported.
+   */
+  private checkComponentMetrics(result: Result): void {
+    for (const [role, component] of [["scheduler", this.scheduler], ["searcher", this.searcher]] as const) {
+      const metric = componentMetric(component);
+      if (metric === undefined || metric in result.metrics) continue;
+      const name = (component as object).constructor?.name ?? role;
+      throw new OptionError(
+        `${name}.metric`,
+        `the ${role} ranks by "${metric}", but the first result (trial ${result.trialId}, iteration ${result.iteration}) reports only ${Object.keys(result.metrics).map((k) => `"${k}"`).join(", ")}`,
+      );
+    }
+  }
+
   private noteRestartWithoutResult(preempted: boolean): void {
     const since = this.restartsSinceResult;
     if (preempted) since.preempted++;
@@ -609,3 +629,10 @@ export class TuneLoop implements ExecutorListener {
   }
 }
 
+
+/** The metric a scheduler or searcher ranks by, where it exposes one (`metric`, or `options.metric`). */
+function componentMetric(component: unknown): string | undefined {
+  const c = component as { metric?: unknown; options?: { metric?: unknown } };
+  const metric = typeof c.metric === "string" ? c.metric : typeof c.options?.metric === "string" ? c.options.metric : undefined;
+  return metric === "" ? undefined : metric;
+}

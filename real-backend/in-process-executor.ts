@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
 import { ContractError, DeadlockError, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
 import type {
   CheckpointRef,
@@ -139,7 +140,7 @@ export class InProcessExecutor implements DrivenExecutor {
     this.track(actor, "save", async (work) => {
       const handle = this.store
         ? await this.store.save(actor.state, { trialId, ...actor.payload(undefined) })
-        : actor.payload(structuredClone(actor.state));
+        : actor.payload(clonedState(`trainable "${this.trainable.name}"`, actor.trialId, actor.state));
       if (!this.current(work)) {
         // The trial was stopped while saving: nobody will ever refer to this directory.
         if (typeof handle === "string") this.store?.discard(handle);
@@ -220,6 +221,8 @@ export class InProcessExecutor implements DrivenExecutor {
     const t0 = performance.now();
     const outcome = await this.trainable.step(actor.state, actor.config, { iteration: actor.iteration + 1, rng: actor.rng, resources: actor.resources });
     if (!this.current(work)) return;
+    const problem = stepOutcomeProblem(`trainable "${this.trainable.name}"`, actor.trialId, outcome, false);
+    if (problem !== undefined) throw new TuneLabError(actor.trialId, problem);
     actor.state = outcome.state;
     actor.iteration++;
     actor.timeTotal += (performance.now() - t0) / 1000;
@@ -357,4 +360,10 @@ class LoopHandlerFailure extends Error {
   constructor(cause: unknown) {
     super("the tune loop failed", { cause });
   }
+}
+
+function clonedState(subject: string, trialId: string, state: unknown): unknown {
+  const copy = cloneTrialState(subject, trialId, state);
+  if ("problem" in copy) throw new TuneLabError(trialId, copy.problem);
+  return copy.state;
 }

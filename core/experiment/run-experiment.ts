@@ -105,6 +105,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       trials: options.trials,
       resources: options.resources ?? defaultResources(executor.couldEverPlace({ cpu: 1, gpu: 1 })),
       stoppers,
+      subject: `${setup.subjectKind} "${subject.name}"`,
       ...loopSettings(options),
       ...(trace ? { trace } : {}),
     });
