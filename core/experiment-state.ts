@@ -32,6 +32,8 @@ interface SavedExperiment {
     failures: number;
     preemptions: number;
     errorMessage: string | null;
+    /** Absent in states saved before it existed. */
+    errorStack?: string | null;
   }>;
   searcher: Json;
   scheduler: Json;
@@ -69,6 +71,7 @@ export function saveExperiment(snapshot: ExperimentSnapshot): Json {
       failures: t.failures,
       preemptions: t.preemptions,
       errorMessage: t.errorMessage ?? null,
+      errorStack: t.errorStack ?? null,
     })),
     searcher: snapshot.searcher,
     scheduler: snapshot.scheduler,
@@ -96,6 +99,7 @@ export function readExperiment(state: Json): Omit<ExperimentSnapshot, "trials"> 
     trial.failures = saved.failures;
     trial.preemptions = saved.preemptions;
     if (saved.errorMessage !== null) trial.errorMessage = saved.errorMessage;
+    if (typeof saved.errorStack === "string") trial.errorStack = saved.errorStack;
     trial.status = saved.status === "RUNNING" ? "PENDING" : saved.status;
     return trial;
   });

@@ -216,11 +216,11 @@ export class TuneLoop implements ExecutorListener {
     this.afterEvent();
   }
 
-  onFailed(trialId: string, recoverable: boolean, reason: string): void {
+  onFailed(trialId: string, recoverable: boolean, reason: string, stack?: string): void {
     const trial = this.byId.get(trialId);
     if (!trial || trial.status !== "RUNNING") return;
     this.running--;
-    this.fail(trial, recoverable, reason);
+    this.fail(trial, recoverable, reason, stack);
     this.afterEvent();
   }
 
@@ -463,7 +463,7 @@ export class TuneLoop implements ExecutorListener {
     );
   }
 
-  private fail(trial: Trial, recoverable: boolean, reason: string): void {
+  private fail(trial: Trial, recoverable: boolean, reason: string, stack?: string): void {
     trial.savePending = false;
     trial.afterSave = "none";
     this.dropExploitWait(trial);
@@ -487,6 +487,7 @@ export class TuneLoop implements ExecutorListener {
     }
     trial.status = "ERROR";
     trial.errorMessage = reason;
+    trial.errorStack = stack;
     this.releaseExploitWaiters(trial);
     this.scheduler.onTrialError(trial);
     this.searcher.onTrialComplete(trial.id, trial.lastResult, true);

@@ -267,10 +267,10 @@ export class InProcessExecutor implements DrivenExecutor {
   }
 
   /** Fails the trial of `work` (not recoverable: it counts against maxFailures), unless it was stopped meanwhile. */
-  private failTrial(work: Work, reason: string): void {
+  private failTrial(work: Work, reason: string, stack?: string): void {
     if (!this.isLive(work)) return;
     this.stop(work.actor.trialId);
-    this.deliver((l) => l.onFailed(work.actor.trialId, false, reason));
+    this.deliver((l) => l.onFailed(work.actor.trialId, false, reason, stack));
   }
 
   /**
@@ -295,7 +295,8 @@ export class InProcessExecutor implements DrivenExecutor {
             error instanceof TuneLabError
               ? error.message
               : `${this.trainable.name} threw in ${work.what}: ${error instanceof Error ? error.message : String(error)}`;
-          this.failTrial(work, reason);
+          // The trainable's own stack stays in the trial's record (TrialView.errorStack).
+          this.failTrial(work, reason, error instanceof Error && !(error instanceof TuneLabError) ? error.stack : undefined);
         })
         .catch((error: unknown) => {
           this.failure ??= error instanceof LoopHandlerFailure ? error.cause : error;

@@ -71,3 +71,20 @@ describe("errors from user code name the objective and what it broke", () => {
     expect(run.trials[0]?.errorMessage).toBe('trainable "forgets-return": step for trial t00000 returned undefined; it must return { metrics, state }');
   });
 });
+
+describe("tune() keeps the stack of a trial's error in the trial's record", () => {
+  it("errorStack holds the trainable's own stack frames", async () => {
+    function loadBatch(): never {
+      throw new RangeError("batch index 7 out of range");
+    }
+    const crashing = objective("crashing", () => loadBatch());
+    const run = await tune({ trainable: crashing, space, metric: "loss", mode: "min", trials: 1, maxIterations: 2 });
+    const trial = run.trials[0]!;
+    expect(trial.status).toBe("ERROR");
+    expect(trial.errorMessage).toContain("batch index 7 out of range");
+    expect(trial.errorStack).toMatch(/^RangeError: batch index 7 out of range\n\s+at loadBatch /);
+    // And it survives a save and restore of the experiment state.
+    const saved = JSON.parse(JSON.stringify(run.loop.save())) as { trials: Array<{ errorStack?: string | null }> };
+    expect(saved.trials[0]?.errorStack).toBe(trial.errorStack);
+  });
+});
