@@ -6,7 +6,8 @@ import { HyperBandForBOHB } from "../algorithms/schedulers/index.ts";
 import { PopulationBasedTraining, mutationsFromSpace } from "../algorithms/schedulers/index.ts";
 import { PB2, boundsFromSpace, integerKeysFromSpace } from "../algorithms/schedulers/index.ts";
 import type { Mode, Scheduler, Searcher } from "../core/contracts/index.ts";
-import { countGridVariants, toGridSpace, type Space } from "../core/space/index.ts";
+import { OptionError } from "../core/errors/index.ts";
+import { countGridVariants, rangeLeafPaths, toGridSpace, type Space } from "../core/space/index.ts";
 
 /** What the CLI knows of a run when it builds the algorithms. */
 export interface AlgorithmContext {
@@ -29,18 +30,19 @@ export interface AlgorithmContext {
    * over the ones above so they win; the constructor validates them. Never metric, mode or seed.
    */
   options?: Readonly<Record<string, unknown>>;
+  /** `--grid-points`: grid search's points per float or int range (toGridSpace). */
+  gridPoints?: number;
 }
 
 /**
- * `--searcher` names. `grid` on a continuous benchmark lays an even grid of
- * k points per dimension with k^d <= trials (at least 2), then repeats it to fill `--trials`.
+ * `--searcher` names. `grid` enumerates the space's grid leaves; float and int
+ * ranges become grids of `--grid-points` evenly spaced points (required when the
+ * space has any). The grid repeats to fill `--trials`, and may not exceed it.
  */
 export const searcherFactories = {
   random: (c: AlgorithmContext): Searcher => new RandomSearch(c.space, { metric: c.metric, mode: c.mode, seed: c.seed, ...c.options }),
   grid: (c: AlgorithmContext): Searcher => {
-    const dims = Object.keys(c.space).length;
-    const points = Math.max(2, Math.floor(c.trials ** (1 / Math.max(1, dims)) + 1e-9));
-    const gridSpace = toGridSpace(c.space, points);
+    const gridSpace = gridSpaceFor(c);
     const numSamples = Math.max(1, Math.ceil(c.trials / countGridVariants(gridSpace)));
     return new GridSearch(gridSpace, { metric: c.metric, mode: c.mode, seed: c.seed, numSamples, ...c.options });
   },
@@ -128,4 +130,26 @@ function ashaOptions(c: AlgorithmContext, type: "stopping" | "promotion"): Const
     ...(c.reductionFactor !== undefined ? { reductionFactor: c.reductionFactor } : {}),
     ...c.options,
   };
+}
+
+/** The grid `--searcher grid` enumerates: checked before anything is expanded, since GridSearch lists every point. */
+function gridSpaceFor(c: AlgorithmContext): Space {
+  const ranges = rangeLeafPaths(c.space);
+  if (ranges.length > 0 && c.gridPoints === undefined) {
+    const shown = ranges.length > 4 ? `${ranges.slice(0, 4).join(", ")}, ...` : ranges.join(", ");
+    throw new OptionError(
+      "--searcher",
+      `grid needs grid leaves or a resolution: the space has ${ranges.length} continuous or integer range(s) (${shown}); give --grid-points k for k evenly spaced points on each`,
+    );
+  }
+  // Choices of constants become grids whatever k is; ranges get k points each.
+  const points = c.gridPoints ?? 1;
+  const size = points ** ranges.length;
+  if (size > c.trials) {
+    throw new OptionError(
+      "--grid-points",
+      `${points} points on each of ${ranges.length} range(s) make ${size} grid points, more than --trials ${c.trials}: the grid would be cut short; use --grid-points <= ${Math.max(1, Math.floor(c.trials ** (1 / ranges.length) + 1e-9))} or more trials`,
+    );
+  }
+  return toGridSpace(c.space, points);
 }

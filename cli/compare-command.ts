@@ -19,6 +19,7 @@ export interface CompareFlags {
   budgetSeconds?: string;
   budgetGpuHours?: string;
   pairs: string;
+  gridPoints?: string;
   json?: boolean;
 }
 
@@ -72,6 +73,9 @@ export function compareCommand(flags: CompareFlags): void {
   const budget = budgetFromFlags(budgetFlags);
   const trials = flags.trials === undefined ? undefined : parseInteger("--trials", flags.trials, 1);
   const maxIterations = flags.maxIterations === undefined ? benchmarkDefaults(benchmark).maxIterations : parseInteger("--max-iterations", flags.maxIterations, 1);
+  if (flags.gridPoints !== undefined && !pairs.some(([searcher]) => searcher === "grid")) {
+    throw new OptionError("--grid-points", "applies only to --searcher grid, and no pair in --pairs uses it");
+  }
   const rows = [];
   for (const [searcher, scheduler] of pairs) {
     {
@@ -90,6 +94,7 @@ export function compareCommand(flags: CompareFlags): void {
           gpusPerTrial: "1",
           checkpointFrequency: "0",
           maxFailures: "0",
+          ...(flags.gridPoints !== undefined && searcher === "grid" ? { gridPoints: flags.gridPoints } : {}),
         });
         runs.push(runPlan(plan));
       }

@@ -5,6 +5,7 @@ import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
 import { runCommand } from "./run-command.ts";
 import { registerCheckCommand } from "./check-command.ts";
+import { packageVersion } from "./package-version.ts";
 import { simCommand } from "./sim-command.ts";
 import { benchCommand } from "./bench/bench-command.ts";
 import { suiteNames } from "../benchmarks/suites/index.ts";
@@ -13,6 +14,7 @@ import { reportCommand } from "./report-command.ts";
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
+  .version(packageVersion(), "-V, --version", "print the version")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -37,6 +39,7 @@ program
   .option("--grace-period <t>", "asha: first rung in iterations (default: the benchmark's, 1 for the synthetic functions); median: seconds before any stop (default 60)")
   .option("--reduction-factor <r>", "asha: rf (default 4); hyperband: eta (default 3)")
   .option("--perturbation-interval <s>", "pbt/pb2: seconds of training (time_total_s) between perturbations (default: the benchmark's, 60 for the synthetic functions; population = --trials)")
+  .option("--grid-points <k>", "grid: evenly spaced points on each float or int range (needed when the space has ranges; k^ranges <= --trials)")
   .option("--trace <file>", "write the event trace as JSONL")
   .option("--out <dir>", "write the experiment directory (results, trials.csv, decisions.jsonl, trace.jsonl) here")
   .option("--report [file]", "write an HTML report of the run (default report.html); needs --out or writes the directory to a temporary folder")
@@ -57,6 +60,7 @@ program
   .option("--gpus <n>", "simulated GPUs", "8")
   .option("--seeds <n>", "seeds per combination", "3")
   .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
+  .option("--grid-points <k>", "grid pairs: evenly spaced points on each float or int range")
   .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget)")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);

@@ -1,15 +1,19 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeReport } from "./report-command.ts";
 import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
-import { simulate, type SimulationSummary } from "../simulator/index.ts";
+import { checkTrialCount } from "../core/experiment/index.ts";
+import { checkSimulatedGpus, simulate, type SimulationSummary } from "../simulator/index.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
+import { checkRungCount } from "../algorithms/schedulers/index.ts";
+import { checkFlagsApply, combinationWarnings } from "./flag-rules.ts";
 import { formatSummary } from "./format-summary.ts";
 import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
+import { openTraceFile } from "./trace-file.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags {
@@ -33,6 +37,7 @@ export interface SimFlags {
   gracePeriod?: string;
   reductionFactor?: string;
   perturbationInterval?: string;
+  gridPoints?: string;
   trace?: string;
   out?: string;
   report?: string | boolean;
@@ -62,6 +67,19 @@ export interface SimPlan {
   gracePeriod?: number;
   reductionFactor?: number;
   perturbationInterval?: number;
+  gridPoints?: number;
+}
+
+/** The scheduler- and searcher-specific flags given, by flag name. */
+function givenAlgorithmFlags(flags: SimFlags): string[] {
+  const given: Array<[string, string | undefined]> = [
+    ["--max-t", flags.maxT],
+    ["--grace-period", flags.gracePeriod],
+    ["--reduction-factor", flags.reductionFactor],
+    ["--perturbation-interval", flags.perturbationInterval],
+    ["--grid-points", flags.gridPoints],
+  ];
+  return given.filter(([, value]) => value !== undefined).map(([flag]) => flag);
 }
 
 export function planFromFlags(flags: SimFlags): SimPlan {
@@ -70,32 +88,47 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
   }
   const benchmark = flags.formula !== undefined ? "formula" : isLoadedBenchmark(flags) ? flags.benchmark : parseName("--benchmark", flags.benchmark, benchmarkNames);
+  const searcher = parseName("--searcher", flags.searcher, searcherNames);
   const scheduler = parseName("--scheduler", flags.scheduler, schedulerNames);
+  checkFlagsApply(givenAlgorithmFlags(flags), { searcher, scheduler });
   // The benchmark's natural budget fills what the flags leave out (ASHA's grace period only: the median rule's is in seconds).
   // Formulas and LCBench take the learning-curve functions' budget (LCBench is capped at its 52 epochs on load).
   const natural = benchmarkDefaults(benchmarkNames.includes(benchmark) ? benchmark : "branin");
   const budget = budgetFromFlags(flags);
-  const gracePeriod = flags.gracePeriod ?? (scheduler.startsWith("asha") ? String(natural.gracePeriod) : undefined);
-  const searcher = parseName("--searcher", flags.searcher, searcherNames);
   if (searcher === "grid" && flags.trials === undefined && budget) throw new OptionError("--trials", "is needed with --searcher grid and a budget (the grid's size)");
+  const maxIterations = flags.maxIterations !== undefined ? parseInteger("--max-iterations", flags.maxIterations, 1) : natural.maxIterations;
+  const maxT = flags.maxT !== undefined ? parsePositiveNumber("--max-t", flags.maxT) : undefined;
+  const gracePeriod =
+    flags.gracePeriod !== undefined
+      ? parseGracePeriod(flags.gracePeriod, scheduler, maxT ?? maxIterations, maxT === undefined)
+      : scheduler.startsWith("asha")
+        ? natural.gracePeriod
+        : undefined;
+  const reductionFactor = flags.reductionFactor !== undefined ? parseReductionFactor(flags.reductionFactor) : undefined;
+  if (reductionFactor !== undefined) {
+    // The schedulers refuse it too; checked here so the message names the flag.
+    if (scheduler === "asha" || scheduler === "asha-promotion") checkRungCount("--reduction-factor", reductionFactor, (maxT ?? maxIterations) / (gracePeriod ?? 1), "rungs");
+    else checkRungCount("--reduction-factor", reductionFactor, maxT ?? Math.min(81, maxIterations), "brackets");
+  }
   return {
     benchmark,
     searcher,
     scheduler,
-    trials: flags.trials !== undefined ? parseInteger("--trials", flags.trials, 1) : budget ? Number.POSITIVE_INFINITY : 50,
-    gpus: parseInteger("--gpus", flags.gpus, 1),
+    trials: flags.trials !== undefined ? checkTrialCount("--trials", parseInteger("--trials", flags.trials, 1)) : budget ? Number.POSITIVE_INFINITY : 50,
+    gpus: checkSimulatedGpus("--gpus", parseInteger("--gpus", flags.gpus, 1)),
     seed: parseInteger("--seed", flags.seed, 0),
-    maxIterations: flags.maxIterations !== undefined ? parseInteger("--max-iterations", flags.maxIterations, 1) : natural.maxIterations,
+    maxIterations,
     ...(budget ? { budget } : {}),
     preemptionRate: parseNumber("--preemption-rate", flags.preemptionRate, 0),
     gpusPerTrial,
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
     ...(flags.keepCheckpoints !== undefined ? { keepCheckpoints: parseInteger("--keep-checkpoints", flags.keepCheckpoints, 1) } : {}),
-    ...(flags.maxT !== undefined ? { maxT: parsePositiveNumber("--max-t", flags.maxT) } : {}),
-    ...(gracePeriod !== undefined ? { gracePeriod: parseNumber("--grace-period", gracePeriod, 0) } : {}),
-    ...(flags.reductionFactor !== undefined ? { reductionFactor: parseReductionFactor(flags.reductionFactor) } : {}),
+    ...(maxT !== undefined ? { maxT } : {}),
+    ...(gracePeriod !== undefined ? { gracePeriod } : {}),
+    ...(reductionFactor !== undefined ? { reductionFactor } : {}),
     perturbationInterval: flags.perturbationInterval !== undefined ? parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) : natural.perturbationInterval,
+    ...(flags.gridPoints !== undefined ? { gridPoints: parseInteger("--grid-points", flags.gridPoints, 1) } : {}),
   };
 }
 
@@ -127,6 +160,7 @@ export function runPlan(
     ...(plan.gracePeriod !== undefined ? { gracePeriod: plan.gracePeriod } : {}),
     ...(plan.reductionFactor !== undefined ? { reductionFactor: plan.reductionFactor } : {}),
     ...(plan.perturbationInterval !== undefined ? { perturbationInterval: plan.perturbationInterval } : {}),
+    ...(plan.gridPoints !== undefined ? { gridPoints: plan.gridPoints } : {}),
   };
   const run = simulate({
     objective: bench.objective,
@@ -163,26 +197,41 @@ export function runPlan(
 
 export async function simCommand(flags: SimFlags): Promise<void> {
   let plan = planFromFlags(flags);
+  for (const warning of combinationWarnings(plan)) process.stderr.write(`tunelab: warning: ${warning}\n`);
+  // Opened before the run: a bad path fails in a second, not after the whole run.
+  const traceFile = flags.trace !== undefined ? openTraceFile("--trace", flags.trace) : undefined;
   // Loaded on use: onnxruntime and mathjs stay out of the start-up of runs that do not need them.
   const loaded = isLoadedBenchmark(flags) ? await (await import("./load-benchmark.ts")).loadBenchmark(flags, plan.maxIterations) : undefined;
   // LCBench has 52 epochs: the run (and ASHA/HyperBand's max_t) stops there.
   if (loaded?.maxIterations !== undefined) plan = { ...plan, maxIterations: loaded.maxIterations };
-  const lines: string[] = [];
   // A report reads the experiment directory: without --out, the run writes one to a temporary folder.
   const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
   let summary: ReturnType<typeof runPlan>;
   try {
-    summary = runPlan(plan, flags.trace ? (line) => lines.push(line) : undefined, out, flags.progress ?? "auto", loaded?.benchmark);
+    summary = runPlan(plan, traceFile ? (line) => traceFile.write(line) : undefined, out, flags.progress ?? "auto", loaded?.benchmark);
   } finally {
+    traceFile?.close();
     await loaded?.close();
   }
-  if (flags.trace) writeFileSync(flags.trace, lines.join(""));
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
   if (flags.report !== undefined && out !== undefined) {
     const file = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
     process.stderr.write(`tunelab: wrote ${file}\n`);
   }
+}
+
+/**
+ * ASHA's grace period is its first rung, in iterations: > 0 and below max-t. The
+ * median rule's is seconds before any stop: >= 0.
+ */
+function parseGracePeriod(raw: string, scheduler: string, maxT: number, maxTFromIterations: boolean): number {
+  if (scheduler === "median") return parseNumber("--grace-period", raw, 0);
+  const grace = parsePositiveNumber("--grace-period", raw);
+  if (grace >= maxT) {
+    throw new OptionError("--grace-period", `must be < max-t (${maxT}${maxTFromIterations ? ", from --max-iterations" : ""}), got ${JSON.stringify(raw)}`);
+  }
+  return grace;
 }
 
 function parseReductionFactor(raw: string): number {

@@ -34,6 +34,8 @@ interface SavedExperiment {
     errorMessage: string | null;
     /** A PBT exploit waiting for its donor's save (absent in states saved before it was kept). */
     exploitWait?: { from: string; config: Config } | null;
+    /** Absent in states saved before it existed. */
+    errorStack?: string | null;
   }>;
   searcher: Json;
   scheduler: Json;
@@ -72,6 +74,7 @@ export function saveExperiment(snapshot: ExperimentSnapshot): Json {
       preemptions: t.preemptions,
       errorMessage: t.errorMessage ?? null,
       exploitWait: (t.exploitWait ?? null) as Json,
+      errorStack: t.errorStack ?? null,
     })),
     searcher: snapshot.searcher,
     scheduler: snapshot.scheduler,
@@ -100,6 +103,7 @@ export function readExperiment(state: Json): Omit<ExperimentSnapshot, "trials"> 
     trial.preemptions = saved.preemptions;
     if (saved.errorMessage !== null) trial.errorMessage = saved.errorMessage;
     if (saved.exploitWait) trial.exploitWait = saved.exploitWait;
+    if (typeof saved.errorStack === "string") trial.errorStack = saved.errorStack;
     trial.status = saved.status === "RUNNING" ? "PENDING" : saved.status;
     return trial;
   });

@@ -21,6 +21,8 @@ export interface TuneLoopOptions
   trace?: EventTrace;
   /** Hooks called as the experiment runs (loggers, progress, user code). None: the loop pays nothing. */
   callbacks?: readonly TuneCallback[];
+  /** The user code under tuning, as messages name it (`objective "branin"`). @defaultValue "the objective" */
+  subject?: string;
 }
 
 export function validateLoopOptions(loop: { maxTrials: number; resources: Resources; checkpointFrequency: number; maxFailures: number }): void {

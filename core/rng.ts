@@ -1,7 +1,16 @@
 import seedrandom from "seedrandom";
 import type { RandomStream } from "./contracts/index.ts";
 
-type AleaState = seedrandom.State.Alea;
+/**
+ * seedrandom's alea state (`seedrandom.State.Alea`), written out so that our
+ * public types do not depend on @types/seedrandom (a devDependency).
+ */
+export interface AleaState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
 
 /**
  * A named, seeded random stream (seedrandom's alea: fast, and its state is four

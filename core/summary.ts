@@ -33,15 +33,21 @@ function lastN(scope: string): number {
   return n;
 }
 
-/** Best trial by `scope`; ties go to the earlier trial so the answer is deterministic. */
+/**
+ * Best trial by `scope`; ties go to the earlier trial so the answer is deterministic.
+ * Trials in ERROR are left out unless `includeErrored`: a trial that crashed is not
+ * a result to deploy, even if its last report looked good.
+ */
 export function bestTrial(
   trials: readonly TrialView[],
   metric: string,
   mode: Mode,
   scope: Scope = "last",
+  includeErrored = false,
 ): BestTrial | undefined {
   let best: BestTrial | undefined;
   for (const trial of trials) {
+    if (trial.status === "ERROR" && !includeErrored) continue;
     const value = scopedValue(trial.history, metric, mode, scope);
     if (value === undefined) continue;
     if (!best || (mode === "max" ? value > best.metric : value < best.metric)) {

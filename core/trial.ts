@@ -22,6 +22,7 @@ export class Trial implements TrialView {
   failures = 0;
   preemptions = 0;
   errorMessage: string | undefined = undefined;
+  errorStack: string | undefined = undefined;
   /** Set while this trial waits for a donor's save before exploiting it. */
   exploitWait: { readonly from: string; readonly config: Config } | undefined = undefined;
 

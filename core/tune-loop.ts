@@ -1,4 +1,4 @@
-import { ContractError, objectivity, OptionError, SavedStateError, TrialError } from "./contracts/index.ts";
+import { ContractError, DeadlockError, objectivity, OptionError, SavedStateError, TrialError } from "./contracts/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -30,6 +30,14 @@ export { trialIdFor } from "./trial.ts";
 
 
 /**
+ * Restarts (after a preemption or a retried failure) the loop allows in a row
+ * with no result from any trial. Past it the experiment is making no progress,
+ * e.g. nodes are preempted faster than actors start, and it ends with a
+ * DeadlockError instead of spinning for ever.
+ */
+export const MAX_RESTARTS_WITHOUT_RESULT = 10_000;
+
+/**
  * The backend-agnostic tuning loop. It knows only the contracts: it asks the
  * searcher for configs, the scheduler for decisions, and commands the executor;
  * the executor calls back (ExecutorListener) one event at a time.
@@ -41,6 +49,7 @@ export class TuneLoop implements ExecutorListener {
   private readonly scheduler: Scheduler;
   private readonly executor: Executor;
   private readonly maxTrials: number;
+  private readonly subject: string;
   private readonly resources: Resources;
   private readonly checkpointFrequency: number;
   private readonly checkpointAtEnd: boolean;
@@ -71,6 +80,7 @@ export class TuneLoop implements ExecutorListener {
     this.scheduler = options.scheduler;
     this.executor = options.executor;
     this.maxTrials = options.trials;
+    this.subject = options.subject ?? "the objective";
     this.resources = options.resources ?? { cpu: 1, gpu: 0 };
     this.checkpointFrequency = options.checkpointFrequency ?? 0;
     this.checkpointAtEnd = options.checkpointAtEnd ?? false;
@@ -187,11 +197,13 @@ export class TuneLoop implements ExecutorListener {
     if (problem !== undefined) {
       this.executor.stop(trial.id);
       this.running--;
-      this.fail(trial, false, new TrialError(trial.id, `${problem} at iteration ${result.iteration}`).message);
+      this.fail(trial, false, new TrialError(trial.id, `${this.subject} reported ${problem} at iteration ${result.iteration}`).message);
       this.afterEvent();
       return;
     }
+    if (this.counters.results === 0) this.checkComponentMetrics(result);
     this.counters.results++;
+    this.restartsSinceResult = { preempted: 0, failed: 0 };
     trial.history.push(result);
     trial.lastResult = result;
     this.trace?.emit(result.time, "result", { trial: trial.id, iteration: result.iteration, value: result.metrics[this.metric] });
@@ -241,11 +253,11 @@ export class TuneLoop implements ExecutorListener {
     this.afterEvent();
   }
 
-  onFailed(trialId: string, recoverable: boolean, reason: string): void {
+  onFailed(trialId: string, recoverable: boolean, reason: string, stack?: string): void {
     const trial = this.byId.get(trialId);
     if (!trial || trial.status !== "RUNNING") return;
     this.running--;
-    this.fail(trial, recoverable, reason);
+    this.fail(trial, recoverable, reason, stack);
     this.afterEvent();
   }
 
@@ -479,7 +491,39 @@ export class TuneLoop implements ExecutorListener {
     if (waiters) this.exploitWaiters.set(wait.from, waiters.filter((w) => w !== trial));
   }
 
-  private fail(trial: Trial, recoverable: boolean, reason: string): void {
+  private restartsSinceResult = { preempted: 0, failed: 0 };
+
+  /**
+   * At the first result: a scheduler or searcher ranking by a metric the results
+   * do not carry would silently never act (ASHA on "acc" when only "loss" is
+   * reported). The experiment fails there, naming the metric and what was reported.
+   */
+  private checkComponentMetrics(result: Result): void {
+    for (const [role, component] of [["scheduler", this.scheduler], ["searcher", this.searcher]] as const) {
+      const metric = componentMetric(component);
+      if (metric === undefined || metric in result.metrics) continue;
+      const name = (component as object).constructor?.name ?? role;
+      throw new OptionError(
+        `${name}.metric`,
+        `the ${role} ranks by "${metric}", but the first result (trial ${result.trialId}, iteration ${result.iteration}) reports only ${Object.keys(result.metrics).map((k) => `"${k}"`).join(", ")}`,
+      );
+    }
+  }
+
+  private noteRestartWithoutResult(preempted: boolean): void {
+    const since = this.restartsSinceResult;
+    if (preempted) since.preempted++;
+    else since.failed++;
+    if (since.preempted + since.failed <= MAX_RESTARTS_WITHOUT_RESULT) return;
+    throw new DeadlockError(
+      `no trial reported a result through the last ${MAX_RESTARTS_WITHOUT_RESULT} restarts (${since.preempted} after preemptions, ${since.failed} after failures), so the experiment cannot make progress: ` +
+        (since.preempted >= since.failed
+          ? "nodes are preempted faster than trials start and report (lower the preemption rate)"
+          : "every retried trial fails again before its first result (fix the trainable, or limit maxFailures)"),
+    );
+  }
+
+  private fail(trial: Trial, recoverable: boolean, reason: string, stack?: string): void {
     trial.savePending = false;
     trial.afterSave = "none";
     this.dropExploitWait(trial);
@@ -494,6 +538,7 @@ export class TuneLoop implements ExecutorListener {
     const retry = recoverable || this.maxFailures === -1 || trial.failures <= this.maxFailures;
     this.callbacks?.trialError(trial, { time: this.executor.now(), reason, recoverable, willRetry: retry && !this.stoppingAll });
     if (retry && !this.stoppingAll) {
+      this.noteRestartWithoutResult(recoverable);
       trial.status = "PENDING";
       trial.restoreFrom = trial.latestCheckpoint;
       this.addWaiting(trial);
@@ -503,6 +548,7 @@ export class TuneLoop implements ExecutorListener {
     }
     trial.status = "ERROR";
     trial.errorMessage = reason;
+    trial.errorStack = stack;
     this.releaseExploitWaiters(trial);
     this.scheduler.onTrialError(trial);
     this.searcher.onTrialComplete(trial.id, trial.lastResult, true);
@@ -651,3 +697,10 @@ export class TuneLoop implements ExecutorListener {
   }
 }
 
+
+/** The metric a scheduler or searcher ranks by, where it exposes one (`metric`, or `options.metric`). */
+function componentMetric(component: unknown): string | undefined {
+  const c = component as { metric?: unknown; options?: { metric?: unknown } };
+  const metric = typeof c.metric === "string" ? c.metric : typeof c.options?.metric === "string" ? c.options.metric : undefined;
+  return metric === "" ? undefined : metric;
+}

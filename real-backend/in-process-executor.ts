@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
 import { ContractError, DeadlockError, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
 import type {
   CheckpointRef,
@@ -143,7 +144,7 @@ export class InProcessExecutor implements DrivenExecutor {
     this.track(actor, "save", async (work) => {
       const handle = this.store
         ? await this.store.save(actor.state, { trialId, ...actor.payload(undefined) })
-        : actor.payload(structuredClone(actor.state));
+        : actor.payload(clonedState(`trainable "${this.trainable.name}"`, actor.trialId, actor.state));
       if (!this.current(work)) {
         // The trial was stopped while saving: nobody will ever refer to this directory.
         if (typeof handle === "string") this.store?.discard(handle);
@@ -224,6 +225,8 @@ export class InProcessExecutor implements DrivenExecutor {
     const t0 = performance.now();
     const outcome = await this.trainable.step(actor.state, actor.config, { iteration: actor.iteration + 1, rng: actor.rng, resources: actor.resources });
     if (!this.current(work)) return;
+    const problem = stepOutcomeProblem(`trainable "${this.trainable.name}"`, actor.trialId, outcome, false);
+    if (problem !== undefined) throw new TuneLabError(actor.trialId, problem);
     actor.state = outcome.state;
     actor.iteration++;
     actor.timeTotal += (performance.now() - t0) / 1000;
@@ -268,10 +271,10 @@ export class InProcessExecutor implements DrivenExecutor {
   }
 
   /** Fails the trial of `work` (not recoverable: it counts against maxFailures), unless it was stopped meanwhile. */
-  private failTrial(work: Work, reason: string): void {
+  private failTrial(work: Work, reason: string, stack?: string): void {
     if (!this.isLive(work)) return;
     this.stop(work.actor.trialId);
-    this.deliver((l) => l.onFailed(work.actor.trialId, false, reason));
+    this.deliver((l) => l.onFailed(work.actor.trialId, false, reason, stack));
   }
 
   /**
@@ -296,7 +299,8 @@ export class InProcessExecutor implements DrivenExecutor {
             error instanceof TuneLabError
               ? error.message
               : `${this.trainable.name} threw in ${work.what}: ${error instanceof Error ? error.message : String(error)}`;
-          this.failTrial(work, reason);
+          // The trainable's own stack stays in the trial's record (TrialView.errorStack).
+          this.failTrial(work, reason, error instanceof Error && !(error instanceof TuneLabError) ? error.stack : undefined);
         })
         .catch((error: unknown) => {
           this.failure ??= error instanceof LoopHandlerFailure ? error.cause : error;
@@ -361,4 +365,10 @@ class LoopHandlerFailure extends Error {
   constructor(cause: unknown) {
     super("the tune loop failed", { cause });
   }
+}
+
+function clonedState(subject: string, trialId: string, state: unknown): unknown {
+  const copy = cloneTrialState(subject, trialId, state);
+  if ("problem" in copy) throw new TuneLabError(trialId, copy.problem);
+  return copy.state;
 }

@@ -50,6 +50,25 @@ export interface ResolvedCluster {
 const GPUS_PER_NODE = 8;
 const CPUS_PER_NODE = 32;
 
+/**
+ * Most nodes a simulated cluster may have: the simulator keeps every node (and
+ * its preemption clock) in memory and places trials by scanning them, so 10^8
+ * GPUs took 3.2 GB before the first event. Refused up front instead.
+ */
+export const MAX_SIMULATED_NODES = 10_000;
+export const MAX_SIMULATED_GPUS = MAX_SIMULATED_NODES * GPUS_PER_NODE;
+
+/** Checks a GPU count of the default cluster (nodes of 8) against MAX_SIMULATED_GPUS; `field` is the option or flag. */
+export function checkSimulatedGpus(field: string, gpus: number): number {
+  if (gpus > MAX_SIMULATED_GPUS) {
+    throw new OptionError(
+      field,
+      `at most ${MAX_SIMULATED_GPUS} (${MAX_SIMULATED_NODES} simulated nodes of ${GPUS_PER_NODE}), since the simulator keeps every node in memory, got ${gpus}`,
+    );
+  }
+  return gpus;
+}
+
 export function resolveCluster(spec: ClusterSpec = {}): ResolvedCluster {
   const preemptionRate = nonNegative("cluster.preemptionRate", spec.preemptionRate ?? 0);
   const nodeTypes = spec.nodeTypes
@@ -57,6 +76,10 @@ export function resolveCluster(spec: ClusterSpec = {}): ResolvedCluster {
     : defaultNodeTypes(spec.gpus ?? GPUS_PER_NODE, preemptionRate > 0);
   if (nodeTypes.length === 0 || nodeTypes.every((t) => t.count === 0)) {
     throw new OptionError("cluster.nodeTypes", "needs at least one node");
+  }
+  const nodes = nodeTypes.reduce((sum, t) => sum + t.count, 0);
+  if (nodes > MAX_SIMULATED_NODES) {
+    throw new OptionError(spec.nodeTypes ? "cluster.nodeTypes" : "cluster.gpus", `make ${nodes} nodes; at most ${MAX_SIMULATED_NODES} (${MAX_SIMULATED_GPUS} GPUs in nodes of ${GPUS_PER_NODE}), since the simulator keeps every node in memory`);
   }
   return {
     nodeTypes,

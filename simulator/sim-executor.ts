@@ -1,4 +1,5 @@
 import { ContractError, DeadlockError, OptionError } from "../core/contracts/index.ts";
+import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
 import type {
   CheckpointRef,
   Config,
@@ -270,8 +271,15 @@ export class SimExecutor implements DrivenExecutor {
     } else if (kind === SAVE_DONE) {
       const run = this.runs[target] as Run;
       if (run.generation !== generation || !run.node) return;
+      const copy = cloneTrialState(`objective "${this.objective.name}"`, run.trialId, run.state);
+      if ("problem" in copy) {
+        // A state that cannot be copied fails its trial, not the whole run.
+        this.releaseRun(run);
+        listener.onFailed(run.trialId, false, copy.problem);
+        return;
+      }
       run.durableAt = this.clock;
-      const handle: SimCheckpoint = run.payload(structuredClone(run.state));
+      const handle: SimCheckpoint = run.payload(copy.state);
       listener.onCheckpointed({ trialId: run.trialId, iteration: run.iteration, timeTotal: run.timeTotal, handle });
     } else if (kind === NODE_LOST) {
       const node = this.nodes[target] as SimNode;
@@ -299,6 +307,12 @@ export class SimExecutor implements DrivenExecutor {
       outcome = this.objective.step(run.state, run.config, ctx as StepContext);
     } catch (error) {
       this.failLater(run, delay, error);
+      return;
+    }
+    const problem = stepOutcomeProblem(`objective "${this.objective.name}"`, run.trialId, outcome, true);
+    if (problem !== undefined) {
+      run.pendingError = problem;
+      this.heap.push(this.clock + delay, STEP_FAILED, run.index, run.generation);
       return;
     }
     const seconds = outcome.seconds;
@@ -355,7 +369,7 @@ export class SimExecutor implements DrivenExecutor {
     const node = new SimNode(this.nodes.length, `n${this.nodeCounter++}`, type, this.clock);
     this.nodes.push(node);
     this.placement.add(node);
-    this.trace?.emit(this.clock, "node_up", { node: node.id, type: type.name });
+    this.trace?.emit(this.clock, "node_up", { node: node.id, nodeType: type.name });
     if (type.spot && this.cluster.preemptionRate > 0) {
       // Poisson process: exponential time to the next preemption, rate per node-hour.
       const u = this.preemptionRng.next();

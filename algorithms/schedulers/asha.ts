@@ -2,7 +2,7 @@ import { CONTINUE, metricOf, objectivity, OptionError, pauseBecause, promoteBeca
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { AshaBracket, type AshaRungState } from "./asha-bracket.ts";
-import { checkVersion, integerAtLeast, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
+import { checkRungCount, checkVersion, integerAtLeast, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
 
 export type ASHAType = "stopping" | "promotion";
 
@@ -83,6 +83,7 @@ export class ASHAScheduler implements Scheduler {
     if (!(this.gracePeriod < this.maxT)) {
       throw new OptionError(`${OWNER}.gracePeriod`, `must be < maxT (${this.maxT}), got ${this.gracePeriod}`);
     }
+    checkRungCount(`${OWNER}.reductionFactor`, this.reductionFactor, this.maxT / this.gracePeriod, "rungs");
     this.brackets = [];
     for (let s = 0; s < brackets; s++) {
       const milestones = AshaBracket.milestones(this.gracePeriod, this.reductionFactor, this.maxT, s);

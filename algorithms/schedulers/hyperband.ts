@@ -2,7 +2,7 @@ import { CONTINUE, metricOf, objectivity, pauseBecause, SavedStateError, stopBec
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { HyperBandBracket, type HalvingVerdict, type HyperBandBracketState } from "./hyperband-bracket.ts";
 import { hyperbandPlan, type HyperBandBracketPlan } from "./hyperband-plan.ts";
-import { checkVersion, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
+import { checkRungCount, checkVersion, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
 
 export interface HyperBandOptions {
   metric: string;
@@ -59,6 +59,7 @@ export class HyperBandScheduler implements Scheduler {
     this.timeAttr = nonEmptyString(`${owner}.timeAttr`, options.timeAttr ?? "training_iteration");
     this.maxT = positiveNumber(`${owner}.maxT`, options.maxT ?? 81);
     this.reductionFactor = reductionFactorOption(`${owner}.reductionFactor`, options.reductionFactor ?? 3);
+    checkRungCount(`${owner}.reductionFactor`, this.reductionFactor, this.maxT, "brackets");
     this.plan = hyperbandPlan(this.maxT, this.reductionFactor);
   }
 

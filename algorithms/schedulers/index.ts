@@ -6,3 +6,4 @@ export { HyperBandScheduler, type HyperBandOptions } from "./hyperband.ts";
 export { HyperBandForBOHB, type BudgetObserver, type HyperBandForBOHBOptions } from "./hyperband-for-bohb.ts";
 export { hyperbandPlan, type HyperBandBracketPlan, type HyperBandStage } from "./hyperband-plan.ts";
 export { MedianStoppingRule, type MedianStoppingRuleOptions } from "./median-stopping-rule.ts";
+export { checkRungCount, MAX_RUNGS } from "./_internals/options.ts";

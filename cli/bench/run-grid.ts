@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { OptionError } from "../../core/contracts/index.ts";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
@@ -81,7 +83,8 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
     }
   } else if (todo.length > 0) {
     const pool = new Piscina<CellTask, CellRecord>({
-      filename: new URL("./cell-worker.ts", import.meta.url).href,
+      // The source in a checkout; the compiled file in the installed package.
+      filename: (existsSync(fileURLToPath(new URL("./cell-worker.ts", import.meta.url))) ? new URL("./cell-worker.ts", import.meta.url) : new URL("./cell-worker.js", import.meta.url)).href,
       maxThreads: threads,
       minThreads: Math.min(threads, todo.length),
       // Workers inherit the main thread's flags; under bin/tunelab.js (tsx's register API) they need tsx's loader themselves.

@@ -10,8 +10,11 @@ export interface ExecutorListener {
   onResult(result: Result): void;
   /** A `save` finished. The trial waits for the next command. */
   onCheckpointed(checkpoint: CheckpointRef): void;
-  /** The trial's actor died; its resources are already released. `recoverable` failures (a preempted node) do not count against maxFailures. */
-  onFailed(trialId: string, recoverable: boolean, reason: string): void;
+  /**
+   * The trial's actor died; its resources are already released. `recoverable` failures (a preempted node) do not count against maxFailures.
+   * `stack`: the stack of the error user code threw, when there was one (kept in the trial's record).
+   */
+  onFailed(trialId: string, recoverable: boolean, reason: string, stack?: string): void;
   onNodeAdded(nodeId: string): void;
   onNodeLost(nodeId: string): void;
   /**

@@ -34,4 +34,6 @@ export interface TrialView {
   readonly savePending: boolean;
   /** Why the trial ended in ERROR (the last failure's reason). */
   readonly errorMessage: string | undefined;
+  /** The stack of the error behind `errorMessage`, when user code threw one. */
+  readonly errorStack?: string | undefined;
 }

@@ -50,6 +50,8 @@ export interface ExperimentOptions {
   maxFailures?: number;
   /** How `best` ranks trials. @defaultValue "last" */
   scope?: Scope;
+  /** Let `best` be a trial that ended in ERROR. @defaultValue false */
+  bestIncludesErrored?: boolean;
   /** Receives the JSONL event trace, one line per call. Off by default (it costs time). */
   trace?: (line: string) => void;
   /** Experiment state from a previous run's `loop.save()`, to resume. */

@@ -1,2 +1,3 @@
 export * from "./experiment-options.ts";
 export * from "./run-experiment.ts";
+export * from "./experiment-limits.ts";

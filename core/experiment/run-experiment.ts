@@ -7,6 +7,7 @@ import { EventTrace } from "../trace.ts";
 import { ExperimentLogger } from "../experiment-dir/index.ts";
 import { progressFor } from "../progress/index.ts";
 import { TuneLoop } from "../tune-loop.ts";
+import { checkTrialCount } from "./experiment-limits.ts";
 import { defaultResources, type CheckedExperimentOptions, type ExperimentOptions } from "./experiment-options.ts";
 
 /**
@@ -119,6 +120,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       trials,
       resources: options.resources ?? defaultResources(executor.couldEverPlace({ cpu: 1, gpu: 1 })),
       stoppers,
+      subject: `${setup.subjectKind} "${subject.name}"`,
       ...loopSettings(options),
       ...(trace ? { trace } : {}),
       ...(callbacks.length > 0 ? { callbacks } : {}),
@@ -132,7 +134,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
     throw error;
   }
   const finish = (): ExperimentRun => {
-    const best = bestTrial(loop.trials, options.metric, options.mode, options.scope ?? "last");
+    const best = bestTrial(loop.trials, options.metric, options.mode, options.scope ?? "last", options.bestIncludesErrored === true);
     return { best, trials: loop.trials, summary: summarize(loop, executor, seed, options, best, (performance.now() - started) / 1000), loop };
   };
   if (ran instanceof Promise) {
@@ -172,6 +174,7 @@ export function checkExperimentOptions(options: ExperimentOptions, subject: stri
   const seed = integerOption("seed", options.seed ?? 0);
   if (options.budget !== undefined) validateComputeBudget(options.budget);
   else if (options.trials === undefined) throw new OptionError("trials", "is required without a budget");
+  if (typeof options.trials === "number") checkTrialCount("trials", options.trials);
   if (reported && !reported.includes(metric)) {
     throw new OptionError("metric", `"${metric}" is not reported by ${subject} (reports: ${reported.join(", ")})`);
   }

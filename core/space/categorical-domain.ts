@@ -1,5 +1,6 @@
 import { Domain } from "./domain.ts";
 import type { Infer } from "./types.ts";
+import { checkedDomain } from "./_internals/check-domain.ts";
 
 /**
  * Uniform over `options`. An option that is a plain object containing at least one Domain is a
@@ -20,5 +21,5 @@ export class CategoricalDomain<T> extends Domain<T> {
 }
 
 export function choice<const O extends readonly unknown[]>(options: O): CategoricalDomain<Infer<O[number]>> {
-  return new CategoricalDomain(options);
+  return checkedDomain(new CategoricalDomain(options));
 }

@@ -1,5 +1,6 @@
 import { Domain } from "./domain.ts";
 import { multipleIndexRange, clamp } from "./_internals/quantize.ts";
+import { checkedDomain } from "./_internals/check-domain.ts";
 
 export type FloatDomainName = "uniform" | "quniform" | "loguniform" | "qloguniform";
 
@@ -40,20 +41,20 @@ export class FloatDomain extends Domain<number> {
 
 /** Float uniform in [low, high). */
 export function uniform(low: number, high: number): FloatDomain {
-  return new FloatDomain("uniform", low, high, false, null, null);
+  return checkedDomain(new FloatDomain("uniform", low, high, false, null, null));
 }
 
 /** Uniform, rounded to the nearest multiple of q inside [low, high] (upper bound inclusive). */
 export function quniform(low: number, high: number, q: number): FloatDomain {
-  return new FloatDomain("quniform", low, high, false, null, q);
+  return checkedDomain(new FloatDomain("quniform", low, high, false, null, q));
 }
 
 /** Log-uniform in [low, high); needs 0 < low < high. */
 export function loguniform(low: number, high: number, base = 10): FloatDomain {
-  return new FloatDomain("loguniform", low, high, true, base, null);
+  return checkedDomain(new FloatDomain("loguniform", low, high, true, base, null));
 }
 
 /** Log-uniform, rounded to the nearest multiple of q inside [low, high]. */
 export function qloguniform(low: number, high: number, q: number, base = 10): FloatDomain {
-  return new FloatDomain("qloguniform", low, high, true, base, q);
+  return checkedDomain(new FloatDomain("qloguniform", low, high, true, base, q));
 }

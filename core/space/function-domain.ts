@@ -1,6 +1,7 @@
 import { Domain } from "./domain.ts";
 import type { Uniform01 } from "./random.ts";
 import type { Config } from "./types.ts";
+import { checkedDomain } from "./_internals/check-domain.ts";
 
 /**
  * A value computed from the rest of the config (Ray's sample_from). It runs after every other
@@ -20,5 +21,5 @@ export class FunctionDomain<T> extends Domain<T> {
 }
 
 export function sampleFrom<T>(fn: SampleFromFn<T>): FunctionDomain<T> {
-  return new FunctionDomain(fn);
+  return checkedDomain(new FunctionDomain(fn));
 }

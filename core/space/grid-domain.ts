@@ -1,5 +1,6 @@
 import { Domain } from "./domain.ts";
 import type { Infer } from "./types.ts";
+import { checkedDomain } from "./_internals/check-domain.ts";
 
 /** Grid-search values (Ray's grid_search): expanded by `expandGrid`, never sampled. */
 export class GridDomain<T> extends Domain<T> {
@@ -15,5 +16,5 @@ export class GridDomain<T> extends Domain<T> {
 }
 
 export function grid<const V extends readonly unknown[]>(values: V): GridDomain<Infer<V[number]>> {
-  return new GridDomain(values);
+  return checkedDomain(new GridDomain(values));
 }

@@ -15,7 +15,7 @@ export { spaceFromPlain } from "./from-plain.ts";
 export { sampleConfig, type SampleOptions } from "./sample.ts";
 export { sampleNumeric, sampleChoiceIndex } from "./sample-domain.ts";
 export { expandGrid, countGridVariants, gridLeaves } from "./grid.ts";
-export { toGridSpace } from "./to-grid-space.ts";
+export { rangeLeafPaths, toGridSpace } from "./to-grid-space.ts";
 export { valueToUnit, unitToValue, NORMAL_UNIT_MARGIN } from "./unit.ts";
 export { domainContains, optionMatches } from "./contains.ts";
 export {

@@ -1,4 +1,5 @@
 import { Domain } from "./domain.ts";
+import { checkedDomain } from "./_internals/check-domain.ts";
 
 export type IntDomainName = "randint" | "qrandint" | "lograndint" | "qlograndint";
 
@@ -39,20 +40,20 @@ export class IntDomain extends Domain<number> {
 
 /** Integer in [low, high): high is exclusive, as in Ray. */
 export function randint(low: number, high: number): IntDomain {
-  return new IntDomain("randint", low, high, false, null, 1, false);
+  return checkedDomain(new IntDomain("randint", low, high, false, null, 1, false));
 }
 
 /** Integer multiple of q in [low, high], both bounds inclusive. */
 export function qrandint(low: number, high: number, q = 1): IntDomain {
-  return new IntDomain("qrandint", low, high, false, null, q, true);
+  return checkedDomain(new IntDomain("qrandint", low, high, false, null, q, true));
 }
 
 /** Integer log-uniform in [low, high) (floor of a log-uniform float); needs 0 < low < high. */
 export function lograndint(low: number, high: number, base = 10): IntDomain {
-  return new IntDomain("lograndint", low, high, true, base, 1, false);
+  return checkedDomain(new IntDomain("lograndint", low, high, true, base, 1, false));
 }
 
 /** Log-uniform rounded to a multiple of q inside [low, high], both bounds inclusive. */
 export function qlograndint(low: number, high: number, q: number, base = 10): IntDomain {
-  return new IntDomain("qlograndint", low, high, true, base, q, true);
+  return checkedDomain(new IntDomain("qlograndint", low, high, true, base, q, true));
 }

@@ -1,4 +1,5 @@
 import { Domain } from "./domain.ts";
+import { checkedDomain } from "./_internals/check-domain.ts";
 
 /** Normal(mean, sd), optionally rounded to a multiple of q (unbounded). */
 export class NormalDomain extends Domain<number> {
@@ -16,9 +17,9 @@ export class NormalDomain extends Domain<number> {
 }
 
 export function randn(mean = 0, sd = 1): NormalDomain {
-  return new NormalDomain("randn", mean, sd, null);
+  return checkedDomain(new NormalDomain("randn", mean, sd, null));
 }
 
 export function qrandn(mean: number, sd: number, q: number): NormalDomain {
-  return new NormalDomain("qrandn", mean, sd, q);
+  return checkedDomain(new NormalDomain("qrandn", mean, sd, q));
 }

@@ -7,7 +7,7 @@ import type { IntDomain } from "./int-domain.ts";
 import type { Space } from "./types.ts";
 import { validateSpace } from "./validate.ts";
 import { clamp, snapToMultiple } from "./_internals/quantize.ts";
-import { isPlainObject, isSubSpace } from "./_internals/walk.ts";
+import { childPath, isPlainObject, isSubSpace } from "./_internals/walk.ts";
 
 /**
  * Replaces every bounded numeric Domain by a grid of `pointsPerDimension` evenly spaced points
@@ -64,4 +64,26 @@ function snapInt(domain: IntDomain, x: number): number {
 
 function unique(values: number[]): number[] {
   return [...new Set(values)];
+}
+
+/**
+ * Dotted paths of the leaves `toGridSpace` turns into grids of `pointsPerDimension`
+ * points: float and int ranges outside choice options. A grid search over a space
+ * with any of these needs a resolution; without one it has nothing to enumerate.
+ */
+export function rangeLeafPaths(space: Space): string[] {
+  validateSpace(space);
+  const paths: string[] = [];
+  const visit = (node: Record<string, unknown>, path: string): void => {
+    for (const key of Object.keys(node)) {
+      const child = node[key];
+      if (isDomain(child)) {
+        if (child.type === "float" || child.type === "int") paths.push(childPath(path, key));
+      } else if (isPlainObject(child)) {
+        visit(child, childPath(path, key));
+      }
+    }
+  };
+  visit(space, "");
+  return paths;
 }

@@ -6,7 +6,8 @@ import { childPath, isPlainObject, isSubSpace, optionPath } from "./_internals/w
 
 /**
  * Checks a whole space and throws a SearchSpaceError naming the first bad leaf by its dotted
- * path (options of a conditional choice as `path.choice[i].key`). Builders never throw, so
+ * path (options of a conditional choice as `path.choice[i].key`). The builders (uniform...) check
+ * their own parameters where called; domains made otherwise are caught here, so
  * every consumer of a space calls this first.
  */
 export function validateSpace(space: unknown): asserts space is Space {

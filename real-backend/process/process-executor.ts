@@ -550,7 +550,9 @@ function spawnSpecFor(source: TrainableSource, maxMemoryMB: number | undefined):
   if (!existsSync(fileURLToPath(url))) throw new OptionError("trainable.module", `no such file: ${fileURLToPath(url)}`);
   // tsx from this package's own dependencies (not the cwd's), so TypeScript modules load with no build step.
   const tsx = pathToFileURL(require.resolve("tsx")).href;
-  const host = fileURLToPath(new URL("./node-worker-host.ts", import.meta.url));
+  // The source in a checkout; the compiled file in the installed package.
+  const hostSource = fileURLToPath(new URL("./node-worker-host.ts", import.meta.url));
+  const host = existsSync(hostSource) ? hostSource : fileURLToPath(new URL("./node-worker-host.js", import.meta.url));
   const heap = maxMemoryMB === undefined ? [] : [`--max-old-space-size=${maxMemoryMB}`];
   return (allocation) => ({
     command: process.execPath,

@@ -103,7 +103,7 @@ describe("tunelab sim", () => {
   });
 
   it("compare takes explicit pairs and names a bad one", () => {
-    const r = tunelab("compare", "--trials", "4", "--seeds", "1", "--max-iterations", "5", "--pairs", "grid:fifo");
+    const r = tunelab("compare", "--trials", "4", "--seeds", "1", "--max-iterations", "5", "--pairs", "grid:fifo", "--grid-points", "2");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\ngrid\s+fifo\s+/);
     const bad = tunelab("compare", "--pairs", "random-fifo");

@@ -45,7 +45,7 @@ describe("result check", () => {
   it("names a missing metric and a non-finite one", () => {
     const r = (metrics: Record<string, number>) => ({ trialId: "t", iteration: 3, metrics, time: 0, timeTotal: 0 });
     expect(invalidMetrics(r({ loss: 1, acc: 0.5 }), "loss")).toBeUndefined();
-    expect(invalidMetrics(r({ acc: 0.5 }), "loss")).toBe('result has no metric "loss" (reported: acc)');
+    expect(invalidMetrics(r({ acc: 0.5 }), "loss")).toBe('no metric "loss" (it reported: acc)');
     expect(invalidMetrics(r({ loss: 1, acc: Number.POSITIVE_INFINITY }), "loss")).toBe('metric "acc" is Infinity');
   });
 });

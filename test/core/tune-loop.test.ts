@@ -40,7 +40,7 @@ describe("TuneLoop", () => {
     const run = simulate({ ...base, objective: nanAt3, trials: 2, maxIterations: 5, trace: (l) => lines.push(l) });
     void trace;
     expect(run.summary.trialStates.ERROR).toBe(2);
-    expect(lines.join("")).toContain('"reason":"trial t00000: metric \\"loss\\" is NaN at iteration 3"');
+    expect(lines.join("")).toContain('"reason":"trial t00000: objective \\"counting\\" reported metric \\"loss\\" is NaN at iteration 3"');
     expect(run.trials[0]?.history).toHaveLength(2); // the NaN result is never recorded as a value
   });
 

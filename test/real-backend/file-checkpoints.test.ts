@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import { OptionError, type TrialView } from "../../core/contracts/index.ts";
@@ -60,9 +60,21 @@ function checkpointDirs(root: string): string[] {
     .map((e) => relative(root, e.parentPath ?? (e as unknown as { path: string }).path));
 }
 
+/** Checkpoint roots made by this file's tests, deleted after each test. */
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+function checkpointRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "tunelab-ckpt-"));
+  roots.push(root);
+  return root;
+}
+
 describe("file checkpoints on the real backend", () => {
   it("PBT on disk runs exactly as in memory; exploits load the donor's directory; retention deletes old directories", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunelab-ckpt-"));
+    const root = checkpointRoot();
     const loads: string[] = [];
     const onDisk: Trainable<Weights> = {
       ...learner,
@@ -100,7 +112,7 @@ describe("file checkpoints on the real backend", () => {
   });
 
   it("an exploit restores the donor's weights from its directory (the clone carries the donor's origin)", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunelab-ckpt-"));
+    const root = checkpointRoot();
     const run = await pbtRun(root, learner);
     // The four trials start with four different origins; read each one's latest checkpoint back from disk:
     // after the exploits, some trial carries weights that started in another trial.
@@ -111,7 +123,7 @@ describe("file checkpoints on the real backend", () => {
   });
 
   it("refuses a state that is not plain JSON without save/load hooks, naming the way out", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunelab-ckpt-"));
+    const root = checkpointRoot();
     const typed: Trainable<{ w: Float64Array }> = {
       name: "typed",
       init: () => ({ w: new Float64Array(2) }),
@@ -137,7 +149,7 @@ describe("file checkpoints on the real backend", () => {
   });
 
   it("needs saveCheckpoint and loadCheckpoint together", () => {
-    const root = mkdtempSync(join(tmpdir(), "tunelab-ckpt-"));
+    const root = checkpointRoot();
     expect(() => new FileCheckpointStore(root, { ...learner, saveCheckpoint: () => {} })).toThrow(OptionError);
     expect(() => new FileCheckpointStore(root, { ...learner, loadCheckpoint: () => ({ w: 0, origin: "" }) })).toThrow(
       "trainable.saveCheckpoint: saveCheckpoint and loadCheckpoint go together: give both or neither",
@@ -145,7 +157,7 @@ describe("file checkpoints on the real backend", () => {
   });
 
   it("saves a re-done iteration beside the earlier one, and never loads an interrupted save", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunelab-ckpt-"));
+    const root = checkpointRoot();
     const store = new FileCheckpointStore<Weights>(root, learner);
     const meta = { trialId: "t00000", iteration: 3, timeTotal: 1.5, rng: { alea: [1, 2, 3, 4] } } as unknown as Parameters<typeof store.save>[1];
     const first = await store.save({ w: 1, origin: "a" }, meta);

@@ -3,7 +3,7 @@ import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import type { CheckpointRef, Objective, TrialView } from "../../core/contracts/index.ts";
 import { noisyLrScheduleObjective } from "../../benchmarks/objectives/index.ts";
-import { choice, grid, uniform } from "../../core/space/index.ts";
+import { FloatDomain, grid, uniform } from "../../core/space/index.ts";
 import { MaximumIterationStopper } from "../../core/stoppers/index.ts";
 import { TuneLoop } from "../../core/tune-loop.ts";
 import { resolveCluster, SimExecutor, simulate } from "../../simulator/index.ts";
@@ -90,12 +90,13 @@ describe("simulate", () => {
   });
 
   it("names the path of a bad search space", () => {
+    // The builders throw where called (uniform(5, 1)); a domain made without them is caught by path.
     expect(() =>
-      simulate({ objective: countingObjective, space: { x: uniform(5, 1) }, metric: "loss", mode: "min", trials: 1 }),
+      simulate({ objective: countingObjective, space: { x: new FloatDomain("uniform", 5, 1, false, null, null) }, metric: "loss", mode: "min", trials: 1 }),
     ).toThrow("x: uniform needs low < high, got low=5 high=1");
     expect(() =>
-      simulate({ objective: countingObjective, space: { x: choice([]) }, metric: "loss", mode: "min", trials: 1 }),
-    ).toThrow(/^x: /);
+      simulate({ objective: countingObjective, space: { x: { y: [uniform(0, 1)] } }, metric: "loss", mode: "min", trials: 1 }),
+    ).toThrow(/^x\.y\[0\]: /);
   });
 
   it("explains a simulator deadlock instead of hanging", () => {

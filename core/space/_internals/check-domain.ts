@@ -2,6 +2,7 @@ import type { AnyDomain } from "../any-domain.ts";
 import type { FloatDomain } from "../float-domain.ts";
 import type { IntDomain } from "../int-domain.ts";
 import type { NormalDomain } from "../normal-domain.ts";
+import { SearchSpaceError } from "../errors.ts";
 import { multipleIndexRange } from "./quantize.ts";
 
 /** The problem with a domain's own parameters, or null. Options and grid values are checked by the caller. */
@@ -60,4 +61,17 @@ function normalProblem(d: NormalDomain): string | null {
   if (!(Number.isFinite(d.sd) && d.sd > 0)) return `${d.name} needs a finite sd > 0, got sd=${d.sd}`;
   if (d.q !== null && !(Number.isFinite(d.q) && d.q > 0)) return `${d.name} needs a finite q > 0, got q=${d.q}`;
   return null;
+}
+
+/**
+ * Returns `domain` if its parameters are valid, else throws a SearchSpaceError
+ * whose field is the builder's name (`uniform: needs low < high, got low=5
+ * high=1`). The builders call it, so a bad domain fails where it is written;
+ * validateSpace checks again with the leaf's path, for domains built otherwise.
+ */
+export function checkedDomain<D extends AnyDomain>(domain: D): D {
+  const problem = domainProblem(domain);
+  if (problem === null) return domain;
+  const name = domain.name;
+  throw new SearchSpaceError(name, problem.startsWith(`${name} `) ? problem.slice(name.length + 1) : problem);
 }

@@ -10,6 +10,7 @@ import {
   sampleConfig,
   sampleFrom,
   SearchSpaceError,
+  FloatDomain,
   uniform,
   type Config,
 } from "../../../core/space/index.ts";
@@ -113,6 +114,6 @@ describe("sampleConfig", () => {
   });
 
   it("validates before sampling", () => {
-    expect(() => sampleConfig({ x: uniform(5, 1) }, seededUniform(8))).toThrow("x: uniform needs low < high, got low=5 high=1");
+    expect(() => sampleConfig({ x: new FloatDomain("uniform", 5, 1, false, null, null) }, seededUniform(8))).toThrow("x: uniform needs low < high, got low=5 high=1");
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { OptionError } from "../../../core/errors/index.ts";
 import {
   choice,
+  FloatDomain,
   grid,
+  IntDomain,
   lograndint,
   loguniform,
   qloguniform,
@@ -43,38 +46,49 @@ describe("validateSpace", () => {
   });
 
   it("reports the path in a field as well as in the message", () => {
-    const error = errorOf({ optimizer: { lr: loguniform(0, 1) } });
+    // Built without the builder (which would throw at once), as deserialised code might.
+    const error = errorOf({ optimizer: { lr: new FloatDomain("loguniform", 0, 1, true, 10, null) } });
     expect(error.path).toBe("optimizer.lr");
+    expect(error.field).toBe("optimizer.lr");
     expect(error.name).toBe("SearchSpaceError");
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toBe("optimizer.lr: loguniform needs 0 < low < high, got low=0");
   });
 
   it.each([
-    [{ x: uniform(5, 1) }, "x: uniform needs low < high, got low=5 high=1"],
-    [{ x: uniform(Number.NaN, 1) }, "x: uniform needs finite low and high, got low=NaN high=1"],
-    [{ x: uniform(0, Infinity) }, "x: uniform needs finite low and high, got low=0 high=Infinity"],
-    [{ x: loguniform(1, 0.5) }, "x: loguniform needs 0 < low < high, got low=1 high=0.5"],
-    [{ x: loguniform(-1, 2) }, "x: loguniform needs 0 < low < high, got low=-1"],
-    [{ x: loguniform(1, 2, 1) }, "x: loguniform needs a finite base > 0 and != 1, got base=1"],
-    [{ x: quniform(0, 1, 0) }, "x: quniform needs a finite q > 0, got q=0"],
-    [{ x: quniform(0.1, 0.2, 0.3) }, "x: quniform has no multiple of q=0.3 in [0.1, 0.2]"],
-    [{ x: qloguniform(1, 2, -1) }, "x: qloguniform needs a finite q > 0, got q=-1"],
-    [{ x: qloguniform(1, 2, 5) }, "x: qloguniform has no multiple of q=5 in [1, 2]"],
-    [{ x: randint(3, 3) }, "x: randint needs low < high, got low=3 high=3"],
-    [{ x: randint(0.5, 3) }, "x: randint needs integer low and high, got low=0.5 high=3"],
-    [{ x: qrandint(0, 10, 0.5) }, "x: qrandint needs an integer q > 0, got q=0.5"],
-    [{ x: qrandint(1, 4, 5) }, "x: qrandint has no multiple of q=5 in [1, 4]"],
-    [{ x: lograndint(0, 10) }, "x: lograndint needs 0 < low < high, got low=0"],
-    [{ x: qlograndint(1, 10, 0) }, "x: qlograndint needs an integer q > 0, got q=0"],
-    [{ x: randn(0, 0) }, "x: randn needs a finite sd > 0, got sd=0"],
-    [{ x: randn(Number.NaN) }, "x: randn needs a finite mean, got mean=NaN"],
-    [{ x: qrandn(0, 1, 0) }, "x: qrandn needs a finite q > 0, got q=0"],
-    [{ x: choice([]) }, "x: choice needs a non-empty array of options"],
-    [{ x: grid([]) }, "x: grid needs a non-empty array of values"],
-    [{ x: sampleFrom("nope" as never) }, "x: sampleFrom needs a function"],
-  ])("rejects bad domain parameters: %#", (space, message) => {
-    expect(errorOf(space).message).toBe(message);
+    [() => uniform(5, 1), "uniform", "needs low < high, got low=5 high=1"],
+    [() => uniform(Number.NaN, 1), "uniform", "needs finite low and high, got low=NaN high=1"],
+    [() => uniform(0, Infinity), "uniform", "needs finite low and high, got low=0 high=Infinity"],
+    [() => loguniform(1, 0.5), "loguniform", "needs 0 < low < high, got low=1 high=0.5"],
+    [() => loguniform(-1, 2), "loguniform", "needs 0 < low < high, got low=-1"],
+    [() => loguniform(1, 2, 1), "loguniform", "needs a finite base > 0 and != 1, got base=1"],
+    [() => quniform(0, 1, 0), "quniform", "needs a finite q > 0, got q=0"],
+    [() => quniform(0.1, 0.2, 0.3), "quniform", "has no multiple of q=0.3 in [0.1, 0.2]"],
+    [() => qloguniform(1, 2, -1), "qloguniform", "needs a finite q > 0, got q=-1"],
+    [() => qloguniform(1, 2, 5), "qloguniform", "has no multiple of q=5 in [1, 2]"],
+    [() => randint(3, 3), "randint", "needs low < high, got low=3 high=3"],
+    [() => randint(0.5, 3), "randint", "needs integer low and high, got low=0.5 high=3"],
+    [() => qrandint(0, 10, 0.5), "qrandint", "needs an integer q > 0, got q=0.5"],
+    [() => qrandint(1, 4, 5), "qrandint", "has no multiple of q=5 in [1, 4]"],
+    [() => lograndint(0, 10), "lograndint", "needs 0 < low < high, got low=0"],
+    [() => qlograndint(1, 10, 0), "qlograndint", "needs an integer q > 0, got q=0"],
+    [() => randn(0, 0), "randn", "needs a finite sd > 0, got sd=0"],
+    [() => randn(Number.NaN), "randn", "needs a finite mean, got mean=NaN"],
+    [() => qrandn(0, 1, 0), "qrandn", "needs a finite q > 0, got q=0"],
+    [() => choice([]), "choice", "needs a non-empty array of options"],
+    [() => grid([]), "grid", "needs a non-empty array of values"],
+    [() => sampleFrom("nope" as never), "sampleFrom", "needs a function"],
+  ])("a builder checks its parameters where it is called: %#", (build, name, problem) => {
+    let error: unknown;
+    try {
+      build();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SearchSpaceError);
+    expect(error).toBeInstanceOf(OptionError);
+    expect((error as SearchSpaceError).field).toBe(name);
+    expect((error as SearchSpaceError).message).toBe(`${name}: ${problem}`);
   });
 
   it.each([
@@ -94,7 +108,7 @@ describe("validateSpace", () => {
   });
 
   it("names conditional options by index", () => {
-    const space = { model: choice([{ kind: "linear" }, { kind: "tree", depth: randint(5, 2) }]) };
+    const space = { model: choice([{ kind: "linear" }, { kind: "tree", depth: new IntDomain("randint", 5, 2, false, null, 1, false) }]) };
     expect(errorOf(space).message).toBe("model.choice[1].depth: randint needs low < high, got low=5 high=2");
     expect(errorOf(space).path).toBe("model.choice[1].depth");
   });
@@ -109,7 +123,9 @@ describe("validateSpace", () => {
     expect(errorOf(null).path).toBe("");
   });
 
-  it("builders never throw", () => {
-    expect(() => [uniform(5, 1), quniform(0, 1, 0), randint(0.5, Number.NaN), qrandint(1, 2, 0), choice(null as never), grid(3 as never)]).not.toThrow();
+  it("builders throw where called, naming themselves", () => {
+    expect(() => choice(null as never)).toThrow("choice: needs a non-empty array of options");
+    expect(() => grid(3 as never)).toThrow("grid: needs a non-empty array of values");
+    expect(() => randint(0.5, Number.NaN)).toThrow("randint: needs integer low and high, got low=0.5 high=NaN");
   });
 });
