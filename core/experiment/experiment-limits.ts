@@ -8,9 +8,12 @@ import { OptionError } from "../errors/index.ts";
  */
 export const MAX_TRIALS = 100_000;
 
-/** Checks `trials` against MAX_TRIALS; `field` is the option or flag to name ("trials", "--trials"). */
+/**
+ * Checks `trials` against MAX_TRIALS; `field` is the option or flag to name ("trials", "--trials").
+ * Infinity (unlimited, under a budget) passes: the engine then caps the run at MAX_TRIALS.
+ */
 export function checkTrialCount(field: string, trials: number): number {
-  if (trials > MAX_TRIALS) {
+  if (trials > MAX_TRIALS && trials !== Number.POSITIVE_INFINITY) {
     throw new OptionError(field, `at most ${MAX_TRIALS}, since every trial's record is kept in memory for the summary, got ${trials}`);
   }
   return trials;

@@ -7,7 +7,7 @@ import { EventTrace } from "../trace.ts";
 import { ExperimentLogger } from "../experiment-dir/index.ts";
 import { progressFor } from "../progress/index.ts";
 import { TuneLoop } from "../tune-loop.ts";
-import { checkTrialCount } from "./experiment-limits.ts";
+import { checkTrialCount, MAX_TRIALS } from "./experiment-limits.ts";
 import { defaultResources, type CheckedExperimentOptions, type ExperimentOptions } from "./experiment-options.ts";
 
 /**
@@ -90,7 +90,9 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   const started = performance.now();
   const { options, subject } = setup;
   const seed = checkExperimentOptions(options, `${setup.subjectKind} ${subject.name}`, subject.metrics);
-  const trials = options.trials ?? Number.POSITIVE_INFINITY;
+  // Unlimited (under a budget) still stops at MAX_TRIALS: every trial's record stays in memory.
+  const unlimited = options.trials === undefined || options.trials === Number.POSITIVE_INFINITY;
+  const trials = unlimited ? MAX_TRIALS : (options.trials as number);
   const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
   const stoppers: Stopper[] = [...(options.stoppers ?? [])];
   if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(integerAtLeast("maxIterations", maxIterations, 1)));
@@ -105,7 +107,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   const progress = progressFor(options.progress ?? setup.logging.progress);
   const callbacks = [...(logger ? [logger] : []), ...(options.callbacks ?? []), ...(progress ? [progress] : [])];
   const algorithms =
-    options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed, trials });
+    options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed, trials: unlimited ? Number.POSITIVE_INFINITY : trials });
   const executor = setup.executor({ seed, trace });
   if (options.budget !== undefined) stoppers.push(new ComputeBudgetStopper(options.budget, () => executor.gpuSecondsUsed()));
   let loop: TuneLoop;

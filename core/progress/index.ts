@@ -1,2 +1,2 @@
-export { ProgressDisplay, progressFor, type ProgressOptions } from "./progress-display.ts";
+export { ProgressDisplay, progressFor, type ProgressOptions, type ProgressStream } from "./progress-display.ts";
 export { ProgressState, renderProgress, renderProgressLine, formatDuration, type ProgressSnapshot } from "./progress-state.ts";

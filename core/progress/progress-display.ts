@@ -1,11 +1,17 @@
 import { createLogUpdate } from "log-update";
+
+/** Where progress goes (process.stderr by default): declared here so the public types need no @types/node. */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+}
 import type { Result, TrialView } from "../contracts/index.ts";
 import type { ExperimentEndInfo, ExperimentStartInfo, TrialStartInfo, TuneCallback } from "../callbacks/index.ts";
 import { ProgressState, renderProgress, renderProgressLine } from "./progress-state.ts";
 
 export interface ProgressOptions {
   /** @defaultValue process.stderr (so `--json` on stdout is never mixed with progress) */
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
   /** "live": a table redrawn in place (a terminal); "lines": one plain line every `lineEverySeconds` (CI, a pipe). @defaultValue "live" when the stream is a TTY, else "lines" */
   style?: "live" | "lines";
   /** Most redraws per second of the live table. @defaultValue 2 */
@@ -28,7 +34,7 @@ export interface ProgressOptions {
 export class ProgressDisplay implements TuneCallback {
   readonly name = "ProgressDisplay";
   private readonly state = new ProgressState();
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: ProgressStream;
   private readonly style: "live" | "lines";
   private readonly minGapMs: number;
   private readonly topN: number;
@@ -46,7 +52,7 @@ export class ProgressDisplay implements TuneCallback {
     this.minGapMs = this.style === "live" ? 1000 / perSecond : 1000 * (options.lineEverySeconds ?? 10);
     this.topN = options.top ?? 5;
     this.now = options.now ?? (() => performance.now());
-    this.log = this.style === "live" ? createLogUpdate(this.stream) : undefined;
+    this.log = this.style === "live" ? createLogUpdate(this.stream as NodeJS.WriteStream) : undefined;
   }
 
   onExperimentStart(info: ExperimentStartInfo): void {
@@ -88,7 +94,7 @@ export class ProgressDisplay implements TuneCallback {
  * terminal, lines elsewhere), false turns it off, "auto" shows the live table
  * only when stderr is a terminal.
  */
-export function progressFor(progress: boolean | "auto" | undefined, stream: NodeJS.WriteStream = process.stderr): ProgressDisplay | undefined {
+export function progressFor(progress: boolean | "auto" | undefined, stream: ProgressStream = process.stderr): ProgressDisplay | undefined {
   if (progress === false || progress === undefined) return undefined;
   if (progress === "auto" && !stream.isTTY) return undefined;
   return new ProgressDisplay({ stream });

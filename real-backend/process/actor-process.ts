@@ -181,7 +181,7 @@ export class ActorProcess {
 }
 
 /** "actor process exited with code 3; last stderr: ..." (one line), leading with an out-of-memory line when there was one. */
-export function exitReason(code: number | null, signal: NodeJS.Signals | null, outOfMemory: string | undefined, stderr: string): string {
+export function exitReason(code: number | null, signal: string | null, outOfMemory: string | undefined, stderr: string): string {
   const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${code}`;
   const oom = outOfMemory === undefined ? "" : ` (out of memory: ${outOfMemory})`;
   return `actor process ${how}${oom}${stderr === "" ? " (no stderr)" : `; last stderr: ${stderr}`}`;

@@ -41,7 +41,8 @@ describe("the npm package", () => {
     const unexpected = files.filter((f) => !f.startsWith("dist/") && !["bin/tunelab.js", "package.json", "README.md", "LICENSE"].includes(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
-    expect(files.filter((f) => /^dist\/(test|benchmarks\/(?!objectives\/))/.test(f))).toEqual([]);
+    // The public API includes objectives, LCBench, suites, statistics and paper checks; never tests, perf scripts or peers.
+    expect(files.filter((f) => /^dist\/(test\/|benchmarks\/(perf|peers)\/)/.test(f))).toEqual([]);
 
     const consumer = join(work, "consumer");
     mkdirSync(consumer);
@@ -52,14 +53,15 @@ describe("the npm package", () => {
       join(consumer, "plain.mjs"),
       [
         'import { simulate, RandomSearch, uniform, benchmarkByName } from "tunelab";',
+        'import { checkScheduler } from "tunelab/testing";',
         "const space = { x: uniform(0, 1) };",
         "const objective = { name: 'o', metrics: ['loss'], init: () => ({ n: 0 }), step: (s, c) => ({ metrics: { loss: c.x + 1 / (s.n + 1) }, seconds: 1, state: { n: s.n + 1 } }) };",
         "const run = simulate({ objective, space, metric: 'loss', mode: 'min', trials: 3, seed: 1, maxIterations: 2 });",
-        "console.log(JSON.stringify({ best: run.best?.metric, searcher: typeof RandomSearch, benchmark: typeof benchmarkByName }));",
+        "console.log(JSON.stringify({ best: run.best?.metric, searcher: typeof RandomSearch, benchmark: typeof benchmarkByName, kit: typeof checkScheduler }));",
       ].join("\n"),
     );
     const plain = JSON.parse(execFileSync(process.execPath, ["plain.mjs"], { cwd: consumer, encoding: "utf8" }));
-    expect(plain).toMatchObject({ best: expect.any(Number), searcher: "function", benchmark: "function" });
+    expect(plain).toMatchObject({ best: expect.any(Number), searcher: "function", benchmark: "function", kit: "function" });
 
     writeFileSync(
       join(consumer, "tsconfig.json"),
@@ -69,6 +71,8 @@ describe("the npm package", () => {
       join(consumer, "typed.ts"),
       [
         'import { simulate, uniform, type Objective, type RngState } from "tunelab";',
+        'import { checkScheduler } from "tunelab/testing";',
+        "export const kit: typeof checkScheduler = checkScheduler;",
         "const objective: Objective<{ n: number }> = { name: 'o', metrics: ['loss'], init: () => ({ n: 0 }), step: (s) => ({ metrics: { loss: 1 / (s.n + 1) }, seconds: 1, state: { n: s.n + 1 } }) };",
         "export const run = simulate({ objective, space: { x: uniform(0, 1) }, metric: 'loss', mode: 'min', trials: 2, seed: 1 });",
         "export const state: RngState = { alea: { c: 1, s0: 0.1, s1: 0.2, s2: 0.3 } };",
@@ -76,8 +80,14 @@ describe("the npm package", () => {
     );
     // The repository's TypeScript (the consumer installs none: offline, its lockfile holds only TuneLab's closure).
     const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: consumer, encoding: "utf8" });
-    expect(tsc.stdout + tsc.stderr).toBe("");
-    expect(tsc.status).toBe(0);
+    // Every error in TuneLab's own .d.ts files or in the consumer's code fails; third-party declaration files are
+    // theirs to fix (arquero 8's ColumnTable.d.ts has errors of its own without skipLibCheck, the default of tsc --init).
+    const ours = (tsc.stdout + tsc.stderr).split("\n").filter((line) => line.startsWith("node_modules/tunelab/") || line.startsWith("typed.ts"));
+    expect(ours).toEqual([]);
+    // With tsc --init's skipLibCheck, the consumer's project typechecks clean.
+    const standard = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", ".", "--skipLibCheck"], { cwd: consumer, encoding: "utf8" });
+    expect(standard.stdout + standard.stderr).toBe("");
+    expect(standard.status).toBe(0);
 
     expect(run("npx", ["--offline", "tunelab", "--version"], consumer).trim()).toBe(manifest.version);
   }, 300_000);

@@ -31,8 +31,11 @@ function traceDigest(options: SimulateOptions): string {
   simulate({
     ...options,
     trace: (line) => {
-      hash.update(line);
-      types.add((JSON.parse(line) as { type: string }).type);
+      const record = JSON.parse(line) as { seq: number; t: number; type: string; node?: string; nodeType?: string };
+      // The digests were recorded when node_up's node type overwrote its event type (the bug
+      // issue 17 fixed): hash node_up lines in that old form, so the pins still mean "same decisions".
+      hash.update(record.type === "node_up" ? `${JSON.stringify({ seq: record.seq, t: record.t, type: record.nodeType, node: record.node })}\n` : line);
+      types.add(record.type);
     },
   });
   return hash.digest("hex").slice(0, 16);
