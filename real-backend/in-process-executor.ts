@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
-import { ContractError, DeadlockError, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
+import { ContractError, DeadlockError, emptyExecutorStats, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -68,16 +68,7 @@ export class InProcessExecutor implements DrivenExecutor {
   private settle: (() => void) | undefined;
   private failure: unknown;
   private readonly store: FileCheckpointStore | undefined;
-  private readonly counts: ExecutorStats = {
-    events: 0,
-    gpuSeconds: 0,
-    gpuSecondsLostToPreemption: 0,
-    preemptions: 0,
-    nodesLost: 0,
-    costDollars: 0,
-    actorStarts: 0,
-    actorReuses: 0,
-  };
+  private readonly counts: ExecutorStats = emptyExecutorStats();
 
   constructor(options: InProcessExecutorOptions) {
     this.trainable = options.trainable;

@@ -1,4 +1,4 @@
-import { ContractError, DeadlockError, OptionError } from "../core/contracts/index.ts";
+import { ContractError, DeadlockError, emptyExecutorStats, OptionError } from "../core/contracts/index.ts";
 import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
 import type {
   CheckpointRef,
@@ -91,16 +91,7 @@ export class SimExecutor implements DrivenExecutor {
   private warmNodes: SimNode[] = [];
   private nodeCounter = 0;
   private readonly stepContext: { iteration: number; rng: Rng; resources: Resources };
-  private readonly counts: SimStats = {
-    events: 0,
-    gpuSeconds: 0,
-    gpuSecondsLostToPreemption: 0,
-    preemptions: 0,
-    nodesLost: 0,
-    costDollars: 0,
-    actorStarts: 0,
-    actorReuses: 0,
-  };
+  private readonly counts: SimStats = emptyExecutorStats();
 
   constructor(options: SimExecutorOptions) {
     this.objective = options.objective;

@@ -74,6 +74,11 @@ export interface ExecutorStats {
   actorReuses: number;
 }
 
+/** Stats before anything ran: every executor starts its counts here. */
+export function emptyExecutorStats(): ExecutorStats {
+  return { events: 0, gpuSeconds: 0, gpuSecondsLostToPreemption: 0, preemptions: 0, nodesLost: 0, costDollars: 0, actorStarts: 0, actorReuses: 0 };
+}
+
 /**
  * An executor the experiment engine can drive to the end. `run` pops events (the
  * simulator, synchronously) or awaits them (real backends) until `isFinished()`

@@ -7,3 +7,4 @@ export type * from "./searcher.ts";
 export type * from "./scheduler.ts";
 export type * from "./objective.ts";
 export type * from "./executor.ts";
+export { emptyExecutorStats } from "./executor.ts";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ContractError, DeadlockError, OptionError } from "../../core/contracts/index.ts";
+import { ContractError, DeadlockError, emptyExecutorStats, OptionError } from "../../core/contracts/index.ts";
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
 import { FileCheckpointStore, META_FILE, type CheckpointMeta } from "../file-checkpoints.ts";
@@ -110,16 +110,7 @@ export class ProcessExecutor implements DrivenExecutor {
   private busy = 0;
   private settle: (() => void) | undefined;
   private failure: unknown;
-  private readonly counts: ExecutorStats = {
-    events: 0,
-    gpuSeconds: 0,
-    gpuSecondsLostToPreemption: 0,
-    preemptions: 0,
-    nodesLost: 0,
-    costDollars: 0,
-    actorStarts: 0,
-    actorReuses: 0,
-  };
+  private readonly counts: ExecutorStats = emptyExecutorStats();
 
   constructor(options: ProcessExecutorOptions) {
     this.seed = options.seed;
