@@ -10,7 +10,7 @@
  *     trainable: `*_start_fresh_ms`, `*_start_reused_ms`: median ms from the
  *     executor's start() to the trial's first result (a no-op step).
  *
- *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c] [--scale 0.1]
+ *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c] [--scale 0.1] [--workers N (b only; default: all cores)]
  *
  * `--scale` shrinks the trial counts (for a quick look); the figures the issue asks
  * for are at scale 1. On a loaded machine every figure is inflated: compare the
@@ -37,6 +37,8 @@ const flag = (name: string) => {
 const only = flag("only");
 const scale = Number(flag("scale") ?? 1);
 const cores = availableParallelism();
+// (b) only: fewer workers than cores leaves the driver a core of its own (how much of the overhead is contention).
+const bWorkers = Number(flag("workers") ?? cores);
 const module = fileURLToPath(new URL("./trainables/overhead.ts", import.meta.url));
 const python = fileURLToPath(new URL("./trainables/one_step.py", import.meta.url));
 const space = { x: uniform(0, 1) };
@@ -103,10 +105,10 @@ if (only === undefined || only === "a") {
 
 if (only === undefined || only === "b") {
   const trials = n(400);
-  const floor = (trials * 5 * 0.05) / cores;
-  const base = await inProcess(sleep50, trials, cores);
-  const proc = await onProcesses({ module, export: "sleep50" }, trials, cores);
-  console.log(`b: ${trials} trials x 5 steps x 50 ms on ${cores} workers: ${proc.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s (in-process ${base.seconds.toFixed(2)} s)`);
+  const floor = (trials * 5 * 0.05) / bWorkers;
+  const base = await inProcess(sleep50, trials, bWorkers);
+  const proc = await onProcesses({ module, export: "sleep50" }, trials, bWorkers);
+  console.log(`b: ${trials} trials x 5 steps x 50 ms on ${bWorkers} workers: ${proc.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s (in-process ${base.seconds.toFixed(2)} s)`);
   console.log(`overhead_ratio=${(proc.seconds / floor).toFixed(3)}`);
   console.log(`in_process_overhead_ratio=${(base.seconds / floor).toFixed(3)}`);
 }
