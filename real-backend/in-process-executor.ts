@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
-import { ContractError, DeadlockError, emptyExecutorStats, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
+import { ContractError, DeadlockError, OptionError, positiveNumber, TuneLabError } from "../core/contracts/index.ts";
 import type {
   CheckpointRef,
   Config,
@@ -13,6 +13,7 @@ import type {
 import { rngFor } from "../core/rng.ts";
 import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
 import { FileCheckpointStore } from "./file-checkpoints.ts";
+import { RealClockMeter } from "./real-clock-meter.ts";
 import type { Trainable } from "./trainable.ts";
 
 export interface InProcessExecutorOptions {
@@ -63,12 +64,11 @@ export class InProcessExecutor implements DrivenExecutor {
   private used = { cpu: 0, gpu: 0 };
   private readonly actors = new Map<string, Actor>();
   private listener: ExecutorListener | undefined;
-  private readonly startedAt = performance.now();
   private readonly inFlight = new Set<Work>();
   private settle: (() => void) | undefined;
   private failure: unknown;
   private readonly store: FileCheckpointStore | undefined;
-  private readonly counts: ExecutorStats = emptyExecutorStats();
+  private readonly meter = new RealClockMeter();
 
   constructor(options: InProcessExecutorOptions) {
     this.trainable = options.trainable;
@@ -80,17 +80,15 @@ export class InProcessExecutor implements DrivenExecutor {
   }
 
   now(): number {
-    return (performance.now() - this.startedAt) / 1000;
+    return this.meter.now();
   }
 
   stats(): ExecutorStats {
-    return { ...this.counts, gpuSeconds: this.gpuSecondsUsed() };
+    return this.meter.stats(this.actors.values());
   }
 
   gpuSecondsUsed(): number {
-    let used = this.counts.gpuSeconds;
-    for (const actor of this.actors.values()) if (actor.live) used += actor.resources.gpu * (this.now() - actor.placedAt);
-    return used;
+    return this.meter.gpuSecondsUsed(this.actors.values());
   }
 
   setListener(listener: ExecutorListener): void {
@@ -117,7 +115,7 @@ export class InProcessExecutor implements DrivenExecutor {
     actor.config = trial.config;
     this.used.cpu += trial.resources.cpu;
     this.used.gpu += trial.resources.gpu;
-    this.counts.actorStarts++;
+    this.meter.counts.actorStarts++;
     const a = actor;
     this.track(a, restoreFrom ? "restore" : "init", async () => {
       if (restoreFrom) await this.load(a, restoreFrom);
@@ -158,7 +156,7 @@ export class InProcessExecutor implements DrivenExecutor {
     actor.generation++;
     this.used.cpu -= actor.resources.cpu;
     this.used.gpu -= actor.resources.gpu;
-    this.counts.gpuSeconds += actor.resources.gpu * (this.now() - actor.placedAt);
+    this.meter.release(actor);
   }
 
   /**
@@ -244,7 +242,7 @@ export class InProcessExecutor implements DrivenExecutor {
 
   /** Calls the loop; its own errors are marked so they end the run instead of failing a trial. */
   private deliver(call: (listener: ExecutorListener) => void): void {
-    this.counts.events++;
+    this.meter.counts.events++;
     try {
       call(this.listener as ExecutorListener);
     } catch (error) {

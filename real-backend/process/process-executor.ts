@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ContractError, DeadlockError, emptyExecutorStats, OptionError } from "../../core/contracts/index.ts";
+import { ContractError, DeadlockError, OptionError } from "../../core/contracts/index.ts";
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
 import { FileCheckpointStore, META_FILE, type CheckpointMeta } from "../file-checkpoints.ts";
+import { RealClockMeter } from "../real-clock-meter.ts";
 import type { Trainable } from "../trainable.ts";
 import { ActorProcess, type ActorSpawn } from "./actor-process.ts";
 import { detectCapacity, detectGpus } from "./capacity.ts";
@@ -106,11 +107,10 @@ export class ProcessExecutor implements DrivenExecutor {
   /** Actors asked to stop that may not have exited yet: close() makes sure they are gone. */
   private readonly stopping = new Set<ActorProcess>();
   private listener: ExecutorListener | undefined;
-  private readonly startedAt = performance.now();
   private busy = 0;
   private settle: (() => void) | undefined;
   private failure: unknown;
-  private readonly counts: ExecutorStats = emptyExecutorStats();
+  private readonly meter = new RealClockMeter();
 
   constructor(options: ProcessExecutorOptions) {
     this.seed = options.seed;
@@ -130,17 +130,15 @@ export class ProcessExecutor implements DrivenExecutor {
   }
 
   now(): number {
-    return (performance.now() - this.startedAt) / 1000;
+    return this.meter.now();
   }
 
   stats(): ExecutorStats {
-    return { ...this.counts, gpuSeconds: this.gpuSecondsUsed() };
+    return this.meter.stats(this.runs.values());
   }
 
   gpuSecondsUsed(): number {
-    let used = this.counts.gpuSeconds;
-    for (const run of this.runs.values()) if (run.live) used += run.resources.gpu * (this.now() - run.placedAt);
-    return used;
+    return this.meter.gpuSecondsUsed(this.runs.values());
   }
 
   setListener(listener: ExecutorListener): void {
@@ -325,7 +323,7 @@ export class ProcessExecutor implements DrivenExecutor {
     if (this.reuseActors !== false) {
       const k = this.idle.findIndex((a) => sameResources(a.resources, resources));
       if (k >= 0) {
-        this.counts.actorReuses++;
+        this.meter.counts.actorReuses++;
         return this.idle.splice(k, 1)[0] as Actor;
       }
     }
@@ -339,7 +337,7 @@ export class ProcessExecutor implements DrivenExecutor {
   }
 
   private spawnActor(resources: Resources, allocation: Allocation): Actor {
-    this.counts.actorStarts++;
+    this.meter.counts.actorStarts++;
     const actor: Actor = {
       resources,
       allocation,
@@ -418,7 +416,7 @@ export class ProcessExecutor implements DrivenExecutor {
   }
 
   private endRun(run: TrialRun): void {
-    this.counts.gpuSeconds += run.resources.gpu * (this.now() - run.placedAt);
+    this.meter.release(run);
     run.live = false;
     run.generation++;
     const answer = run.saveReply;
@@ -471,7 +469,7 @@ export class ProcessExecutor implements DrivenExecutor {
 
   /** Calls the loop; an error it throws ends the run (it is not the trial's fault). */
   private deliver(call: (listener: ExecutorListener) => void): void {
-    this.counts.events++;
+    this.meter.counts.events++;
     try {
       call(this.listener as ExecutorListener);
     } catch (error) {
