@@ -1,22 +1,18 @@
 import { PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
 import type { Config, Searcher } from "../../core/contracts/index.ts";
 import { uniform } from "../../core/space/index.ts";
-import { simulate } from "../../simulator/index.ts";
+import { simulate, type SimulationRun } from "../../simulator/index.ts";
 import { pbtToyClosedForm, pbtToyObjective } from "../objectives/pbt-toy.ts";
 import type { PaperCheck } from "./paper-check.ts";
 
 const STEPS = 200;
 const SEEDS = 10;
 
-/** The paper's two workers: h = (1, 0) and (0, 1). */
-function twoWorkers(): Searcher {
-  const configs: Config[] = [
-    { h0: 1, h1: 0 },
-    { h0: 0, h1: 1 },
-  ];
+/** Proposes the given configs in order, then "done" (the paper's fixed population). */
+export function fixedConfigs(configs: readonly Config[]): Searcher {
   let next = 0;
   return {
-    suggest: () => (next < configs.length ? { ...(configs[next++] as Config) } : "done"),
+    suggest: () => (next < configs.length ? structuredClone(configs[next++] as Config) : "done"),
     onTrialComplete: () => {},
     save: () => next,
     restore: (state) => {
@@ -25,34 +21,42 @@ function twoWorkers(): Searcher {
   };
 }
 
-function bestQ(seed: number, pbt: boolean): number {
+/** The paper's PBT: both workers step in lockstep, so synchronous PBT, exploit/explore every 4 steps. */
+export function toyPbt(seed: number): PopulationBasedTraining {
+  return new PopulationBasedTraining({
+    metric: "Q",
+    mode: "max",
+    seed,
+    timeAttr: "training_iteration",
+    perturbationInterval: 4,
+    synch: true,
+    hyperparamMutations: { h0: uniform(0, 1), h1: uniform(0, 1) },
+  });
+}
+
+/** Jaderberg et al.'s toy: two workers with h = (1, 0) and (0, 1), 200 steps; without a scheduler it is the grid baseline. */
+export function runPbtToy(seed: number, scheduler?: PopulationBasedTraining): SimulationRun {
   const bench = pbtToyObjective();
-  const run = simulate({
+  return simulate({
     objective: bench.objective,
     space: bench.space,
     metric: "Q",
     mode: "max",
     trials: 2,
     seed,
-    searcher: twoWorkers(),
-    ...(pbt
-      ? {
-          // Both workers step in lockstep, as in the paper: synchronous PBT, exploit/explore every 4 steps.
-          scheduler: new PopulationBasedTraining({
-            metric: "Q",
-            mode: "max",
-            seed,
-            timeAttr: "training_iteration",
-            perturbationInterval: 4,
-            synch: true,
-            hyperparamMutations: { h0: uniform(0, 1), h1: uniform(0, 1) },
-          }),
-        }
-      : {}),
+    searcher: fixedConfigs([
+      { h0: 1, h1: 0 },
+      { h0: 0, h1: 1 },
+    ]),
+    ...(scheduler ? { scheduler } : {}),
     cluster: { gpus: 2 },
     maxIterations: STEPS,
     scope: "all",
   });
+}
+
+function bestQ(seed: number, pbt: boolean): number {
+  const run = runPbtToy(seed, pbt ? toyPbt(seed) : undefined);
   return Math.max(...run.trials.flatMap((t) => t.history.map((r) => r.metrics["Q"] as number)));
 }
 
