@@ -2,7 +2,7 @@
  * PBT and PB2 against random+FIFO and random+ASHA on CartPole-v1 learned by
  * REINFORCE (a real agent, real training; issue 11 section 3):
  *
- *   npx tsx benchmarks/compare-cartpole.ts            # 10 seeds, population 8, 1 s x 8 CPUs (~20 min on 2 cores shared with other jobs)
+ *   npx tsx benchmarks/compare-cartpole.ts            # 10 seeds, population 8, 0.75 s x 8 CPUs (~15 min on 2 cores shared with other jobs)
  *   npx tsx benchmarks/compare-cartpole.ts --full     # 10 seeds, population 16, 4 s x 16 CPUs (~1 h)
  *   npx tsx benchmarks/compare-cartpole.ts --seeds 3  # quicker
  *   npx tsx benchmarks/compare-cartpole.ts --real     # a real wall-clock budget (tune(), in process) instead
@@ -38,7 +38,7 @@ import { TimeoutStopper } from "../core/stoppers/index.ts";
 import { tune } from "../real-backend/index.ts";
 import { simulate } from "../simulator/index.ts";
 import { cartPoleObjective, cartPoleSpace, CARTPOLE_SOLVED_RETURN } from "./rl/index.ts";
-import { fmt, formatTable, holmAdjust, medianInterval, median, quantile, wilcoxonSignedRank } from "./stats/index.ts";
+import { formatTable, holmAdjust, medianInterval, median, quantile, wilcoxonSignedRank } from "./stats/index.ts";
 
 const argv = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -51,7 +51,7 @@ const SEEDS = flag("--seeds", 10);
 const FIRST_SEED = flag("--first-seed", 0);
 const POPULATION = flag("--population", FULL ? 16 : 8);
 /** Budget per CPU, in (simulated or wall) seconds. */
-const SECONDS_PER_CPU = flag("--seconds", FULL ? 4 : 1);
+const SECONDS_PER_CPU = flag("--seconds", FULL ? 4 : 0.75);
 const SECONDS_PER_ENV_STEP = 5e-6;
 const EPISODES_PER_STEP = 10;
 const METRIC = "mean_return";
@@ -143,6 +143,8 @@ function timeToSolved(trials: readonly TrialView[]): number {
   return first;
 }
 
+/** Fixed decimals ("-" for never / undefined): the stats module's fmt counts significant digits. */
+const fmt = (value: number | undefined, decimals: number): string => (value !== undefined && Number.isFinite(value) ? value.toFixed(decimals) : "-");
 const cell = (values: number[], digits: number): string =>
   `${fmt(median(values), digits)} [${fmt(quantile(values, 0.25), digits)}, ${fmt(quantile(values, 0.75), digits)}]`;
 const interval = (values: number[], digits: number): string => {
