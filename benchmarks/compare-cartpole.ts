@@ -2,8 +2,8 @@
  * PBT and PB2 against random+FIFO and random+ASHA on CartPole-v1 learned by
  * REINFORCE (a real agent, real training; issue 11 section 3):
  *
- *   npx tsx benchmarks/compare-cartpole.ts            # 10 seeds, population 8, 0.75 s x 8 CPUs (~15 min on 2 cores shared with other jobs)
- *   npx tsx benchmarks/compare-cartpole.ts --full     # 10 seeds, population 16, 4 s x 16 CPUs (~1 h)
+ *   npx tsx benchmarks/compare-cartpole.ts            # 10 seeds, population 8, 0.3 s x 8 CPUs (~2.5 CPU-minutes; 15-25 min on 2 cores shared by many jobs)
+ *   npx tsx benchmarks/compare-cartpole.ts --full     # 10 seeds, population 16, 2 s x 16 CPUs (~30 CPU-minutes)
  *   npx tsx benchmarks/compare-cartpole.ts --seeds 3  # quicker
  *   npx tsx benchmarks/compare-cartpole.ts --real     # a real wall-clock budget (tune(), in process) instead
  *
@@ -51,7 +51,7 @@ const SEEDS = flag("--seeds", 10);
 const FIRST_SEED = flag("--first-seed", 0);
 const POPULATION = flag("--population", FULL ? 16 : 8);
 /** Budget per CPU, in (simulated or wall) seconds. */
-const SECONDS_PER_CPU = flag("--seconds", FULL ? 4 : 0.75);
+const SECONDS_PER_CPU = flag("--seconds", FULL ? 2 : 0.3);
 const SECONDS_PER_ENV_STEP = 5e-6;
 const EPISODES_PER_STEP = 10;
 const METRIC = "mean_return";
