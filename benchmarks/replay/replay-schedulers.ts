@@ -21,8 +21,9 @@
  *   values (shift to a neighbour, or resample); explore makes combinations never
  *   recorded, answered by the nearest recorded config (range-normalised Euclidean
  *   distance, recordedObjective's default without a space).
- * Reported: median over seeds of CPU- and GPU-seconds (replayed step seconds times
- * the trial's CPUs / GPUs), of the best metric (last reported value of the best
+ * Reported: median over seeds of CPU- and GPU-seconds held (replayed step seconds
+ * times the trial's CPUs / GPUs: resource time, as a cluster bills it; on a loaded
+ * machine the recorded step seconds are wall time, more than the process's CPU time), of the best metric (last reported value of the best
  * trial), of the simulated seconds to finish, and of the replay's own wall time,
  * against the recorded experiment's wall time.
  */
@@ -167,7 +168,7 @@ for (const method of METHODS) {
 }
 console.log(
   "\n" +
-    formatTable(["scheduler", `best ${metric} (median)`, "CPU-s", "GPU-s", "simulated s", "replay wall s", "live wall / replay wall"], rows),
+    formatTable(["scheduler", `best ${metric} (median)`, "CPU-s held", "GPU-s held", "simulated s", "replay wall s", "live wall / replay wall"], rows),
 );
 console.log(`\nlive run: wall ${liveWall !== undefined ? `${liveWall.toFixed(1)} s` : "unknown (not a finished real run)"}, best ${analysis.bestTrial()?.results.at(-1)?.metrics[metric] ?? "-"}`);
 for (const line of lines) console.log(line);
