@@ -48,4 +48,15 @@ export * from "./results/index.ts";
 export { loadLcbench, lcbenchObjective, locateLcbenchData, downloadLcbenchData, LCBENCH_FILES, type LcbenchSuite, type LcbenchBenchmark, type LocateLcbenchOptions } from "./benchmarks/lcbench/index.ts";
 export { formulaObjective, type FormulaOptions } from "./benchmarks/objectives/formula.ts";
 export { countingOnesObjective, type CountingOnesOptions, type CountingOnesState } from "./benchmarks/objectives/counting-ones.ts";
+export {
+  cartPoleObjective,
+  cartPoleSpace,
+  cartPoleStep,
+  cartPoleReset,
+  CARTPOLE,
+  CARTPOLE_SOLVED_RETURN,
+  type CartPoleOptions,
+  type CartPoleState,
+  type ReinforceState,
+} from "./benchmarks/rl/index.ts";
 export { runPaperChecks, PAPER_CHECKS, type PaperCheck, type PaperCheckOutcome } from "./benchmarks/papers/index.ts";

@@ -16,8 +16,13 @@ export interface LoadedBenchmark {
   close(): Promise<void>;
 }
 
-/** Loads `--formula` with `--space`, or `--benchmark lcbench/<id>` (data located or downloaded, surrogate started). */
-export async function loadBenchmark(flags: { benchmark: string; formula?: string; space?: string }, maxIterations: number): Promise<LoadedBenchmark> {
+/** Loads `--replay DIR` (a recorded experiment), `--formula` with `--space`, or `--benchmark lcbench/<id>` (data located or downloaded, surrogate started). */
+export async function loadBenchmark(flags: { benchmark: string; formula?: string; space?: string; replay?: string }, maxIterations: number): Promise<LoadedBenchmark> {
+  if (flags.replay !== undefined) {
+    if (flags.formula !== undefined) throw new OptionError("--replay", "replays a recording instead of --formula; give one of them");
+    const { replayBenchmark } = await import("./replay-benchmark.ts");
+    return { ...replayBenchmark(flags.replay, maxIterations), close: async () => {} };
+  }
   if (flags.formula !== undefined) {
     if (flags.space === undefined) throw new OptionError("--formula", "needs --space FILE (a JSON object such as {\"x\": {\"uniform\": [-5, 5]}})");
     return { benchmark: formulaObjective(flags.formula, readSpace(flags.space), { maxIterations }), close: async () => {} };

@@ -48,6 +48,7 @@ program
   .option("--json", "print one JSON object instead of the table")
   .option("--formula <expr>", 'a mathjs loss over --space\'s parameters, e.g. "(x - 2)^2 + 10 * (log10(lr) + 3)^2" (instead of --benchmark)')
   .option("--space <file>", 'the formula\'s space as JSON: {"x": {"uniform": [-5, 5]}, "lr": {"loguniform": [1e-5, 1e-1]}}')
+  .option("--replay <dir>", "replay a recorded experiment directory (written by tune() or tunelab run) instead of --benchmark: its configs' curves and step times")
   .action(simCommand);
 
 program

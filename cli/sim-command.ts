@@ -46,6 +46,8 @@ export interface SimFlags {
   /** A mathjs loss over --space's parameters, instead of --benchmark. */
   formula?: string;
   space?: string;
+  /** A recorded experiment directory to replay, instead of --benchmark. */
+  replay?: string;
 }
 
 export interface SimPlan {
@@ -87,7 +89,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   if (gpusPerTrial > 1 && !Number.isInteger(gpusPerTrial)) {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
   }
-  const benchmark = flags.formula !== undefined ? "formula" : isLoadedBenchmark(flags) ? flags.benchmark : parseName("--benchmark", flags.benchmark, benchmarkNames);
+  const benchmark = flags.replay !== undefined ? "replay" : flags.formula !== undefined ? "formula" : isLoadedBenchmark(flags) ? flags.benchmark : parseName("--benchmark", flags.benchmark, benchmarkNames);
   const searcher = parseName("--searcher", flags.searcher, searcherNames);
   const scheduler = parseName("--scheduler", flags.scheduler, schedulerNames);
   checkFlagsApply(givenAlgorithmFlags(flags), { searcher, scheduler });

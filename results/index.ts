@@ -1,2 +1,3 @@
 export * from "./analysis/index.ts";
 export * from "./report/index.ts";
+export * from "./replay/index.ts";
