@@ -1,4 +1,5 @@
 import type { Rng } from "../../../core/rng.ts";
+import type { KernelMemo, ParzenMemo } from "./kernel-memo.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -106,6 +107,8 @@ interface NumericKernels {
   readonly inverseSigmas: Float64Array;
   /** log of each component's truncation mass plus log sigma, precomputed for logPdf. */
   readonly logNormalizers: Float64Array;
+  /** log of each sigma (bandwidth-weighted scoring). */
+  readonly logSigmas: Float64Array;
 }
 
 interface CategoricalKernels {
@@ -125,44 +128,61 @@ export class ParzenEstimator {
   /**
    * @param observations one column per parameter, all the same length n, oldest first.
    */
+  /**
+   * @param observations one column per parameter, all the same length n, oldest first.
+   * @param memo what may be reused from earlier estimators (see kernel-memo.ts); it changes no output.
+   */
   constructor(
     observations: readonly Float64Array[],
     readonly parameters: readonly ParzenParameter[],
     settings: ParzenSettings,
+    memo?: ParzenMemo,
   ) {
     const n = observations[0]?.length ?? 0;
     const considerPrior = settings.considerPrior || n === 0;
     const components = n + (considerPrior ? 1 : 0);
-    const weights = new Float64Array(components);
-    const raw = settings.weights(n);
-    for (let i = 0; i < n; i++) {
-      const w = raw[i] ?? 0;
-      if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
-      weights[i] = w;
+    const known = memo?.weights.find(n, settings.weights, considerPrior, settings.priorWeight);
+    let baseLogWeights: Float64Array;
+    if (known) {
+      this.weights = known.weights;
+      baseLogWeights = known.logWeights;
+    } else {
+      const weights = new Float64Array(components);
+      const raw = settings.weights(n);
+      for (let i = 0; i < n; i++) {
+        const w = raw[i] ?? 0;
+        if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
+        weights[i] = w;
+      }
+      if (considerPrior) weights[n] = settings.priorWeight;
+      let total = 0;
+      for (let i = 0; i < components; i++) total += weights[i] as number;
+      for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
+      this.weights = weights;
+      baseLogWeights = weights.map(Math.log);
+      memo?.weights.keep({ n, rule: settings.weights, considerPrior, priorWeight: settings.priorWeight, weights, logWeights: baseLogWeights });
     }
-    if (considerPrior) weights[n] = settings.priorWeight;
-    let total = 0;
-    for (let i = 0; i < components; i++) total += weights[i] as number;
-    for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
-    this.weights = weights;
 
     const sigma0 = settings.multivariate ? SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (parameters.length + 4)) : 0;
     this.kernels = parameters.map((parameter, p) => {
       const column = observations[p] ?? new Float64Array(0);
       if (parameter.kind === "categorical") return categoricalKernels(column, parameter.choices, considerPrior, settings.priorWeight);
-      return numericKernels(column, parameter, considerPrior, settings, sigma0);
+      return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p]);
     });
-    const logWeights = weights.map(Math.log);
     if (settings.scoring === "bandwidth-weighted") {
+      const logWeights = baseLogWeights.slice();
       for (const kernel of this.kernels) {
         // Optuna 3.1 scores quantized parameters by bin masses, which carry no scale term.
         if (kernel.kind !== "numeric" || kernel.step !== null) continue;
-        for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) + Math.log(kernel.sigmas[c] as number);
+        const logSigmas = kernel.logSigmas;
+        for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) + (logSigmas[c] as number);
       }
       const total = logSumExp(logWeights);
       for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) - total;
+      this.logWeights = logWeights;
+    } else {
+      this.logWeights = baseLogWeights;
     }
-    this.logWeights = logWeights;
   }
 
   /** `size` draws; one column per parameter. */
@@ -189,41 +209,51 @@ export class ParzenEstimator {
   /** log density (log mass for quantized and categorical parameters) of each sample. */
   logPdf(samples: readonly Float64Array[]): Float64Array {
     const size = samples[0]?.length ?? 0;
-    const components = this.weights.length;
     const out = new Float64Array(size);
-    const perComponent = new Float64Array(components);
+    const perComponent = new Float64Array(this.weights.length);
     for (let s = 0; s < size; s++) {
       perComponent.set(this.logWeights);
       for (let p = 0; p < this.kernels.length; p++) {
         const kernel = this.kernels[p] as NumericKernels | CategoricalKernels;
         const x = (samples[p] as Float64Array)[s] as number;
-        if (kernel.kind === "categorical") {
-          const choice = x | 0;
-          for (let c = 0; c < components; c++) {
-            perComponent[c] = (perComponent[c] as number) + (kernel.logProbabilities[c * kernel.choices + choice] as number);
-          }
-        } else if (kernel.step === null) {
-          if (!(x >= kernel.low && x <= kernel.high)) {
-            perComponent.fill(-Infinity);
-            continue;
-          }
-          const { mus, inverseSigmas, logNormalizers } = kernel;
-          for (let c = 0; c < components; c++) {
-            const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
-            perComponent[c] = (perComponent[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
-          }
-        } else {
-          const half = kernel.step / 2;
-          for (let c = 0; c < components; c++) {
-            perComponent[c] =
-              (perComponent[c] as number) +
-              truncnormLogBinMass(x - half, x + half, kernel.mus[c] as number, kernel.sigmas[c] as number, kernel.low, kernel.high);
-          }
-        }
+        // One small function per kernel kind keeps each loop monomorphic (issue 14: 5x at n = 2000).
+        if (kernel.kind === "categorical") addCategorical(perComponent, kernel, x);
+        else if (kernel.step === null) addContinuous(perComponent, kernel, x);
+        else addQuantized(perComponent, kernel, x);
       }
       out[s] = logSumExp(perComponent);
     }
     return out;
+  }
+}
+
+function addCategorical(perComponent: Float64Array, kernel: CategoricalKernels, x: number): void {
+  const choice = x | 0;
+  const choices = kernel.choices;
+  const logProbabilities = kernel.logProbabilities;
+  const components = perComponent.length;
+  for (let c = 0; c < components; c++) perComponent[c] = (perComponent[c] as number) + (logProbabilities[c * choices + choice] as number);
+}
+
+function addContinuous(perComponent: Float64Array, kernel: NumericKernels, x: number): void {
+  if (!(x >= kernel.low && x <= kernel.high)) {
+    perComponent.fill(-Infinity);
+    return;
+  }
+  const { mus, inverseSigmas, logNormalizers } = kernel;
+  const components = perComponent.length;
+  for (let c = 0; c < components; c++) {
+    const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+    perComponent[c] = (perComponent[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
+  }
+}
+
+function addQuantized(perComponent: Float64Array, kernel: NumericKernels, x: number): void {
+  const half = (kernel.step as number) / 2;
+  const components = perComponent.length;
+  for (let c = 0; c < components; c++) {
+    perComponent[c] =
+      (perComponent[c] as number) + truncnormLogBinMass(x - half, x + half, kernel.mus[c] as number, kernel.sigmas[c] as number, kernel.low, kernel.high);
   }
 }
 
@@ -233,6 +263,8 @@ function numericKernels(
   considerPrior: boolean,
   settings: ParzenSettings,
   sigma0: number,
+  ids?: Int32Array,
+  memo?: KernelMemo,
 ): NumericKernels {
   const { low, high, step } = parameter;
   const n = observations.length;
@@ -270,13 +302,28 @@ function numericKernels(
   if (considerPrior) sigmas[n] = range;
 
   const logNormalizers = new Float64Array(components);
+  const logSigmas = new Float64Array(components);
+  if (memo) memo.reserve((ids as Int32Array).reduce((m, id) => Math.max(m, id), -1) + 2);
   for (let c = 0; c < components; c++) {
     const mu = mus[c] as number;
     const sigma = sigmas[c] as number;
+    // Slot 0 is the prior, slot id + 1 an observation (kernel-memo.ts).
+    const slot = memo ? (c < n ? ((ids as Int32Array)[c] as number) + 1 : 0) : -1;
+    if (slot >= 0 && (memo as KernelMemo).sigmas[slot] === sigma) {
+      logNormalizers[c] = (memo as KernelMemo).logNormalizers[slot] as number;
+      logSigmas[c] = (memo as KernelMemo).logSigmas[slot] as number;
+      continue;
+    }
     // -log pdf at the mode minus the quadratic: log sigma + log sqrt(2 pi) + log mass.
     logNormalizers[c] = Math.log(sigma) - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
+    logSigmas[c] = Math.log(sigma);
+    if (slot >= 0) {
+      (memo as KernelMemo).sigmas[slot] = sigma;
+      (memo as KernelMemo).logNormalizers[slot] = logNormalizers[c] as number;
+      (memo as KernelMemo).logSigmas[slot] = logSigmas[c] as number;
+    }
   }
-  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers };
+  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers, logSigmas };
 }
 
 /**
