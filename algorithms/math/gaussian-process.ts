@@ -9,8 +9,8 @@ import {
 
 /**
  * Exact Gaussian-process regression with a zero prior mean, pure and deterministic:
- * `fitGaussianProcess` conditions on data for fixed hyperparameters (Cholesky through
- * ml-matrix); `logMarginalLikelihood` returns the LML and its gradient in log space;
+ * `fitGaussianProcess` conditions on data for fixed hyperparameters (Cholesky as
+ * ml-matrix computes it, bit for bit); `logMarginalLikelihood` returns the LML and its gradient in log space;
  * `optimizeHyperparameters` maximises it by Adam from given starting points.
  * Inputs are rows of a flat Float64Array (n x d). Costs: a fit is O(n^3), a prediction
  * O(n^2) for the variance. Callers standardise y themselves.
