@@ -109,6 +109,8 @@ interface NumericKernels {
   readonly logNormalizers: Float64Array;
   /** log of each sigma (bandwidth-weighted scoring). */
   readonly logSigmas: Float64Array;
+  /** Component indices by ascending centre, ties by index, where the bandwidth rule sorted them anyway. */
+  readonly order: Uint32Array | undefined;
 }
 
 interface CategoricalKernels {
@@ -124,6 +126,8 @@ export class ParzenEstimator {
   readonly weights: Float64Array;
   private readonly logWeights: Float64Array;
   private readonly kernels: ReadonlyArray<NumericKernels | CategoricalKernels>;
+  /** The window of `windowedLogPdf`, built on its first use (null: not worth it for this estimator). */
+  private window: ContinuousWindow | null | undefined;
 
   /**
    * @param observations one column per parameter, all the same length n, oldest first.
@@ -208,6 +212,11 @@ export class ParzenEstimator {
 
   /** log density (log mass for quantized and categorical parameters) of each sample. */
   logPdf(samples: readonly Float64Array[]): Float64Array {
+    const only = this.kernels.length === 1 ? (this.kernels[0] as NumericKernels | CategoricalKernels) : undefined;
+    if (only !== undefined && only.kind === "numeric" && only.step === null && this.weights.length >= WINDOW_MIN_COMPONENTS) {
+      if (this.window === undefined) this.window = buildWindow(only, this.logWeights);
+      if (this.window !== null) return windowedLogPdf(samples[0] as Float64Array, only, this.logWeights, this.window);
+    }
     const size = samples[0]?.length ?? 0;
     const out = new Float64Array(size);
     const perComponent = new Float64Array(this.weights.length);
@@ -225,6 +234,135 @@ export class ParzenEstimator {
     }
     return out;
   }
+}
+
+/** Below this many components the plain loop is as fast as the window. */
+const WINDOW_MIN_COMPONENTS = 64;
+
+/**
+ * What `windowedLogPdf` needs of one continuous kernel: the "narrow" components
+ * (bandwidth <= `reach`) sorted by centre, the others ("wide", the prior among
+ * them), and `ceiling`, the largest log weight minus log normaliser: no component
+ * scores above it (its quadratic term only subtracts).
+ */
+interface ContinuousWindow {
+  readonly reach: number;
+  readonly ceiling: number;
+  readonly narrowCentres: Float64Array;
+  readonly narrowIds: Int32Array;
+  readonly wideIds: Int32Array;
+  readonly scores: Float64Array;
+  readonly taken: Uint8Array;
+}
+
+function buildWindow(kernel: NumericKernels, logWeights: Float64Array): ContinuousWindow | null {
+  const { mus, sigmas, logNormalizers } = kernel;
+  const components = mus.length;
+  let smallest = Infinity;
+  let ceiling = -Infinity;
+  for (let c = 0; c < components; c++) {
+    smallest = Math.min(smallest, sigmas[c] as number);
+    ceiling = Math.max(ceiling, (logWeights[c] as number) - (logNormalizers[c] as number));
+  }
+  // Most bandwidths sit at the magic-clip floor once n is large; wider ones are always evaluated.
+  const reach = 2 * smallest;
+  const order = kernel.order ?? stableArgsort(mus);
+  let narrow = 0;
+  for (let c = 0; c < components; c++) if ((sigmas[c] as number) <= reach) narrow++;
+  if (!Number.isFinite(ceiling) || narrow < components / 2) return null;
+  const narrowCentres = new Float64Array(narrow);
+  const narrowIds = new Int32Array(narrow);
+  const wideIds = new Int32Array(components - narrow);
+  let k = 0;
+  let w = 0;
+  for (let r = 0; r < components; r++) {
+    const c = order[r] as number;
+    if ((sigmas[c] as number) <= reach) {
+      narrowCentres[k] = mus[c] as number;
+      narrowIds[k++] = c;
+    } else {
+      wideIds[w++] = c;
+    }
+  }
+  return { reach, ceiling, narrowCentres, narrowIds, wideIds, scores: new Float64Array(components), taken: new Uint8Array(components) };
+}
+
+/**
+ * `logPdf` of a single continuous kernel, the same floats as the plain loop with
+ * fewer components evaluated (issue 14). The plain loop's log-sum-exp takes the
+ * maximum M of the component scores and adds exp(score - M) over those with
+ * score - M > -40, in index order. A component scores at most
+ * ceiling - z^2 / 2, so once some evaluated score `floor` is known, a narrow
+ * component farther than reach * sqrt(2 (ceiling - floor + 41)) from x scores
+ * below floor - 41 <= M - 41: it is neither the maximum nor a term (the margin of
+ * 1 covers rounding). The others are evaluated with the plain loop's expression
+ * and summed in index order, so the result is bit for bit the same.
+ */
+function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow): Float64Array {
+  const { mus, inverseSigmas, logNormalizers, low, high } = kernel;
+  const { narrowCentres, narrowIds, wideIds, scores, taken } = window;
+  const components = mus.length;
+  const out = new Float64Array(xs.length);
+  const score = (c: number, x: number): number => {
+    const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+    return (logWeights[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
+  };
+  for (let s = 0; s < xs.length; s++) {
+    const x = xs[s] as number;
+    if (!(x >= low && x <= high)) {
+      out[s] = -Infinity;
+      continue;
+    }
+    // A first floor from the wide components and the narrow ones on either side of x.
+    let floor = -Infinity;
+    const at = lowerBound(narrowCentres, x);
+    if (at > 0) floor = Math.max(floor, score(narrowIds[at - 1] as number, x));
+    if (at < narrowIds.length) floor = Math.max(floor, score(narrowIds[at] as number, x));
+    let max = -Infinity;
+    for (let k = 0; k < wideIds.length; k++) {
+      const c = wideIds[k] as number;
+      const v = score(c, x);
+      scores[c] = v;
+      taken[c] = 1;
+      if (v > max) max = v;
+    }
+    floor = Math.max(floor, max);
+    const radius = window.reach * Math.sqrt(2 * (window.ceiling - floor + 41)) * (1 + 1e-9);
+    const end = lowerBound(narrowCentres, x + radius, at);
+    for (let k = lowerBound(narrowCentres, x - radius, 0, at); k < narrowIds.length && (k < end || narrowCentres[k] === x + radius); k++) {
+      const c = narrowIds[k] as number;
+      const v = score(c, x);
+      scores[c] = v;
+      taken[c] = 1;
+      if (v > max) max = v;
+    }
+    if (max === -Infinity) {
+      taken.fill(0);
+      out[s] = -Infinity;
+      continue;
+    }
+    let sum = 0;
+    for (let c = 0; c < components; c++) {
+      if (taken[c] === 0) continue;
+      taken[c] = 0;
+      const gap = (scores[c] as number) - max;
+      if (gap > -40) sum += Math.exp(gap);
+    }
+    out[s] = max + Math.log(sum);
+  }
+  return out;
+}
+
+/** First index in [from, to) of ascending `sorted` whose entry is >= x. */
+function lowerBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function addCategorical(perComponent: Float64Array, kernel: CategoricalKernels, x: number): void {
@@ -273,6 +411,7 @@ function numericKernels(
   mus.set(observations);
   if (considerPrior) mus[n] = 0.5 * (low + high);
   const sigmas = new Float64Array(components);
+  let sortedOrder: Uint32Array | undefined;
   if (settings.bandwidth === "scott") {
     sigmas.fill(scottBandwidth(mus));
   } else if (settings.multivariate) {
@@ -280,6 +419,7 @@ function numericKernels(
   } else {
     // Each kernel is as wide as the larger gap to its sorted neighbours (bounds included).
     const order = stableArgsort(mus);
+    sortedOrder = order;
     const sorted = new Float64Array(components + 2);
     sorted[0] = low;
     for (let k = 0; k < components; k++) sorted[k + 1] = mus[order[k] as number] as number;
@@ -323,7 +463,7 @@ function numericKernels(
       (memo as KernelMemo).logSigmas[slot] = logSigmas[c] as number;
     }
   }
-  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers, logSigmas };
+  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers, logSigmas, order: sortedOrder };
 }
 
 /**
