@@ -1,4 +1,3 @@
-import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import {
   kernelMatrix,
   kernelVector,
@@ -10,8 +9,8 @@ import {
 
 /**
  * Exact Gaussian-process regression with a zero prior mean, pure and deterministic:
- * `fitGaussianProcess` conditions on data for fixed hyperparameters (Cholesky through
- * ml-matrix); `logMarginalLikelihood` returns the LML and its gradient in log space;
+ * `fitGaussianProcess` conditions on data for fixed hyperparameters (Cholesky as
+ * ml-matrix computes it, bit for bit); `logMarginalLikelihood` returns the LML and its gradient in log space;
  * `optimizeHyperparameters` maximises it by Adam from given starting points.
  * Inputs are rows of a flat Float64Array (n x d). Costs: a fit is O(n^3), a prediction
  * O(n^2) for the variance. Callers standardise y themselves.
@@ -29,16 +28,36 @@ export interface GaussianProcess {
   predict(z: Float64Array, row?: number): { mean: number; variance: number };
 }
 
-/** Cholesky factor (lower, flat n x n) of a symmetric matrix, or null when it is not positive definite. */
+/**
+ * Cholesky factor (lower, flat n x n) of a symmetric matrix, or null when it is not positive
+ * definite; throws when `a` is not exactly symmetric.
+ *
+ * The Cholesky-Banachiewicz loop of ml-matrix's CholeskyDecomposition (JAMA's), operation
+ * for operation, so the factor is the same to the bit, on flat typed arrays: ml-matrix
+ * needs the matrix as nested arrays and a Matrix object, and reads each entry through a
+ * method call, which made the factorisation most of a GP-BO suggestion (issue 14).
+ */
 export function cholesky(a: Float64Array, n: number): Float64Array | null {
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(a.subarray(i * n, (i + 1) * n)));
-  const decomposition = new CholeskyDecomposition(new Matrix(rows));
-  if (!decomposition.isPositiveDefinite()) return null;
-  const l = decomposition.lowerTriangularMatrix;
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[i * n + j] = l.get(i, j);
-  return out;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) if (a[i * n + j] !== a[j * n + i]) throw new Error("Matrix is not symmetric");
+  }
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const rowJ = j * n;
+    let d = 0;
+    for (let k = 0; k < j; k++) {
+      const rowK = k * n;
+      let s = 0;
+      for (let i = 0; i < k; i++) s += (l[rowK + i] as number) * (l[rowJ + i] as number);
+      s = ((a[rowJ + k] as number) - s) / (l[rowK + k] as number);
+      l[rowJ + k] = s;
+      d = d + s * s;
+    }
+    d = (a[rowJ + j] as number) - d;
+    if (!(d > 0)) return null;
+    l[rowJ + j] = Math.sqrt(d);
+  }
+  return l;
 }
 
 /** Solves L v = b in place (L lower triangular, flat n x n). */
@@ -164,20 +183,26 @@ function kernelValueFromGradientFactor(h: GPHyperparameters, r2: number): number
 
 /** K^{-1} = L^{-T} L^{-1} from the Cholesky factor (flat, symmetric). */
 function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // Columns of L^{-1}, then the product; O(n^3).
-  const lInv = new Float64Array(n * n);
-  const column = new Float64Array(n);
+  // Columns of L^{-1}, then the product; O(n^3). Column c of L^{-1} is zero above row c, so
+  // its forward solve starts at row c: the skipped terms subtract exact zeros from +0 and
+  // change no bit. L^{-1} is kept by columns (column c at c * n) so both loops run along memory.
+  const lInvColumns = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
-    column.fill(0);
-    column[c] = 1;
-    forwardSolve(l, n, column);
-    for (let r = 0; r < n; r++) lInv[r * n + c] = column[r] as number;
+    const column = c * n;
+    for (let i = c; i < n; i++) {
+      let s = i === c ? 1 : 0;
+      const row = i * n;
+      for (let j = c; j < i; j++) s -= (l[row + j] as number) * (lInvColumns[column + j] as number);
+      lInvColumns[column + i] = s / (l[row + i] as number);
+    }
   }
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const columnI = i * n;
     for (let j = 0; j <= i; j++) {
+      const columnJ = j * n;
       let s = 0;
-      for (let r = i; r < n; r++) s += (lInv[r * n + i] as number) * (lInv[r * n + j] as number);
+      for (let r = i; r < n; r++) s += (lInvColumns[columnI + r] as number) * (lInvColumns[columnJ + r] as number);
       out[i * n + j] = s;
       out[j * n + i] = s;
     }

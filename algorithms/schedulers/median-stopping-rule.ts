@@ -1,6 +1,6 @@
 import { CONTINUE, isBetter, pauseBecause, shortNumber, stopBecause, metricOf, objectivity, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
-import { median } from "./_internals/quantile.ts";
+import { RunningMeans } from "./median-running-means.ts";
 import { booleanOption, checkVersion, integerAtLeast, nonEmptyString, nonNegativeNumber } from "./_internals/options.ts";
 
 export interface MedianStoppingRuleOptions {
@@ -20,17 +20,6 @@ export interface MedianStoppingRuleOptions {
 
 const SAVE_VERSION = 1;
 const OWNER = "MedianStoppingRule";
-
-/** Running sums of one trial's results at or after the grace period, rebuilt when its history changes. */
-interface TrialCurve {
-  /** History length and last result these sums were built from. */
-  length: number;
-  last: Result | undefined;
-  times: number[];
-  /** prefix[i] = sum of the first i metric values. */
-  prefix: number[];
-  lastTime: number;
-}
 
 interface SavedMedian {
   version: number;
@@ -55,8 +44,8 @@ export class MedianStoppingRule implements Scheduler {
   private context: SchedulerContext | undefined;
   private readonly stopped = new Set<string>();
   private readonly lastPause = new Map<string, number>();
-  // Derived from the trials' histories: never saved, rebuilt on demand.
-  private readonly curves = new Map<string, TrialCurve>();
+  // Derived from the trials' histories: never saved, rebuilt on demand (O(log n) per result, see median-running-means.ts).
+  private readonly means: RunningMeans;
 
   constructor(options: MedianStoppingRuleOptions) {
     const o = objectivity(options, OWNER);
@@ -67,6 +56,7 @@ export class MedianStoppingRule implements Scheduler {
     this.minSamplesRequired = integerAtLeast(`${OWNER}.minSamplesRequired`, options.minSamplesRequired ?? 3, 1);
     this.minTimeSlice = nonNegativeNumber(`${OWNER}.minTimeSlice`, options.minTimeSlice ?? 0);
     this.hardStop = booleanOption(`${OWNER}.hardStop`, options.hardStop ?? true);
+    this.means = new RunningMeans(this.metric, this.timeAttr, this.gracePeriod);
   }
 
   setContext(context: SchedulerContext): void {
@@ -76,31 +66,46 @@ export class MedianStoppingRule implements Scheduler {
   onTrialAdd(): void {}
 
   onTrialResult(trial: TrialView, result: Result): Decision {
+    this.means.sync(trial);
     const time = timeAttrOf(result, this.timeAttr);
     if (time === undefined || metricOf(result, this.metric) === undefined) return CONTINUE;
     // A trial paused by the rule and resumed at the end runs on FIFO.
     if (this.stopped.has(trial.id)) return CONTINUE;
     if (time < this.gracePeriod) return CONTINUE;
-    const means = this.comparableMeans(trial, time);
-    if (means.length < this.minSamplesRequired) return this.onInsufficientSamples(trial, time);
-    const middle = median(means) as number;
+    const { median: middle, count } = this.means.medianAt(trial, time, this.allTrials);
+    if (count < this.minSamplesRequired || middle === undefined) return this.onInsufficientSamples(trial, time);
     const best = this.bestSoFar(trial);
     if (best === undefined || !isBetter(this.mode, middle, best)) return CONTINUE;
     this.stopped.add(trial.id);
-    const reason = `best ${shortNumber(best)} worse than the median ${shortNumber(middle)} of ${means.length} running means at ${this.timeAttr} ${shortNumber(time)}`;
+    const reason = `best ${shortNumber(best)} worse than the median ${shortNumber(middle)} of ${count} running means at ${this.timeAttr} ${shortNumber(time)}`;
     return this.hardStop ? stopBecause(reason) : pauseBecause(reason);
   }
 
-  onTrialComplete(): void {}
-  onTrialError(): void {}
+  // A last result with `done`, or one a stopper ended the trial on, does not reach onTrialResult.
+  onTrialComplete(trial: TrialView): void {
+    this.means.sync(trial);
+  }
+
+  onTrialError(trial: TrialView): void {
+    this.means.sync(trial);
+  }
 
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
+    const choice = this.choose(candidates);
+    // Starting it may drop the results it will re-do: re-read it at the next event.
+    if (choice !== undefined) this.means.markChosen(choice);
+    return choice;
+  }
+
+  private choose(candidates: readonly TrialView[]): TrialView | undefined {
     for (const t of candidates) if (t.status === "PENDING") return t;
     // Ray runs PENDING trials before PAUSED ones; here a new trial is the PENDING one to come.
     if (this.context?.moreTrialsPossible?.() === true) return undefined;
     for (const t of candidates) if (!this.stopped.has(t.id)) return t;
     return candidates[0];
   }
+
+  private readonly allTrials = (): readonly TrialView[] => this.context?.trials() ?? [];
 
   /** Whether the rule stopped (or paused for good) this trial. */
   hasStopped(trialId: string): boolean {
@@ -109,17 +114,7 @@ export class MedianStoppingRule implements Scheduler {
 
   /** The running means the rule would compare `trial` against at `time` (tests). */
   comparableMeans(trial: TrialView, time: number): number[] {
-    const means: number[] = [];
-    const trials = this.context?.trials() ?? [];
-    for (const other of trials) {
-      if (other.id === trial.id) continue;
-      const curve = this.curveOf(other);
-      if (curve.times.length === 0 || curve.lastTime < time) continue;
-      const upTo = upperBound(curve.times, time);
-      if (upTo === 0) continue;
-      means.push((curve.prefix[upTo] as number) / upTo);
-    }
-    return means;
+    return this.means.means(trial, time, this.allTrials());
   }
 
   save(): Json {
@@ -134,7 +129,7 @@ export class MedianStoppingRule implements Scheduler {
     for (const id of s.stopped) this.stopped.add(id);
     this.lastPause.clear();
     for (const [id, t] of s.lastPause) this.lastPause.set(id, t);
-    this.curves.clear();
+    this.means.clear();
   }
 
   private onInsufficientSamples(trial: TrialView, time: number): Decision {
@@ -161,39 +156,4 @@ export class MedianStoppingRule implements Scheduler {
     }
     return best;
   }
-
-  private curveOf(trial: TrialView): TrialCurve {
-    const history = trial.history;
-    let curve = this.curves.get(trial.id);
-    const intact = curve !== undefined && curve.length <= history.length && (curve.length === 0 || history[curve.length - 1] === curve.last);
-    if (!curve || !intact) {
-      curve = { length: 0, last: undefined, times: [], prefix: [0], lastTime: Number.NEGATIVE_INFINITY };
-      this.curves.set(trial.id, curve);
-    }
-    for (let i = curve.length; i < history.length; i++) {
-      const r = history[i] as Result;
-      const t = timeAttrOf(r, this.timeAttr);
-      const v = r.metrics[this.metric];
-      if (t === undefined || v === undefined) continue;
-      curve.lastTime = t;
-      if (t < this.gracePeriod) continue;
-      curve.times.push(t);
-      curve.prefix.push((curve.prefix[curve.prefix.length - 1] as number) + v);
-    }
-    curve.length = history.length;
-    curve.last = history[history.length - 1];
-    return curve;
-  }
-}
-
-/** Number of entries of ascending `sorted` that are <= x. */
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,4 +1,5 @@
 import type { Rng } from "../../../core/rng.ts";
+import type { KernelMemo, ParzenMemo } from "./kernel-memo.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -106,6 +107,10 @@ interface NumericKernels {
   readonly inverseSigmas: Float64Array;
   /** log of each component's truncation mass plus log sigma, precomputed for logPdf. */
   readonly logNormalizers: Float64Array;
+  /** log of each sigma (bandwidth-weighted scoring). */
+  readonly logSigmas: Float64Array;
+  /** Component indices by ascending centre, ties by index, where the bandwidth rule sorted them anyway. */
+  readonly order: Uint32Array | undefined;
 }
 
 interface CategoricalKernels {
@@ -121,48 +126,67 @@ export class ParzenEstimator {
   readonly weights: Float64Array;
   private readonly logWeights: Float64Array;
   private readonly kernels: ReadonlyArray<NumericKernels | CategoricalKernels>;
+  /** The window of `windowedLogPdf`, built on its first use (null: not worth it for this estimator). */
+  private window: ContinuousWindow | null | undefined;
 
   /**
    * @param observations one column per parameter, all the same length n, oldest first.
+   */
+  /**
+   * @param observations one column per parameter, all the same length n, oldest first.
+   * @param memo what may be reused from earlier estimators (see kernel-memo.ts); it changes no output.
    */
   constructor(
     observations: readonly Float64Array[],
     readonly parameters: readonly ParzenParameter[],
     settings: ParzenSettings,
+    memo?: ParzenMemo,
   ) {
     const n = observations[0]?.length ?? 0;
     const considerPrior = settings.considerPrior || n === 0;
     const components = n + (considerPrior ? 1 : 0);
-    const weights = new Float64Array(components);
-    const raw = settings.weights(n);
-    for (let i = 0; i < n; i++) {
-      const w = raw[i] ?? 0;
-      if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
-      weights[i] = w;
+    const known = memo?.weights.find(n, settings.weights, considerPrior, settings.priorWeight);
+    let baseLogWeights: Float64Array;
+    if (known) {
+      this.weights = known.weights;
+      baseLogWeights = known.logWeights;
+    } else {
+      const weights = new Float64Array(components);
+      const raw = settings.weights(n);
+      for (let i = 0; i < n; i++) {
+        const w = raw[i] ?? 0;
+        if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
+        weights[i] = w;
+      }
+      if (considerPrior) weights[n] = settings.priorWeight;
+      let total = 0;
+      for (let i = 0; i < components; i++) total += weights[i] as number;
+      for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
+      this.weights = weights;
+      baseLogWeights = weights.map(Math.log);
+      memo?.weights.keep({ n, rule: settings.weights, considerPrior, priorWeight: settings.priorWeight, weights, logWeights: baseLogWeights });
     }
-    if (considerPrior) weights[n] = settings.priorWeight;
-    let total = 0;
-    for (let i = 0; i < components; i++) total += weights[i] as number;
-    for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
-    this.weights = weights;
 
     const sigma0 = settings.multivariate ? SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (parameters.length + 4)) : 0;
     this.kernels = parameters.map((parameter, p) => {
       const column = observations[p] ?? new Float64Array(0);
       if (parameter.kind === "categorical") return categoricalKernels(column, parameter.choices, considerPrior, settings.priorWeight);
-      return numericKernels(column, parameter, considerPrior, settings, sigma0);
+      return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p]);
     });
-    const logWeights = weights.map(Math.log);
     if (settings.scoring === "bandwidth-weighted") {
+      const logWeights = baseLogWeights.slice();
       for (const kernel of this.kernels) {
         // Optuna 3.1 scores quantized parameters by bin masses, which carry no scale term.
         if (kernel.kind !== "numeric" || kernel.step !== null) continue;
-        for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) + Math.log(kernel.sigmas[c] as number);
+        const logSigmas = kernel.logSigmas;
+        for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) + (logSigmas[c] as number);
       }
       const total = logSumExp(logWeights);
       for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) - total;
+      this.logWeights = logWeights;
+    } else {
+      this.logWeights = baseLogWeights;
     }
-    this.logWeights = logWeights;
   }
 
   /** `size` draws; one column per parameter. */
@@ -188,42 +212,186 @@ export class ParzenEstimator {
 
   /** log density (log mass for quantized and categorical parameters) of each sample. */
   logPdf(samples: readonly Float64Array[]): Float64Array {
+    const only = this.kernels.length === 1 ? (this.kernels[0] as NumericKernels | CategoricalKernels) : undefined;
+    if (only !== undefined && only.kind === "numeric" && only.step === null && this.weights.length >= WINDOW_MIN_COMPONENTS) {
+      if (this.window === undefined) this.window = buildWindow(only, this.logWeights);
+      if (this.window !== null) return windowedLogPdf(samples[0] as Float64Array, only, this.logWeights, this.window);
+    }
     const size = samples[0]?.length ?? 0;
-    const components = this.weights.length;
     const out = new Float64Array(size);
-    const perComponent = new Float64Array(components);
+    const perComponent = new Float64Array(this.weights.length);
     for (let s = 0; s < size; s++) {
       perComponent.set(this.logWeights);
       for (let p = 0; p < this.kernels.length; p++) {
         const kernel = this.kernels[p] as NumericKernels | CategoricalKernels;
         const x = (samples[p] as Float64Array)[s] as number;
-        if (kernel.kind === "categorical") {
-          const choice = x | 0;
-          for (let c = 0; c < components; c++) {
-            perComponent[c] = (perComponent[c] as number) + (kernel.logProbabilities[c * kernel.choices + choice] as number);
-          }
-        } else if (kernel.step === null) {
-          if (!(x >= kernel.low && x <= kernel.high)) {
-            perComponent.fill(-Infinity);
-            continue;
-          }
-          const { mus, inverseSigmas, logNormalizers } = kernel;
-          for (let c = 0; c < components; c++) {
-            const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
-            perComponent[c] = (perComponent[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
-          }
-        } else {
-          const half = kernel.step / 2;
-          for (let c = 0; c < components; c++) {
-            perComponent[c] =
-              (perComponent[c] as number) +
-              truncnormLogBinMass(x - half, x + half, kernel.mus[c] as number, kernel.sigmas[c] as number, kernel.low, kernel.high);
-          }
-        }
+        // One small function per kernel kind keeps each loop monomorphic (issue 14: 5x at n = 2000).
+        if (kernel.kind === "categorical") addCategorical(perComponent, kernel, x);
+        else if (kernel.step === null) addContinuous(perComponent, kernel, x);
+        else addQuantized(perComponent, kernel, x);
       }
       out[s] = logSumExp(perComponent);
     }
     return out;
+  }
+}
+
+/** Below this many components the plain loop is as fast as the window. */
+const WINDOW_MIN_COMPONENTS = 64;
+
+/**
+ * What `windowedLogPdf` needs of one continuous kernel: the "narrow" components
+ * (bandwidth <= `reach`) sorted by centre, the others ("wide", the prior among
+ * them), and `ceiling`, the largest log weight minus log normaliser: no component
+ * scores above it (its quadratic term only subtracts).
+ */
+interface ContinuousWindow {
+  readonly reach: number;
+  readonly ceiling: number;
+  readonly narrowCentres: Float64Array;
+  readonly narrowIds: Int32Array;
+  readonly wideIds: Int32Array;
+  readonly scores: Float64Array;
+  readonly taken: Uint8Array;
+}
+
+function buildWindow(kernel: NumericKernels, logWeights: Float64Array): ContinuousWindow | null {
+  const { mus, sigmas, logNormalizers } = kernel;
+  const components = mus.length;
+  let smallest = Infinity;
+  let ceiling = -Infinity;
+  for (let c = 0; c < components; c++) {
+    smallest = Math.min(smallest, sigmas[c] as number);
+    ceiling = Math.max(ceiling, (logWeights[c] as number) - (logNormalizers[c] as number));
+  }
+  // Most bandwidths sit at the magic-clip floor once n is large; wider ones are always evaluated.
+  const reach = 2 * smallest;
+  const order = kernel.order ?? stableArgsort(mus);
+  let narrow = 0;
+  for (let c = 0; c < components; c++) if ((sigmas[c] as number) <= reach) narrow++;
+  if (!Number.isFinite(ceiling) || narrow < components / 2) return null;
+  const narrowCentres = new Float64Array(narrow);
+  const narrowIds = new Int32Array(narrow);
+  const wideIds = new Int32Array(components - narrow);
+  let k = 0;
+  let w = 0;
+  for (let r = 0; r < components; r++) {
+    const c = order[r] as number;
+    if ((sigmas[c] as number) <= reach) {
+      narrowCentres[k] = mus[c] as number;
+      narrowIds[k++] = c;
+    } else {
+      wideIds[w++] = c;
+    }
+  }
+  return { reach, ceiling, narrowCentres, narrowIds, wideIds, scores: new Float64Array(components), taken: new Uint8Array(components) };
+}
+
+/**
+ * `logPdf` of a single continuous kernel, the same floats as the plain loop with
+ * fewer components evaluated (issue 14). The plain loop's log-sum-exp takes the
+ * maximum M of the component scores and adds exp(score - M) over those with
+ * score - M > -40, in index order. A component scores at most
+ * ceiling - z^2 / 2, so once some evaluated score `floor` is known, a narrow
+ * component farther than reach * sqrt(2 (ceiling - floor + 41)) from x scores
+ * below floor - 41 <= M - 41: it is neither the maximum nor a term (the margin of
+ * 1 covers rounding). The others are evaluated with the plain loop's expression
+ * and summed in index order, so the result is bit for bit the same.
+ */
+function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow): Float64Array {
+  const { mus, inverseSigmas, logNormalizers, low, high } = kernel;
+  const { narrowCentres, narrowIds, wideIds, scores, taken } = window;
+  const components = mus.length;
+  const out = new Float64Array(xs.length);
+  const score = (c: number, x: number): number => {
+    const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+    return (logWeights[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
+  };
+  for (let s = 0; s < xs.length; s++) {
+    const x = xs[s] as number;
+    if (!(x >= low && x <= high)) {
+      out[s] = -Infinity;
+      continue;
+    }
+    // A first floor from the wide components and the narrow ones on either side of x.
+    let floor = -Infinity;
+    const at = lowerBound(narrowCentres, x);
+    if (at > 0) floor = Math.max(floor, score(narrowIds[at - 1] as number, x));
+    if (at < narrowIds.length) floor = Math.max(floor, score(narrowIds[at] as number, x));
+    let max = -Infinity;
+    for (let k = 0; k < wideIds.length; k++) {
+      const c = wideIds[k] as number;
+      const v = score(c, x);
+      scores[c] = v;
+      taken[c] = 1;
+      if (v > max) max = v;
+    }
+    floor = Math.max(floor, max);
+    const radius = window.reach * Math.sqrt(2 * (window.ceiling - floor + 41)) * (1 + 1e-9);
+    const end = lowerBound(narrowCentres, x + radius, at);
+    for (let k = lowerBound(narrowCentres, x - radius, 0, at); k < narrowIds.length && (k < end || narrowCentres[k] === x + radius); k++) {
+      const c = narrowIds[k] as number;
+      const v = score(c, x);
+      scores[c] = v;
+      taken[c] = 1;
+      if (v > max) max = v;
+    }
+    if (max === -Infinity) {
+      taken.fill(0);
+      out[s] = -Infinity;
+      continue;
+    }
+    let sum = 0;
+    for (let c = 0; c < components; c++) {
+      if (taken[c] === 0) continue;
+      taken[c] = 0;
+      const gap = (scores[c] as number) - max;
+      if (gap > -40) sum += Math.exp(gap);
+    }
+    out[s] = max + Math.log(sum);
+  }
+  return out;
+}
+
+/** First index in [from, to) of ascending `sorted` whose entry is >= x. */
+function lowerBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function addCategorical(perComponent: Float64Array, kernel: CategoricalKernels, x: number): void {
+  const choice = x | 0;
+  const choices = kernel.choices;
+  const logProbabilities = kernel.logProbabilities;
+  const components = perComponent.length;
+  for (let c = 0; c < components; c++) perComponent[c] = (perComponent[c] as number) + (logProbabilities[c * choices + choice] as number);
+}
+
+function addContinuous(perComponent: Float64Array, kernel: NumericKernels, x: number): void {
+  if (!(x >= kernel.low && x <= kernel.high)) {
+    perComponent.fill(-Infinity);
+    return;
+  }
+  const { mus, inverseSigmas, logNormalizers } = kernel;
+  const components = perComponent.length;
+  for (let c = 0; c < components; c++) {
+    const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+    perComponent[c] = (perComponent[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
+  }
+}
+
+function addQuantized(perComponent: Float64Array, kernel: NumericKernels, x: number): void {
+  const half = (kernel.step as number) / 2;
+  const components = perComponent.length;
+  for (let c = 0; c < components; c++) {
+    perComponent[c] =
+      (perComponent[c] as number) + truncnormLogBinMass(x - half, x + half, kernel.mus[c] as number, kernel.sigmas[c] as number, kernel.low, kernel.high);
   }
 }
 
@@ -233,6 +401,8 @@ function numericKernels(
   considerPrior: boolean,
   settings: ParzenSettings,
   sigma0: number,
+  ids?: Int32Array,
+  memo?: KernelMemo,
 ): NumericKernels {
   const { low, high, step } = parameter;
   const n = observations.length;
@@ -241,6 +411,7 @@ function numericKernels(
   mus.set(observations);
   if (considerPrior) mus[n] = 0.5 * (low + high);
   const sigmas = new Float64Array(components);
+  let sortedOrder: Uint32Array | undefined;
   if (settings.bandwidth === "scott") {
     sigmas.fill(scottBandwidth(mus));
   } else if (settings.multivariate) {
@@ -248,6 +419,7 @@ function numericKernels(
   } else {
     // Each kernel is as wide as the larger gap to its sorted neighbours (bounds included).
     const order = stableArgsort(mus);
+    sortedOrder = order;
     const sorted = new Float64Array(components + 2);
     sorted[0] = low;
     for (let k = 0; k < components; k++) sorted[k + 1] = mus[order[k] as number] as number;
@@ -270,13 +442,28 @@ function numericKernels(
   if (considerPrior) sigmas[n] = range;
 
   const logNormalizers = new Float64Array(components);
+  const logSigmas = new Float64Array(components);
+  if (memo) memo.reserve((ids as Int32Array).reduce((m, id) => Math.max(m, id), -1) + 2);
   for (let c = 0; c < components; c++) {
     const mu = mus[c] as number;
     const sigma = sigmas[c] as number;
+    // Slot 0 is the prior, slot id + 1 an observation (kernel-memo.ts).
+    const slot = memo ? (c < n ? ((ids as Int32Array)[c] as number) + 1 : 0) : -1;
+    if (slot >= 0 && (memo as KernelMemo).sigmas[slot] === sigma) {
+      logNormalizers[c] = (memo as KernelMemo).logNormalizers[slot] as number;
+      logSigmas[c] = (memo as KernelMemo).logSigmas[slot] as number;
+      continue;
+    }
     // -log pdf at the mode minus the quadratic: log sigma + log sqrt(2 pi) + log mass.
     logNormalizers[c] = Math.log(sigma) - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
+    logSigmas[c] = Math.log(sigma);
+    if (slot >= 0) {
+      (memo as KernelMemo).sigmas[slot] = sigma;
+      (memo as KernelMemo).logNormalizers[slot] = logNormalizers[c] as number;
+      (memo as KernelMemo).logSigmas[slot] = logSigmas[c] as number;
+    }
   }
-  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers };
+  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers, logSigmas, order: sortedOrder };
 }
 
 /**

@@ -2,6 +2,7 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
+import { KernelMemo, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
 
@@ -74,6 +75,8 @@ export const OPTUNA_31_TPE_OPTIONS = Object.freeze({
 
 interface TrialRecord {
   readonly id: string;
+  /** Position in the searcher's list of trials: the key of its kernels in the KernelMemo. */
+  readonly index: number;
   /** Internal values, NaN where the parameter is inactive. */
   readonly values: Float64Array;
   state: "running" | "finished" | "error";
@@ -123,6 +126,11 @@ export class TPESearcher implements Searcher {
   private readonly univariateParzen: ParzenSettings;
   private rng: Rng;
   private trials: TrialRecord[] = [];
+  /** Kernel values carried between suggestions (kernel-memo.ts): one memo per parameter, and per suggestion the mixture weights. */
+  private kernelMemos: KernelMemo[];
+  private readonly weightsMemo = new WeightsMemo();
+  /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
+  private readonly rankingKeys: RankingKeys;
   private readonly byId = new Map<string, TrialRecord>();
 
   constructor(
@@ -169,6 +177,8 @@ export class TPESearcher implements Searcher {
     }
     this.parzen = { ...this.univariateParzen, multivariate: this.multivariate };
     this.rng = rngFor(this.options.seed, COMPONENT);
+    this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
+    this.rankingKeys = this.constantLiar ? liarKeys : ownKeys;
   }
 
   suggest(trialId: string): Config {
@@ -183,7 +193,7 @@ export class TPESearcher implements Searcher {
       this.sampleWithModel(finished, values);
     }
     const config = this.table.toConfig(values, this.rng.uniform);
-    const record: TrialRecord = { id: trialId, values, state: "running", step: Infinity, loss: Infinity };
+    const record: TrialRecord = { id: trialId, index: this.trials.length, values, state: "running", step: Infinity, loss: Infinity };
     this.trials.push(record);
     this.byId.set(trialId, record);
     return config;
@@ -235,8 +245,9 @@ export class TPESearcher implements Searcher {
     const saved = state as unknown as SavedState;
     if (saved?.version !== 1) throw new SavedStateError("TPESearcher.restore", "unknown state version");
     this.rng = restoreRng(this.options.seed, COMPONENT, saved.rng);
-    this.trials = saved.trials.map((t) => ({
+    this.trials = saved.trials.map((t, index) => ({
       id: t.id,
+      index,
       values: Float64Array.from(t.values, (v) => (v === null ? Number.NaN : v)),
       state: t.state,
       step: decodeInfinite(t.step),
@@ -244,15 +255,15 @@ export class TPESearcher implements Searcher {
     }));
     this.byId.clear();
     for (const t of this.trials) this.byId.set(t.id, t);
+    this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
   }
 
   private sampleWithModel(finished: readonly TrialRecord[], values: Float64Array): void {
     const n = finished.length;
+    this.weightsMemo.clear();
     // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
-    const observed = this.constantLiar
-      ? this.trials.filter((t) => t.state !== "error").map((t) => (t.state === "running" ? { ...t, step: Infinity, loss: Infinity } : t))
-      : finished;
-    const { below, above } = splitObservations(observed, this.gamma(n));
+    const observed = this.constantLiar ? this.trials.filter((t) => t.state !== "error") : finished;
+    const { below, above } = splitObservations(observed, this.gamma(n), this.rankingKeys);
     const joint = new Uint8Array(this.table.size);
     if (this.multivariate) {
       const blocks = this.group ? this.table.groups : [intersection(this.table.size, finished)];
@@ -279,17 +290,29 @@ export class TPESearcher implements Searcher {
   /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
   private sampleBlock(block: readonly number[], below: readonly TrialRecord[], above: readonly TrialRecord[], settings: ParzenSettings): number[] {
     const first = block[0] as number;
-    const columns = (records: readonly TrialRecord[]): Float64Array[] => {
-      const kept = records.filter((r) => !Number.isNaN(r.values[first] as number));
-      return block.map((p) => Float64Array.from(kept, (r) => r.values[p] as number));
+    const columns = (records: readonly TrialRecord[]): { columns: Float64Array[]; ids: Int32Array } => {
+      let kept = 0;
+      for (const r of records) if (!Number.isNaN(r.values[first] as number)) kept++;
+      const out = block.map(() => new Float64Array(kept));
+      const ids = new Int32Array(kept);
+      let k = 0;
+      for (const r of records) {
+        if (Number.isNaN(r.values[first] as number)) continue;
+        for (let b = 0; b < block.length; b++) (out[b] as Float64Array)[k] = r.values[block[b] as number] as number;
+        ids[k++] = r.index;
+      }
+      return { columns: out, ids };
     };
     const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
     const goodSettings =
       this.goodWeighting === "expected-improvement"
-        ? improvementWeighted(below.filter((r) => !Number.isNaN(r.values[first] as number)), above, settings)
+        ? improvementWeighted(below.filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys), above.map(this.rankingKeys), settings)
         : settings;
-    const good = new ParzenEstimator(columns(below), parameters, goodSettings);
-    const bad = new ParzenEstimator(columns(above), parameters, settings);
+    const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
+    const goodColumns = columns(below);
+    const badColumns = columns(above);
+    const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo });
+    const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo });
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const logL = good.logPdf(candidates);
     const logG = bad.logPdf(candidates);
@@ -301,19 +324,64 @@ export class TPESearcher implements Searcher {
   }
 }
 
+/** A record's ranking key: by its own step and loss, or (constant liar) worst of all while running. */
+type RankingKeys = (r: TrialRecord) => { step: number; loss: number };
+const ownKeys = (r: { step: number; loss: number }) => r;
+const RUNNING_KEYS = Object.freeze({ step: Infinity, loss: Infinity });
+const liarKeys: RankingKeys = (r) => (r.state === "running" ? RUNNING_KEYS : r);
+
+/** Above this good-group size the split sorts everything; below it, it keeps only the best nBelow (issue 14). */
+const SELECTION_LIMIT = 64;
+
 /**
  * Optuna's `_split_observation_pairs`: rank by (step, loss) with a stable sort, the first
- * `nBelow` are the good group; both groups keep chronological order.
+ * `nBelow` are the good group; both groups keep chronological order. `keys` gives each
+ * record's (step, loss) (the constant liar ranks running trials worst).
+ *
+ * Only membership of the best `nBelow` matters, so for small `nBelow` the best are kept
+ * in a sorted window of that size in one pass, O(n nBelow) worst case and O(n) typically,
+ * instead of sorting all n. (step, loss, position) is a strict total order, so the window
+ * holds exactly the first `nBelow` of the stable sort. Keys with NaN are not ordered; then
+ * the sort runs, as before.
  */
-export function splitObservations<T extends { step: number; loss: number }>(records: readonly T[], nBelow: number): { below: T[]; above: T[] } {
-  const order = records.map((_, i) => i);
-  order.sort((i, j) => {
-    const a = records[i] as T;
-    const b = records[j] as T;
-    return compareKeys(a.step, b.step) || compareKeys(a.loss, b.loss) || i - j;
-  });
-  const inBelow = new Uint8Array(records.length);
-  for (let k = 0; k < Math.min(nBelow, order.length); k++) inBelow[order[k] as number] = 1;
+export function splitObservations<T extends { step: number; loss: number }>(
+  records: readonly T[],
+  nBelow: number,
+  keys: (r: T) => { step: number; loss: number } = ownKeys,
+): { below: T[]; above: T[] } {
+  const n = records.length;
+  const k = Math.max(0, Math.min(nBelow, n));
+  const steps = new Float64Array(n);
+  const losses = new Float64Array(n);
+  let ordered = true;
+  for (let i = 0; i < n; i++) {
+    const key = keys(records[i] as T);
+    steps[i] = key.step;
+    losses[i] = key.loss;
+    if (Number.isNaN(key.step) || Number.isNaN(key.loss)) ordered = false;
+  }
+  const inBelow = new Uint8Array(n);
+  if (ordered && k <= SELECTION_LIMIT) {
+    const window = new Int32Array(k);
+    let size = 0;
+    const less = (i: number, j: number): boolean =>
+      (steps[i] as number) < (steps[j] as number) || ((steps[i] as number) === (steps[j] as number) && (losses[i] as number) < (losses[j] as number));
+    for (let i = 0; i < n && k > 0; i++) {
+      // Ties keep the earlier record first: i goes after every entry it does not beat.
+      if (size === k && !less(i, window[k - 1] as number)) continue;
+      let at = size === k ? k - 1 : size++;
+      while (at > 0 && less(i, window[at - 1] as number)) {
+        window[at] = window[at - 1] as number;
+        at--;
+      }
+      window[at] = i;
+    }
+    for (let j = 0; j < size; j++) inBelow[window[j] as number] = 1;
+  } else {
+    const order = records.map((_, i) => i);
+    order.sort((i, j) => compareKeys(steps[i] as number, steps[j] as number) || compareKeys(losses[i] as number, losses[j] as number) || i - j);
+    for (let j = 0; j < k; j++) inBelow[order[j] as number] = 1;
+  }
   const below: T[] = [];
   const above: T[] = [];
   records.forEach((r, i) => (inBelow[i] === 1 ? below : above).push(r));

@@ -42,6 +42,23 @@ function digestOf(searcher: Searcher, loss: (c: Config) => number, history: numb
   return hash.digest("hex").slice(0, 16);
 }
 
+/** Like digestOf, but `batch` suggestions are pending at once (constant liar puts them in the bad group). */
+function batchedDigestOf(searcher: Searcher, loss: (c: Config) => number, history: number, count: number, batch: number): string {
+  const hash = createHash("sha256");
+  for (let t = 0; t < history + count; t += batch) {
+    const pending: Array<[string, Config]> = [];
+    for (let b = 0; b < batch; b++) {
+      const id = `t${t + b}`;
+      const config = searcher.suggest(id);
+      if (typeof config === "string") throw new Error(`searcher answered ${config}`);
+      if (t + b >= history) hash.update(JSON.stringify(config));
+      pending.push([id, config]);
+    }
+    for (const [id, config] of pending) searcher.onTrialComplete(id, { trialId: id, iteration: 1, metrics: { y: loss(config) }, time: t, timeTotal: 1 });
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
 const tpe = (space: Space, seed: number, extra: TPESearcherOptions | object = {}) => new TPESearcher(space, { metric: "y", mode: "min", seed, ...extra });
 
 const cases: Record<string, (seed: number) => string> = {
@@ -50,6 +67,10 @@ const cases: Record<string, (seed: number) => string> = {
   "tpe multivariate+group": (seed) => digestOf(tpe(floats, seed, { multivariate: true, group: true }), floatLoss, 150, 10),
   "tpe univariate, mixed space": (seed) => digestOf(tpe(mixedSpace, seed), mixedLoss, 80, 10),
   "tpe multivariate, mixed space": (seed) => digestOf(tpe(mixedSpace, seed, { multivariate: true, group: true }), mixedLoss, 80, 10),
+  "tpe univariate, 400 trials": (seed) => digestOf(tpe(floats, seed), floatLoss, 400, 5),
+  "tpe multivariate, 400 trials": (seed) => digestOf(tpe(floats, seed, { multivariate: true, group: true }), floatLoss, 400, 5),
+  "tpe univariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed), mixedLoss, 80, 12, 4),
+  "tpe multivariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed, { multivariate: true, group: true }), mixedLoss, 80, 12, 4),
   "gp-bo": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 25, 4),
 };
 
@@ -61,6 +82,11 @@ const PINNED: Record<string, readonly string[]> = {
   "tpe multivariate+group": ["ef6309d5c5d3fa62", "9d123aa43cd547aa"],
   "tpe univariate, mixed space": ["5be6385593968213", "2a21a0c893f8e2a1"],
   "tpe multivariate, mixed space": ["88d600b925a7e4db", "ba476cd4e89f160b"],
+  // Recorded at commit b3fa076, before the issue-14 TPE rewrite of the kernels.
+  "tpe univariate, 400 trials": ["fd5882643b96f5cd", "af5111083e637b4e"],
+  "tpe multivariate, 400 trials": ["8f5742ee006b07f3", "3f5a240106f0f2cb"],
+  "tpe univariate, mixed space, 4 pending": ["dae1a76c2c114510", "73d2b3de42eaff64"],
+  "tpe multivariate, mixed space, 4 pending": ["81b8b31500cfa8ff", "9a41ebfe19181b77"],
   "gp-bo": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
 };
 

@@ -79,4 +79,25 @@ describe("GPSearcher", () => {
     expect(() => new GPSearcher(space, { metric: "y", mode: "min", acquisition: "pi" as "ei" })).toThrow(/acquisition/);
     expect(() => new GPSearcher(space, { metric: "y", mode: "min", restarts: 0 })).toThrow(/restarts/);
   });
+
+  it("maxPosteriorPoints: below the cap nothing changes; above it the search still closes in on the minimum", () => {
+    const run = (cap: number, seed: number): number[] => {
+      const s = new GPSearcher(space, { ...fast, seed, maxFitPoints: 12, maxPosteriorPoints: cap });
+      const ys: number[] = [];
+      for (let t = 0; t < 30; t++) {
+        const c = s.suggest(String(t)) as { x: number; z: number };
+        ys.push(bowl(c));
+        s.onTrialComplete(String(t), result(String(t), bowl(c)));
+      }
+      return ys;
+    };
+    const uncapped = run(1000, 2);
+    // A cap above the trial count is no cap.
+    expect(run(30, 2)).toEqual(uncapped);
+    const capped = run(12, 2);
+    expect(capped.slice(0, 13)).toEqual(uncapped.slice(0, 13));
+    expect(capped).not.toEqual(uncapped);
+    expect(Math.min(...capped.slice(20))).toBeLessThan(0.01);
+    expect(() => new GPSearcher(space, { ...fast, seed: 1, maxPosteriorPoints: 0 })).toThrow(/GPSearcher.maxPosteriorPoints/);
+  });
 });
