@@ -5,6 +5,7 @@ import { FIFOScheduler } from "../fifo.ts";
 import { checkVersion } from "../_internals/options.ts";
 import { sameResources, type AllocationContext, type ResourceAllocationFunction, type ResourceAllocationPolicy } from "./allocation.ts";
 import { DistributeResources } from "./distribute-resources.ts";
+import { DistributeResourcesToTopJob } from "./distribute-resources-to-top-job.ts";
 
 export interface ResourceChangingSchedulerOptions {
   /** The scheduler whose decisions stand. @defaultValue FIFOScheduler */
@@ -69,6 +70,13 @@ export class ResourceChangingScheduler implements Scheduler {
     else throw new OptionError(`${OWNER}.resourcesAllocationFunction`, "must be a function, an object with allocate(context), or null");
     this.metricOption = options.metric === undefined ? undefined : nonEmptyString(`${OWNER}.metric`, options.metric);
     this.modeOption = options.mode === undefined ? undefined : oneOf(`${OWNER}.mode`, options.mode, ["min", "max"] as const);
+    // Refused now, not at the first result: the top job is ranked by a metric someone must name.
+    if (fn instanceof DistributeResourcesToTopJob && (fn.metric ?? this.metric) === undefined) {
+      throw new OptionError(`${OWNER}.metric`, "DistributeResourcesToTopJob ranks trials by a metric: give metric and mode to it, to ResourceChangingScheduler, or use a base scheduler that has them");
+    }
+    if (fn instanceof DistributeResourcesToTopJob && (fn.mode ?? this.mode) === undefined) {
+      throw new OptionError(`${OWNER}.mode`, "DistributeResourcesToTopJob needs a mode (min or max): give it to it, to ResourceChangingScheduler, or use a base scheduler that has one");
+    }
   }
 
   /** The metric the base scheduler ranks by (the loop checks it against the first result). */

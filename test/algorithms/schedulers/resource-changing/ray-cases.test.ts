@@ -204,6 +204,10 @@ describe("DistributeResourcesToTopJob (Ray's top-job allocation)", () => {
     const { trials: [t1], reallocates } = prepared({ resourcesAllocationFunction: new DistributeResourcesToTopJob(), metric: "metric", mode: "max" }, { cpu: 1, gpu: 0 });
     reallocates(t1, { cpu: 5, gpu: 0 });
   });
+
+  it("is refused up front when no one names the metric it ranks by", () => {
+    expect(() => new ResourceChangingScheduler({ resourcesAllocationFunction: new DistributeResourcesToTopJob() })).toThrow(/ResourceChangingScheduler.metric: .*ranks trials by a metric/);
+  });
 });
 
 describe("ResourceChangingScheduler", () => {
