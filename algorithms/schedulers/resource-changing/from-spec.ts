@@ -15,9 +15,15 @@ export type ResourcePolicyName = (typeof RESOURCE_POLICIES)[number];
 export interface ResourceChangingSpec {
   /** "distribute": DistributeResources (even shares); "top-job": DistributeResourcesToTopJob. */
   readonly policy: ResourcePolicyName;
-  readonly increaseBy?: Partial<Resources>;
-  readonly increaseByTimes?: number;
-  readonly reserveResources?: Partial<Resources>;
+  readonly increaseBy?: ResourceAmounts | undefined;
+  readonly increaseByTimes?: number | undefined;
+  readonly reserveResources?: ResourceAmounts | undefined;
+}
+
+/** Some CPUs and GPUs (a growth step, a reserve); either may be left out. */
+export interface ResourceAmounts {
+  readonly cpu?: number | undefined;
+  readonly gpu?: number | undefined;
 }
 
 /**
