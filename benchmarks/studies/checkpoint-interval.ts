@@ -18,12 +18,12 @@
  * overhead (wall / W - 1) at Young's interval and at the optimum, and a
  * Wilcoxon signed-rank test of the per-seed wall times at those two grid points.
  *
- *   npx tsx benchmarks/studies/checkpoint-interval.ts [--seeds 30] [--failures 40]
+ *   npx tsx benchmarks/studies/checkpoint-interval.ts [--seeds 30] [--failures 40] [--first-seed 0] [--case A,B]
  */
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import { rngFor } from "../../core/rng.ts";
-import { parseNumberText } from "../../core/errors/index.ts";
+import { OptionError, parseNumberText } from "../../core/errors/index.ts";
 import { simulate } from "../../simulator/index.ts";
 import { hartmann6, learningCurveObjective } from "../objectives/index.ts";
 import { fmt, formatTable, median, quantile, wilcoxonSignedRank } from "../stats/index.ts";
@@ -75,7 +75,7 @@ export interface ScenarioResult {
 }
 
 /** Runs one scenario: every grid interval on every seed. `failures`: expected preemptions per run (W = failures x M). */
-export function runScenario(scenario: Scenario, seeds: number, failures: number): ScenarioResult {
+export function runScenario(scenario: Scenario, seeds: number, failures: number, firstSeed = 0): ScenarioResult {
   const c = scenario.checkpointSeconds;
   const m = scenario.mtbfSeconds;
   const young = youngInterval(c, m);
@@ -88,7 +88,8 @@ export function runScenario(scenario: Scenario, seeds: number, failures: number)
     if (!ks.includes(k)) ks.push(k);
   }
   const wall = ks.map((k) =>
-    Array.from({ length: seeds }, (_, seed) => {
+    Array.from({ length: seeds }, (_, i) => {
+      const seed = firstSeed + i;
       const run = simulate({
         objective: bench.objective,
         space: bench.space,
@@ -169,19 +170,29 @@ export function summarise(result: ScenarioResult, draws = 1000): ScenarioSummary
   };
 }
 
-function flag(name: string, fallback: number): number {
+function flag(name: string, fallback: number, min = 2): number {
   const at = process.argv.indexOf(name);
   if (at < 0) return fallback;
-  return parseNumberText(name, process.argv[at + 1] ?? "", { integer: true, min: 2 });
+  return parseNumberText(name, process.argv[at + 1] ?? "", { integer: true, min });
+}
+
+/** `--case B,E`: only those scenarios (default all). */
+function chosenScenarios(): readonly Scenario[] {
+  const at = process.argv.indexOf("--case");
+  if (at < 0) return SCENARIOS;
+  const names = (process.argv[at + 1] ?? "").split(",");
+  for (const name of names) if (!SCENARIOS.some((s) => s.name === name)) throw new OptionError("--case", `got unknown case ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  return SCENARIOS.filter((s) => names.includes(s.name));
 }
 
 function main(): void {
   const seeds = flag("--seeds", 30);
   const failures = flag("--failures", 40);
+  const firstSeed = flag("--first-seed", 0, 0);
   const rows: string[][] = [];
   const lines: string[] = [];
-  for (const scenario of SCENARIOS) {
-    const result = runScenario(scenario, seeds, failures);
+  for (const scenario of chosenScenarios()) {
+    const result = runScenario(scenario, seeds, failures, firstSeed);
     const s = summarise(result);
     const within = Math.abs(s.ratio - 1) <= 0.2;
     rows.push([
@@ -208,7 +219,7 @@ function main(): void {
       rows,
     ) + "\n",
   );
-  process.stdout.write(`seeds=${seeds}\nfailures_per_run=${failures}\n${lines.join("\n")}\n`);
+  process.stdout.write(`seeds=${seeds}\nfirst_seed=${firstSeed}\nfailures_per_run=${failures}\n${lines.join("\n")}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
