@@ -14,7 +14,8 @@ describe("ResourceChangingScheduler on a real executor (tune, in process)", () =
       metrics: ["loss"],
       init: () => ({ t: 0 }),
       step: (state, config, context) => {
-        const cpus: Resources = context.resources;
+        const cpus: Resources | undefined = context.resources;
+        if (!cpus) throw new Error("the in-process executor hands every step its resources");
         const key = String(config["x"]);
         seen.set(key, [...(seen.get(key) ?? []), cpus.cpu]);
         return { metrics: { loss: (config["x"] as number) + 1 / (state.t + 1) }, seconds: 1, state: { t: state.t + 1 } };
