@@ -9,7 +9,9 @@ import { checkSimulatedGpus, simulate, type SimulationSummary } from "../simulat
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
-import { checkRungCount } from "../algorithms/schedulers/index.ts";
+import { checkRungCount, RESOURCE_POLICIES, type ResourceChangingSpec } from "../algorithms/schedulers/index.ts";
+import { parseResourceScaling } from "../core/resource-scaling.ts";
+import type { ResourceScaling } from "../core/contracts/index.ts";
 import { checkFlagsApply, combinationWarnings } from "./flag-rules.ts";
 import { formatSummary } from "./format-summary.ts";
 import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
@@ -38,6 +40,11 @@ export interface SimFlags {
   reductionFactor?: string;
   perturbationInterval?: string;
   gridPoints?: string;
+  resourceChanging?: string;
+  increaseByGpus?: string;
+  increaseByTimes?: string;
+  reserveGpus?: string;
+  resourceScaling?: string;
   trace?: string;
   out?: string;
   report?: string | boolean;
@@ -70,6 +77,8 @@ export interface SimPlan {
   reductionFactor?: number;
   perturbationInterval?: number;
   gridPoints?: number;
+  resourceChanging?: ResourceChangingSpec;
+  resourceScaling?: ResourceScaling;
 }
 
 /** The scheduler- and searcher-specific flags given, by flag name. */
@@ -131,6 +140,33 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     ...(reductionFactor !== undefined ? { reductionFactor } : {}),
     perturbationInterval: flags.perturbationInterval !== undefined ? parsePositiveNumber("--perturbation-interval", flags.perturbationInterval) : natural.perturbationInterval,
     ...(flags.gridPoints !== undefined ? { gridPoints: parseInteger("--grid-points", flags.gridPoints, 1) } : {}),
+    ...resourceChangingFromFlags(flags),
+    ...(flags.resourceScaling !== undefined ? { resourceScaling: parseResourceScaling("--resource-scaling", flags.resourceScaling) } : {}),
+  };
+}
+
+/** `--resource-changing` and the flags that tune it (refused without it: they would do nothing). */
+function resourceChangingFromFlags(flags: SimFlags): { resourceChanging?: ResourceChangingSpec } {
+  const tuning: Array<[string, string | undefined]> = [
+    ["--increase-by-gpus", flags.increaseByGpus],
+    ["--increase-by-times", flags.increaseByTimes],
+    ["--reserve-gpus", flags.reserveGpus],
+  ];
+  if (flags.resourceChanging === undefined) {
+    const stray = tuning.find(([, value]) => value !== undefined);
+    if (stray) throw new OptionError(stray[0], "applies only with --resource-changing");
+    return {};
+  }
+  if (flags.increaseByTimes !== undefined && flags.increaseByGpus === undefined) {
+    throw new OptionError("--increase-by-times", "needs --increase-by-gpus (as in Ray, the limit counts increaseBy steps)");
+  }
+  return {
+    resourceChanging: {
+      policy: parseName("--resource-changing", flags.resourceChanging, RESOURCE_POLICIES),
+      ...(flags.increaseByGpus !== undefined ? { increaseBy: { gpu: parsePositiveNumber("--increase-by-gpus", flags.increaseByGpus) } } : {}),
+      ...(flags.increaseByTimes !== undefined ? { increaseByTimes: parseInteger("--increase-by-times", flags.increaseByTimes, 1) } : {}),
+      ...(flags.reserveGpus !== undefined ? { reserveResources: { gpu: parseNumber("--reserve-gpus", flags.reserveGpus, 0) } } : {}),
+    },
   };
 }
 
@@ -180,6 +216,8 @@ export function runPlan(
     checkpointFrequency: plan.checkpointFrequency,
     maxFailures: plan.maxFailures,
     ...(plan.keepCheckpoints !== undefined ? { keepCheckpoints: plan.keepCheckpoints } : {}),
+    ...(plan.resourceChanging !== undefined ? { resourceChanging: plan.resourceChanging } : {}),
+    ...(plan.resourceScaling !== undefined ? { resourceScaling: plan.resourceScaling } : {}),
     ...(trace ? { trace } : {}),
     ...(storagePath !== undefined ? { storagePath } : {}),
     ...(progress !== undefined ? { progress } : {}),

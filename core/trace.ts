@@ -18,6 +18,7 @@ export const TRACE_EVENT_TYPES = {
   checkpoint: "a checkpoint was saved; `trial`, `iteration`",
   checkpoint_discarded: "a checkpoint was deleted by retention; `trial`, `iteration`",
   pause: "a scheduler paused a trial; `trial`, `iteration`",
+  resources: "a paused or pending trial was re-allocated (ResourceChangingScheduler); it runs on them from its next start; `trial`, `cpu`, `gpu`",
   stop: "a trial stopped; `trial`, `iteration`",
   stop_all: "a stopper ended the whole experiment (checked on the clock); every trial stops next",
   exploit: "a trial continues from another trial's checkpoint (PBT); `trial`, `from`, `iteration`",

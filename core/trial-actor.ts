@@ -24,7 +24,8 @@ export class TrialActor {
 
   constructor(
     readonly trialId: string,
-    readonly resources: Resources,
+    /** What the actor holds now; set again on every start (a resumed trial may have been re-allocated). */
+    public resources: Resources,
     readonly rng: Rng,
   ) {}
 

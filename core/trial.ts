@@ -30,8 +30,21 @@ export class Trial implements TrialView {
     readonly id: string,
     readonly index: number,
     public config: Config,
-    readonly resources: Resources,
+    /** Changed only by `reallocate`, while the trial holds nothing (ResourceChangingScheduler). */
+    public resources: Resources,
   ) {}
+
+  /**
+   * New resources for a trial that is not running (PAUSED or PENDING): it gets
+   * them at its next start, which restores its checkpoint, as a cluster can
+   * only resize a trial by restarting it.
+   */
+  reallocate(resources: Resources): void {
+    if (this.status !== "PAUSED" && this.status !== "PENDING") {
+      throw new Error(`internal: trial ${this.id} re-allocated while ${this.status}; only a PAUSED or PENDING trial can change resources`);
+    }
+    this.resources = { cpu: resources.cpu, gpu: resources.gpu };
+  }
 
   get iteration(): number {
     return this.lastResult?.iteration ?? 0;

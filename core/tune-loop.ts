@@ -670,6 +670,19 @@ export class TuneLoop implements ExecutorListener {
     this.callbacks?.experimentEnd({ time: this.executor.now(), trials: this.all });
   }
 
+  /** A scheduler's re-allocation of a waiting trial (ResourceChangingScheduler); it takes effect at the trial's next start. */
+  private setTrialResources(trialId: string, resources: Resources): void {
+    const trial = this.byId.get(trialId);
+    if (!trial || (trial.status !== "PAUSED" && trial.status !== "PENDING")) {
+      throw new ContractError("SchedulerContext.setTrialResources", `trial "${trialId}" is not a PAUSED or PENDING trial; resources change only between a checkpoint and its restore`);
+    }
+    if (!this.executor.couldEverPlace(resources)) {
+      throw new ContractError("SchedulerContext.setTrialResources", `no node of the cluster fits cpu=${resources.cpu} gpu=${resources.gpu} for trial ${trialId}`);
+    }
+    trial.reallocate(resources);
+    this.trace?.emit(this.executor.now(), "resources", { trial: trial.id, cpu: resources.cpu, gpu: resources.gpu });
+  }
+
   private schedulerContext(): SchedulerContext {
     return {
       now: () => this.executor.now(),
@@ -679,6 +692,9 @@ export class TuneLoop implements ExecutorListener {
         if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
       },
       exploitWaiting: (trialId, from, config) => this.exploitWaiting(trialId, from, config),
+      clusterResources: () => this.executor.totalResources?.(),
+      couldEverPlace: (resources) => this.executor.couldEverPlace(resources),
+      setTrialResources: (trialId, resources) => this.setTrialResources(trialId, resources),
       moreTrialsPossible: () => !this.searcherDone && !this.stoppingAll && this.all.length < this.maxTrials,
       stopWaiting: (trialId, reason) => {
         const trial = this.byId.get(trialId);

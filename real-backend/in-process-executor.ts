@@ -103,12 +103,18 @@ export class InProcessExecutor implements DrivenExecutor {
     return resources.cpu <= this.capacity.cpu && resources.gpu <= this.capacity.gpu;
   }
 
+  totalResources(): Resources {
+    return { ...this.capacity };
+  }
+
   start(trial: TrialView, restoreFrom?: CheckpointRef): void {
     let actor = this.actors.get(trial.id);
     if (!actor) {
       actor = new Actor(trial.id, trial.resources, rngFor(this.seed, "trial", trial.id));
       this.actors.set(trial.id, actor);
     }
+    // A resumed trial may have been re-allocated (ResourceChangingScheduler): release must free what it holds now.
+    actor.resources = trial.resources;
     actor.generation++;
     actor.live = true;
     actor.placedAt = this.now();

@@ -13,6 +13,7 @@ import type {
 } from "../core/contracts/index.ts";
 import { rngFor, type Rng } from "../core/rng.ts";
 import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
+import { stepTimeFactor } from "../core/resource-scaling.ts";
 import type { EventTrace } from "../core/trace.ts";
 import { PlacementIndex, shapeKey, SimNode, toUnits } from "./cluster.ts";
 import type { ResolvedCluster } from "./cluster-spec.ts";
@@ -45,6 +46,8 @@ class Run extends TrialActor {
   durableAt = 0;
   gpuUnits = 0;
   cpuUnits = 0;
+  /** Step seconds multiplier for the resources held now (the objective's resourceScaling); 1 without one. */
+  timeFactor = 1;
   constructor(
     readonly index: number,
     trialId: string,
@@ -142,6 +145,17 @@ export class SimExecutor implements DrivenExecutor {
     return this.cluster.nodeTypes.some((t) => t.count > 0 && toUnits(t.cpus) >= cpu && toUnits(t.gpus) >= gpu);
   }
 
+  totalResources(): Resources {
+    let cpu = 0;
+    let gpu = 0;
+    for (const node of this.nodes) {
+      if (!node.alive || node.doomed) continue;
+      cpu += node.capacityCpu;
+      gpu += node.capacityGpu;
+    }
+    return { cpu: cpu / 1000, gpu: gpu / 1000 };
+  }
+
   start(trial: TrialView, restoreFrom?: CheckpointRef): void {
     const node = this.placement.place(trial.resources, this.warmNodes);
     if (!node) throw new ContractError("SimExecutor.start", `no free node fits trial ${trial.id}; the loop must check canPlace first`);
@@ -153,6 +167,9 @@ export class SimExecutor implements DrivenExecutor {
     }
     run.generation++;
     run.node = node;
+    // Resources change only here, at a (re)start from a checkpoint: never under a running step.
+    run.resources = trial.resources;
+    run.timeFactor = stepTimeFactor(this.objective.resourceScaling, trial.resources);
     run.gpuUnits = toUnits(trial.resources.gpu);
     run.cpuUnits = toUnits(trial.resources.cpu);
     this.placement.update(node, (n) => {
@@ -310,12 +327,13 @@ export class SimExecutor implements DrivenExecutor {
     if (!(seconds >= 0) || !Number.isFinite(seconds)) {
       throw new OptionError(`${this.objective.name}.step`, `returned seconds=${seconds} for trial ${run.trialId}; need a finite number >= 0`);
     }
+    const duration = seconds * run.timeFactor;
     run.state = outcome.state;
     run.iteration++;
-    run.timeTotal += seconds;
+    run.timeTotal += duration;
     run.pendingMetrics = outcome.metrics;
     run.pendingDone = outcome.done === true;
-    this.heap.push(this.clock + delay + seconds, STEP_DONE, run.index, run.generation);
+    this.heap.push(this.clock + delay + duration, STEP_DONE, run.index, run.generation);
   }
 
   /** An objective that throws fails its trial (counting against maxFailures) when the step would have ended. */

@@ -7,3 +7,4 @@ export { HyperBandForBOHB, type BudgetObserver, type HyperBandForBOHBOptions } f
 export { hyperbandPlan, type HyperBandBracketPlan, type HyperBandStage } from "./hyperband-plan.ts";
 export { MedianStoppingRule, type MedianStoppingRuleOptions } from "./median-stopping-rule.ts";
 export { checkRungCount, MAX_RUNGS } from "./_internals/options.ts";
+export * from "./resource-changing/index.ts";

@@ -23,6 +23,7 @@ export function renderExperiment(resolved: ResolvedExperiment): Record<string, u
     seed: resolved.seed,
     searcher: renderAlgorithm("searcher", resolved.searcher, resolved.space),
     scheduler: renderAlgorithm("scheduler", resolved.scheduler, resolved.space),
+    ...(resolved.resourceChanging !== undefined ? { resourceChanging: resolved.resourceChanging } : {}),
     resources: { ...resolved.resources },
   };
   for (const key of ["maxFailures", "checkpointFrequency", "keepCheckpoints", "stepTimeoutSeconds", "reuseActors"] as const) {

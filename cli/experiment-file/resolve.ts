@@ -6,6 +6,8 @@ import type { Space } from "../../core/space/index.ts";
 import { OptionProblemsError, spaceFromPlain, type FieldProblem } from "../../core/space/plain/index.ts";
 import { buildAlgorithms, defaultSearcherName, probeAlgorithmOptions, type BuiltAlgorithm } from "./build-algorithms.ts";
 import { problemsFromIssues } from "./issues.ts";
+import { resourceChangingFromSpec, type ResourceChangingSpec } from "../../algorithms/schedulers/index.ts";
+import { OptionError } from "../../core/errors/index.ts";
 import type { ExperimentSource } from "./read-file.ts";
 import { experimentFileSchema, type ExperimentFile } from "./schema.ts";
 
@@ -29,7 +31,9 @@ export interface ResolvedExperiment {
   readonly seed: number;
   readonly maxIterations: number | undefined;
   readonly searcher: BuiltAlgorithm<Searcher>;
+  /** With `resourceChanging`, the file's scheduler wrapped in a ResourceChangingScheduler (its options still the file's). */
   readonly scheduler: BuiltAlgorithm<Scheduler>;
+  readonly resourceChanging: ResourceChangingSpec | undefined;
   readonly resources: Resources;
   readonly maxFailures: number | undefined;
   readonly checkpointFrequency: number | undefined;
@@ -81,6 +85,7 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     searcher: splitAlgorithm(file.searcher, defaultSearcherName(space)),
     scheduler: splitAlgorithm(file.scheduler, "fifo"),
   });
+  const scheduler = file.resourceChanging === undefined ? algorithms.scheduler : withResourceChanging(algorithms.scheduler, file.resourceChanging, file.metric, file.mode);
   return {
     file: source.file,
     name: file.name ?? basename(source.file, extname(source.file)),
@@ -93,7 +98,8 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     seed,
     maxIterations: file.maxIterations,
     searcher: algorithms.searcher,
-    scheduler: algorithms.scheduler,
+    scheduler,
+    resourceChanging: file.resourceChanging,
     resources: { cpu: file.resources?.cpu ?? DEFAULT_RESOURCES.cpu, gpu: file.resources?.gpu ?? DEFAULT_RESOURCES.gpu },
     maxFailures: file.maxFailures,
     checkpointFrequency: file.checkpointFrequency,
@@ -101,6 +107,19 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     stepTimeoutSeconds: file.stepTimeoutSeconds,
     reuseActors: file.reuseActors,
   };
+}
+
+/**
+ * The file's scheduler wrapped for dynamic resources. The spec's values passed the schema;
+ * what only the policy's constructor knows (an increaseBy of nothing) is reported as a field problem.
+ */
+function withResourceChanging(built: BuiltAlgorithm<Scheduler>, spec: ResourceChangingSpec, metric: string, mode: Mode): BuiltAlgorithm<Scheduler> {
+  try {
+    return { ...built, instance: resourceChangingFromSpec("resourceChanging", spec, built.instance, metric, mode) };
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    throw new OptionProblemsError([{ path: error.field, problem: error.message.slice(error.field.length + 2) }]);
+  }
 }
 
 /** The searcher's and scheduler's option problems of a file with other bad fields (see probeAlgorithmOptions). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { schedulerNames, searcherNames } from "../algorithms.ts";
+import { RESOURCE_POLICIES } from "../../algorithms/schedulers/index.ts";
 import { didYouMean } from "../../core/space/plain/index.ts";
 import { searcherOptionKeys, schedulerOptionKeys, topLevelKeys } from "./algorithm-keys.ts";
 import { booleanField, nameField, numberField, stringField } from "./fields.ts";
@@ -75,6 +76,24 @@ const resourcesField = z
     }
   });
 
+/** Amounts of resources that are not a trial's own (a growth step, a reserve): any non-negative numbers. */
+const resourceAmountsField = z
+  .object({ cpu: numberField({ min: 0 }).optional(), gpu: numberField({ min: 0 }).optional() }, { invalid_type_error: "must be a mapping { cpu, gpu }" })
+  .strict();
+
+/** Dynamic resources: the scheduler is wrapped in a ResourceChangingScheduler with a built-in policy. */
+const resourceChangingField = z
+  .object(
+    {
+      policy: nameField(RESOURCE_POLICIES),
+      increaseBy: resourceAmountsField.optional(),
+      increaseByTimes: numberField({ integer: true }).optional(),
+      reserveResources: resourceAmountsField.optional(),
+    },
+    { invalid_type_error: "must be a mapping { policy, increaseBy, increaseByTimes, reserveResources }" },
+  )
+  .strict();
+
 /** An experiment file as written. The space is checked separately, by spaceFromPlain. */
 export const experimentFileSchema = z
   .object(
@@ -88,6 +107,7 @@ export const experimentFileSchema = z
       trials: numberField({ integer: true, min: 1 }),
       searcher: algorithmField("searcher").optional(),
       scheduler: algorithmField("scheduler").optional(),
+      resourceChanging: resourceChangingField.optional(),
       resources: resourcesField.optional(),
       maxFailures: numberField({ integer: true, min: -1 }).optional(),
       checkpointFrequency: numberField({ integer: true, min: 0 }).optional(),
@@ -107,5 +127,8 @@ export type ExperimentFile = z.output<typeof experimentFileSchema>;
 export const knownKeysAt: Readonly<Record<string, readonly string[]>> = {
   "": Object.keys(experimentFileSchema.shape),
   resources: ["cpu", "gpu"],
+  resourceChanging: ["policy", "increaseBy", "increaseByTimes", "reserveResources"],
+  "resourceChanging.increaseBy": ["cpu", "gpu"],
+  "resourceChanging.reserveResources": ["cpu", "gpu"],
   trainable: ["module", "export", "command", "cwd", "env"],
 };

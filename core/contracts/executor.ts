@@ -40,6 +40,11 @@ export interface Executor {
   canPlace(resources: Resources): boolean;
   /** Whether any node of the cluster, even a busy one, is large enough. */
   couldEverPlace(resources: Resources): boolean;
+  /**
+   * CPUs and GPUs of every node that can take work now, busy or not (what
+   * Ray's DistributeResources shares out). Optional for test doubles.
+   */
+  totalResources?(): Resources;
   setListener(listener: ExecutorListener): void;
   start(trial: TrialView, restoreFrom?: CheckpointRef): void;
   continueTrial(trialId: string): void;

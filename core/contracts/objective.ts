@@ -15,6 +15,18 @@ export interface StepContext {
   readonly resources: Resources;
 }
 
+/**
+ * Speed-up of a step on `n` workers (GPUs, or CPUs for a CPU-only trial) over one.
+ * - `amdahl`: a fraction `parallelFraction` of the step parallelises perfectly,
+ *   the rest not at all: speed-up 1 / ((1 - p) + p / n) for n >= 1, and 1 below
+ *   one worker (a fractional GPU is for a model that does not fill one GPU).
+ * - `table`: measured speed-ups by worker count, linear between entries and
+ *   held at the end values outside them (no extrapolated gain).
+ */
+export type ResourceScaling =
+  | { readonly kind: "amdahl"; readonly parallelFraction: number }
+  | { readonly kind: "table"; readonly speedup: Readonly<Record<string, number>> };
+
 export interface StepOutcome<S> {
   readonly metrics: Record<string, number>;
   /** Seconds this step takes on `resources` (simulated time). */
@@ -41,6 +53,13 @@ export interface Objective<S = unknown> {
   /** Seconds to save / restore one checkpoint of this objective's state; defaults from the cluster. */
   readonly checkpointSeconds?: number;
   readonly restoreSeconds?: number;
+  /**
+   * How a step's time scales with the trial's resources: `step`'s `seconds` is
+   * the time on one worker (one GPU, or one CPU for a CPU-only trial), and the
+   * simulator divides it by the speed-up for the resources the trial holds.
+   * Absent: step time does not depend on resources.
+   */
+  readonly resourceScaling?: ResourceScaling;
   init(config: Config, rng: RandomStream): S;
   step(state: S, config: Config, context: StepContext): StepOutcome<S>;
 }

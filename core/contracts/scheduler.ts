@@ -1,6 +1,6 @@
 import type { Decision } from "./decision.ts";
 import type { Config, Json, Result } from "./result.ts";
-import type { TrialView } from "./trial-view.ts";
+import type { Resources, TrialView } from "./trial-view.ts";
 
 /** The narrow view of the loop a scheduler may use. */
 export interface SchedulerContext {
@@ -29,6 +29,18 @@ export interface SchedulerContext {
    * need not implement it; the tune loop does.
    */
   exploitWaiting?(trialId: string, from: string, config: Config): void;
+  /**
+   * CPUs and GPUs of the cluster's usable nodes, busy or not; undefined when the
+   * executor cannot tell. For schedulers that share resources out (ResourceChangingScheduler).
+   */
+  clusterResources?(): Resources | undefined;
+  /** Whether some node of the cluster, even a busy one, could hold a trial needing `resources`. */
+  couldEverPlace?(resources: Resources): boolean;
+  /**
+   * Gives a PAUSED or PENDING trial new resources, used from its next start
+   * (which restores its checkpoint). A ContractError for any other trial.
+   */
+  setTrialResources?(trialId: string, resources: Resources): void;
 }
 
 /**

@@ -157,6 +157,10 @@ export class ProcessExecutor implements DrivenExecutor {
     return this.allocator.couldEverFit(resources);
   }
 
+  totalResources(): Resources {
+    return { cpu: this.allocator.capacity.cpu, gpu: this.allocator.capacity.gpus.length };
+  }
+
   start(trial: TrialView, restoreFrom?: CheckpointRef): void {
     if (this.runs.get(trial.id)?.live) throw new ContractError("ProcessExecutor", `trial ${trial.id} is already running`);
     const previous = this.runs.get(trial.id);
