@@ -4,6 +4,7 @@ import { tune } from "../real-backend/index.ts";
 import {
   experimentToTuneOptions,
   formatRunSummary,
+  loadFileCallbacks,
   readExperimentFile,
   renderExperiment,
   resolveExperiment,
@@ -31,12 +32,14 @@ export function loadExperiment(path: string): ResolvedExperiment {
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   try {
     const resolved = loadExperiment(file);
+    // Imported before a dry run too: a bad callback module fails the check, not the run.
+    const callbacks = await loadFileCallbacks(resolved.callbacks);
     if (flags.dryRun) {
       const document = renderExperiment(resolved);
       process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
       return;
     }
-    const run = await tune(experimentToTuneOptions(resolved));
+    const run = await tune({ ...experimentToTuneOptions(resolved), ...(callbacks.length > 0 ? { callbacks } : {}) });
     const summary = runSummary(
       {
         name: resolved.name,
