@@ -62,6 +62,8 @@ program
   .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
   .option("--grid-points <k>", "grid pairs: evenly spaced points on each float or int range")
   .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget)")
+  .option("--out <dir>", "write each run's experiment directory here (DIR/<searcher>_<scheduler>/seed-<n>)")
+  .option("--report [file]", "write an HTML report comparing the methods: best so far over seeds with intervals, final values, rank tests (default report.html)")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
 
