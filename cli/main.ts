@@ -73,6 +73,7 @@ program
   .argument("<file>", "experiment file: name, trainable, space, metric, mode, trials, searcher, scheduler, ...")
   .option("--dry-run", "check the file and print the resolved experiment; run nothing")
   .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
+  .option("--report [file]", "after the run, write an HTML report of its experiment directory (default report.html)")
   .action(runCommand);
 
 program

@@ -1,6 +1,8 @@
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
 import { tune } from "../real-backend/index.ts";
+import { defaultExperimentDir } from "../real-backend/tune.ts";
+import { writeReport } from "./report-command.ts";
 import {
   experimentToTuneOptions,
   formatRunSummary,
@@ -15,6 +17,8 @@ import {
 export interface RunFlags {
   dryRun?: boolean;
   json?: boolean;
+  /** Write an HTML report of the experiment directory after the run (true: report.html). */
+  report?: string | boolean;
 }
 
 /** Reads, checks and resolves an experiment file; throws an OptionError listing every bad field. */
@@ -39,7 +43,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
       process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
       return;
     }
-    const run = await tune({ ...experimentToTuneOptions(resolved), ...(callbacks.length > 0 ? { callbacks } : {}) });
+    const options = { ...experimentToTuneOptions(resolved), ...(callbacks.length > 0 ? { callbacks } : {}) };
+    // The report reads the experiment directory: named here, where tune() would put it, so it is known after the run.
+    if (flags.report !== undefined) options.storagePath ??= defaultExperimentDir(resolved.name);
+    const run = await tune(options);
     const summary = runSummary(
       {
         name: resolved.name,
@@ -52,6 +59,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
       { ...run, wallSeconds: run.summary.wallSeconds },
     );
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+    if (flags.report !== undefined && options.storagePath !== undefined) {
+      const written = await writeReport([options.storagePath], "html", typeof flags.report === "string" ? flags.report : "report.html");
+      process.stderr.write(`tunelab: wrote ${written}\n`);
+    }
   } catch (error) {
     if (!(error instanceof TuneLabError)) throw error;
     const kind = error instanceof OptionError ? "" : `${error.name}: `;
