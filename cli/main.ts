@@ -85,6 +85,8 @@ program
   .option("--seeds <n>", "seeds 0..n-1 (default: the suite's)")
   .option("--threads <n>", "worker threads (default: all cores; 0: run in this thread)")
   .option("--import <module>", "a module that registers benchmarks or suites (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+  .option("--progress", "show progress on stderr even when it is not a terminal (a plain line every 10 s)")
+  .option("--no-progress", "never show progress (default: cells done/total, running and ETA, redrawn on a terminal)")
   .action(benchCommand);
 
 program
