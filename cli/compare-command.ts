@@ -28,6 +28,8 @@ export interface CompareFlags {
   out?: string;
   /** Write an HTML report comparing the methods (true: report.html). */
   report?: string | boolean;
+  /** No notes on stderr. */
+  quiet?: boolean;
   json?: boolean;
 }
 
@@ -130,7 +132,7 @@ export async function compareCommand(flags: CompareFlags): Promise<void> {
   }
   if (flags.report !== undefined) {
     const file = await writeComparisonReport(methodDirs, typeof flags.report === "string" ? flags.report : "report.html", `TuneLab comparison on ${benchmark} (${seeds} seeds)`);
-    process.stderr.write(`tunelab: wrote ${file}\n`);
+    if (flags.quiet !== true) process.stderr.write(`tunelab: wrote ${file}\n`);
   }
   if (flags.json) {
     process.stdout.write(JSON.stringify({ benchmark, trials: trials ?? null, budget: budget ?? null, maxIterations, gpus, seeds, rows }) + "\n");

@@ -45,6 +45,7 @@ program
   .option("--report [file]", "write an HTML report of the run (default report.html); needs --out or writes the directory to a temporary folder")
   .option("--progress", "show live progress on stderr even when it is not a terminal (plain lines there)")
   .option("--no-progress", "never show live progress (default: a live table when stderr is a terminal)")
+  .option("--quiet", "no progress and no notes on stderr (errors and warnings still show)")
   .option("--json", "print one JSON object instead of the table")
   .option("--formula <expr>", 'a mathjs loss over --space\'s parameters, e.g. "(x - 2)^2 + 10 * (log10(lr) + 3)^2" (instead of --benchmark)')
   .option("--space <file>", 'the formula\'s space as JSON: {"x": {"uniform": [-5, 5]}, "lr": {"loguniform": [1e-5, 1e-1]}}')
@@ -64,6 +65,7 @@ program
   .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget)")
   .option("--out <dir>", "write each run's experiment directory here (DIR/<searcher>_<scheduler>/seed-<n>)")
   .option("--report [file]", "write an HTML report comparing the methods: best so far over seeds with intervals, final values, rank tests (default report.html)")
+  .option("--quiet", "no notes on stderr (errors still show)")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
 
@@ -87,6 +89,7 @@ program
   .option("--import <module>", "a module that registers benchmarks or suites (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
   .option("--progress", "show progress on stderr even when it is not a terminal (a plain line every 10 s)")
   .option("--no-progress", "never show progress (default: cells done/total, running and ETA, redrawn on a terminal)")
+  .option("--quiet", "no progress on stderr")
   .action(benchCommand);
 
 program
