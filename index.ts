@@ -44,6 +44,7 @@ export {
 } from "./benchmarks/suites/index.ts";
 export { wilcoxonSignedRank, holmAdjust, mannWhitneyU, medianInterval, median, quantile, averageRanks, meanRanks, type WilcoxonResult } from "./benchmarks/stats/index.ts";
 export { runGrid, gridCells, type GridOptions, type GridRun } from "./cli/bench/run-grid.ts";
+export { comparisonReport, writeComparisonReport, bestSoFarBands, methodSummaries, type MethodDirs, type MethodRuns, type MethodSummary, type BandPoint } from "./cli/compare-report/index.ts";
 export * from "./results/index.ts";
 export { loadLcbench, lcbenchObjective, locateLcbenchData, downloadLcbenchData, LCBENCH_FILES, type LcbenchSuite, type LcbenchBenchmark, type LocateLcbenchOptions } from "./benchmarks/lcbench/index.ts";
 export { formulaObjective, type FormulaOptions } from "./benchmarks/objectives/formula.ts";

@@ -4,6 +4,10 @@ import { OptionError } from "../core/errors/index.ts";
 import { parseInteger, parseName } from "./flags.ts";
 import { fmt, formatTable, median as medianOfAll } from "../benchmarks/stats/index.ts";
 import { budgetFromFlags, planFromFlags, runPlan } from "./sim-command.ts";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeComparisonReport, type MethodDirs } from "./compare-report/index.ts";
 
 /** Median over the runs that have a value (NaN: no result). */
 const median = (values: readonly number[]): number => medianOfAll(values.filter((v) => !Number.isNaN(v)));
@@ -20,6 +24,12 @@ export interface CompareFlags {
   budgetGpuHours?: string;
   pairs: string;
   gridPoints?: string;
+  /** Write each run's experiment directory here: DIR/<searcher>_<scheduler>/seed-<n>. */
+  out?: string;
+  /** Write an HTML report comparing the methods (true: report.html). */
+  report?: string | boolean;
+  /** No notes on stderr. */
+  quiet?: boolean;
   json?: boolean;
 }
 
@@ -61,7 +71,7 @@ export const DEFAULT_BUDGET_GPU_HOURS = 2;
  * counts the early-stopping schedulers spend a fraction of FIFO's compute, and
  * ASHA with promotion has too few trials to promote any (40 trials at rf 4).
  */
-export function compareCommand(flags: CompareFlags): void {
+export async function compareCommand(flags: CompareFlags): Promise<void> {
   const benchmark = parseName("--benchmark", flags.benchmark, benchmarkNames);
   const gpus = parseInteger("--gpus", flags.gpus, 1);
   const seeds = parseInteger("--seeds", flags.seeds, 1);
@@ -76,10 +86,14 @@ export function compareCommand(flags: CompareFlags): void {
   if (flags.gridPoints !== undefined && !pairs.some(([searcher]) => searcher === "grid")) {
     throw new OptionError("--grid-points", "applies only to --searcher grid, and no pair in --pairs uses it");
   }
+  // A report reads the runs' experiment directories: without --out, they go to a temporary folder.
+  const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-compare-")) : undefined);
+  const methodDirs: MethodDirs[] = [];
   const rows = [];
   for (const [searcher, scheduler] of pairs) {
     {
       const runs = [];
+      const dirs: string[] = [];
       for (let seed = 0; seed < seeds; seed++) {
         const plan = planFromFlags({
           benchmark,
@@ -96,8 +110,14 @@ export function compareCommand(flags: CompareFlags): void {
           maxFailures: "0",
           ...(flags.gridPoints !== undefined && searcher === "grid" ? { gridPoints: flags.gridPoints } : {}),
         });
-        runs.push(runPlan(plan));
+        const dir = out === undefined ? undefined : join(out, `${searcher}_${scheduler}`, `seed-${seed}`);
+        if (dir !== undefined) {
+          mkdirSync(dir, { recursive: true });
+          dirs.push(dir);
+        }
+        runs.push(runPlan(plan, undefined, dir));
       }
+      methodDirs.push({ method: `${searcher}:${scheduler}`, dirs });
       rows.push({
         searcher,
         scheduler,
@@ -109,6 +129,10 @@ export function compareCommand(flags: CompareFlags): void {
         results: median(runs.map((r) => r.results)),
       });
     }
+  }
+  if (flags.report !== undefined) {
+    const file = await writeComparisonReport(methodDirs, typeof flags.report === "string" ? flags.report : "report.html", `TuneLab comparison on ${benchmark} (${seeds} seeds)`);
+    if (flags.quiet !== true) process.stderr.write(`tunelab: wrote ${file}\n`);
   }
   if (flags.json) {
     process.stdout.write(JSON.stringify({ benchmark, trials: trials ?? null, budget: budget ?? null, maxIterations, gpus, seeds, rows }) + "\n");

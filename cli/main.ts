@@ -50,6 +50,7 @@ program
   .option("--report [file]", "write an HTML report of the run (default report.html); needs --out or writes the directory to a temporary folder")
   .option("--progress", "show live progress on stderr even when it is not a terminal (plain lines there)")
   .option("--no-progress", "never show live progress (default: a live table when stderr is a terminal)")
+  .option("--quiet", "no progress and no notes on stderr (errors and warnings still show)")
   .option("--json", "print one JSON object instead of the table")
   .option("--formula <expr>", 'a mathjs loss over --space\'s parameters, e.g. "(x - 2)^2 + 10 * (log10(lr) + 3)^2" (instead of --benchmark)')
   .option("--space <file>", 'the formula\'s space as JSON: {"x": {"uniform": [-5, 5]}, "lr": {"loguniform": [1e-5, 1e-1]}}')
@@ -68,6 +69,9 @@ program
   .option("--pairs <list>", "searcher:scheduler pairs, comma-separated, or all", DEFAULT_PAIRS)
   .option("--grid-points <k>", "grid pairs: evenly spaced points on each float or int range")
   .option("--max-iterations <n>", "stop each trial at this iteration (default: the benchmark's natural budget)")
+  .option("--out <dir>", "write each run's experiment directory here (DIR/<searcher>_<scheduler>/seed-<n>)")
+  .option("--report [file]", "write an HTML report comparing the methods: best so far over seeds with intervals, final values, rank tests (default report.html)")
+  .option("--quiet", "no notes on stderr (errors still show)")
   .option("--json", "print one JSON object instead of the table")
   .action(compareCommand);
 
@@ -77,6 +81,7 @@ program
   .argument("<file>", "experiment file: name, trainable, space, metric, mode, trials, searcher, scheduler, ...")
   .option("--dry-run", "check the file and print the resolved experiment; run nothing")
   .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
+  .option("--report [file]", "after the run, write an HTML report of its experiment directory (default report.html)")
   .action(runCommand);
 
 program
@@ -88,6 +93,9 @@ program
   .option("--seeds <n>", "seeds 0..n-1 (default: the suite's)")
   .option("--threads <n>", "worker threads (default: all cores; 0: run in this thread)")
   .option("--import <module>", "a module that registers benchmarks or suites (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+  .option("--progress", "show progress on stderr even when it is not a terminal (a plain line every 10 s)")
+  .option("--no-progress", "never show progress (default: cells done/total, running and ETA, redrawn on a terminal)")
+  .option("--quiet", "no progress on stderr")
   .action(benchCommand);
 
 program

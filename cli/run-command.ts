@@ -1,9 +1,12 @@
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
 import { tune } from "../real-backend/index.ts";
+import { defaultExperimentDir } from "../real-backend/tune.ts";
+import { writeReport } from "./report-command.ts";
 import {
   experimentToTuneOptions,
   formatRunSummary,
+  loadFileCallbacks,
   readExperimentFile,
   renderExperiment,
   resolveExperiment,
@@ -14,6 +17,8 @@ import {
 export interface RunFlags {
   dryRun?: boolean;
   json?: boolean;
+  /** Write an HTML report of the experiment directory after the run (true: report.html). */
+  report?: string | boolean;
 }
 
 /** Reads, checks and resolves an experiment file; throws an OptionError listing every bad field. */
@@ -31,12 +36,17 @@ export function loadExperiment(path: string): ResolvedExperiment {
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   try {
     const resolved = loadExperiment(file);
+    // Imported before a dry run too: a bad callback module fails the check, not the run.
+    const callbacks = await loadFileCallbacks(resolved.callbacks);
     if (flags.dryRun) {
       const document = renderExperiment(resolved);
       process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
       return;
     }
-    const run = await tune(experimentToTuneOptions(resolved));
+    const options = { ...experimentToTuneOptions(resolved), ...(callbacks.length > 0 ? { callbacks } : {}) };
+    // The report reads the experiment directory: named here, where tune() would put it, so it is known after the run.
+    if (flags.report !== undefined) options.storagePath ??= defaultExperimentDir(resolved.name);
+    const run = await tune(options);
     const summary = runSummary(
       {
         name: resolved.name,
@@ -49,6 +59,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
       { ...run, wallSeconds: run.summary.wallSeconds },
     );
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+    if (flags.report !== undefined && options.storagePath !== undefined) {
+      const written = await writeReport([options.storagePath], "html", typeof flags.report === "string" ? flags.report : "report.html");
+      process.stderr.write(`tunelab: wrote ${written}\n`);
+    }
   } catch (error) {
     if (!(error instanceof TuneLabError)) throw error;
     const kind = error instanceof OptionError ? "" : `${error.name}: `;

@@ -16,6 +16,7 @@ import { checkFlagsApply, combinationWarnings } from "./flag-rules.ts";
 import { formatSummary } from "./format-summary.ts";
 import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
 import { openTraceFile } from "./trace-file.ts";
+import { progressSetting } from "./progress-flag.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags {
@@ -49,6 +50,8 @@ export interface SimFlags {
   out?: string;
   report?: string | boolean;
   progress?: boolean;
+  /** No progress and no notes on stderr (errors and warnings still show). */
+  quiet?: boolean;
   json?: boolean;
   /** A mathjs loss over --space's parameters, instead of --benchmark. */
   formula?: string;
@@ -237,6 +240,7 @@ export function runPlan(
 
 export async function simCommand(flags: SimFlags): Promise<void> {
   let plan = planFromFlags(flags);
+  const progress = progressSetting(flags);
   for (const warning of combinationWarnings(plan)) process.stderr.write(`tunelab: warning: ${warning}\n`);
   // Opened before the run: a bad path fails in a second, not after the whole run.
   const traceFile = flags.trace !== undefined ? openTraceFile("--trace", flags.trace) : undefined;
@@ -248,7 +252,7 @@ export async function simCommand(flags: SimFlags): Promise<void> {
   const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
   let summary: ReturnType<typeof runPlan>;
   try {
-    summary = runPlan(plan, traceFile ? (line) => traceFile.write(line) : undefined, out, flags.progress ?? "auto", loaded?.benchmark);
+    summary = runPlan(plan, traceFile ? (line) => traceFile.write(line) : undefined, out, progress, loaded?.benchmark);
   } finally {
     traceFile?.close();
     await loaded?.close();
@@ -257,7 +261,7 @@ export async function simCommand(flags: SimFlags): Promise<void> {
   else process.stdout.write(formatSummary(summary));
   if (flags.report !== undefined && out !== undefined) {
     const file = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
-    process.stderr.write(`tunelab: wrote ${file}\n`);
+    if (flags.quiet !== true) process.stderr.write(`tunelab: wrote ${file}\n`);
   }
 }
 

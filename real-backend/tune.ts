@@ -70,7 +70,8 @@ export async function tune(given: TuneOptions): Promise<TuneRun> {
   });
 }
 
-function defaultExperimentDir(name: string | undefined): string {
+/** Where tune() keeps an experiment without a storagePath that needs one (worker processes); `tunelab run --report` reads it back. */
+export function defaultExperimentDir(name: string | undefined): string {
   return join(homedir(), "tunelab_results", name ?? `tune_${new Date().toISOString().replace(/[:.]/g, "-")}`);
 }
 

@@ -1,16 +1,33 @@
 /**
- * What callbacks cost the simulator: sim-throughput's run (5,000 trials x 100
- * iterations, random search + FIFO, 256 GPUs) with no callback and with one
- * no-op callback that has every hook, interleaved in one process so machine
- * load hits both alike. Prints best-of-N results per second for each and their ratio.
+ * What callbacks cost the simulator: sim-throughput's run (random search + FIFO on
+ * Hartmann6 curves, 256 GPUs) with no callback and with one no-op callback that has
+ * every hook.
  *
- *   npx tsx benchmarks/perf/callback-overhead.ts [--repeats 3]
+ * The machine these figures come from is shared and noisy (one run's rate moves by
+ * +-40%), so no single pair of runs decides anything. Instead: warm-up runs of both
+ * first (JIT), then `--pairs` pairs in the same process, each pair run in alternating
+ * order (ABBA) so drift and load hit both arms alike; each pair gives one ratio
+ * noop/none of results per second. The figure is the median ratio with a 95%
+ * percentile-bootstrap interval, and a Wilcoxon signed-rank test of the paired rates
+ * says whether the two arms differ at all.
+ *
+ *   npx tsx benchmarks/perf/callback-overhead.ts [--pairs 24] [--trials 1000] [--iterations 100]
  */
 import type { TuneCallback } from "../../core/callbacks/index.ts";
+import { median, medianInterval, quantile, wilcoxonSignedRank } from "../stats/index.ts";
 import { timedHartmann6Run } from "./hartmann6-run.ts";
 
-const repeatsFlag = process.argv.indexOf("--repeats");
-const repeats = repeatsFlag > 0 ? Number(process.argv[repeatsFlag + 1]) : 3;
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be an integer >= 1, got ${process.argv[at + 1]}`);
+  return value;
+}
+
+const pairs = flag("--pairs", 24);
+const trials = flag("--trials", 1000);
+const iterations = flag("--iterations", 100);
 
 const noop: TuneCallback = {
   name: "noop",
@@ -26,18 +43,35 @@ const noop: TuneCallback = {
 };
 
 function rate(callbacks: TuneCallback[]): number {
-  const { seconds, summary } = timedHartmann6Run(5000, 100, { callbacks });
+  const { seconds, summary } = timedHartmann6Run(trials, iterations, callbacks.length > 0 ? { callbacks } : {});
   return summary.results / seconds;
 }
 
-timedHartmann6Run(500, 100); // warm-up
-let none = 0;
-let withNoop = 0;
-for (let i = 0; i < repeats; i++) {
-  const a = rate([]);
-  const b = rate([noop]);
-  console.log(`run ${i + 1}: none ${Math.round(a)} results/s, noop callback ${Math.round(b)} results/s`);
-  none = Math.max(none, a);
-  withNoop = Math.max(withNoop, b);
+// Warm-up: both code paths compiled before anything is timed.
+for (let i = 0; i < 3; i++) {
+  rate([]);
+  rate([noop]);
 }
-console.log(`results_per_second_no_callbacks=${Math.round(none)} results_per_second_noop_callback=${Math.round(withNoop)} noop_over_none=${(withNoop / none).toFixed(3)}`);
+
+const none: number[] = [];
+const withNoop: number[] = [];
+for (let i = 0; i < pairs; i++) {
+  // ABBA: even pairs run none first, odd pairs noop first.
+  if (i % 2 === 0) {
+    none.push(rate([]));
+    withNoop.push(rate([noop]));
+  } else {
+    withNoop.push(rate([noop]));
+    none.push(rate([]));
+  }
+}
+const ratios = none.map((n, i) => (withNoop[i] as number) / n);
+const [low, high] = medianInterval(ratios, { seed: 1 });
+const test = wilcoxonSignedRank(withNoop, none);
+const spread = (xs: number[]) => `${Math.round(quantile(xs, 0.1))}..${Math.round(quantile(xs, 0.9))}`;
+console.log(`pairs=${pairs} trials=${trials} iterations=${iterations} results_per_run=${trials * iterations}`);
+console.log(`results_per_second_no_callbacks_median=${Math.round(median(none))} (p10..p90 ${spread(none)})`);
+console.log(`results_per_second_noop_callback_median=${Math.round(median(withNoop))} (p10..p90 ${spread(withNoop)})`);
+console.log(`noop_over_none_median_ratio=${median(ratios).toFixed(3)}`);
+console.log(`noop_over_none_ratio_95ci=${low.toFixed(3)}..${high.toFixed(3)}`);
+console.log(`wilcoxon_p=${test.p.toPrecision(3)}`);

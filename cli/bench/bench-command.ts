@@ -6,6 +6,7 @@ import { suiteReport } from "../../benchmarks/suites/report/suite-report.ts";
 import { parsePairs } from "../compare-command.ts";
 import { OptionError } from "../../core/errors/index.ts";
 import { parseInteger } from "../flags.ts";
+import { progressSetting } from "../progress-flag.ts";
 import { importRegistrations } from "./cell-worker.ts";
 import { runGrid } from "./run-grid.ts";
 
@@ -17,6 +18,10 @@ export interface BenchFlags {
   threads?: string;
   /** Modules that register benchmarks or suites (repeatable). */
   import?: string[];
+  /** --progress forces it, --no-progress turns it off; left out: on a terminal only. */
+  progress?: boolean;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 /**
@@ -32,7 +37,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   const methods = flags.methods === undefined ? [...suite.methods] : parsePairs(flags.methods, "--methods").map(([a, b]) => `${a}:${b}`);
   const seeds = flags.seeds === undefined ? suite.seeds : parseInteger("--seeds", flags.seeds, 1);
   const threads = flags.threads === undefined ? undefined : parseInteger("--threads", flags.threads, 0);
-  const run = await runGrid({ suite, methods, seeds, out: flags.out, modules, ...(threads !== undefined ? { threads } : {}) });
+  const run = await runGrid({ suite, methods, seeds, out: flags.out, modules, progress: progressSetting(flags), ...(threads !== undefined ? { threads } : {}) });
   const report = suiteReport(run.records, { suite: suite.name, methods, benchmarks: suite.benchmarks, seeds, targetRegret: suite.targetRegret });
   const timing = `wall time ${run.wallSeconds.toFixed(1)} s for ${run.computed} new cells (${run.cellsPerSecond.toFixed(2)} cells/s); ${run.records.length - run.computed} cells were already in ${flags.out}`;
   writeFileSync(join(flags.out, "report.txt"), report.text + "\n" + timing + "\n");

@@ -7,7 +7,8 @@ import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
 import { cellKey, type CellRecord, type CellSpec } from "./cell.ts";
 import { CellStore } from "./cell-store.ts";
 import runTask, { importRegistrations, type CellTask } from "./cell-worker.ts";
-import { GridProgress } from "./progress.ts";
+import { gridProgressFor } from "./progress.ts";
+import type { ProgressStream } from "../../core/progress/index.ts";
 
 export interface GridOptions {
   suite: SuiteDefinition;
@@ -21,8 +22,10 @@ export interface GridOptions {
   threads?: number;
   /** Module URLs that register benchmarks or suites, imported in every worker. */
   modules?: readonly string[];
-  /** Progress lines (default: stderr). */
-  progress?: (line: string) => void;
+  /** Live progress on stderr: "auto" on a terminal only, true forces it (plain lines elsewhere), false never. @defaultValue "auto" */
+  progress?: boolean | "auto";
+  /** Where progress goes. @defaultValue process.stderr */
+  progressStream?: ProgressStream;
 }
 
 export interface GridRun {
@@ -60,12 +63,20 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 0) throw new OptionError("threads", `must be an integer >= 0, got ${threads}`);
   const modules = options.modules ?? [];
-  const progress = new GridProgress(`bench ${options.suite.name}`, cells.length, cells.length - todo.length, options.progress);
+  // Cells handed to a thread and not finished: what piscina has taken from its queue (or the one cell computing in this thread).
+  let submitted = 0;
+  let finished = 0;
+  let pool: Piscina<CellTask, CellRecord> | undefined;
+  const progress = gridProgressFor(options.progress ?? "auto", `bench ${options.suite.name}`, cells.length, cells.length - todo.length, {
+    ...(options.progressStream ? { stream: options.progressStream } : {}),
+    running: () => submitted - finished - (pool?.queueSize ?? 0),
+  });
   const fresh = new Map<string, CellRecord>();
   const record = (spec: CellSpec, result: CellRecord) => {
+    finished++;
     store.append(result);
     fresh.set(cellKey(spec), result);
-    progress.tick(result.ok);
+    progress?.tick(result.ok);
   };
   const failure = (spec: CellSpec, error: unknown): CellRecord => ({
     ...spec,
@@ -75,28 +86,35 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
     wallSeconds: 0,
   });
 
-  if (threads === 0) {
-    await importRegistrations(modules);
-    for (const spec of todo) {
-      const task: CellTask = { spec, suite: options.suite, modules };
-      record(spec, await runTask(task).catch((error: unknown) => failure(spec, error)));
+  try {
+    if (threads === 0) {
+      await importRegistrations(modules);
+      for (const spec of todo) {
+        const task: CellTask = { spec, suite: options.suite, modules };
+        submitted++;
+        record(spec, await runTask(task).catch((error: unknown) => failure(spec, error)));
+      }
+    } else if (todo.length > 0) {
+      pool = new Piscina<CellTask, CellRecord>({
+        // The source in a checkout; the compiled file in the installed package.
+        filename: (existsSync(fileURLToPath(new URL("./cell-worker.ts", import.meta.url))) ? new URL("./cell-worker.ts", import.meta.url) : new URL("./cell-worker.js", import.meta.url)).href,
+        maxThreads: threads,
+        minThreads: Math.min(threads, todo.length),
+        // Workers inherit the main thread's flags; under bin/tunelab.js (tsx's register API) they need tsx's loader themselves.
+        execArgv: process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", "tsx"],
+      });
+      const running = pool;
+      submitted = todo.length;
+      try {
+        await Promise.all(todo.map((spec) => running.run({ spec, suite: options.suite, modules }).then((r) => record(spec, r), (error: unknown) => record(spec, failure(spec, error)))));
+      } finally {
+        await running.destroy();
+      }
     }
-  } else if (todo.length > 0) {
-    const pool = new Piscina<CellTask, CellRecord>({
-      // The source in a checkout; the compiled file in the installed package.
-      filename: (existsSync(fileURLToPath(new URL("./cell-worker.ts", import.meta.url))) ? new URL("./cell-worker.ts", import.meta.url) : new URL("./cell-worker.js", import.meta.url)).href,
-      maxThreads: threads,
-      minThreads: Math.min(threads, todo.length),
-      // Workers inherit the main thread's flags; under bin/tunelab.js (tsx's register API) they need tsx's loader themselves.
-      execArgv: process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", "tsx"],
-    });
-    try {
-      await Promise.all(todo.map((spec) => pool.run({ spec, suite: options.suite, modules }).then((r) => record(spec, r), (error: unknown) => record(spec, failure(spec, error)))));
-    } finally {
-      await pool.destroy();
-    }
+  } finally {
+    // Also when a cell's pool fails: the live display gives the terminal back its cursor.
+    progress?.finish();
   }
-  progress.finish();
   const wallSeconds = (performance.now() - started) / 1000;
   return {
     records: cells.map((c) => (fresh.get(cellKey(c)) ?? previous.get(cellKey(c))) as CellRecord),

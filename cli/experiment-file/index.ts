@@ -5,3 +5,5 @@ export { experimentToTuneOptions, type ExperimentTuneOptions } from "./tune-opti
 export { renderExperiment } from "./render.ts";
 export { runSummary, formatRunSummary, type RunSummary } from "./summary.ts";
 export { experimentFileSchema, type ExperimentFile } from "./schema.ts";
+export { loadFileCallbacks, callbackProblem } from "./load-callbacks.ts";
+export type { FileCallback } from "./resolve.ts";

@@ -1,6 +1,6 @@
 import type { ZodIssue } from "zod";
 import { didYouMean, showValue, type FieldProblem } from "../../core/space/plain/index.ts";
-import { knownKeysAt } from "./schema.ts";
+import { knownItemKeysAt, knownKeysAt } from "./schema.ts";
 
 /** `["resources", "gpu"]` -> "resources.gpu"; `["trainable", "command", 0]` -> "trainable.command[0]". */
 export function formatPath(path: ReadonlyArray<string | number>): string {
@@ -28,7 +28,7 @@ export function problemsFromIssues(issues: readonly ZodIssue[], input: unknown):
   for (const issue of issues) {
     const path = formatPath(issue.path);
     if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt[path] ?? [];
+      const known = knownKeysAt[path] ?? knownItemKeysAt[path.replace(/\[\d+\]$/, "")] ?? [];
       for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key]), problem: `unknown field${didYouMean(key, known)}` });
     } else if (issue.code === "invalid_type") {
       const value = valueAt(input, issue.path);

@@ -29,6 +29,7 @@ export function renderExperiment(resolved: ResolvedExperiment): Record<string, u
   for (const key of ["maxFailures", "checkpointFrequency", "keepCheckpoints", "stepTimeoutSeconds", "reuseActors"] as const) {
     if (resolved[key] !== undefined) out[key] = resolved[key];
   }
+  if (resolved.callbacks.length > 0) out["callbacks"] = resolved.callbacks.map((c) => ({ ...c }));
   return out;
 }
 

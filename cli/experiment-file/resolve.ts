@@ -16,6 +16,12 @@ export type FileTrainable =
   | { readonly module: string; readonly export?: string }
   | { readonly command: readonly string[]; readonly cwd: string; readonly env?: Readonly<Record<string, string>> };
 
+/** A user callback named by the file: an absolute module path and the export to take (default: "default"). */
+export interface FileCallback {
+  readonly module: string;
+  readonly export?: string;
+}
+
 /** A checked experiment: every path absolute, every default that the file decides filled in. */
 export interface ResolvedExperiment {
   /** The experiment file it came from (absolute). */
@@ -40,6 +46,8 @@ export interface ResolvedExperiment {
   readonly keepCheckpoints: number | undefined;
   readonly stepTimeoutSeconds: number | undefined;
   readonly reuseActors: boolean | undefined;
+  /** User callbacks, not yet imported (loadFileCallbacks imports them); empty when the file names none. */
+  readonly callbacks: readonly FileCallback[];
 }
 
 /** Per trial, when the file says nothing (tune()'s default). */
@@ -66,12 +74,19 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     // Still name a missing trainable file and bad algorithm options along with the rest.
     const trainableField = typeof raw === "object" && raw !== null ? experimentFileSchema.shape.trainable.safeParse(raw["trainable"]) : undefined;
     if (trainableField?.success) resolveTrainable(trainableField.data, dir, problems);
+    // Each good callback entry too, so a missing module is named along with a bad neighbour.
+    const callbackEntries = typeof raw === "object" && raw !== null && Array.isArray(raw["callbacks"]) ? (raw["callbacks"] as unknown[]) : [];
+    callbackEntries.forEach((entry, i) => {
+      const item = experimentFileSchema.shape.callbacks.unwrap().element.safeParse(entry);
+      if (item.success) resolveModule(item.data.module, dir, `callbacks[${i}].module`, problems);
+    });
     collect(problems, () => probeWithStandIns(raw, space));
     throw new OptionProblemsError(problems);
   }
 
   const file = parsed.data;
   const trainable = resolveTrainable(file.trainable, dir, problems);
+  const callbacks = resolveCallbacks(file.callbacks, dir, problems);
   if (problems.length > 0) throw new OptionProblemsError(problems);
 
   const seed = file.seed ?? 0;
@@ -106,6 +121,7 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     keepCheckpoints: file.keepCheckpoints,
     stepTimeoutSeconds: file.stepTimeoutSeconds,
     reuseActors: file.reuseActors,
+    callbacks,
   };
 }
 
@@ -179,8 +195,20 @@ function resolveTrainable(trainable: ExperimentFile["trainable"], dir: string, p
       ...(trainable.env !== undefined ? { env: trainable.env } : {}),
     };
   }
-  const spec = trainable.module as string;
-  const module = spec.startsWith("file:") ? fileURLToPath(spec) : isAbsolute(spec) ? spec : resolve(dir, spec);
-  if (!existsSync(module)) problems.push({ path: "trainable.module", problem: `no such file: ${module}` });
+  const module = resolveModule(trainable.module as string, dir, "trainable.module", problems);
   return { module, ...(trainable.export !== undefined ? { export: trainable.export } : {}) };
+}
+
+/** Callback modules, like a trainable module: relative to the file's directory, and they must exist now. */
+function resolveCallbacks(callbacks: ExperimentFile["callbacks"], dir: string, problems: FieldProblem[]): FileCallback[] {
+  return (callbacks ?? []).map((callback, i) => ({
+    module: resolveModule(callback.module, dir, `callbacks[${i}].module`, problems),
+    ...(callback.export !== undefined ? { export: callback.export } : {}),
+  }));
+}
+
+function resolveModule(spec: string, dir: string, path: string, problems: FieldProblem[]): string {
+  const module = spec.startsWith("file:") ? fileURLToPath(spec) : isAbsolute(spec) ? spec : resolve(dir, spec);
+  if (!existsSync(module)) problems.push({ path, problem: `no such file: ${module}` });
+  return module;
 }

@@ -67,6 +67,18 @@ const trainableField = z.preprocess(
     }),
 );
 
+/**
+ * User callbacks (`TuneCallback`s): each a module path (its default export) or `{ module, export }`.
+ * The module is imported by the driver when the run starts (cli/experiment-file/load-callbacks.ts).
+ */
+const callbackField = z.preprocess(
+  (value) => (typeof value === "string" ? { module: value } : value),
+  z
+    .object({ module: stringField(), export: stringField().optional() }, { invalid_type_error: "must be a module path or a mapping { module, export }" })
+    .strict(),
+);
+const callbacksField = z.array(callbackField, { invalid_type_error: "must be a list of module paths or { module, export } mappings" });
+
 const resourcesField = z
   .object({ cpu: numberField({ min: 0 }).optional(), gpu: numberField({ min: 0 }).optional() }, { invalid_type_error: "must be a mapping { cpu, gpu }" })
   .strict()
@@ -116,6 +128,7 @@ export const experimentFileSchema = z
       reuseActors: booleanField().optional(),
       seed: numberField({ integer: true }).optional(),
       maxIterations: numberField({ integer: true, min: 1 }).optional(),
+      callbacks: callbacksField.optional(),
     },
     { invalid_type_error: "an experiment file must be a mapping of fields" },
   )
@@ -131,4 +144,9 @@ export const knownKeysAt: Readonly<Record<string, readonly string[]>> = {
   "resourceChanging.increaseBy": ["cpu", "gpu"],
   "resourceChanging.reserveResources": ["cpu", "gpu"],
   trainable: ["module", "export", "command", "cwd", "env"],
+};
+
+/** Known keys of a list item's mapping (`callbacks[3]`), by the list's path. */
+export const knownItemKeysAt: Readonly<Record<string, readonly string[]>> = {
+  callbacks: ["module", "export"],
 };

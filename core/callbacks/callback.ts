@@ -82,3 +82,21 @@ export interface TuneCallback {
   onDecision?(event: DecisionEvent): void;
   onExploit?(event: ExploitEvent): void;
 }
+
+/** Every hook of `TuneCallback`, by name (for checking a callback loaded from a module). */
+export const CALLBACK_HOOKS = [
+  "onExperimentStart",
+  "onExperimentEnd",
+  "onTrialStart",
+  "onTrialResult",
+  "onTrialComplete",
+  "onTrialError",
+  "onCheckpoint",
+  "onDecision",
+  "onExploit",
+] as const satisfies ReadonlyArray<Exclude<keyof TuneCallback, "name">>;
+
+// Compile-time: the list names every hook (a hook added to TuneCallback and not here fails to typecheck).
+type MissingHook = Exclude<Exclude<keyof TuneCallback, "name">, (typeof CALLBACK_HOOKS)[number]>;
+const everyHookListed: [MissingHook] extends [never] ? true : MissingHook = true;
+void everyHookListed;

@@ -5,6 +5,7 @@ import { loadExperiment, type ExperimentAnalysis } from "../analysis/index.ts";
 import { bestSoFarRows, configRows, learningCurveRows, lineageRows, timelineRows, type NamedExperiment } from "./figure-data.ts";
 import { bestSoFarSpec, configsSpec, learningCurvesSpec, lineageSpec, scheduleSpec, timelineSpec, type FigureSpec } from "./figure-specs.ts";
 import { renderSvg } from "./render-svg.ts";
+import { bestSoFarBandSpec, finalBestSpec, type BandRow } from "./comparison-specs.ts";
 
 export interface RenderedFigure {
   readonly id: string;
@@ -16,8 +17,44 @@ export interface RenderedFigure {
 
 export interface Report {
   readonly title: string;
+  /** The experiments with a section each (empty for a comparison of methods, which has its table instead). */
   readonly experiments: readonly NamedExperiment[];
   readonly figures: readonly RenderedFigure[];
+  /** A comparison's method table, shown at the top in place of the experiments' summary. */
+  readonly table?: ReportTable;
+}
+
+/** A plain table of a report: header cells and rows of cells, as text (numbers already formatted). */
+export interface ReportTable {
+  readonly caption: string;
+  readonly headers: readonly string[];
+  readonly rows: ReadonlyArray<readonly string[]>;
+}
+
+/** What a comparison report draws, computed by its caller (`tunelab compare --report`: cli/compare-report). */
+export interface ComparisonInput {
+  readonly title: string;
+  readonly metric: string;
+  /** "simulated seconds" or "wall seconds". */
+  readonly timeTitle: string;
+  /** How the band is computed, in words ("bootstrap 95% interval of the median"). */
+  readonly interval: string;
+  readonly bandsByTime: readonly BandRow[];
+  readonly bandsByGpuHours: readonly BandRow[];
+  readonly finals: ReadonlyArray<{ method: string; seed: number; value: number }>;
+  readonly table: ReportTable;
+}
+
+/** A report that compares methods: best-so-far bands against time and GPU-hours, the final values, and the method table. */
+export async function buildComparisonReport(input: ComparisonInput): Promise<Report> {
+  const specs = [
+    bestSoFarBandSpec(input.bandsByTime, "time", input.metric, input.timeTitle, input.interval),
+    bestSoFarBandSpec(input.bandsByGpuHours, "gpuHours", input.metric, "GPU-hours", input.interval),
+    finalBestSpec(input.finals, input.metric),
+  ];
+  const figures: RenderedFigure[] = [];
+  for (const figure of specs) figures.push({ id: figure.id, title: figure.title, experiment: "", svg: await renderSvg(figure.spec) });
+  return { title: input.title, experiments: [], figures, table: input.table };
 }
 
 /** Loads each directory and renders every figure that has data. */

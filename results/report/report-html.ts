@@ -1,4 +1,4 @@
-import type { Report } from "./build-report.ts";
+import type { Report, ReportTable } from "./build-report.ts";
 import { decisionRows } from "./build-report.ts";
 
 const escapeHtml = (text: string): string =>
@@ -21,7 +21,7 @@ export function reportHtml(report: Report): string {
   const parts: string[] = [];
   parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)}</title><style>${CSS}</style></head><body>`);
   parts.push(`<h1>${escapeHtml(report.title)}</h1>`);
-  parts.push(summaryTable(report));
+  parts.push(report.table ? plainTable(report.table) : summaryTable(report));
   for (const f of report.figures.filter((x) => x.experiment === "")) parts.push(figureHtml(f.id, f.title, f.svg));
   for (const { name, analysis } of report.experiments) {
     parts.push(`<h2>${escapeHtml(name)}</h2>`);
@@ -43,6 +43,12 @@ export function reportHtml(report: Report): string {
 
 function figureHtml(id: string, title: string, svg: string): string {
   return `<figure id="${escapeHtml(id)}" data-figure="${escapeHtml(id)}"><h3>${escapeHtml(title)}</h3>${svg}</figure>`;
+}
+
+function plainTable(table: ReportTable): string {
+  const head = table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = table.rows.map((row) => `<tr>${row.map((cell) => `<td${/^[-+\d.eE\s.,\[\]]+$/.test(cell) ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`).join("")}</tr>`).join("");
+  return `<table class="comparison"><caption class="muted">${escapeHtml(table.caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function summaryTable(report: Report): string {

@@ -29,7 +29,8 @@ describe("runGrid", () => {
   it("records every cell as one JSON line, a failed cell as an error, and never recomputes a finished one", async () => {
     const out = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
     const lines: string[] = [];
-    const first = await runGrid({ suite: tiny, methods: tiny.methods, seeds: 2, out, threads: 0, progress: (l) => lines.push(l) });
+    const progressStream = { isTTY: false, write: (chunk: string) => lines.push(chunk) };
+    const first = await runGrid({ suite: tiny, methods: tiny.methods, seeds: 2, out, threads: 0, progress: true, progressStream });
     expect(first.computed).toBe(8);
     const ok = first.records.filter((r) => r.ok);
     const failed = first.records.filter((r) => !r.ok);
@@ -45,18 +46,18 @@ describe("runGrid", () => {
       expect(r.curve.every(([t]) => t <= r.simulatedSeconds * (1 + 1e-5))).toBe(true);
     }
     expect(readFileSync(join(out, "cells.jsonl"), "utf8").trim().split("\n")).toHaveLength(8);
-    expect(lines.at(-1)).toMatch(/bench test-tiny: 8\/8 cells, 4 failed/);
+    expect(lines.at(-1)).toMatch(/^bench test-tiny: 8\/8 cells, 4 failed, [\d.]+ cells\/s, \S+ elapsed\n$/);
 
     // A rerun computes only the failed cells again; finished ones are read back as they were.
-    const second = await runGrid({ suite: tiny, methods: tiny.methods, seeds: 2, out, threads: 0, progress: () => {} });
+    const second = await runGrid({ suite: tiny, methods: tiny.methods, seeds: 2, out, threads: 0, progress: false });
     expect(second.computed).toBe(4);
     expect(second.records.filter((r) => r.ok)).toEqual(ok);
   });
 
   it("runs cells on worker threads (TypeScript through tsx's loader) with the same results as in-thread", async () => {
     const suite = { ...tiny, benchmarks: ["branin"] };
-    const pooled = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, progress: () => {} });
-    const inline = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 0, progress: () => {} });
+    const pooled = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, progress: false });
+    const inline = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 0, progress: false });
     const strip = (r: object) => ({ ...r, wallSeconds: 0 });
     expect(pooled.records.map(strip)).toEqual(inline.records.map(strip));
     expect(pooled.records[0]?.ok).toBe(true);
