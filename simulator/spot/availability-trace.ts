@@ -28,23 +28,24 @@ export function parseAvailabilityCsv(field: string, text: string): AvailabilityP
   const unknown = names.filter((n) => !(COLUMNS as readonly string[]).includes(n) && n !== "price");
   if (unknown.length > 0) throw new OptionError(field, `has unknown column "${unknown[0]}"; columns are time,type,available[,price]`);
   const hasPrice = names.includes("price");
-  const rows = table.objects() as Array<Record<string, string | undefined>>;
+  // Empty cells come back as null.
+  const rows = table.objects() as Array<Record<string, string | null | undefined>>;
   return checkAvailability(
     field,
     rows.map((row, i) => {
       const at = `${field} line ${i + 2}`;
+      const cell = (column: string) => (row[column] ?? "").trim();
       const num = (column: string, bounds: { min: number; integer?: boolean }) => {
-        const raw = row[column];
-        const value = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
-        if (Number.isNaN(value)) throw new OptionError(`${at} column ${column}`, `must be a number, got ${JSON.stringify(raw ?? "")}`);
+        const raw = cell(column);
+        const value = raw === "" ? Number.NaN : Number(raw);
+        if (Number.isNaN(value)) throw new OptionError(`${at} column ${column}`, `must be a number, got ${JSON.stringify(raw)}`);
         return checkNumber(`${at} column ${column}`, value, bounds);
       };
-      const priceRaw = hasPrice ? row.price : undefined;
       return {
         time: num("time", { min: 0 }),
-        type: nonEmptyString(`${at} column type`, row.type?.trim()),
+        type: nonEmptyString(`${at} column type`, cell("type")),
         available: num("available", { min: 0, integer: true }),
-        ...(priceRaw !== undefined && priceRaw.trim() !== "" ? { price: num("price", { min: 0 }) } : {}),
+        ...(hasPrice && cell("price") !== "" ? { price: num("price", { min: 0 }) } : {}),
       };
     }),
   );

@@ -11,7 +11,8 @@ export const HOURS_PER_MONTH = 730;
  */
 export function ratePerHourFromMonthly(field: string, p: number): number {
   checkNumber(field, p, { min: 0, max: 0.999 });
-  return -Math.log(1 - p) / HOURS_PER_MONTH;
+  // -log1p(-p): exact for small p, and +0 (not -0) at p = 0.
+  return p === 0 ? 0 : -Math.log1p(-p) / HOURS_PER_MONTH;
 }
 
 /**
