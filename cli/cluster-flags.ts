@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { OptionError } from "../core/errors/index.ts";
 import { checkSimulatedGpus, type ClusterSpec, type NodeType } from "../simulator/index.ts";
-import { CLOUD_PROVIDERS, parseStorm, type CloudProvider } from "../simulator/spot/index.ts";
+import { CLOUD_PROVIDERS, parseAvailabilityCsv, parseStorm, type CloudProvider } from "../simulator/spot/index.ts";
 import { parseInteger, parseName, parseNumber } from "./flags.ts";
 import { parseNumberText } from "../core/errors/index.ts";
 
@@ -33,7 +33,8 @@ export function clusterFromFlags(flags: ClusterFlags): ClusterSpec {
   const preemptionRate = parseNumber("--preemption-rate", flags.preemptionRate, 0);
   const storms = (flags.storm ?? []).map((s) => parseStorm("--storm", s));
   const interruptionFrequency = flags.interruptionFrequency !== undefined ? parseNumberText("--interruption-frequency", flags.interruptionFrequency, { min: 0, max: 0.999 }) : undefined;
-  const availabilityTrace = flags.availabilityTrace !== undefined ? { csv: readText("--availability-trace", flags.availabilityTrace) } : undefined;
+  // Parsed here so a bad cell names the flag and the line.
+  const availabilityTrace = flags.availabilityTrace !== undefined ? parseAvailabilityCsv("--availability-trace", readText("--availability-trace", flags.availabilityTrace)) : undefined;
   const spotMarket = preemptionRate > 0 || storms.length > 0 || interruptionFrequency !== undefined || availabilityTrace !== undefined || base.interruptionFrequency !== undefined;
   let nodeTypes = base.nodeTypes;
   if (flags.maxNodes !== undefined) {
