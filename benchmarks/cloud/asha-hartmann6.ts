@@ -9,6 +9,8 @@ export interface StudyRun {
   summary: SimulationSummary;
   regret: number;
   hours: number;
+  /** Dollars per unit of regret removed, from the run's first result to its best. */
+  dollarsPerRegretReduction: number;
 }
 
 /**
@@ -33,7 +35,19 @@ export function runAshaHartmann6(options: { seed: number; trials: number; cluste
   });
   const best = run.summary.best;
   if (!best) throw new Error("the study's run reported no result");
-  return { summary: run.summary, regret: best.metric - bench.optimum, hours: run.summary.simulatedSeconds / 3600 };
+  let first: { time: number; metric: number } | undefined;
+  for (const trial of run.trials) {
+    const r = trial.history[0];
+    const metric = r?.metrics[bench.metric];
+    if (r && metric !== undefined && (!first || r.time < first.time)) first = { time: r.time, metric };
+  }
+  const reduction = first ? first.metric - best.metric : 0;
+  return {
+    summary: run.summary,
+    regret: best.metric - bench.optimum,
+    hours: run.summary.simulatedSeconds / 3600,
+    dollarsPerRegretReduction: reduction > 0 ? run.summary.costDollars / reduction : Number.NaN,
+  };
 }
 
 /** `--name value` from argv, or the default. */

@@ -58,6 +58,7 @@ const table = results.map(({ row, runs }) => {
     withInterval(runs.map((r, i) => (base[i] as StudyRun).summary.costDollars / r.summary.costDollars), 3),
     withInterval(runs.map((r) => r.hours), 3),
     withInterval(regrets, 3),
+    fmt(median(runs.map((r) => r.dollarsPerRegretReduction)), 4),
     p,
     `${fmt(runs.reduce((sum, r) => sum + r.summary.preemptions, 0) / runs.length, 3)} (${runs.filter((r) => r.summary.nodesLost > 0).length}/${runs.length})`,
     fmt(median(runs.map((r) => r.summary.gpuSecondsLostToPreemption / 3600)), 3),
@@ -65,7 +66,7 @@ const table = results.map(({ row, runs }) => {
   ];
 });
 console.log(`study=spot-vs-on-demand trials=${trials} seeds=${seeds} epoch_seconds=${epochSeconds.join("-")} cluster=4x8 GPUs, on-demand $24/node-h, spot $8/node-h, checkpoint every 10 iterations`);
-console.log(formatTable(["cluster", "notice", "$ (median [95% CI])", "on-demand $ / this $", "wall hours", "regret", "p (regret vs on-demand)", "trials preempted: mean (runs with a loss)", "GPU-h lost", "GPU-h saved by notice"], table));
+console.log(formatTable(["cluster", "notice", "$ (median [95% CI])", "on-demand $ / this $", "wall hours", "regret", "$ per unit of regret reduction", "p (regret vs on-demand)", "trials preempted: mean (runs with a loss)", "GPU-h lost", "GPU-h saved by notice"], table));
 for (const { row, runs } of results) {
   const key = row.label.replace(/[^a-z0-9]+/gi, "_").toLowerCase() + (row.notice === "120 s" ? "_notice" : "");
   console.log(`${key}_cost_ratio_median=${fmt(median(runs.map((r, i) => (base[i] as StudyRun).summary.costDollars / r.summary.costDollars)), 4)}`);
