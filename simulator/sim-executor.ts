@@ -129,6 +129,8 @@ export class SimExecutor implements DrivenExecutor {
   private awaitingRestart = 0;
   private readonly spotFailures: SpotFailureWindow | undefined;
   private fallingBack = false;
+  /** Something the autoscaler's pass reacts to happened (a node lost, ended or failed to launch; the start). */
+  private scaleDirty = true;
   private readonly launchRng: Rng;
   private readonly stormRng: Rng;
 
@@ -290,7 +292,8 @@ export class SimExecutor implements DrivenExecutor {
   run(isFinished: () => boolean): void {
     const heap = this.heap;
     while (!isFinished()) {
-      if (this.autoscaling) this.reconcile();
+      // The pass runs only when there is demand or a node went: nothing else changes its outcome.
+      if (this.autoscaling && (this.scaleDirty || this.demand !== undefined)) this.reconcile();
       const event = heap.pop();
       if (!event) throw new DeadlockError("the simulation ran out of events before the experiment ended");
       this.clock = event.time;
@@ -471,6 +474,7 @@ export class SimExecutor implements DrivenExecutor {
     node.downAt = this.clock;
     this.bumpType(this.typeIndex.get(node.type) as number, -1);
     this.counts.nodesLost++;
+    this.scaleDirty = true;
     listener.onNodeLost(node.id);
     const victims = [...node.runs].map((i) => this.runs[i] as Run);
     // A fixed-size type gets its replacement after the delay; an autoscaled one through demand and minCount.
@@ -542,6 +546,7 @@ export class SimExecutor implements DrivenExecutor {
    * node types), falling back to on-demand after repeated spot failures.
    */
   private reconcile(): void {
+    this.scaleDirty = false;
     const types = this.cluster.nodeTypes;
     const config = this.cluster.autoscaler as NonNullable<ResolvedCluster["autoscaler"]>;
     for (let i = 0; i < types.length; i++) {
@@ -596,6 +601,7 @@ export class SimExecutor implements DrivenExecutor {
     this.bumpType(launch.typeIndex, -1);
     launch.done = true;
     if (!this.spotAvailable(launch.type)) {
+      this.scaleDirty = true;
       this.spotFailures?.record(this.clock);
       this.trace?.emit(this.clock, "launch_failed", { nodeType: launch.type.name });
       return;
@@ -614,6 +620,7 @@ export class SimExecutor implements DrivenExecutor {
     node.generation++;
     node.downAt = this.clock;
     this.bumpType(typeIndex, -1);
+    this.scaleDirty = true;
     this.trace?.emit(this.clock, "node_terminated", { node: node.id, nodeType: node.type.name, idleSeconds: this.clock - node.idleSince });
   }
 
