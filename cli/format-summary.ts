@@ -19,7 +19,10 @@ export function formatSummary(s: SimulationSummary & { benchmark: string; search
     ["GPU-hours used", fmt(s.gpuSeconds / 3600, 4)],
     ["GPU-hours lost to preemption", fmt(s.gpuSecondsLostToPreemption / 3600, 4)],
     ["preemptions / redone iterations", `${s.preemptions} / ${s.redoneIterations}`],
-    ["cost", `$${s.costDollars.toFixed(2)}`],
+    ["cost (on demand: same node-hours)", `$${s.costDollars.toFixed(2)} ($${s.costOnDemandDollars.toFixed(2)})`],
+    ["nodes launched / idle node-hours", `${s.nodesLaunched} / ${fmt(s.idleNodeHours, 4)}`],
+    ["paid GPU-hours / utilisation", `${fmt(s.paidGpuHours, 4)} / ${(100 * s.paidGpuUtilisation).toFixed(1)}%`],
+    ["GPU-hours saved by notices", fmt(s.gpuSecondsSavedByNotice / 3600, 4)],
     ["wall time", `${fmt(s.wallSeconds, 3)} s`],
   ];
   return formatTable(["", ""], rows, false).split("\n").slice(2).join("\n");

@@ -5,7 +5,8 @@ import { writeReport } from "./report-command.ts";
 import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { checkTrialCount } from "../core/experiment/index.ts";
-import { checkSimulatedGpus, simulate, type SimulationSummary } from "../simulator/index.ts";
+import { simulate, type ClusterSpec, type SimulationSummary } from "../simulator/index.ts";
+import { clusterFromFlags, type ClusterFlags } from "./cluster-flags.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { OptionError, parseNumberText } from "../core/errors/index.ts";
 import { parseInteger, parseName, parseNumber, parsePositiveNumber } from "./flags.ts";
@@ -19,7 +20,7 @@ import { openTraceFile } from "./trace-file.ts";
 import { progressSetting } from "./progress-flag.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
-export interface SimFlags {
+export interface SimFlags extends ClusterFlags {
   benchmark: string;
   searcher: string;
   scheduler: string;
@@ -71,6 +72,8 @@ export interface SimPlan {
   maxIterations: number;
   budget?: ComputeBudget;
   preemptionRate: number;
+  /** The simulated cluster (from --gpus, --preemption-rate, --cluster, --storm, --max-nodes, ...). */
+  cluster: ClusterSpec;
   gpusPerTrial: number;
   checkpointFrequency: number;
   maxFailures: number;
@@ -110,6 +113,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   const natural = benchmarkDefaults(benchmarkNames.includes(benchmark) ? benchmark : "branin");
   const budget = budgetFromFlags(flags);
   if (searcher === "grid" && flags.trials === undefined && budget) throw new OptionError("--trials", "is needed with --searcher grid and a budget (the grid's size)");
+  const cluster = clusterFromFlags(flags);
   const maxIterations = flags.maxIterations !== undefined ? parseInteger("--max-iterations", flags.maxIterations, 1) : natural.maxIterations;
   const maxT = flags.maxT !== undefined ? parsePositiveNumber("--max-t", flags.maxT) : undefined;
   const gracePeriod =
@@ -129,11 +133,12 @@ export function planFromFlags(flags: SimFlags): SimPlan {
     searcher,
     scheduler,
     trials: flags.trials !== undefined ? checkTrialCount("--trials", parseInteger("--trials", flags.trials, 1)) : budget ? Number.POSITIVE_INFINITY : 50,
-    gpus: checkSimulatedGpus("--gpus", parseInteger("--gpus", flags.gpus, 1)),
+    gpus: cluster.gpus ?? 0,
     seed: parseInteger("--seed", flags.seed, 0),
     maxIterations,
     ...(budget ? { budget } : {}),
-    preemptionRate: parseNumber("--preemption-rate", flags.preemptionRate, 0),
+    preemptionRate: cluster.preemptionRate ?? 0,
+    cluster,
     gpusPerTrial,
     checkpointFrequency: parseInteger("--checkpoint-frequency", flags.checkpointFrequency, 0),
     maxFailures: parseInteger("--max-failures", flags.maxFailures, -1),
@@ -189,7 +194,7 @@ export function runPlan(
   storagePath?: string,
   progress?: boolean | "auto",
   bench: Benchmark = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations }),
-): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number } {
+): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number; dollarsPerRegretReduction: number | null } {
   const context: AlgorithmContext = {
     space: bench.space,
     metric: bench.metric,
@@ -212,7 +217,7 @@ export function runPlan(
     seed: plan.seed,
     searcher: searcherFactories[plan.searcher](context),
     scheduler: schedulerFactories[plan.scheduler](context),
-    cluster: { gpus: plan.gpus, preemptionRate: plan.preemptionRate },
+    cluster: plan.cluster,
     resources: { cpu: 1, gpu: plan.gpusPerTrial },
     maxIterations: plan.maxIterations,
     ...(plan.budget ? { budget: plan.budget } : {}),
@@ -226,13 +231,24 @@ export function runPlan(
     ...(progress !== undefined ? { progress } : {}),
   });
   const best = run.summary.best;
+  const regretOf = (metric: number) => (bench.mode === "min" ? metric - bench.optimum : bench.optimum - metric);
+  const regret = best ? regretOf(best.metric) : null;
+  // Dollars per unit of regret the run removed, from its first result (the regret of one untuned try) to its best.
+  let first: { time: number; metric: number } | undefined;
+  for (const trial of run.trials) {
+    const r = trial.history[0];
+    const metric = r?.metrics[bench.metric];
+    if (r && metric !== undefined && (!first || r.time < first.time)) first = { time: r.time, metric };
+  }
+  const reduction = first && regret !== null ? regretOf(first.metric) - regret : 0;
   return {
     benchmark: plan.benchmark,
     searcher: plan.searcher,
     scheduler: plan.scheduler,
     ...run.summary,
     // Regret is how far from the optimum, whichever the direction.
-    regret: best ? (bench.mode === "min" ? best.metric - bench.optimum : bench.optimum - best.metric) : null,
+    regret,
+    dollarsPerRegretReduction: reduction > 0 ? run.summary.costDollars / reduction : null,
     // How far the furthest-trained trial got: what tells a scheduler that promotes from one that never does.
     deepestIteration: run.trials.reduce((deepest, t) => Math.max(deepest, t.lastResult?.iteration ?? 0), 0),
   };

@@ -27,6 +27,13 @@ export const TRACE_EVENT_TYPES = {
   node_added: "the loop saw a node join; `node`",
   node_lost: "the loop saw a node leave; `node`",
   preemption_notice: "a node will be preempted; `node`, `secondsLeft`",
+  node_launch: "(simulator) the autoscaler asked for a node; `nodeType`, `reason`: demand or min_count, `delay`: seconds until it joins",
+  launch_failed: "(simulator) a spot launch found no capacity in the availability trace; `nodeType`",
+  node_terminated: "(simulator) the autoscaler removed an idle node; `node`, `nodeType`, `idleSeconds`",
+  spot_fallback: "(simulator) too many spot failures in the window: the autoscaler launches on-demand types",
+  spot_resumed: "(simulator) the spot failures left the window (seen at the autoscaler's next pass): it launches spot types again",
+  storm: "(simulator) a correlated reclaim; `at`: when the nodes go, `fraction`, `lost`: nodes chosen, `of`: spot nodes there were",
+  capacity_drop: "(simulator) the availability trace dropped below the spot nodes up; `nodeType`, `available`, `lost`",
 } as const;
 
 export type TraceEventType = keyof typeof TRACE_EVENT_TYPES;

@@ -1,5 +1,5 @@
 import type { Resources } from "../core/contracts/index.ts";
-import type { NodeType } from "./cluster-spec.ts";
+import type { ResolvedNodeType } from "./cluster-spec.ts";
 import { OrderStatisticTree } from "../algorithms/math/order-statistic-tree.ts";
 
 // Resources are kept in integer thousandths so fractional GPUs (0.25, 0.5) add
@@ -21,16 +21,23 @@ export class SimNode {
   readonly runs = new Set<number>();
   /** Bumped when the node dies so its pending preemption event goes stale. */
   generation = 0;
+  /** When the node last became empty (NaN while a trial is placed): idle node-hours and the idle timeout. */
+  idleSince: number;
+  /** Idle seconds before `idleSince`. */
+  idleSeconds = 0;
 
   constructor(
     readonly index: number,
     readonly id: string,
-    readonly type: Required<NodeType>,
+    readonly type: ResolvedNodeType,
     now: number,
+    /** When billing started: the launch request for an autoscaled node, else when it joined. */
+    readonly billedFrom: number = now,
   ) {
     this.freeCpu = toUnits(type.cpus);
     this.freeGpu = toUnits(type.gpus);
     this.upSince = now;
+    this.idleSince = now;
   }
 
   get capacityCpu(): number {

@@ -16,8 +16,11 @@ import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
 import { stepTimeFactor } from "../core/resource-scaling.ts";
 import type { EventTrace } from "../core/trace.ts";
 import { PlacementIndex, shapeKey, SimNode, toUnits } from "./cluster.ts";
-import type { ResolvedCluster } from "./cluster-spec.ts";
+import type { ResolvedCluster, ResolvedNodeType } from "./cluster-spec.ts";
 import { EventHeap } from "./event-heap.ts";
+import { planScaleUp, SpotFailureWindow, trialsPerNode } from "./autoscaler.ts";
+import { sampleLaunchDelay } from "./spot/launch-delay.ts";
+import { pickVictims, stormVictims } from "./spot/storm.ts";
 
 const STEP_DONE = 0;
 const SAVE_DONE = 1;
@@ -25,6 +28,23 @@ const NODE_LOST = 2;
 const NODE_UP = 3;
 const STEP_FAILED = 4;
 const PREEMPTION_NOTICE = 5;
+/** An autoscaler launch completes (target: launch index): the node joins, or the spot launch fails. */
+const NODE_LAUNCHED = 6;
+/** An autoscaled node's idle timeout (target: node index). */
+const IDLE_CHECK = 7;
+/** A storm strikes, or its notice goes out (target: storm index). */
+const STORM = 8;
+/** A point of the availability trace takes effect (target: point index). */
+const AVAILABILITY = 9;
+
+/** A node asked of the cloud, not yet joined. */
+interface Launch {
+  readonly type: ResolvedNodeType;
+  readonly typeIndex: number;
+  readonly requestedAt: number;
+  /** Joined or failed: no longer capacity on the way. */
+  done: boolean;
+}
 
 /** A simulated checkpoint: the shared payload, held in memory. */
 export interface SimCheckpoint extends CheckpointPayload {
@@ -48,6 +68,8 @@ class Run extends TrialActor {
   cpuUnits = 0;
   /** Step seconds multiplier for the resources held now (the objective's resourceScaling); 1 without one. */
   timeFactor = 1;
+  /** Lost with its node and not yet placed again: part of the autoscaler's pending demand. */
+  awaitingRestart = false;
   constructor(
     readonly index: number,
     trialId: string,
@@ -66,8 +88,10 @@ export interface SimExecutorOptions {
   cluster: ResolvedCluster;
   seed: number | string;
   trace?: EventTrace;
-  /** Check after every event that no node holds more than its capacity (tests; costs time). */
+  /** Check after every event that no node holds more than its capacity, and the autoscaler's min and max (tests; costs time). */
   checkInvariants?: boolean;
+  /** The experiment's trial cap, so the autoscaler does not count demand for trials that will never exist. @defaultValue unlimited */
+  trialLimit?: number;
 }
 
 /**
@@ -95,6 +119,23 @@ export class SimExecutor implements DrivenExecutor {
   private nodeCounter = 0;
   private readonly stepContext: { iteration: number; rng: Rng; resources: Resources };
   private readonly counts: SimStats = emptyExecutorStats();
+  // ---- the cloud: autoscaling, storms, availability (idle unless the cluster asks for them)
+  private readonly autoscaling: boolean;
+  private readonly launches: Launch[] = [];
+  private launchesInFlight = 0;
+  /** Per node type: nodes alive (doomed ones included) plus launches in flight. */
+  private readonly typeCounts: number[];
+  private readonly typeIndex = new Map<ResolvedNodeType, number>();
+  /** The shape (thousandths) of a trial the loop could not place, until a trial is placed again. */
+  private demand: { cpu: number; gpu: number } | undefined = undefined;
+  private readonly trialLimit: number;
+  private awaitingRestart = 0;
+  private readonly spotFailures: SpotFailureWindow | undefined;
+  private fallingBack = false;
+  /** Something the autoscaler's pass reacts to happened (a node lost, ended or failed to launch; the start). */
+  private scaleDirty = true;
+  private readonly launchRng: Rng;
+  private readonly stormRng: Rng;
 
   constructor(options: SimExecutorOptions) {
     this.objective = options.objective;
@@ -104,9 +145,21 @@ export class SimExecutor implements DrivenExecutor {
     this.checkInvariants = options.checkInvariants ?? false;
     this.preemptionRng = rngFor(this.seed, "preemption");
     this.stepContext = { iteration: 0, rng: this.preemptionRng, resources: { cpu: 0, gpu: 0 } };
+    this.autoscaling = this.cluster.autoscaler !== undefined;
+    this.trialLimit = options.trialLimit ?? Number.POSITIVE_INFINITY;
+    const autoscaler = this.cluster.autoscaler;
+    this.spotFailures = autoscaler ? new SpotFailureWindow(autoscaler.fallbackFailures, autoscaler.fallbackWindowSeconds) : undefined;
+    this.launchRng = rngFor(this.seed, "launch");
+    this.stormRng = rngFor(this.seed, "storm");
+    this.typeCounts = this.cluster.nodeTypes.map(() => 0);
+    this.cluster.nodeTypes.forEach((type, i) => this.typeIndex.set(type, i));
     for (const type of this.cluster.nodeTypes) {
       for (let i = 0; i < type.count; i++) this.addNode(type);
     }
+    // A storm or a drop in availability is announced `notice` seconds ahead (never before the start).
+    const notice = this.cluster.preemptionNoticeSeconds;
+    this.cluster.storms.forEach((storm, i) => this.heap.push(Math.max(0, storm.atSeconds - notice), STORM, i, 0));
+    this.cluster.availability?.points.forEach((point, i) => this.heap.push(Math.max(0, point.time - notice), AVAILABILITY, i, 0));
   }
 
   // ---- Executor ----------------------------------------------------------
@@ -136,13 +189,18 @@ export class SimExecutor implements DrivenExecutor {
   }
 
   canPlace(resources: Resources): boolean {
-    return this.placement.canPlace(toUnits(resources.cpu), toUnits(resources.gpu));
+    const cpu = toUnits(resources.cpu);
+    const gpu = toUnits(resources.gpu);
+    if (this.placement.canPlace(cpu, gpu)) return true;
+    // Pending demand for the autoscaler, as a queued placement group is in Ray.
+    if (this.autoscaling && this.demand === undefined) this.demand = { cpu, gpu };
+    return false;
   }
 
   couldEverPlace(resources: Resources): boolean {
     const cpu = toUnits(resources.cpu);
     const gpu = toUnits(resources.gpu);
-    return this.cluster.nodeTypes.some((t) => t.count > 0 && toUnits(t.cpus) >= cpu && toUnits(t.gpus) >= gpu);
+    return this.cluster.nodeTypes.some((t) => t.maxCount > 0 && toUnits(t.cpus) >= cpu && toUnits(t.gpus) >= gpu);
   }
 
   totalResources(): Resources {
@@ -170,6 +228,13 @@ export class SimExecutor implements DrivenExecutor {
     // Resources change only here, at a (re)start from a checkpoint: never under a running step.
     run.resources = trial.resources;
     run.timeFactor = stepTimeFactor(this.objective.resourceScaling, trial.resources);
+    if (run.awaitingRestart) {
+      run.awaitingRestart = false;
+      this.awaitingRestart--;
+    }
+    // Placed: what the loop still cannot place it asks for again.
+    this.demand = undefined;
+    if (node.runs.size === 0) node.idleSeconds += this.clock - node.idleSince;
     run.gpuUnits = toUnits(trial.resources.gpu);
     run.cpuUnits = toUnits(trial.resources.cpu);
     this.placement.update(node, (n) => {
@@ -244,6 +309,8 @@ export class SimExecutor implements DrivenExecutor {
   run(isFinished: () => boolean): void {
     const heap = this.heap;
     while (!isFinished()) {
+      // The pass runs only when there is demand or a node went: nothing else changes its outcome.
+      if (this.autoscaling && (this.scaleDirty || this.demand !== undefined)) this.reconcile();
       const event = heap.pop();
       if (!event) throw new DeadlockError("the simulation ran out of events before the experiment ended");
       this.clock = event.time;
@@ -286,6 +353,8 @@ export class SimExecutor implements DrivenExecutor {
         listener.onFailed(run.trialId, false, copy.problem);
         return;
       }
+      // A save under a notice keeps the work since the last one from being lost with the node.
+      if (run.node.doomed) this.counts.gpuSecondsSavedByNotice += (run.gpuUnits / 1000) * (this.clock - run.durableAt);
       run.durableAt = this.clock;
       const handle: SimCheckpoint = run.payload(copy.state);
       listener.onCheckpointed({ trialId: run.trialId, iteration: run.iteration, timeTotal: run.timeTotal, handle });
@@ -300,8 +369,26 @@ export class SimExecutor implements DrivenExecutor {
       const trialIds = [...node.runs].map((i) => (this.runs[i] as Run).trialId);
       listener.onPreemptionNotice(node.id, trialIds, this.cluster.preemptionNoticeSeconds);
     } else if (kind === NODE_UP) {
-      const node = this.addNode((this.nodes[target] as SimNode).type);
+      const type = (this.nodes[target] as SimNode).type;
+      if (!this.spotAvailable(type)) {
+        // The trace has no capacity for the replacement now: try again when it rises, if it ever does.
+        const retry = this.cluster.availability?.nextRise(type.name, this.clock, this.aliveOf(type));
+        this.trace?.emit(this.clock, "launch_failed", { nodeType: type.name, retryAt: retry ?? null });
+        if (retry !== undefined) this.heap.push(retry, NODE_UP, target, 0);
+        return;
+      }
+      const node = this.addNode(type);
       listener.onNodeAdded(node.id);
+    } else if (kind === NODE_LAUNCHED) {
+      this.launched(this.launches[target] as Launch);
+    } else if (kind === IDLE_CHECK) {
+      const node = this.nodes[target] as SimNode;
+      if (node.generation !== generation || !node.alive) return;
+      this.idleCheck(node);
+    } else if (kind === STORM) {
+      this.storm(target);
+    } else if (kind === AVAILABILITY) {
+      this.availabilityPoint(target);
     }
   }
 
@@ -362,6 +449,10 @@ export class SimExecutor implements DrivenExecutor {
       n.freeGpu += run.gpuUnits;
     });
     node.runs.delete(run.index);
+    if (node.runs.size === 0) {
+      node.idleSince = this.clock;
+      if (node.alive && node.type.autoscaled) this.heap.push(this.clock + node.type.idleTimeoutSeconds, IDLE_CHECK, node.index, node.generation);
+    }
     this.counts.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
     run.node = undefined;
     run.generation++;
@@ -374,15 +465,18 @@ export class SimExecutor implements DrivenExecutor {
     this.warmNodes = [];
   }
 
-  private addNode(type: Required<SimNode["type"]>): SimNode {
-    const node = new SimNode(this.nodes.length, `n${this.nodeCounter++}`, type, this.clock);
+  private addNode(type: ResolvedNodeType, billedFrom: number = this.clock): SimNode {
+    const node = new SimNode(this.nodes.length, `n${this.nodeCounter++}`, type, this.clock, billedFrom);
     this.nodes.push(node);
     this.placement.add(node);
+    this.bumpType(this.typeIndex.get(type) as number, 1);
     this.trace?.emit(this.clock, "node_up", { node: node.id, nodeType: type.name });
-    if (type.spot && this.cluster.preemptionRate > 0) {
+    // A node that never gets work goes after its idle timeout.
+    if (type.autoscaled) this.heap.push(this.clock + type.idleTimeoutSeconds, IDLE_CHECK, node.index, node.generation);
+    if (type.spot && type.preemptionRate > 0) {
       // Poisson process: exponential time to the next preemption, rate per node-hour.
       const u = this.preemptionRng.next();
-      const hours = -Math.log(1 - u) / this.cluster.preemptionRate;
+      const hours = -Math.log(1 - u) / type.preemptionRate;
       const lostAt = this.clock + hours * 3600;
       const notice = this.cluster.preemptionNoticeSeconds;
       if (notice > 0) this.heap.push(Math.max(this.clock, lostAt - notice), PREEMPTION_NOTICE, node.index, node.generation);
@@ -396,29 +490,198 @@ export class SimExecutor implements DrivenExecutor {
     this.placement.update(node, (n) => (n.alive = false));
     node.generation++;
     node.downAt = this.clock;
+    this.bumpType(this.typeIndex.get(node.type) as number, -1);
     this.counts.nodesLost++;
+    this.scaleDirty = true;
     listener.onNodeLost(node.id);
     const victims = [...node.runs].map((i) => this.runs[i] as Run);
-    this.heap.push(this.clock + this.cluster.replacementDelaySeconds, NODE_UP, node.index, 0);
+    // A fixed-size type gets its replacement after the delay; an autoscaled one through demand and minCount.
+    if (node.type.autoscaled) {
+      if (node.type.spot) this.spotFailures?.record(this.clock);
+    } else {
+      this.heap.push(this.clock + this.cluster.replacementDelaySeconds, NODE_UP, node.index, 0);
+    }
     // One victim at a time: the loop may act on another victim (a PBT waiter restoring from the first) while that one still runs here.
     for (const run of victims) {
       if (!run.node) continue;
       this.counts.gpuSecondsLostToPreemption += (run.gpuUnits / 1000) * (this.clock - run.durableAt);
       this.counts.preemptions++;
       this.releaseRun(run);
+      run.awaitingRestart = true;
+      this.awaitingRestart++;
       listener.onFailed(run.trialId, true, `node ${node.id} was preempted`);
     }
   }
 
   private closeBooks(): void {
     let cost = 0;
+    let onDemand = 0;
+    let paidGpu = 0;
+    let idle = 0;
+    const availability = this.cluster.availability;
     for (const node of this.nodes) {
       const end = Math.min(node.downAt, this.clock);
-      cost += ((end - node.upSince) / 3600) * node.type.pricePerHour;
+      const hours = (end - node.billedFrom) / 3600;
+      cost += availability && node.type.spot ? availability.cost(node.type.name, node.billedFrom, end, node.type.pricePerHour) : hours * node.type.pricePerHour;
+      onDemand += hours * node.type.onDemandPricePerHour;
+      paidGpu += (end - node.billedFrom) * node.type.gpus;
+      idle += node.idleSeconds + (node.runs.size === 0 && end > node.idleSince ? end - node.idleSince : 0);
     }
     this.counts.costDollars = cost;
+    this.counts.costOnDemandDollars = onDemand;
+    this.counts.paidGpuSeconds = paidGpu;
+    this.counts.idleNodeSeconds = idle;
     // Trials still holding resources at the end (none after a normal finish) count up to now.
     for (const run of this.runs) if (run.node) this.counts.gpuSeconds += (run.gpuUnits / 1000) * (this.clock - run.placedAt);
+  }
+
+  // ---- the cloud ---------------------------------------------------------
+
+  private bumpType(typeIndex: number, by: number): void {
+    this.typeCounts[typeIndex] = (this.typeCounts[typeIndex] as number) + by;
+  }
+
+  private aliveOf(type: ResolvedNodeType): number {
+    let n = 0;
+    for (const node of this.nodes) if (node.alive && !node.doomed && node.type === type) n++;
+    return n;
+  }
+
+  /** Whether the availability trace lets one more spot node of `type` exist now. */
+  private spotAvailable(type: ResolvedNodeType): boolean {
+    const availability = this.cluster.availability;
+    if (!availability || !type.spot) return true;
+    return this.aliveOf(type) < availability.available(type.name, this.clock);
+  }
+
+  private priceNow(type: ResolvedNodeType): number {
+    return (type.spot ? this.cluster.availability?.price(type.name, this.clock) : undefined) ?? type.pricePerHour;
+  }
+
+  /**
+   * The autoscaler's pass, before each event: keep every type at its minCount,
+   * then launch for the pending demand (Ray's bin-packing of queued requests onto
+   * node types), falling back to on-demand after repeated spot failures.
+   */
+  private reconcile(): void {
+    this.scaleDirty = false;
+    const types = this.cluster.nodeTypes;
+    const config = this.cluster.autoscaler as NonNullable<ResolvedCluster["autoscaler"]>;
+    for (let i = 0; i < types.length; i++) {
+      const type = types[i] as ResolvedNodeType;
+      while ((this.typeCounts[i] as number) < type.minCount) this.launch(i, "min_count");
+    }
+    const fallingBack = (this.spotFailures as SpotFailureWindow).fallingBack(this.clock);
+    if (fallingBack !== this.fallingBack) {
+      this.fallingBack = fallingBack;
+      this.trace?.emit(this.clock, fallingBack ? "spot_fallback" : "spot_resumed", {});
+    }
+    const demand = this.demand;
+    if (demand) {
+      let inFlightTrials = 0;
+      for (const launch of this.launches) {
+        if (!launch.done) inFlightTrials += trialsPerNode(launch.type, demand.cpu, demand.gpu);
+      }
+      const notStarted = this.trialLimit - this.runs.length;
+      const waiting = Math.max(1, Math.min(config.pendingTrials, notStarted + this.awaitingRestart));
+      let nodesUp = 0;
+      for (let i = 0; i < types.length; i++) nodesUp += this.typeCounts[i] as number;
+      const plan = planScaleUp({
+        config,
+        types,
+        counts: this.typeCounts,
+        prices: types.map((t) => this.priceNow(t)),
+        inFlightTrials,
+        launchesInFlight: this.launchesInFlight,
+        nodesUp: nodesUp - this.launchesInFlight,
+        demandTrials: waiting,
+        cpu: demand.cpu,
+        gpu: demand.gpu,
+        avoidSpot: fallingBack,
+      });
+      for (const i of plan) this.launch(i, "demand");
+    }
+    if (this.checkInvariants) this.assertScaleBounds();
+  }
+
+  private launch(typeIndex: number, reason: "min_count" | "demand"): void {
+    const type = this.cluster.nodeTypes[typeIndex] as ResolvedNodeType;
+    const delay = sampleLaunchDelay(type.launchDelay, this.launchRng);
+    this.launches.push({ type, typeIndex, requestedAt: this.clock, done: false });
+    this.launchesInFlight++;
+    this.bumpType(typeIndex, 1);
+    this.heap.push(this.clock + delay, NODE_LAUNCHED, this.launches.length - 1, 0);
+    this.trace?.emit(this.clock, "node_launch", { nodeType: type.name, reason, delay });
+  }
+
+  private launched(launch: Launch): void {
+    this.launchesInFlight--;
+    this.bumpType(launch.typeIndex, -1);
+    launch.done = true;
+    if (!this.spotAvailable(launch.type)) {
+      this.scaleDirty = true;
+      this.spotFailures?.record(this.clock);
+      this.trace?.emit(this.clock, "launch_failed", { nodeType: launch.type.name });
+      return;
+    }
+    // Billed from the request: the instance runs (and is charged) while it boots.
+    const node = this.addNode(launch.type, launch.requestedAt);
+    this.counts.nodesLaunched++;
+    (this.listener as ExecutorListener).onNodeAdded(node.id);
+  }
+
+  private idleCheck(node: SimNode): void {
+    if (node.runs.size > 0 || this.clock - node.idleSince < node.type.idleTimeoutSeconds - 1e-9) return;
+    const typeIndex = this.typeIndex.get(node.type) as number;
+    if ((this.typeCounts[typeIndex] as number) <= node.type.minCount) return;
+    this.placement.update(node, (n) => (n.alive = false));
+    node.generation++;
+    node.downAt = this.clock;
+    this.bumpType(typeIndex, -1);
+    this.scaleDirty = true;
+    this.trace?.emit(this.clock, "node_terminated", { node: node.id, nodeType: node.type.name, idleSeconds: this.clock - node.idleSince });
+  }
+
+  /** Loses (or, with a notice, dooms) the chosen nodes; the loss itself happens at `lossAt`. */
+  private reclaim(victims: readonly SimNode[], lossAt: number): void {
+    const listener = this.listener as ExecutorListener;
+    const notice = this.cluster.preemptionNoticeSeconds;
+    for (const node of victims) {
+      if (lossAt > this.clock) {
+        this.placement.update(node, (n) => (n.doomed = true));
+        const trialIds = [...node.runs].map((i) => (this.runs[i] as Run).trialId);
+        listener.onPreemptionNotice(node.id, trialIds, Math.min(notice, lossAt - this.clock));
+        this.heap.push(lossAt, NODE_LOST, node.index, node.generation);
+      } else if (node.alive) {
+        this.loseNode(node);
+      }
+    }
+  }
+
+  private storm(index: number): void {
+    const storm = this.cluster.storms[index] as ResolvedCluster["storms"][number];
+    const candidates = this.nodes.filter((n) => n.alive && !n.doomed && n.type.spot && (storm.nodeType === undefined || n.type.name === storm.nodeType));
+    const victims = stormVictims(candidates, storm.fraction, this.stormRng);
+    this.trace?.emit(this.clock, "storm", { at: storm.atSeconds, fraction: storm.fraction, lost: victims.length, of: candidates.length });
+    this.reclaim(victims, storm.atSeconds);
+  }
+
+  private availabilityPoint(index: number): void {
+    const point = (this.cluster.availability as NonNullable<ResolvedCluster["availability"]>).points[index] as NonNullable<ResolvedCluster["availability"]>["points"][number];
+    const candidates = this.nodes.filter((n) => n.alive && !n.doomed && n.type.spot && n.type.name === point.type);
+    const excess = candidates.length - point.available;
+    if (excess <= 0) return;
+    const victims = pickVictims(candidates, excess, this.stormRng);
+    this.trace?.emit(this.clock, "capacity_drop", { nodeType: point.type, available: point.available, lost: victims.length });
+    this.reclaim(victims, point.time);
+  }
+
+  /** The autoscaler's bounds: never above maxCount; after its pass, never below minCount. */
+  private assertScaleBounds(): void {
+    this.cluster.nodeTypes.forEach((type, i) => {
+      const n = this.typeCounts[i] as number;
+      if (n > type.maxCount || n < type.minCount) throw new Error(`node type ${type.name} has ${n} nodes (up or launching) at t=${this.clock}, outside [${type.minCount}, ${type.maxCount}]`);
+    });
   }
 
   private assertCapacity(): void {

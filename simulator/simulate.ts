@@ -60,6 +60,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
         seed,
         ...(trace ? { trace } : {}),
         ...(options.checkInvariants ? { checkInvariants: true } : {}),
+        ...(options.trials !== undefined ? { trialLimit: options.trials } : {}),
       }),
   });
 }

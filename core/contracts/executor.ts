@@ -77,11 +77,35 @@ export interface ExecutorStats {
   actorStarts: number;
   /** Trial starts that reused an idle actor instead. */
   actorReuses: number;
+  /** Simulator only: nodes the autoscaler launched (that joined). */
+  nodesLaunched: number;
+  /** Simulator only: node-seconds with no trial placed, over every node paid for. */
+  idleNodeSeconds: number;
+  /** Simulator only: GPU-seconds of the nodes paid for (from launch request or start to end or loss). */
+  paidGpuSeconds: number;
+  /** Simulator only: what the same node-hours would have cost on demand. */
+  costOnDemandDollars: number;
+  /** Simulator only: GPU-seconds of work made durable by a checkpoint taken under a preemption notice. */
+  gpuSecondsSavedByNotice: number;
 }
 
 /** Stats before anything ran: every executor starts its counts here. */
 export function emptyExecutorStats(): ExecutorStats {
-  return { events: 0, gpuSeconds: 0, gpuSecondsLostToPreemption: 0, preemptions: 0, nodesLost: 0, costDollars: 0, actorStarts: 0, actorReuses: 0 };
+  return {
+    events: 0,
+    gpuSeconds: 0,
+    gpuSecondsLostToPreemption: 0,
+    preemptions: 0,
+    nodesLost: 0,
+    costDollars: 0,
+    actorStarts: 0,
+    actorReuses: 0,
+    nodesLaunched: 0,
+    idleNodeSeconds: 0,
+    paidGpuSeconds: 0,
+    costOnDemandDollars: 0,
+    gpuSecondsSavedByNotice: 0,
+  };
 }
 
 /**

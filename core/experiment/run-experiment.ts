@@ -38,6 +38,18 @@ export interface ExperimentSummary {
   actorStarts: number;
   actorReuses: number;
   costDollars: number;
+  /** Simulator: nodes the autoscaler launched. */
+  nodesLaunched: number;
+  /** Simulator: node-hours with no trial placed. */
+  idleNodeHours: number;
+  /** Simulator: GPU-hours of the nodes paid for. */
+  paidGpuHours: number;
+  /** Simulator: share of the paid GPU-hours that trials held (gpuSeconds / paid GPU-seconds); 0 with nothing paid. */
+  paidGpuUtilisation: number;
+  /** Simulator: the same node-hours priced on demand (equal to costDollars without spot nodes). */
+  costOnDemandDollars: number;
+  /** Simulator: GPU-seconds of work a checkpoint taken under a preemption notice kept from being lost. */
+  gpuSecondsSavedByNotice: number;
 }
 
 export interface ExperimentRun {
@@ -214,5 +226,11 @@ function summarize(
     actorStarts: stats.actorStarts,
     actorReuses: stats.actorReuses,
     costDollars: stats.costDollars,
+    nodesLaunched: stats.nodesLaunched,
+    idleNodeHours: stats.idleNodeSeconds / 3600,
+    paidGpuHours: stats.paidGpuSeconds / 3600,
+    paidGpuUtilisation: stats.paidGpuSeconds > 0 ? stats.gpuSeconds / stats.paidGpuSeconds : 0,
+    costOnDemandDollars: stats.costOnDemandDollars,
+    gpuSecondsSavedByNotice: stats.gpuSecondsSavedByNotice,
   };
 }

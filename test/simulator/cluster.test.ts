@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { placeOn, SimNode } from "../../simulator/cluster.ts";
 import { resolveCluster } from "../../simulator/index.ts";
 
-const type = (gpus: number) => ({ name: `g${gpus}`, cpus: 32, gpus, pricePerHour: 0, spot: false, count: 1 });
+const type = (gpus: number) => resolveCluster({ nodeTypes: [{ name: `g${gpus}`, cpus: 32, gpus, pricePerHour: 0, spot: false, count: 1 }] }).nodeTypes[0]!;
 
 describe("cluster", () => {
   it("packs: places on the feasible node left with the least free GPU, keeping whole nodes free", () => {

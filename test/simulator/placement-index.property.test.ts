@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PlacementIndex, placeOn, SimNode, toUnits } from "../../simulator/cluster.ts";
+import { resolveCluster } from "../../simulator/index.ts";
 
-const type = (gpus: number, cpus: number) => ({ name: `g${gpus}`, cpus, gpus, pricePerHour: 0, spot: true, count: 1 });
+const type = (gpus: number, cpus: number) => resolveCluster({ nodeTypes: [{ name: `g${gpus}`, cpus, gpus, pricePerHour: 0, spot: true, count: 1 }] }).nodeTypes[0]!;
 const shapes = [
   { cpu: 1, gpu: 1 },
   { cpu: 4, gpu: 0.5 },
