@@ -25,6 +25,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
     subjectKind: "objective",
     logging: { kind: "simulation", flushEveryMs: 1000, progress: false },
     defaults: defaultAlgorithms,
+    origin: { kind: "code", trainable: "objective" },
     executor: ({ seed, trace }) =>
       new SimExecutor({
         objective: options.objective,

@@ -84,7 +84,11 @@ export class DurableState {
       this.obsolete.push(join(dir, journalName(resumedFrom.generation)));
     }
     this.journalFile = journalName(this.generation);
-    writing(join(dir, this.journalFile), () => fs.writeFile(join(dir, this.journalFile), ""));
+    const journal = join(dir, this.journalFile);
+    writing(journal, () => {
+      fs.mkdir(dir);
+      fs.writeFile(journal, "");
+    });
   }
 
   /** Commits `saved` (a `loop.save()`): appends the changed trials, then replaces the snapshot. */
