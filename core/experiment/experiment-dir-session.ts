@@ -145,6 +145,11 @@ export class ExperimentDirSession implements TuneCallback {
         loop.onClockTick();
         after();
       },
+      // Called from inside the executor's start (the loop is mid-step): no snapshot here, the step's own event writes one.
+      onCheckpointUnusable: (trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string) => {
+        this.dirty = true;
+        return loop.onCheckpointUnusable(trialId, checkpoint, fallback, reason);
+      },
       onPreemptionNotice: (nodeId: string, trialIds: readonly string[], secondsLeft: number) => {
         loop.onPreemptionNotice(nodeId, trialIds, secondsLeft);
         after();
