@@ -165,7 +165,7 @@ describe("file checkpoints on the real backend", () => {
     expect(first).toBe(join(root, "t00000", "checkpoint_000003"));
     expect(second).toBe(join(root, "t00000", "checkpoint_000003_2"));
     expect((await store.load(first, "t00000")).state).toEqual({ w: 1, origin: "a" });
-    expect((await store.load(second, "t00000")).meta).toEqual({ ...meta, files: { "weights.json": expect.any(Number) } });
+    expect((await store.load(second, "t00000")).meta).toEqual({ ...meta, files: { "state.json": expect.any(Number) } });
     rmSync(join(second, META_FILE));
     await expect(store.load(second, "t00000")).rejects.toThrow(`trial t00000: checkpoint ${second} is unusable: its completion marker ${META_FILE} is missing`);
     store.discard(first);
