@@ -27,6 +27,8 @@ interface StateFile {
   /** The trial journal and how many of its bytes belong to this state (later bytes are from an interrupted write). */
   journal: { file: string; bytes: number };
   trialCount: number;
+  /** The experiment ended (every trial done): a resume has nothing to run. */
+  ended: boolean;
   /** `loop.save()` without its `trials` (they are in the journal). */
   loop: Record<string, Json>;
 }
@@ -92,7 +94,7 @@ export class DurableState {
   }
 
   /** Commits `saved` (a `loop.save()`): appends the changed trials, then replaces the snapshot. */
-  write(saved: Json): void {
+  write(saved: Json, ended = false): void {
     const { trials, ...loop } = saved as unknown as { trials: SavedTrial[] } & Record<string, Json>;
     let appended = "";
     for (const trial of trials) {
@@ -125,6 +127,7 @@ export class DurableState {
       origin: this.origin,
       journal: { file: this.journalFile, bytes: this.journalBytes },
       trialCount: trials.length,
+      ended,
       loop,
     };
     replaceAtomically(this.fs, experimentFile(this.dir, EXPERIMENT_STATE_FILE), JSON.stringify(state), sync);
@@ -164,6 +167,7 @@ export interface LoadedState {
   readonly loop: Json;
   readonly generation: number;
   readonly trialCount: number;
+  readonly ended: boolean;
 }
 
 /** Whether `dir` holds a saved experiment state. */
@@ -225,5 +229,5 @@ export function readSavedState(dir: string): LoadedState {
     trials.push(trial);
   }
   const generation = Number(/\.(\d+)\.jsonl$/.exec(state.journal.file)?.[1] ?? 1);
-  return { origin: state.origin, loop: { ...state.loop, trials } as unknown as Json, generation, trialCount: state.trialCount };
+  return { origin: state.origin, loop: { ...state.loop, trials } as unknown as Json, generation, trialCount: state.trialCount, ended: state.ended === true };
 }

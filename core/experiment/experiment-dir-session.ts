@@ -101,8 +101,10 @@ export class ExperimentDirSession implements TuneCallback {
   onExperimentEnd(): void {
     this.dirty = true;
     this.force = true;
+    this.ended = true;
   }
   private force = false;
+  private ended = false;
 
   /** After an event (or `begin`): a failed write ends the run; a due snapshot is committed. */
   afterEvent(loop: TuneLoop): void {
@@ -111,7 +113,7 @@ export class ExperimentDirSession implements TuneCallback {
     if (!this.dirty) return;
     const now = performance.now();
     if (this.policy.kind === "coalesced" && !this.force && now - this.lastWrite < this.policy.everyMs) return;
-    this.state.write(loop.save());
+    this.state.write(loop.save(), this.ended);
     this.dirty = false;
     this.force = false;
     this.lastWrite = now;

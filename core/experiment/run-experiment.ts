@@ -153,10 +153,15 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       logger?.adoptTrials(loop.trials, options.metric, options.mode);
     }
     if (session) executor.setListener(session.listener(loop));
-    loop.begin();
-    session?.afterEvent(loop);
-    const driven = loop;
-    ran = executor.run(() => driven.finished);
+    if (saved?.ended) {
+      // Resuming an experiment that had ended: its trials are all done, nothing runs.
+      ran = undefined;
+    } else {
+      loop.begin();
+      session?.afterEvent(loop);
+      const driven = loop;
+      ran = executor.run(() => driven.finished);
+    }
   } catch (error) {
     void executor.close?.();
     throw error;
