@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
-import { tune } from "../real-backend/index.ts";
+import { tuneFrom } from "../real-backend/index.ts";
+import type { ExperimentOrigin } from "../core/experiment-dir/index.ts";
 import {
   experimentToTuneOptions,
   formatRunSummary,
@@ -14,6 +16,12 @@ import {
 export interface RunFlags {
   dryRun?: boolean;
   json?: boolean;
+  /** Carry on the experiment saved in the file's directory (it starts when nothing is saved there yet). */
+  resume?: boolean;
+  /** `tunelab resume DIR`: the experiment as rebuilt from the directory's saved file, instead of reading FILE. */
+  resolved?: ResolvedExperiment;
+  /** With `resolved`: the origin saved in the directory, kept for the next resume. */
+  origin?: ExperimentOrigin;
 }
 
 /** Reads, checks and resolves an experiment file; throws an OptionError listing every bad field. */
@@ -30,13 +38,15 @@ export function loadExperiment(path: string): ResolvedExperiment {
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   try {
-    const resolved = loadExperiment(file);
+    const resolved = flags.resolved ?? loadExperiment(file);
     if (flags.dryRun) {
       const document = renderExperiment(resolved);
       process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
       return;
     }
-    const run = await tune(experimentToTuneOptions(resolved));
+    // The file's text goes into experiment_state.json, so `tunelab resume DIR` can rebuild the experiment.
+    const origin = flags.origin ?? { kind: "experiment-file", path: resolved.file, text: readFileSync(resolved.file, "utf8") };
+    const run = await tuneFrom({ ...experimentToTuneOptions(resolved), ...(flags.resume ? { resume: true } : {}) }, origin);
     const summary = runSummary(
       {
         name: resolved.name,
