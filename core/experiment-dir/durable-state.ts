@@ -19,23 +19,29 @@ export type ExperimentOrigin =
   | { readonly kind: "experiment-file"; readonly path: string; readonly text: string }
   | { readonly kind: "code"; readonly trainable: "object" | "module" | "command" | "objective" };
 
-/** What experiment_state.json holds. The trials live in the journal it names. */
+/** What experiment_state.json holds: which journal to replay (replaced atomically when the journal is compacted). */
 interface StateFile {
   format: typeof FORMAT_NAME;
   version: number;
   origin: ExperimentOrigin;
-  /** The trial journal and how many of its bytes belong to this state (later bytes are from an interrupted write). */
-  journal: { file: string; bytes: number };
+  journal: string;
+}
+
+/**
+ * One journal line: a commit. The trials whose records changed since the previous
+ * commit, how many trials there are, the rest of `loop.save()` (searcher, scheduler,
+ * stoppers, retention, counters), and whether the experiment ended.
+ */
+interface Commit {
+  trials: SavedTrial[];
   trialCount: number;
-  /** The experiment ended (every trial done): a resume has nothing to run. */
   ended: boolean;
-  /** `loop.save()` without its `trials` (they are in the journal). */
   loop: Record<string, Json>;
 }
 
 type SavedTrial = { id: string; index: number; status: string; history: unknown[]; config: unknown; latestCheckpoint: unknown; [k: string]: unknown };
 
-/** What a trial's record is compared by, to append only the trials that changed since the last snapshot. */
+/** What a trial's record is compared by, to write only the trials that changed since the last commit. */
 interface Seen {
   key: string;
   config: unknown;
@@ -49,106 +55,123 @@ const COMPACT_RATIO = 4;
 const COMPACT_SLACK_BYTES = 1 << 20;
 
 /**
- * The experiment's durable state: a journal of trial records plus a small
- * snapshot, `experiment_state.json`, replaced atomically.
+ * The experiment's durable state: `experiment_state.json` names a journal, and the
+ * journal holds one line per commit.
  *
- * Each `write(loop.save())` appends a line for every trial whose record changed
- * since the last write (a new trial, a result, a checkpoint, a status), then
- * replaces the snapshot: the searcher, scheduler, stoppers, retention and
- * counters, the trial count, and how many journal bytes belong to it. The
- * snapshot's rename is the commit point: a driver killed before it resumes from
- * the previous snapshot (the journal's extra bytes are ignored), never from half
- * of one. A write costs the changed trials plus the algorithms' state, not the
- * whole history, so snapshotting at every checkpoint and every trial end stays
- * cheap; the journal is rewritten (a new generation, then the snapshot points to
- * it) when it grows past a few times its live size.
+ * Each `write(loop.save())` appends one line: the trials whose records changed since
+ * the last commit (a new trial, a result, a checkpoint, a status), the trial count,
+ * and the rest of the loop's state (searcher, scheduler, stoppers, retention,
+ * counters). A line is committed once it is whole (ends in a newline): a driver
+ * killed mid-append leaves a torn last line, which a resume ignores, so it resumes
+ * from the previous commit, never from half of one. One append per commit keeps
+ * snapshotting at every checkpoint and every trial end cheap: it costs the changed
+ * trials plus the algorithms' state, not the whole history. When the journal grows
+ * past a few times its live size it is compacted into a new generation (one line
+ * with every trial), and experiment_state.json is replaced atomically (write to a
+ * temporary file, fsync, rename) to name it; the old one is deleted after.
  */
 export class DurableState {
   private readonly seen = new Map<string, Seen>();
-  /** The newest line of each trial, for compaction. */
-  private readonly lines = new Map<string, string>();
+  /** The newest record of each trial, for compaction. */
+  private readonly records = new Map<string, SavedTrial>();
   private liveBytes = 0;
+  private readonly recordBytes = new Map<string, number>();
   private generation = 1;
   private journalBytes = 0;
   private lastSync = -Infinity;
   private journalFile: string;
-  /** Journal generations to delete after the next committed snapshot. */
-  private readonly obsolete: string[] = [];
 
   constructor(
     readonly dir: string,
     private readonly origin: ExperimentOrigin,
     private readonly fs: StorageFs = nodeStorageFs,
     resumedFrom?: LoadedState,
+    /** Journal bytes allowed beyond COMPACT_RATIO x the live records before compacting (tests lower it). */
+    private readonly compactSlackBytes = COMPACT_SLACK_BYTES,
   ) {
-    if (resumedFrom) {
-      this.generation = resumedFrom.generation + 1;
-      this.obsolete.push(join(dir, journalName(resumedFrom.generation)));
-    }
+    const previous = resumedFrom ? join(dir, journalName(resumedFrom.generation)) : undefined;
+    if (resumedFrom) this.generation = resumedFrom.generation + 1;
     this.journalFile = journalName(this.generation);
     const journal = join(dir, this.journalFile);
     writing(journal, () => {
       fs.mkdir(dir);
       fs.writeFile(journal, "");
     });
+    // A resumed driver starts a new generation: its first commit holds every trial.
+    if (previous === undefined) this.pointTo(this.journalFile);
+    else this.pendingSwitch = previous;
   }
 
-  /** Commits `saved` (a `loop.save()`): appends the changed trials, then replaces the snapshot. */
+  /** Set after a resume or a compaction: the journal experiment_state.json must name once the next commit is in it; then this old one goes. */
+  private pendingSwitch: string | undefined;
+
+  /** Commits `saved` (a `loop.save()`): one journal line with the changed trials and the algorithms' state. */
   write(saved: Json, ended = false): void {
     const { trials, ...loop } = saved as unknown as { trials: SavedTrial[] } & Record<string, Json>;
-    let appended = "";
+    const changed: SavedTrial[] = [];
     for (const trial of trials) {
       const last = trial.history[trial.history.length - 1];
       const key = fingerprint(trial);
       const before = this.seen.get(trial.id);
       if (before && before.key === key && before.config === trial.config && before.last === last) continue;
       this.seen.set(trial.id, { key, config: trial.config, last });
-      const line = JSON.stringify(trial) + "\n";
-      this.liveBytes += Buffer.byteLength(line) - Buffer.byteLength(this.lines.get(trial.id) ?? "");
-      this.lines.set(trial.id, line);
-      appended += line;
+      this.records.set(trial.id, trial);
+      changed.push(trial);
     }
     const now = performance.now();
     const sync = now - this.lastSync >= FSYNC_EVERY_MS;
-    const journalPath = join(this.dir, this.journalFile);
-    if (this.journalBytes > COMPACT_RATIO * this.liveBytes + COMPACT_SLACK_BYTES) {
-      this.compact();
-    } else if (appended !== "") {
-      writing(journalPath, () => {
-        this.fs.appendFile(journalPath, appended);
-        if (sync) this.fs.fsync(journalPath);
-      });
-      this.journalBytes += Buffer.byteLength(appended);
-    }
     if (sync) this.lastSync = now;
-    const state: StateFile = {
-      format: FORMAT_NAME,
-      version: STATE_FORMAT_VERSION,
-      origin: this.origin,
-      journal: { file: this.journalFile, bytes: this.journalBytes },
-      trialCount: trials.length,
-      ended,
-      loop,
-    };
-    replaceAtomically(this.fs, experimentFile(this.dir, EXPERIMENT_STATE_FILE), JSON.stringify(state), sync);
-    // The snapshot now names the current generation: older ones are no longer read by a resume.
-    for (const path of this.obsolete.splice(0)) writing(path, () => this.fs.remove(path));
+    if (this.journalBytes > COMPACT_RATIO * this.liveBytes + this.compactSlackBytes) {
+      this.compact(trials.length, ended, loop);
+      return;
+    }
+    const line = JSON.stringify({ trials: changed, trialCount: trials.length, ended, loop } satisfies Commit) + "\n";
+    const bytes = Buffer.byteLength(line);
+    const path = join(this.dir, this.journalFile);
+    writing(path, () => {
+      this.fs.appendFile(path, line);
+      if (sync || this.pendingSwitch !== undefined) this.fs.fsync(path);
+    });
+    this.journalBytes += bytes;
+    // What the live records weigh, roughly: this line's share for the trials it carries.
+    if (changed.length > 0) {
+      const each = bytes / changed.length;
+      for (const trial of changed) {
+        this.liveBytes += each - (this.recordBytes.get(trial.id) ?? 0);
+        this.recordBytes.set(trial.id, each);
+      }
+    }
+    this.switchIfPending();
   }
 
-  /** A new journal generation with one line per trial; the snapshot written next points to it. */
-  private compact(): void {
+  /** A new journal generation holding one commit with every trial; experiment_state.json then names it. */
+  private compact(trialCount: number, ended: boolean, loop: Record<string, Json>): void {
     const old = join(this.dir, this.journalFile);
     this.generation++;
     this.journalFile = journalName(this.generation);
     const path = join(this.dir, this.journalFile);
-    const text = [...this.lines.values()].join("");
+    const line = JSON.stringify({ trials: [...this.records.values()], trialCount, ended, loop } satisfies Commit) + "\n";
     writing(path, () => {
-      this.fs.writeFile(path, text);
+      this.fs.writeFile(path, line);
       this.fs.fsync(path);
     });
-    this.journalBytes = Buffer.byteLength(text);
-    // The old generation goes once the snapshot names the new one; until then a resume still reads it.
-    this.obsolete.push(old);
+    this.journalBytes = Buffer.byteLength(line);
+    this.liveBytes = this.journalBytes;
+    this.pendingSwitch = old;
+    this.switchIfPending();
+  }
+
+  private switchIfPending(): void {
+    const old = this.pendingSwitch;
+    if (old === undefined) return;
+    this.pointTo(this.journalFile);
+    this.pendingSwitch = undefined;
+    writing(old, () => this.fs.remove(old));
+  }
+
+  private pointTo(journal: string): void {
+    const state: StateFile = { format: FORMAT_NAME, version: STATE_FORMAT_VERSION, origin: this.origin, journal };
+    replaceAtomically(this.fs, experimentFile(this.dir, EXPERIMENT_STATE_FILE), JSON.stringify(state, null, 2) + "\n", true);
   }
 }
 
@@ -164,7 +187,8 @@ function fingerprint(t: SavedTrial): string {
 /** A saved experiment read back: `loop` is `loop.save()`'s shape, ready for `loop.restore`. */
 export interface LoadedState {
   readonly origin: ExperimentOrigin;
-  readonly loop: Json;
+  /** Undefined when nothing was committed yet (a driver killed before its first commit). */
+  readonly loop: Json | undefined;
   readonly generation: number;
   readonly trialCount: number;
   readonly ended: boolean;
@@ -176,9 +200,10 @@ export function hasSavedState(dir: string): boolean {
 }
 
 /**
- * Reads `dir`'s experiment_state.json and its journal. A state from another
- * format version, a torn or missing journal, or a trial missing from it is a
- * SavedStateError naming the file and what was found.
+ * Reads `dir`'s experiment_state.json and replays its journal. A state from another
+ * format version, a missing journal, or a damaged commit before the last is a
+ * SavedStateError naming the file and what was found; a torn last line (a driver
+ * killed mid-append) is an uncommitted write and is ignored.
  */
 export function readSavedState(dir: string): LoadedState {
   const path = experimentFile(dir, EXPERIMENT_STATE_FILE);
@@ -198,36 +223,35 @@ export function readSavedState(dir: string): LoadedState {
         (typeof state.version === "number" && state.version > STATE_FORMAT_VERSION ? " (upgrade TuneLab to resume it)" : ""),
     );
   }
-  const journalPath = join(dir, state.journal.file);
-  let bytes: Buffer;
+  const journalPath = join(dir, state.journal);
+  let text: string;
   try {
-    bytes = readFileSync(journalPath);
+    text = readFileSync(journalPath, "utf8");
   } catch (error) {
-    throw new SavedStateError(journalPath, `the trial journal named by ${EXPERIMENT_STATE_FILE} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new SavedStateError(journalPath, `the journal named by ${EXPERIMENT_STATE_FILE} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  if (bytes.length < state.journal.bytes) {
-    throw new SavedStateError(journalPath, `holds ${bytes.length} bytes, but ${EXPERIMENT_STATE_FILE} committed ${state.journal.bytes}: the journal was truncated`);
-  }
+  const lines = text.split("\n");
+  // The part after the last newline is an append that never finished: not committed.
+  lines.pop();
   const latest = new Map<number, SavedTrial>();
-  const text = bytes.subarray(0, state.journal.bytes).toString("utf8");
-  let lineNo = 0;
-  for (const line of text.split("\n")) {
-    lineNo++;
-    if (line === "") continue;
-    let trial: SavedTrial;
+  let last: Commit | undefined;
+  lines.forEach((line, k) => {
+    let commit: Commit;
     try {
-      trial = JSON.parse(line) as SavedTrial;
+      commit = JSON.parse(line) as Commit;
     } catch (error) {
-      throw new SavedStateError(`${journalPath}:${lineNo}`, `a committed line is not JSON (${(error as Error).message})`);
+      throw new SavedStateError(`${journalPath}:${k + 1}`, `a committed line is not JSON (${(error as Error).message})`);
     }
-    latest.set(trial.index, trial);
-  }
+    for (const trial of commit.trials) latest.set(trial.index, trial);
+    last = commit;
+  });
+  const generation = Number(/\.(\d+)\.jsonl$/.exec(state.journal)?.[1] ?? 1);
+  if (last === undefined) return { origin: state.origin, loop: undefined, generation, trialCount: 0, ended: false };
   const trials: SavedTrial[] = [];
-  for (let index = 0; index < state.trialCount; index++) {
+  for (let index = 0; index < last.trialCount; index++) {
     const trial = latest.get(index);
-    if (!trial) throw new SavedStateError(journalPath, `has no record of trial #${index} (the state counts ${state.trialCount} trials)`);
+    if (!trial) throw new SavedStateError(journalPath, `has no record of trial #${index} (the last commit counts ${last.trialCount} trials)`);
     trials.push(trial);
   }
-  const generation = Number(/\.(\d+)\.jsonl$/.exec(state.journal.file)?.[1] ?? 1);
-  return { origin: state.origin, loop: { ...state.loop, trials } as unknown as Json, generation, trialCount: state.trialCount, ended: state.ended === true };
+  return { origin: state.origin, loop: { ...last.loop, trials } as unknown as Json, generation, trialCount: last.trialCount, ended: last.ended };
 }

@@ -42,12 +42,14 @@ export function openExperimentDir(dir: string, resume: boolean): LoadedState | u
     }
     return undefined;
   }
-  return saved ? readSavedState(dir) : undefined;
+  if (!saved) return undefined;
+  const loaded = readSavedState(dir);
+  return loaded.loop === undefined ? undefined : loaded;
 }
 
 /** Restores `loop` from a directory's saved state; a loop state of another version names the one found and the one needed. */
 export function restoreLoop(loop: TuneLoop, loaded: LoadedState, dir: string): void {
-  const found = (loaded.loop as { version?: unknown }).version;
+  const found = (loaded.loop as { version?: unknown } | undefined)?.version;
   const needed = (loop.save() as { version?: unknown }).version;
   if (found !== needed) {
     throw new SavedStateError(
@@ -55,7 +57,7 @@ export function restoreLoop(loop: TuneLoop, loaded: LoadedState, dir: string): v
       `holds a loop state of version ${String(found)}; this TuneLab reads version ${String(needed)}`,
     );
   }
-  loop.restore(loaded.loop);
+  loop.restore(loaded.loop as Json);
 }
 
 /**

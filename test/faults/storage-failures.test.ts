@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -125,13 +125,19 @@ describe("the experiment directory and resume", () => {
     const dir = join(tmp(), "exp");
     await tune(options(dir));
     const path = join(dir, EXPERIMENT_STATE_FILE);
-    const state = JSON.parse(readFileSync(path, "utf8")) as { version: number; loop: { version: number } };
+    const text = readFileSync(path, "utf8");
+    const state = JSON.parse(text) as { version: number; journal: string };
     writeFileSync(path, JSON.stringify({ ...state, version: STATE_FORMAT_VERSION + 1 }));
     await expect(tune(options(dir, { resume: true }))).rejects.toThrow(
       new SavedStateError(path, `was written in state format version ${STATE_FORMAT_VERSION + 1}; this TuneLab reads version ${STATE_FORMAT_VERSION} (upgrade TuneLab to resume it)`),
     );
-    writeFileSync(path, JSON.stringify({ ...state, loop: { ...state.loop, version: 0 } }));
-    await expect(tune(options(dir, { resume: true }))).rejects.toThrow(`${path}: holds a loop state of version 0; this TuneLab reads version ${state.loop.version}`);
+    writeFileSync(path, text);
+    // A last commit whose loop state is of an older version.
+    const journal = join(dir, state.journal);
+    const commit = JSON.parse(readFileSync(journal, "utf8").trimEnd().split("\n").at(-1) as string) as { loop: { version: number } };
+    const current = commit.loop.version;
+    appendFileSync(journal, JSON.stringify({ ...commit, loop: { ...commit.loop, version: 0 } }) + "\n");
+    await expect(tune(options(dir, { resume: true }))).rejects.toThrow(`${path}: holds a loop state of version 0; this TuneLab reads version ${current}`);
   });
 
   it("resume: true with nothing saved yet starts the experiment", async () => {
