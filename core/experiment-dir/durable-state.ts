@@ -41,11 +41,24 @@ interface Commit {
 
 type SavedTrial = { id: string; index: number; status: string; history: unknown[]; config: unknown; latestCheckpoint: unknown; [k: string]: unknown };
 
-/** What a trial's record is compared by, to write only the trials that changed since the last commit. */
-interface Seen {
-  key: string;
-  config: unknown;
-  last: unknown;
+/**
+ * What a trial's record is compared by, to write only the trials that changed since
+ * the last commit: its fields, by value or (objects the loop replaces rather than
+ * mutates: config, checkpoint, exploit wait, last result) by identity. No allocation:
+ * every commit looks at every trial.
+ */
+type Seen = readonly unknown[];
+
+const SEEN_FIELDS = ["status", "historyAtCheckpoint", "failures", "preemptions", "errorMessage", "config", "latestCheckpoint", "exploitWait"] as const;
+
+function unchanged(before: Seen | undefined, trial: SavedTrial, last: unknown): boolean {
+  if (before === undefined || before[0] !== trial.history.length || before[1] !== last) return false;
+  for (let i = 0; i < SEEN_FIELDS.length; i++) if (before[i + 2] !== trial[SEEN_FIELDS[i] as string]) return false;
+  return true;
+}
+
+function seenOf(trial: SavedTrial, last: unknown): Seen {
+  return [trial.history.length, last, ...SEEN_FIELDS.map((f) => trial[f])];
 }
 
 /** Fsync at most this often: a process kill loses nothing either way; this bounds what a power loss can roll back. */
@@ -111,10 +124,8 @@ export class DurableState {
     const changed: SavedTrial[] = [];
     for (const trial of trials) {
       const last = trial.history[trial.history.length - 1];
-      const key = fingerprint(trial);
-      const before = this.seen.get(trial.id);
-      if (before && before.key === key && before.config === trial.config && before.last === last) continue;
-      this.seen.set(trial.id, { key, config: trial.config, last });
+      if (unchanged(this.seen.get(trial.id), trial, last)) continue;
+      this.seen.set(trial.id, seenOf(trial, last));
       this.records.set(trial.id, trial);
       changed.push(trial);
     }
@@ -179,10 +190,6 @@ function journalName(generation: number): string {
   return `experiment_state.trials.${String(generation).padStart(6, "0")}.jsonl`;
 }
 
-function fingerprint(t: SavedTrial): string {
-  const c = t.latestCheckpoint as { seq?: number; iteration?: number; handle?: unknown } | null;
-  return `${t.status}|${t.history.length}|${String(t["historyAtCheckpoint"])}|${c ? `${c.seq}:${c.iteration}:${String(c.handle)}` : "-"}|${String(t["failures"])}|${String(t["preemptions"])}|${String(t["errorMessage"])}|${JSON.stringify(t["exploitWait"] ?? null)}`;
-}
 
 /** A saved experiment read back: `loop` is `loop.save()`'s shape, ready for `loop.restore`. */
 export interface LoadedState {
