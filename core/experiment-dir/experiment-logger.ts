@@ -57,6 +57,8 @@ interface TrialLog {
   trainedSeconds: number;
   best: number | null;
   last: number | null;
+  /** Results of this trial standing in result.jsonl; undefined when the file predates this logger (a resume). */
+  standing: number | undefined;
 }
 
 /**
@@ -104,7 +106,7 @@ export class ExperimentLogger implements TuneCallback {
     this.metric = metric;
     this.mode = mode;
     for (const trial of trials) {
-      const log: TrialLog = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null };
+      const log: TrialLog = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: undefined };
       for (const result of trial.history) {
         log.trainedSeconds += Math.max(0, result.timeTotal - log.lastTimeTotal);
         log.lastTimeTotal = result.timeTotal;
@@ -174,7 +176,9 @@ export class ExperimentLogger implements TuneCallback {
   onTrialStart(trial: TrialView, info: TrialStartInfo): void {
     let log = this.trials.get(trial.id);
     if (!log) {
-      log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null };
+      const path = trialFile(this.dir, trial.id, RESULT_FILE);
+      // A result file already there is an earlier session's (a driver killed before its first commit).
+      log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: existsSync(path) ? undefined : 0 };
       this.trials.set(trial.id, log);
       const paramsPath = trialFile(this.dir, trial.id, PARAMS_FILE);
       const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
@@ -208,6 +212,7 @@ export class ExperimentLogger implements TuneCallback {
       if (log.best === null || (this.mode === "max" ? value > log.best : value < log.best)) log.best = value;
     }
     this.append(trialFile(this.dir, trial.id, RESULT_FILE), JSON.stringify(record) + "\n");
+    if (log.standing !== undefined) log.standing++;
     this.appendProgress(log, record);
     this.maybeFlush();
   }
@@ -219,11 +224,17 @@ export class ExperimentLogger implements TuneCallback {
    */
   private markRestart(log: TrialLog, time: number): void {
     const path = trialFile(this.dir, log.trial.id, RESULT_FILE);
-    const buffered = (this.pending.get(path)?.length ?? 0) > 0;
-    if (!buffered && (!existsSync(path) || statSync(path).size === 0)) return;
-    const record: RestartRecord = { type: "restart", trial_id: log.trial.id, kept: log.trial.history.length, time };
+    const kept = log.trial.history.length;
+    // Nothing to re-do (a paused trial resuming where it stopped): no marker.
+    if (log.standing !== undefined && kept >= log.standing) return;
+    if (log.standing === undefined && (!existsSync(path) || statSync(path).size === 0)) {
+      log.standing = 0;
+      return;
+    }
+    const record: RestartRecord = { type: "restart", trial_id: log.trial.id, kept, time };
     this.append(path, JSON.stringify(record) + "\n");
-    if (log.columns.length > 0) this.rewriteProgress(log);
+    log.standing = kept;
+    this.rewriteProgress(log);
   }
 
   onCheckpoint(_trial: TrialView, _checkpoint: CheckpointRef): void {}
