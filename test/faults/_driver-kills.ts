@@ -34,7 +34,7 @@ interface Launch {
 
 /**
  * One driver run. With `killAfterProgress`, once results start growing it waits a
- * random 0-600 ms and SIGKILLs the driver's whole process group (its workers die
+ * random 0-300 ms and SIGKILLs the driver's whole process group (its workers die
  * with it, as when the machine goes).
  */
 async function launch(dir: string, kind: string, killAfterProgress: (() => number) | undefined): Promise<Launch> {
@@ -70,7 +70,7 @@ export async function killDriverRepeatedly(dir: string, kind: string, kills: num
   let launches = 0;
   while (killed < kills && launches < kills * 3) {
     launches++;
-    const run = await launch(dir, kind, () => rng.next() * 600);
+    const run = await launch(dir, kind, () => rng.next() * 300);
     if (run.killed) killed++;
     else if (run.code !== 0) throw new Error(`driver exited ${run.code}: ${run.stderr}`);
     else break; // it finished before the kill landed: nothing left to interrupt
