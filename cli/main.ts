@@ -4,6 +4,7 @@ import { benchmarkNames } from "../benchmarks/objectives/index.ts";
 import { schedulerNames, searcherNames } from "./algorithms.ts";
 import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
 import { runCommand } from "./run-command.ts";
+import { resumeCommand } from "./resume-command.ts";
 import { registerCheckCommand } from "./check-command.ts";
 import { packageVersion } from "./package-version.ts";
 import { simCommand } from "./sim-command.ts";
@@ -91,7 +92,15 @@ program
   .option("--dry-run", "check the file and print the resolved experiment; run nothing")
   .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
   .option("--report [file]", "after the run, write an HTML report of its experiment directory (default report.html)")
+  .option("--resume", "carry on the experiment saved in its directory (after a crash or a kill); starts it if nothing is saved")
   .action(runCommand);
+
+program
+  .command("resume")
+  .description("carry on the experiment saved in DIR, rebuilt from the experiment file it saved")
+  .argument("<dir>", "an experiment directory written by tunelab run (holds experiment_state.json)")
+  .option("--json", "print one JSON object instead of the table")
+  .action(resumeCommand);
 
 program
   .command("bench")

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
-import { tune } from "../real-backend/index.ts";
+import { tuneFrom } from "../real-backend/index.ts";
 import { defaultExperimentDir } from "../real-backend/tune.ts";
+import type { ExperimentOrigin } from "../core/experiment-dir/index.ts";
 import { writeReport } from "./report-command.ts";
 import {
   experimentToTuneOptions,
@@ -19,6 +21,12 @@ export interface RunFlags {
   json?: boolean;
   /** Write an HTML report of the experiment directory after the run (true: report.html). */
   report?: string | boolean;
+  /** Carry on the experiment saved in the file's directory (it starts when nothing is saved there yet). */
+  resume?: boolean;
+  /** `tunelab resume DIR`: the experiment as rebuilt from the directory's saved file, instead of reading FILE. */
+  resolved?: ResolvedExperiment;
+  /** With `resolved`: the origin saved in the directory, kept for the next resume. */
+  origin?: ExperimentOrigin;
 }
 
 /** Reads, checks and resolves an experiment file; throws an OptionError listing every bad field. */
@@ -35,7 +43,7 @@ export function loadExperiment(path: string): ResolvedExperiment {
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   try {
-    const resolved = loadExperiment(file);
+    const resolved = flags.resolved ?? loadExperiment(file);
     // Imported before a dry run too: a bad callback module fails the check, not the run.
     const callbacks = await loadFileCallbacks(resolved.callbacks);
     if (flags.dryRun) {
@@ -43,10 +51,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
       process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved experiment (nothing was run)\n${toYaml(document)}`);
       return;
     }
-    const options = { ...experimentToTuneOptions(resolved), ...(callbacks.length > 0 ? { callbacks } : {}) };
+    const options = { ...experimentToTuneOptions(resolved), ...(callbacks.length > 0 ? { callbacks } : {}), ...(flags.resume ? { resume: true } : {}) };
     // The report reads the experiment directory: named here, where tune() would put it, so it is known after the run.
     if (flags.report !== undefined) options.storagePath ??= defaultExperimentDir(resolved.name);
-    const run = await tune(options);
+    // The file's text goes into experiment_state.json, so `tunelab resume DIR` can rebuild the experiment.
+    const origin = flags.origin ?? { kind: "experiment-file", path: resolved.file, text: readFileSync(resolved.file, "utf8") };
+    const run = await tuneFrom(options, origin);
     const summary = runSummary(
       {
         name: resolved.name,

@@ -261,6 +261,32 @@ export class TuneLoop implements ExecutorListener {
     this.afterEvent();
   }
 
+  /**
+   * A restarting trial's checkpoint is unusable (see ExecutorListener). It goes back
+   * to the executor's `fallback` when that is one of its own earlier results (the
+   * results after it are re-done), else starts from scratch, which counts as a
+   * failure; past maxFailures the executor fails the trial instead.
+   */
+  onCheckpointUnusable(trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string): CheckpointRef | undefined | "fail" {
+    const trial = this.byId.get(trialId);
+    if (!trial || trial.status !== "RUNNING") return "fail";
+    let keep = -1;
+    if (fallback) for (let i = trial.history.length - 1; i >= 0 && keep < 0; i--) if ((trial.history[i] as Result).iteration === fallback.iteration) keep = i + 1;
+    const usable = keep >= 0 ? fallback : undefined;
+    if (!usable) {
+      if (this.maxFailures !== -1 && trial.failures + 1 > this.maxFailures) return "fail";
+      trial.failures++;
+      this.counters.failures++;
+      keep = 0;
+    }
+    trial.latestCheckpoint = usable;
+    trial.historyAtCheckpoint = keep;
+    this.counters.redoneIterations += trial.dropResultsToRedo(usable !== undefined);
+    // Loggers hear the restart again, now from the fallback: results after it are marked re-done.
+    this.callbacks?.trialStart(trial, { time: this.executor.now(), restoreFrom: usable });
+    return usable;
+  }
+
   onClockTick(): void {
     if (this.finishedFlag || this.stoppingAll || !this.stopAllDue(this.executor.now())) return;
     this.trace?.emit(this.executor.now(), "stop_all", {});

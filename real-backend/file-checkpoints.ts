@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ContractError, OptionError } from "../core/contracts/index.ts";
@@ -11,6 +11,12 @@ export interface CheckpointMeta {
   readonly iteration: number;
   readonly timeTotal: number;
   readonly rng: RngState;
+  /**
+   * Every file the checkpoint holds (relative path → bytes), recorded when it was
+   * taken: a truncated or missing file shows before the trainable reads garbage.
+   * Absent in checkpoints written before it existed.
+   */
+  readonly files?: Readonly<Record<string, number>>;
 }
 
 /** Written last: a directory without it is an interrupted save and is never loaded. */
@@ -56,7 +62,7 @@ export class FileCheckpointStore<S = unknown> {
       } else {
         writeFileSync(join(tmp, STATE_FILE), plainJson(state, this.trainable.name));
       }
-      writeFileSync(join(tmp, META_FILE), JSON.stringify(meta));
+      writeFileSync(join(tmp, META_FILE), JSON.stringify({ ...meta, files: fileSizes(tmp) }));
       renameSync(tmp, dir);
     } catch (error) {
       rmSync(tmp, { recursive: true, force: true });
@@ -65,20 +71,100 @@ export class FileCheckpointStore<S = unknown> {
     return dir;
   }
 
-  async load(dir: string): Promise<{ state: S; meta: CheckpointMeta }> {
-    const metaPath = join(dir, META_FILE);
-    if (!existsSync(metaPath)) throw new Error(`checkpoint ${dir} is missing or incomplete (no ${META_FILE})`);
-    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as CheckpointMeta;
-    const state = this.trainable.loadCheckpoint
-      ? await this.trainable.loadCheckpoint(dir)
-      : (JSON.parse(readFileSync(join(dir, STATE_FILE), "utf8")) as S);
-    return { state, meta };
+  /** Loads a checkpoint for `trialId`; an unusable one is a CheckpointUnusable naming the trial and the path. */
+  async load(dir: string, trialId: string): Promise<{ state: S; meta: CheckpointMeta }> {
+    const meta = readCheckpointMeta(dir, trialId);
+    if (this.trainable.loadCheckpoint) return { state: await this.trainable.loadCheckpoint(dir), meta };
+    try {
+      return { state: JSON.parse(readFileSync(join(dir, STATE_FILE), "utf8")) as S, meta };
+    } catch (error) {
+      throw new CheckpointUnusable(trialId, dir, `its ${STATE_FILE} cannot be read as JSON (${(error as Error).message})`);
+    }
   }
 
   /** Deletes a checkpoint directory (retention); a missing one is fine. */
   discard(dir: string): void {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A checkpoint that cannot be restored: missing, interrupted, truncated or not what it claims. */
+export class CheckpointUnusable extends Error {
+  constructor(
+    readonly trialId: string,
+    readonly dir: string,
+    readonly problem: string,
+  ) {
+    super(`trial ${trialId}: checkpoint ${dir} is unusable: ${problem}`);
+  }
+}
+
+/**
+ * Reads and checks a checkpoint directory before anything restores from it: it
+ * exists, its completion marker is there and parses, and every file it recorded
+ * has the recorded size. Throws CheckpointUnusable naming the trial and the path.
+ */
+export function readCheckpointMeta(dir: string, trialId: string): CheckpointMeta {
+  if (!existsSync(dir)) throw new CheckpointUnusable(trialId, dir, "the directory does not exist (deleted?)");
+  const metaPath = join(dir, META_FILE);
+  if (!existsSync(metaPath)) throw new CheckpointUnusable(trialId, dir, `its completion marker ${META_FILE} is missing (an interrupted save?)`);
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(readFileSync(metaPath, "utf8")) as CheckpointMeta;
+  } catch (error) {
+    throw new CheckpointUnusable(trialId, dir, `its ${META_FILE} is not JSON (${(error as Error).message})`);
+  }
+  if (typeof meta !== "object" || meta === null || typeof meta.iteration !== "number") {
+    throw new CheckpointUnusable(trialId, dir, `its ${META_FILE} has no iteration`);
+  }
+  for (const [file, size] of Object.entries(meta.files ?? {})) {
+    let actual: number;
+    try {
+      actual = statSync(join(dir, file)).size;
+    } catch {
+      throw new CheckpointUnusable(trialId, dir, `its file ${file} is missing`);
+    }
+    if (actual !== size) throw new CheckpointUnusable(trialId, dir, `its file ${file} holds ${actual} bytes, ${size} when saved (truncated?)`);
+  }
+  return meta;
+}
+
+/**
+ * The newest usable checkpoint `trialId` saved in `trialDir` before `iteration`
+ * (its own only: their iterations line up with its history), or undefined.
+ */
+export function previousCheckpoint(trialDir: string, trialId: string, iteration: number): { dir: string; meta: CheckpointMeta } | undefined {
+  let best: { dir: string; meta: CheckpointMeta } | undefined;
+  let names: string[];
+  try {
+    names = readdirSync(trialDir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names.filter((n) => /^checkpoint_\d+(_\d+)?$/.test(n)).sort()) {
+    const dir = join(trialDir, name);
+    let meta: CheckpointMeta;
+    try {
+      meta = readCheckpointMeta(dir, trialId);
+    } catch {
+      continue;
+    }
+    if (meta.trialId !== trialId || meta.iteration >= iteration) continue;
+    // Sorted by name: a later name at the same iteration is a later save (a re-do).
+    if (!best || meta.iteration >= best.meta.iteration) best = { dir, meta };
+  }
+  return best;
+}
+
+/** Sizes of the files under `dir`, by path relative to it. */
+function fileSizes(dir: string, prefix = ""): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) Object.assign(out, fileSizes(dir, rel));
+    else if (entry.isFile()) out[rel] = statSync(join(dir, rel)).size;
+  }
+  return out;
 }
 
 /** JSON of `state`, refusing a state that JSON would change (a Map, a typed array, a class instance, undefined). */

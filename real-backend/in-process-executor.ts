@@ -206,7 +206,7 @@ export class InProcessExecutor implements DrivenExecutor {
     let payload: CheckpointPayload;
     if (typeof checkpoint.handle === "string") {
       if (!this.store) throw new OptionError("storagePath", `checkpoint ${checkpoint.handle} is on disk, but this executor has no storagePath`);
-      const { state, meta } = await this.store.load(checkpoint.handle);
+      const { state, meta } = await this.store.load(checkpoint.handle, actor.trialId);
       payload = { ...meta, state };
     } else {
       const held = checkpoint.handle as CheckpointPayload;

@@ -1,5 +1,5 @@
 export { InProcessExecutor, type InProcessExecutorOptions } from "./in-process-executor.ts";
-export { tune, type TuneOptions, type TuneRun } from "./tune.ts";
+export { defaultExperimentDir, tune, tuneFrom, type TuneOptions, type TuneRun } from "./tune.ts";
 export type { Trainable, TrainableOutcome, TrainableStepContext } from "./trainable.ts";
 export * from "./process/index.ts";
 export * from "./trainable-forms/index.ts";

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { basename, join } from "node:path";
 import { defaultAlgorithms } from "../algorithms/experiment-defaults.ts";
-import type { Resources } from "../core/contracts/index.ts";
+import { OptionError, type Resources } from "../core/contracts/index.ts";
+import type { ExperimentOrigin } from "../core/experiment-dir/index.ts";
 import { runExperiment, type ExperimentOptions, type ExperimentRun } from "../core/experiment/index.ts";
 import { InProcessExecutor } from "./in-process-executor.ts";
 import { detectCapacity } from "./process/capacity.ts";
@@ -19,9 +21,11 @@ export interface TuneOptions extends ExperimentOptions {
   /** Names the experiment directory. @defaultValue "tune_<timestamp>" */
   name?: string;
   /**
-   * Where checkpoints (and, for worker processes, each trial's stdout.log and stderr.log)
-   * go: `<storagePath>/<trial>/`. In process without it, checkpoints stay in memory.
-   * @defaultValue worker processes: ~/tunelab_results/<name>
+   * The experiment directory (results, trials.csv, experiment_state.json to resume from),
+   * with checkpoints (and, for worker processes, each trial's stdout.log and stderr.log)
+   * under `<storagePath>/<trial>/`. An in-process trainable keeps its checkpoints in memory
+   * unless this is given.
+   * @defaultValue ~/tunelab_results/<name> ($TUNELAB_RESULTS_DIR/<name> when set)
    */
   storagePath?: string;
   /** What this machine offers. @defaultValue in process: all CPUs, no GPU; worker processes: all CPUs and the GPUs nvidia-smi lists */
@@ -37,18 +41,35 @@ export interface TuneOptions extends ExperimentOptions {
 /** The same run shape as `simulate()`'s; on a real backend the simulator-only summary fields are 0. */
 export type TuneRun = ExperimentRun;
 
-/** Runs an experiment for real, on the machine's clock. */
+/**
+ * Runs an experiment for real, on the machine's clock. It always writes the
+ * experiment directory; `resume: true` carries on the experiment saved there.
+ */
 export async function tune(given: TuneOptions): Promise<TuneRun> {
+  const trainable = given?.trainable === undefined || given.trainable === null ? undefined : trainableSource(given.trainable);
+  return tuneFrom(given, { kind: "code", trainable: trainable === undefined ? "object" : "module" in trainable ? "module" : "command" });
+}
+
+/** `tune()` with how to rebuild the experiment recorded (`tunelab run` records its file, so `tunelab resume DIR` can). */
+export async function tuneFrom(given: TuneOptions, origin: ExperimentOrigin): Promise<TuneRun> {
+  if (typeof given !== "object" || given === null) throw new OptionError("options", "must be an object");
+  if (given.trainable === undefined || given.trainable === null) throw new OptionError("trainable", "is required");
   const source = trainableSource(given.trainable);
-  // Worker processes always have a directory: their logs and checkpoints live on disk.
-  const storagePath = given.storagePath ?? (source ? defaultExperimentDir(given.name) : undefined);
-  const options: TuneOptions = storagePath === undefined ? given : { ...given, storagePath };
+  if (given.resume === true && given.storagePath === undefined && given.name === undefined) {
+    throw new OptionError("resume", "needs the name (or storagePath) of the experiment to resume");
+  }
+  // The directory is always written: results, the state to resume from, and worker processes' logs and checkpoints.
+  const storagePath = given.storagePath ?? defaultExperimentDir(given.name);
+  const options: TuneOptions = { ...given, storagePath };
+  // An in-process trainable keeps checkpoints in memory unless the user chose a directory.
+  const checkpointDir = given.storagePath;
   return runExperiment({
     options,
     subject: source ? { name: sourceName(source) } : (options.trainable as Trainable),
     subjectKind: "trainable",
     logging: { kind: "real", progress: "auto" },
     defaults: defaultAlgorithms,
+    origin,
     executor: ({ seed }) =>
       source
         ? new ProcessExecutor({
@@ -64,15 +85,20 @@ export async function tune(given: TuneOptions): Promise<TuneRun> {
             trainable: options.trainable as Trainable,
             seed,
             capacity: options.capacity ?? { cpu: availableParallelism(), gpu: 0 },
-            ...(options.storagePath !== undefined ? { storagePath: options.storagePath } : {}),
+            ...(checkpointDir !== undefined ? { storagePath: checkpointDir } : {}),
             ...(options.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: options.stepTimeoutSeconds } : {}),
           }),
   });
 }
 
-/** Where tune() keeps an experiment without a storagePath that needs one (worker processes); `tunelab run --report` reads it back. */
+/** `~/tunelab_results/<name>`; without a name, a fresh `tune_<timestamp>` (suffixed when two runs start in the same millisecond). */
 export function defaultExperimentDir(name: string | undefined): string {
-  return join(homedir(), "tunelab_results", name ?? `tune_${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const root = process.env["TUNELAB_RESULTS_DIR"] || join(homedir(), "tunelab_results");
+  if (name !== undefined) return join(root, name);
+  const base = join(root, `tune_${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}_${n}`;
+  return dir;
 }
 
 function trainableSource(trainable: Trainable | TrainableSource): TrainableSource | undefined {

@@ -53,6 +53,7 @@ export function simulate(options: SimulateOptions): SimulationRun {
       const chosen = defaultAlgorithms(o);
       return { ...chosen, scheduler: resourceChangingFromSpec("resourceChanging", resourceChanging, chosen.scheduler, options.metric, options.mode) };
     },
+    origin: { kind: "code", trainable: "objective" },
     executor: ({ seed, trace }) =>
       new SimExecutor({
         objective,

@@ -9,8 +9,13 @@
  * (c) trial start, fresh process against reused actor, for a Node and a Python
  *     trainable: `*_start_fresh_ms`, `*_start_reused_ms`: median ms from the
  *     executor's start() to the trial's first result (a no-op step).
+ * (d) the experiment directory's cost (issue 10): (a)'s workload through the engine
+ *     without a directory, with the durable state only (journal + snapshot), and with
+ *     the whole directory (loggers too), interleaved, median of 3 each; per executor
+ *     (processes, and in process: the worst case, where the loop's own cost is tiny).
+ *     `dir_vs_none_*` and `state_vs_none_*`: ratios of ms per result (target <= 1.10).
  *
- *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c] [--scale 0.1] [--workers N (b only; default: all cores)]
+ *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c|d] [--scale 0.1] [--workers N (b only; default: all cores)]
  *
  * `--scale` shrinks the trial counts (for a quick look); the figures the issue asks
  * for are at scale 1. On a loaded machine every figure is inflated: compare the
@@ -20,7 +25,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultAlgorithms } from "../../algorithms/experiment-defaults.ts";
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
+import { runExperiment } from "../../core/experiment/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import type { Executor, ExecutorListener } from "../../core/contracts/index.ts";
 import { uniform } from "../../core/space/index.ts";
@@ -132,6 +139,54 @@ if (only === undefined || only === "c") {
     console.log(`${name}_start_fresh_ms=${median(fresh).toFixed(1)}`);
     console.log(`${name}_start_reused_ms=${median(reusedOnly).toFixed(1)}`);
     console.log(`${name}_start_saved_ratio=${(median(fresh) / median(reusedOnly)).toFixed(1)}`);
+  }
+}
+
+if (only === undefined || only === "d") {
+  const trials = n(2000);
+  const modes = ["none", "state", "dir"] as const;
+  for (const backend of ["process", "in_process"] as const) {
+    const ms: Record<(typeof modes)[number], number[]> = { none: [], state: [], dir: [] };
+    for (let round = 0; round < 3; round++) {
+      for (const mode of modes) ms[mode].push(await throughEngine(backend, mode, trials));
+    }
+    const med = (xs: number[]) => median(xs);
+    console.log(`d: ${backend}: ${trials} trials x 10 no-op steps on ${cores} workers, ms per result (median of 3): none ${med(ms.none).toFixed(4)}, state ${med(ms.state).toFixed(4)}, dir ${med(ms.dir).toFixed(4)}`);
+    console.log(`state_vs_none_${backend}=${(med(ms.state) / med(ms.none)).toFixed(3)}`);
+    console.log(`dir_vs_none_${backend}=${(med(ms.dir) / med(ms.none)).toFixed(3)}`);
+  }
+}
+
+/** (d): ms per result of the noop workload through runExperiment, as tune() runs it, with no directory, the durable state only, or the whole directory. */
+async function throughEngine(backend: "process" | "in_process", mode: "none" | "state" | "dir", trials: number): Promise<number> {
+  const root = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+  const executor =
+    backend === "process"
+      ? new ProcessExecutor({ trainable: { module, export: "noop" }, seed: 0, experimentDir: root, capacity: { cpu: cores, gpu: 0 } })
+      : new InProcessExecutor({ trainable: noop, seed: 0, capacity: { cpu: cores, gpu: 0 } });
+  const options = {
+    space,
+    metric: "loss",
+    mode: "min" as const,
+    trials,
+    maxIterations: null,
+    resources: { cpu: 1, gpu: 0 },
+    progress: false,
+    ...(mode === "none" ? {} : { storagePath: join(root, "exp"), loggers: mode === "dir" }),
+  };
+  try {
+    const run = await runExperiment({
+      options,
+      subject: { name: "noop" },
+      subjectKind: "trainable",
+      logging: { kind: "real", progress: false },
+      defaults: defaultAlgorithms,
+      origin: { kind: "code", trainable: backend === "process" ? "module" : "object" },
+      executor: () => executor,
+    });
+    return (run.summary.wallSeconds * 1000) / run.summary.results;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -24,6 +24,13 @@ export interface ExecutorListener {
   onClockTick?(): void;
   /** A spot node will be reclaimed in `secondsLeft`: the loop checkpoints the trials on it at their next result. */
   onPreemptionNotice(nodeId: string, trialIds: readonly string[], secondsLeft: number): void;
+  /**
+   * Restarting `trialId`, the executor found `checkpoint` unusable (deleted, interrupted,
+   * truncated). It offers `fallback`, the trial's newest usable earlier checkpoint, if
+   * any. The listener answers the checkpoint to start from (undefined: from scratch),
+   * or "fail" when the trial has no failures left.
+   */
+  onCheckpointUnusable?(trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string): CheckpointRef | undefined | "fail";
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { OptionError } from "../contracts/index.ts";
 import type { CheckpointRef, Mode, Result, TrialView } from "../contracts/index.ts";
 import type { DecisionEvent, ExperimentEndInfo, ExperimentStartInfo, ExploitEvent, TrialStartInfo, TuneCallback } from "../callbacks/index.ts";
@@ -23,7 +23,11 @@ import {
   type ExploitRecord,
   type ResultRecord,
   type TrialParams,
+  effectiveResults,
+  type ResultLine,
+  type RestartRecord,
 } from "./layout.ts";
+import { nodeStorageFs, replaceAtomically, storageError, type StorageFs } from "./storage-fs.ts";
 
 export interface ExperimentLoggerOptions {
   /** @defaultValue the directory's last path segment */
@@ -39,6 +43,8 @@ export interface ExperimentLoggerOptions {
   flushEveryMs?: number;
   /** How often trials.csv is rewritten while running, in wall milliseconds. @defaultValue 1000 */
   trialTableEveryMs?: number;
+  /** The file operations (a test injects failing ones). @defaultValue node:fs */
+  fs?: StorageFs;
 }
 
 interface TrialLog {
@@ -51,6 +57,8 @@ interface TrialLog {
   trainedSeconds: number;
   best: number | null;
   last: number | null;
+  /** Results of this trial standing in result.jsonl; undefined when the file predates this logger (a resume). */
+  standing: number | undefined;
 }
 
 /**
@@ -72,6 +80,13 @@ export class ExperimentLogger implements TuneCallback {
   private meta: ExperimentMeta | undefined;
   private lastFlush = 0;
   private lastTable = 0;
+  private readonly fs: StorageFs;
+  /**
+   * The first write that failed (a full disk, a directory made read-only), naming the
+   * path. The loop runs callbacks guarded (a throwing hook is reported and the run goes
+   * on), so the engine reads this after each event and ends the run with it.
+   */
+  failure: Error | undefined;
 
   constructor(
     readonly dir: string,
@@ -79,13 +94,63 @@ export class ExperimentLogger implements TuneCallback {
   ) {
     this.flushEveryMs = options.flushEveryMs ?? 0;
     this.trialTableEveryMs = options.trialTableEveryMs ?? 1000;
-    prepareDirectory(dir);
+    this.fs = options.fs ?? nodeStorageFs;
+    prepareDirectory(dir, this.fs);
+  }
+
+  /**
+   * A resumed experiment's trials, as the saved state has them: their rows in
+   * trials.csv and their best/last metric carry on; their files are already there.
+   */
+  adoptTrials(trials: readonly TrialView[], metric: string, mode: Mode): void {
+    this.metric = metric;
+    this.mode = mode;
+    for (const trial of trials) {
+      const log: TrialLog = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: undefined };
+      for (const result of trial.history) {
+        log.trainedSeconds += Math.max(0, result.timeTotal - log.lastTimeTotal);
+        log.lastTimeTotal = result.timeTotal;
+        const value = result.metrics[metric];
+        if (value === undefined) continue;
+        log.last = value;
+        if (log.best === null || (mode === "max" ? value > log.best : value < log.best)) log.best = value;
+        for (const key of Object.keys(result.metrics)) {
+          if (!log.seenColumns.has(key)) {
+            log.seenColumns.add(key);
+            log.columns.push(key);
+          }
+        }
+      }
+      this.trials.set(trial.id, log);
+      this.noteConfigKeys(trial);
+    }
+  }
+
+  private noteConfigKeys(trial: TrialView): void {
+    for (const key of Object.keys(trial.config)) {
+      if (!this.configKeySet.has(key)) {
+        this.configKeySet.add(key);
+        this.configKeys.push(key);
+      }
+    }
+  }
+
+  /** One write under the directory: a failure is remembered (see `failure`) and rethrown, naming the path. */
+  private guard(path: string, write: () => void): void {
+    if (this.failure) return;
+    try {
+      write();
+    } catch (error) {
+      this.failure = storageError(path, error);
+      throw this.failure;
+    }
   }
 
   /** A trace writer into `<dir>/trace.jsonl`, buffered with the other files. */
   traceWriter(): (line: string) => void {
     const path = experimentFile(this.dir, TRACE_FILE);
-    writeFileSync(path, "");
+    // A resumed experiment's trace goes on after the earlier session's.
+    if (!existsSync(path)) this.guard(path, () => this.fs.writeFile(path, ""));
     return (line) => this.append(path, line);
   }
 
@@ -102,26 +167,29 @@ export class ExperimentLogger implements TuneCallback {
       resources: { cpu: info.resources.cpu, gpu: info.resources.gpu },
       startedAt: new Date().toISOString(),
     };
-    writeAtomically(experimentFile(this.dir, EXPERIMENT_META_FILE), JSON.stringify(this.meta, null, 2) + "\n");
-    writeFileSync(experimentFile(this.dir, DECISIONS_FILE), "", { flag: "a" });
+    const metaPath = experimentFile(this.dir, EXPERIMENT_META_FILE);
+    this.guard(metaPath, () => replaceAtomically(this.fs, metaPath, JSON.stringify(this.meta, null, 2) + "\n", false));
+    const decisions = experimentFile(this.dir, DECISIONS_FILE);
+    this.guard(decisions, () => this.fs.appendFile(decisions, ""));
   }
 
   onTrialStart(trial: TrialView, info: TrialStartInfo): void {
     let log = this.trials.get(trial.id);
     if (!log) {
-      log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null };
+      const path = trialFile(this.dir, trial.id, RESULT_FILE);
+      // A result file already there is an earlier session's (a driver killed before its first commit).
+      log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: existsSync(path) ? undefined : 0 };
       this.trials.set(trial.id, log);
-      mkdirSync(trialDir(this.dir, trial.id), { recursive: true });
+      const paramsPath = trialFile(this.dir, trial.id, PARAMS_FILE);
       const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
-      writeFileSync(trialFile(this.dir, trial.id, PARAMS_FILE), JSON.stringify(params, null, 2) + "\n");
-      for (const key of Object.keys(trial.config)) {
-        if (!this.configKeySet.has(key)) {
-          this.configKeySet.add(key);
-          this.configKeys.push(key);
-        }
-      }
+      this.guard(paramsPath, () => {
+        this.fs.mkdir(trialDir(this.dir, trial.id));
+        this.fs.writeFile(paramsPath, JSON.stringify(params, null, 2) + "\n");
+      });
+      this.noteConfigKeys(trial);
     }
     log.lastTimeTotal = info.restoreFrom?.timeTotal ?? 0;
+    this.markRestart(log, info.time);
   }
 
   onTrialResult(trial: TrialView, result: Result): void {
@@ -144,8 +212,29 @@ export class ExperimentLogger implements TuneCallback {
       if (log.best === null || (this.mode === "max" ? value > log.best : value < log.best)) log.best = value;
     }
     this.append(trialFile(this.dir, trial.id, RESULT_FILE), JSON.stringify(record) + "\n");
+    if (log.standing !== undefined) log.standing++;
     this.appendProgress(log, record);
     this.maybeFlush();
+  }
+
+  /**
+   * A trial that already wrote results starts again (a retry, a resumed pause, a
+   * resumed driver): a restart marker says how many of its results stand (the loop
+   * has dropped the ones it will re-do), so readers show each iteration once.
+   */
+  private markRestart(log: TrialLog, time: number): void {
+    const path = trialFile(this.dir, log.trial.id, RESULT_FILE);
+    const kept = log.trial.history.length;
+    // Nothing to re-do (a paused trial resuming where it stopped): no marker.
+    if (log.standing !== undefined && kept >= log.standing) return;
+    if (log.standing === undefined && (!existsSync(path) || statSync(path).size === 0)) {
+      log.standing = 0;
+      return;
+    }
+    const record: RestartRecord = { type: "restart", trial_id: log.trial.id, kept, time };
+    this.append(path, JSON.stringify(record) + "\n");
+    log.standing = kept;
+    this.rewriteProgress(log);
   }
 
   onCheckpoint(_trial: TrialView, _checkpoint: CheckpointRef): void {}
@@ -193,14 +282,16 @@ export class ExperimentLogger implements TuneCallback {
     this.writeTrialTable();
     if (this.meta) {
       this.meta = { ...this.meta, endedAt: new Date().toISOString(), endTime: info.time };
-      writeAtomically(experimentFile(this.dir, EXPERIMENT_META_FILE), JSON.stringify(this.meta, null, 2) + "\n");
+      const path = experimentFile(this.dir, EXPERIMENT_META_FILE);
+      const text = JSON.stringify(this.meta, null, 2) + "\n";
+      this.guard(path, () => replaceAtomically(this.fs, path, text, false));
     }
   }
 
   /** Writes every buffered line now. */
   flush(): void {
     for (const [path, lines] of this.pending) {
-      if (lines.length > 0) appendFileSync(path, lines.join(""));
+      if (lines.length > 0) this.guard(path, () => this.fs.appendFile(path, lines.join("")));
     }
     this.pending.clear();
     this.lastFlush = performance.now();
@@ -208,7 +299,7 @@ export class ExperimentLogger implements TuneCallback {
 
   private append(path: string, line: string): void {
     if (this.flushEveryMs === 0) {
-      appendFileSync(path, line);
+      this.guard(path, () => this.fs.appendFile(path, line));
       return;
     }
     const lines = this.pending.get(path);
@@ -238,10 +329,16 @@ export class ExperimentLogger implements TuneCallback {
       return;
     }
     // A new column: rewrite the file with the union header from result.jsonl (rare: usually the first result only).
+    this.rewriteProgress(log);
+  }
+
+  /** progress.csv again from result.jsonl's standing results (after a new column or a restart). */
+  private rewriteProgress(log: TrialLog): void {
     this.flush();
-    const records = readResultLines(trialFile(this.dir, record.trial_id, RESULT_FILE));
+    const path = trialFile(this.dir, log.trial.id, PROGRESS_CSV);
+    const records = readResultLines(trialFile(this.dir, log.trial.id, RESULT_FILE));
     const body = records.map((r) => progressRow(log.columns, r)).join("");
-    writeFileSync(path, csvLine([...PROGRESS_FIXED_COLUMNS, ...log.columns]) + body);
+    this.guard(path, () => this.fs.writeFile(path, csvLine([...PROGRESS_FIXED_COLUMNS, ...log.columns]) + body));
   }
 
   private maybeWriteTable(): void {
@@ -271,7 +368,8 @@ export class ExperimentLogger implements TuneCallback {
       for (const key of this.configKeys) row.push(t.config[key]);
       text += csvLine(row);
     }
-    writeAtomically(experimentFile(this.dir, TRIALS_CSV), text);
+    const path = experimentFile(this.dir, TRIALS_CSV);
+    this.guard(path, () => replaceAtomically(this.fs, path, text, false));
   }
 }
 
@@ -280,33 +378,32 @@ function progressRow(columns: readonly string[], r: ResultRecord): string {
 }
 
 function readResultLines(path: string): ResultRecord[] {
-  const out: ResultRecord[] = [];
+  const out: ResultLine[] = [];
+  if (!existsSync(path)) return [];
   for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (line.trim() !== "") out.push(JSON.parse(line) as ResultRecord);
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line) as ResultLine);
+    } catch {
+      // A torn last line from a killed driver: the results before it stand.
+    }
   }
-  return out;
+  return effectiveResults(out);
 }
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-/** Replaces `path` whole: a reader never sees half a file. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-function prepareDirectory(dir: string): void {
+function prepareDirectory(dir: string, fs: StorageFs): void {
   try {
     if (statSync(dir).isFile()) throw new OptionError("storagePath", `"${dir}" is a file, not a directory`);
   } catch (error) {
     if (error instanceof OptionError) throw error;
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    fs.mkdir(dir);
   } catch (error) {
-    throw new OptionError("storagePath", `cannot create "${dir}": ${(error as Error).message}`);
+    throw storageError(dir, error);
   }
 }

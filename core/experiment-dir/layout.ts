@@ -11,7 +11,10 @@ import type { Config, Mode, TrialStatus } from "../contracts/index.ts";
  *   <dir>/decisions.jsonl          DecisionRecord | ExploitRecord, one per line
  *   <dir>/trace.jsonl              the simulator's event trace (simulations only)
  *   <dir>/<trial>/params.json      the trial's first config (TrialParams)
- *   <dir>/<trial>/result.jsonl     ResultRecord, one per result, appended as it arrives
+ *   <dir>/experiment_state.trials.<gen>.jsonl  the state's trial journal (durable-state.ts)
+ *   <dir>/<trial>/result.jsonl     ResultRecord, one per result, appended as it arrives;
+ *                                  a RestartRecord marks a restart: the results after its
+ *                                  `kept` first ones are re-done by the lines that follow
  *   <dir>/<trial>/progress.csv     the same results flattened (union of columns)
  *   <dir>/<trial>/checkpoint_<iteration, 6 digits>/   checkpoints (real backend)
  */
@@ -64,6 +67,31 @@ export interface ResultRecord {
   readonly metrics: Record<string, number>;
   /** The config the trial ran under for this result (PBT changes it). */
   readonly config: Config;
+}
+
+/**
+ * A line of result.jsonl written when a trial restarts (after a failure, a pause, or a
+ * resumed driver): of the trial's results so far, only the first `kept` stand; the
+ * lines after this one re-do the rest. Readers apply it (`effectiveResults`), so
+ * each iteration shows once.
+ */
+export interface RestartRecord {
+  readonly type: "restart";
+  readonly trial_id: string;
+  readonly kept: number;
+  readonly time: number;
+}
+
+export type ResultLine = ResultRecord | RestartRecord;
+
+/** The results that stand, in order: each restart marker drops the results it says are re-done. */
+export function effectiveResults(lines: readonly ResultLine[]): ResultRecord[] {
+  const out: ResultRecord[] = [];
+  for (const line of lines) {
+    if ((line as RestartRecord).type === "restart") out.length = Math.min(out.length, (line as RestartRecord).kept);
+    else out.push(line as ResultRecord);
+  }
+  return out;
 }
 
 /** Fixed columns of progress.csv; metric columns follow, in order of first appearance. */

@@ -3,6 +3,7 @@ import type { Space } from "../space/index.ts";
 import type { TuneCallback } from "../callbacks/index.ts";
 import type { ComputeBudget, Stopper } from "../stoppers/index.ts";
 import type { Scope } from "../summary.ts";
+import type { StorageFs } from "../experiment-dir/index.ts";
 
 /**
  * The options of one experiment, the same for every backend: `simulate()` adds
@@ -56,6 +57,16 @@ export interface ExperimentOptions {
   trace?: (line: string) => void;
   /** Experiment state from a previous run's `loop.save()`, to resume. */
   resumeFrom?: Json;
+  /**
+   * Resume the experiment saved in `storagePath` (its experiment_state.json): ended
+   * trials keep their histories, running and paused ones restart from their latest
+   * checkpoint, the searcher and scheduler carry on. Without it, a `storagePath` that
+   * already holds an experiment is an error. With nothing saved there yet, it starts.
+   * @defaultValue false
+   */
+  resume?: boolean;
+  /** The file operations under `storagePath` (tests inject failing ones: a full disk). @defaultValue node:fs */
+  storageFs?: StorageFs;
   /** Hooks called as the experiment runs (see `TuneCallback`); a hook that throws is reported once and the run goes on. */
   callbacks?: readonly TuneCallback[];
   /**

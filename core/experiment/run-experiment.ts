@@ -4,7 +4,8 @@ import { validateSpace } from "../space/index.ts";
 import { ComputeBudgetStopper, MaximumIterationStopper, validateComputeBudget, type Stopper } from "../stoppers/index.ts";
 import { bestTrial, countByStatus, type BestTrial } from "../summary.ts";
 import { EventTrace } from "../trace.ts";
-import { ExperimentLogger } from "../experiment-dir/index.ts";
+import { ExperimentLogger, type ExperimentOrigin, type LoadedState } from "../experiment-dir/index.ts";
+import { ExperimentDirSession, openExperimentDir, restoreLoop } from "./experiment-dir-session.ts";
 import { progressFor } from "../progress/index.ts";
 import { TuneLoop } from "../tune-loop.ts";
 import { checkTrialCount, MAX_TRIALS } from "./experiment-limits.ts";
@@ -84,6 +85,8 @@ export interface ExperimentSetup<E extends DrivenExecutor> {
   logging: { kind: "simulation" | "real"; flushEveryMs?: number; progress: boolean | "auto" };
   /** The searcher and scheduler to use when the options name none (algorithms/experiment-defaults.ts). */
   defaults: (options: CheckedExperimentOptions) => { searcher: Searcher; scheduler: Scheduler };
+  /** How `tunelab resume DIR` can rebuild this experiment (saved in experiment_state.json). */
+  origin: ExperimentOrigin;
 }
 
 type SyncExecutor = DrivenExecutor & { run(isFinished: () => boolean): void };
@@ -108,16 +111,33 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   const maxIterations = options.maxIterations === undefined ? 100 : options.maxIterations;
   const stoppers: Stopper[] = [...(options.stoppers ?? [])];
   if (maxIterations !== null) stoppers.unshift(new MaximumIterationStopper(integerAtLeast("maxIterations", maxIterations, 1)));
+  if (options.resume !== undefined && typeof options.resume !== "boolean") throw new OptionError("resume", `must be true or false, got ${JSON.stringify(options.resume)}`);
+  if (options.resume === true && options.storagePath === undefined) throw new OptionError("resume", "needs the storagePath (or name) of the experiment to resume");
+  if (options.resume === true && options.resumeFrom !== undefined) throw new OptionError("resume", "give resume or resumeFrom, not both");
+  const dir = options.storagePath;
+  const saved: LoadedState | undefined = dir === undefined ? undefined : openExperimentDir(dir, options.resume === true);
   const logger =
-    options.storagePath !== undefined && options.loggers !== false
-      ? new ExperimentLogger(options.storagePath, {
+    dir !== undefined && options.loggers !== false
+      ? new ExperimentLogger(dir, {
           kind: setup.logging.kind,
           ...(setup.logging.flushEveryMs !== undefined ? { flushEveryMs: setup.logging.flushEveryMs } : {}),
+          ...(options.storageFs ? { fs: options.storageFs } : {}),
         })
       : undefined;
+  const session =
+    dir === undefined
+      ? undefined
+      : new ExperimentDirSession(
+          dir,
+          setup.origin,
+          setup.logging.kind === "simulation" ? { kind: "coalesced", everyMs: 1000 } : { kind: "every-event" },
+          () => logger?.failure,
+          options.storageFs,
+          saved,
+        );
   const trace = traceFor(options.trace, logger?.traceWriter());
   const progress = progressFor(options.progress ?? setup.logging.progress);
-  const callbacks = [...(logger ? [logger] : []), ...(options.callbacks ?? []), ...(progress ? [progress] : [])];
+  const callbacks = [...(logger ? [logger] : []), ...(session ? [session] : []), ...(options.callbacks ?? []), ...(progress ? [progress] : [])];
   const algorithms =
     options.searcher && options.scheduler ? { searcher: options.searcher, scheduler: options.scheduler } : setup.defaults({ ...options, seed, trials: unlimited ? Number.POSITIVE_INFINITY : trials });
   const executor = setup.executor({ seed, trace });
@@ -140,9 +160,20 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       ...(callbacks.length > 0 ? { callbacks } : {}),
     });
     if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
-    loop.begin();
-    const driven = loop;
-    ran = executor.run(() => driven.finished);
+    if (saved && dir !== undefined) {
+      restoreLoop(loop, saved, dir);
+      logger?.adoptTrials(loop.trials, options.metric, options.mode);
+    }
+    if (session) executor.setListener(session.listener(loop));
+    if (saved?.ended) {
+      // Resuming an experiment that had ended: its trials are all done, nothing runs.
+      ran = undefined;
+    } else {
+      loop.begin();
+      session?.afterEvent(loop);
+      const driven = loop;
+      ran = executor.run(() => driven.finished);
+    }
   } catch (error) {
     void executor.close?.();
     throw error;

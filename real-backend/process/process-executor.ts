@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ContractError, DeadlockError, OptionError } from "../../core/contracts/index.ts";
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
-import { FileCheckpointStore, META_FILE, type CheckpointMeta } from "../file-checkpoints.ts";
+import { CheckpointUnusable, FileCheckpointStore, previousCheckpoint, readCheckpointMeta, type CheckpointMeta } from "../file-checkpoints.ts";
 import { RealClockMeter } from "../real-clock-meter.ts";
 import type { Trainable } from "../trainable.ts";
 import { ActorProcess, type ActorSpawn } from "./actor-process.ts";
@@ -185,7 +185,7 @@ export class ProcessExecutor implements DrivenExecutor {
     actor.process.logTo(join(this.experimentDir, trial.id));
     let command: Command;
     try {
-      const restore = restoreFrom === undefined ? undefined : this.readCheckpoint(run, restoreFrom);
+      const restore = restoreFrom === undefined ? undefined : this.usableCheckpoint(run, restoreFrom);
       if (restore) {
         run.iteration = restore.meta.iteration;
         run.timeTotal = restore.meta.timeTotal;
@@ -464,11 +464,30 @@ export class ProcessExecutor implements DrivenExecutor {
   private readCheckpoint(run: TrialRun, checkpoint: CheckpointRef): { dir: string; meta: CheckpointMeta; rng: unknown } {
     const dir = checkpoint.handle;
     if (typeof dir !== "string") throw new ContractError("ProcessExecutor", `checkpoint of ${checkpoint.trialId} is not a directory`);
-    const metaPath = join(dir, META_FILE);
-    if (!existsSync(metaPath)) throw new Error(`checkpoint ${dir} is missing or incomplete (no ${META_FILE})`);
-    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as CheckpointMeta;
+    const meta = readCheckpointMeta(dir, run.trialId);
     // The trial's own checkpoint brings back its random stream; a clone keeps its own.
     return { dir, meta, rng: checkpoint.trialId === run.trialId ? meta.rng : undefined };
+  }
+
+  /**
+   * The checkpoint a restarting trial starts from. When its own latest is unusable
+   * (deleted, interrupted, truncated), it falls back to its newest usable earlier
+   * one on disk, with a warning naming the path; with none left it starts from
+   * scratch (the loop counts a failure), and past maxFailures the trial fails with
+   * the message. Garbage is never handed to the trainable.
+   */
+  private usableCheckpoint(run: TrialRun, checkpoint: CheckpointRef): { dir: string; meta: CheckpointMeta; rng: unknown } | undefined {
+    try {
+      return this.readCheckpoint(run, checkpoint);
+    } catch (error) {
+      if (!(error instanceof CheckpointUnusable) || checkpoint.trialId !== run.trialId || !this.listener?.onCheckpointUnusable) throw error;
+      const previous = previousCheckpoint(join(this.experimentDir, run.trialId), run.trialId, checkpoint.iteration);
+      const fallback: CheckpointRef | undefined = previous && { trialId: run.trialId, iteration: previous.meta.iteration, timeTotal: previous.meta.timeTotal, handle: previous.dir };
+      const answer = this.listener.onCheckpointUnusable(run.trialId, checkpoint, fallback, error.message);
+      if (answer === "fail") throw error;
+      process.stderr.write(`tunelab: warning: ${error.message}; restarting from ${answer === undefined ? "scratch" : `the previous checkpoint ${String(answer.handle)}`}\n`);
+      return answer === undefined ? undefined : this.readCheckpoint(run, answer);
+    }
   }
 
   /** Calls the loop; an error it throws ends the run (it is not the trial's fault). */

@@ -4,6 +4,7 @@ import type { Config } from "../../core/contracts/index.ts";
 import {
   CONFIG_COLUMN_PREFIX,
   DECISIONS_FILE,
+  effectiveResults,
   EXPERIMENT_META_FILE,
   experimentFile,
   PARAMS_FILE,
@@ -15,6 +16,7 @@ import {
   type DecisionsLine,
   type ExperimentMeta,
   type ExploitRecord,
+  type ResultLine,
   type ResultRecord,
   type TrialParams,
 } from "../../core/experiment-dir/index.ts";
@@ -49,7 +51,8 @@ export function loadExperiment(dir: string): ExperimentAnalysis {
 
   const trials: AnalysisTrial[] = trialIds.map((id) => {
     const params = readJsonFile<TrialParams>(trialFile(dir, id, PARAMS_FILE));
-    const results = readJsonLines<ResultRecord>(trialFile(dir, id, RESULT_FILE));
+    // Restart markers drop the results a restart re-did: each iteration shows once.
+    const results = effectiveResults(readJsonLines<ResultLine>(trialFile(dir, id, RESULT_FILE)));
     const row = rows.get(id);
     const initialConfig: Config = params?.config ?? results[0]?.config ?? {};
     const config = results.at(-1)?.config ?? configFromRow(row) ?? initialConfig;

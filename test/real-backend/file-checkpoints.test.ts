@@ -164,9 +164,11 @@ describe("file checkpoints on the real backend", () => {
     const second = await store.save({ w: 2, origin: "b" }, meta);
     expect(first).toBe(join(root, "t00000", "checkpoint_000003"));
     expect(second).toBe(join(root, "t00000", "checkpoint_000003_2"));
-    expect((await store.load(first)).state).toEqual({ w: 1, origin: "a" });
-    expect((await store.load(second)).meta).toEqual(meta);
+    expect((await store.load(first, "t00000")).state).toEqual({ w: 1, origin: "a" });
+    expect((await store.load(second, "t00000")).meta).toEqual({ ...meta, files: { "state.json": expect.any(Number) } });
+    rmSync(join(second, META_FILE));
+    await expect(store.load(second, "t00000")).rejects.toThrow(`trial t00000: checkpoint ${second} is unusable: its completion marker ${META_FILE} is missing`);
     store.discard(first);
-    await expect(store.load(first)).rejects.toThrow(`checkpoint ${first} is missing or incomplete (no ${META_FILE})`);
+    await expect(store.load(first, "t00000")).rejects.toThrow(`trial t00000: checkpoint ${first} is unusable: the directory does not exist`);
   });
 });

@@ -1,0 +1,75 @@
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { OptionError } from "../errors/index.ts";
+
+/**
+ * The few file operations the experiment directory needs, behind one seam so a
+ * test can make them fail (a full disk, a read-only mount) at a chosen write
+ * without root or a real tmpfs. Every call throws the raw fs error; callers turn
+ * it into `storageError`, which names the path.
+ */
+export interface StorageFs {
+  mkdir(path: string): void;
+  /** Creates or truncates `path` and writes `text`. */
+  writeFile(path: string, text: string): void;
+  appendFile(path: string, text: string): void;
+  rename(from: string, to: string): void;
+  /** Flushes `path`'s data to the device. */
+  fsync(path: string): void;
+  remove(path: string): void;
+}
+
+export const nodeStorageFs: StorageFs = {
+  mkdir: (path) => void mkdirSync(path, { recursive: true }),
+  writeFile: (path, text) => writeFileSync(path, text),
+  appendFile: (path, text) => appendFileSync(path, text),
+  rename: (from, to) => renameSync(from, to),
+  fsync: (path) => {
+    const fd = openSync(path, "r+");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  remove: (path) => rmSync(path, { force: true, recursive: true }),
+};
+
+/** One line naming the path and the cause (ENOSPC, EACCES, ENOTDIR ...), for any failed write under storagePath. */
+export function storageError(path: string, error: unknown): OptionError {
+  if (error instanceof OptionError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOSPC"
+      ? "no space left on the device"
+      : code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? "permission denied (the directory is not writable)"
+        : code === "ENOTDIR" || code === "EEXIST"
+          ? "a parent of it is a file, not a directory"
+          : code === "ENOENT"
+            ? "its parent directory does not exist"
+            : (error as Error).message;
+  return new OptionError("storagePath", `cannot write "${path}": ${why}${code ? ` (${code})` : ""}`, { cause: error });
+}
+
+/** Runs one write; a failure becomes `storageError(path)`. */
+export function writing<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw storageError(path, error);
+  }
+}
+
+/**
+ * Replaces `path` whole: the text goes to `<path>.tmp`, then a rename puts it in
+ * place, so a reader (or a resumed driver) sees the old file or the new one,
+ * never half of one; a failed write leaves the old file untouched.
+ */
+export function replaceAtomically(fs: StorageFs, path: string, text: string, sync: boolean): void {
+  const tmp = `${path}.tmp`;
+  writing(path, () => {
+    fs.writeFile(tmp, text);
+    if (sync) fs.fsync(tmp);
+    fs.rename(tmp, path);
+  });
+}
