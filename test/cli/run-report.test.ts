@@ -10,7 +10,7 @@ describe("tunelab run --report", () => {
     const home = mkdtempSync(join(tmpdir(), "tunelab-home-"));
     const file = writeTemp(validYaml({ trials: "trials: 3", maxIterations: "maxIterations: 4", extra: "scheduler: { name: asha, gracePeriod: 1, reductionFactor: 2 }" }));
     const report = join(dirname(file), "out.html");
-    const r = spawnSync(process.execPath, [join(root, "bin/tunelab.js"), "run", "--json", "--report", report, file], { cwd: root, encoding: "utf8", env: { ...process.env, HOME: home } });
+    const r = spawnSync(process.execPath, [join(root, "bin/tunelab.js"), "run", "--json", "--report", report, file], { cwd: root, encoding: "utf8", env: { ...process.env, HOME: home, TUNELAB_RESULTS_DIR: "" } }); // empty: the default root under HOME
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout.trim()).trials).toBe(3); // stdout stays one JSON object
     expect(r.stderr).toContain(`tunelab: wrote ${report}`);
