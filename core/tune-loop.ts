@@ -118,6 +118,11 @@ export class TuneLoop implements ExecutorListener {
     return this.all;
   }
 
+  /** PBT exploits waiting for their donor's save now, in the order they will be carried out. */
+  pendingExploits(): readonly PendingExploit[] {
+    return this.handoff.all();
+  }
+
   /** Starts as many trials as fit. The executor then drives the loop through its events. After an exact `restore`, the experiment has begun already: nothing to do. */
   begin(): void {
     if (this.continued) return;
