@@ -53,6 +53,11 @@ export class EventTrace {
   get records(): number {
     return this.count;
   }
+
+  /** Numbers on after `records` lines already written (an experiment restored exactly continues its trace). */
+  continueAfter(records: number): void {
+    this.count = records;
+  }
 }
 
 /** Collects trace lines in memory (tests, or the CLI before writing a file). */

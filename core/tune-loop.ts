@@ -16,12 +16,13 @@ import type {
 } from "./contracts/index.ts";
 import { CallbackList } from "./callbacks/index.ts";
 import { CheckpointRetention } from "./checkpoint-retention.ts";
-import { readExperiment, saveExperiment, type LoopCounters } from "./experiment-state.ts";
+import { readExperiment, saveExperiment, type LoopCounters, type ReadExperiment } from "./experiment-state.ts";
 import { validateLoopOptions, type TuneLoopOptions } from "./loop-options.ts";
 import { invalidMetrics } from "./result-check.ts";
 import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
 import type { DecisionEvent, DecisionKind } from "./callbacks/index.ts";
+import { donorReady, ExploitHandoff, type PendingExploit } from "./exploit-handoff.ts";
 import { Trial, trialIdFor, type AfterSave } from "./trial.ts";
 
 export type { TuneLoopOptions } from "./loop-options.ts";
@@ -67,8 +68,10 @@ export class TuneLoop implements ExecutorListener {
   private searcherDone = false;
   private stoppingAll = false;
   private finishedFlag = false;
-  /** Trials waiting for a donor's save, keyed by donor id. */
-  private readonly exploitWaiters = new Map<string, Trial[]>();
+  /** Restored with the executor's state: the experiment goes on from where it was saved (`begin` has nothing to do). */
+  private continued = false;
+  /** PBT exploits waiting for their donor's save, keyed by donor. */
+  private readonly handoff = new ExploitHandoff();
   readonly counters: LoopCounters = { results: 0, redoneIterations: 0, failures: 0, preemptedTrials: 0, checkpoints: 0, checkpointsDiscarded: 0 };
   private readonly retention: CheckpointRetention;
 
@@ -115,30 +118,52 @@ export class TuneLoop implements ExecutorListener {
     return this.all;
   }
 
-  /** Starts as many trials as fit. The executor then drives the loop through its events. */
+  /** PBT exploits waiting for their donor's save now, in the order they will be carried out. */
+  pendingExploits(): readonly PendingExploit[] {
+    return this.handoff.all();
+  }
+
+  /** Starts as many trials as fit. The executor then drives the loop through its events. After an exact `restore`, the experiment has begun already: nothing to do. */
   begin(): void {
+    if (this.continued) return;
     this.trace?.emit(this.executor.now(), "experiment_start", { trials: this.maxTrials });
     this.callbacks?.experimentStart({ metric: this.metric, mode: this.mode, maxTrials: this.maxTrials, resources: this.resources, time: this.executor.now() });
     this.fill();
   }
 
-  /** Experiment state: trials with histories and checkpoints, searcher, scheduler and stoppers. */
+  /**
+   * The whole experiment between two events: trials (histories, checkpoints,
+   * lifecycle states), pending exploits, searcher, scheduler, stoppers,
+   * retention, and the executor's own state when it can save one (the simulator).
+   */
   save(): Json {
     return saveExperiment({
       searcherDone: this.searcherDone,
       counters: this.counters,
       trials: this.all,
+      handoff: this.handoff.save(),
+      loop: {
+        stoppingAll: this.stoppingAll,
+        finished: this.finishedFlag,
+        restartsSinceResult: this.restartsSinceResult,
+        traceRecords: this.trace?.records ?? 0,
+      },
       searcher: this.searcher.save(),
       scheduler: this.scheduler.save(),
       stoppers: this.stoppers.map((st) => st.save()),
       retention: this.retention.save(),
+      executor: this.executor.saveState?.() ?? null,
     });
   }
 
   /**
-   * Resumes from `save()` output (call before `begin`). Trials that were
-   * running go back to PENDING and restart from their latest checkpoint, as
-   * after a driver crash; everything the algorithms knew comes back exactly.
+   * Resumes from `save()` output (call before `begin`), on fresh objects.
+   * When the state holds the executor's state and this loop's executor can take
+   * it (the simulator), the experiment continues exactly where it was saved:
+   * drive the executor on, and the rest of the run is the same, event for event.
+   * Otherwise, as after a driver crash, trials that were running go back to
+   * PENDING and restart from their latest checkpoint; everything the algorithms
+   * knew comes back exactly, pending exploits included.
    */
   restore(state: Json): void {
     if (this.all.length > 0) throw new ContractError("TuneLoop.restore", "must be called on a fresh loop, before begin()");
@@ -146,45 +171,70 @@ export class TuneLoop implements ExecutorListener {
     this.searcherDone = s.searcherDone;
     Object.assign(this.counters, s.counters);
     for (const trial of s.trials) {
-      if ((trial.status === "PENDING" || trial.status === "PAUSED") && !trial.exploitWait) {
-        trial.restoreFrom = trial.latestCheckpoint;
-        this.addWaiting(trial);
-      }
       this.all.push(trial);
       this.byId.set(trial.id, trial);
     }
-    this.resumeExploitWaits();
+    for (const p of s.pendingExploits) {
+      if (!this.byId.has(p.donor) || !this.byId.has(p.recipient)) {
+        throw new SavedStateError("experiment state", `trial ${p.recipient} waits for unknown donor "${p.donor}"`);
+      }
+    }
+    const exact = s.executor !== null && s.loop !== null && s.handoff !== null && this.executor.restoreState !== undefined;
+    if (exact) this.continueExactly(s);
+    else this.resumeAfterCrash(s.pendingExploits);
     this.searcher.restore(s.searcher);
     this.scheduler.restore(s.scheduler);
     this.stoppers.forEach((stopper, i) => stopper.restore(s.stoppers[i] ?? null));
     this.retention.restore(s.retention, this.all);
   }
 
-  /**
-   * Exploits that were waiting for their donor's save when the experiment was
-   * saved wait again (every waiter is PAUSED or PENDING now: a running one came
-   * back PENDING). A donor that will run again (PENDING) is asked to save once it
-   * does, so the waiter gets the donor's new weights, as without the resume; a
-   * donor that is paused or ended has its final checkpoint, taken at once.
-   */
-  private resumeExploitWaits(): void {
+  /** Every trial in the state it was saved in; the executor's actors, clock and events come back with it. */
+  private continueExactly(s: ReadExperiment): void {
+    const flags = s.loop as NonNullable<ReadExperiment["loop"]>;
+    this.handoff.restore(s.handoff as Json);
     for (const trial of this.all) {
-      const wait = trial.exploitWait;
-      if (!wait) continue;
-      trial.exploitWait = undefined;
-      const donor = this.byId.get(wait.from);
-      if (!donor) throw new SavedStateError("experiment state", `trial ${trial.id} waits for unknown donor "${wait.from}"`);
+      if (trial.status === "RUNNING") this.running++;
+      else if ((trial.status === "PENDING" || trial.status === "PAUSED") && !trial.waitingForDonor) this.waiting.push(trial);
+    }
+    this.stoppingAll = flags.stoppingAll;
+    this.finishedFlag = flags.finished;
+    this.restartsSinceResult = { ...flags.restartsSinceResult };
+    this.trace?.continueAfter(flags.traceRecords);
+    (this.executor as Required<Pick<Executor, "restoreState">>).restoreState(s.executor);
+    this.continued = true;
+  }
+
+  /**
+   * The driver's actors are gone: every trial that will run again restarts from
+   * its latest checkpoint. Exploits that were waiting for their donor's save wait
+   * again. A donor that will run again (PENDING) is asked to save once it does, so
+   * the waiter gets the donor's new weights, as without the resume; a donor that
+   * is paused or ended has its final checkpoint, taken at once.
+   */
+  private resumeAfterCrash(pending: readonly PendingExploit[]): void {
+    const waits = new Set(pending.map((p) => p.recipient));
+    for (const trial of this.all) {
+      if (trial.status === "TERMINATED" || trial.status === "ERROR") continue;
+      trial.resumeAfterCrash();
+      if (!waits.has(trial.id)) this.addWaiting(trial);
+    }
+    for (const p of pending) {
+      const trial = this.byId.get(p.recipient) as Trial;
+      const donor = this.byId.get(p.donor) as Trial;
+      if (trial.status === "TERMINATED" || trial.status === "ERROR") continue;
       if (donor.status === "PENDING" && donor !== trial) {
-        donor.checkpointRequested = true;
-        this.waitForDonor(trial, donor, wait.config);
+        donor.requestSave();
+        this.waitForDonor(trial, donor, p.config);
         continue;
       }
-      // A donor with its final checkpoint, or a trial that was re-configuring itself (PBT replay): start from it now.
-      const checkpoint = donor.latestCheckpoint;
-      if (donor === trial) trial.config = wait.config;
-      else if (checkpoint) this.restoreWaitingFromDonor(trial, donor, wait.config);
-      trial.restoreFrom ??= trial.latestCheckpoint;
-      this.addWaiting(trial);
+      // A trial that was re-configuring itself (PBT replay) starts from its own checkpoint under the new config.
+      if (donor === trial) {
+        trial.config = p.config;
+        this.addWaiting(trial);
+        continue;
+      }
+      // A donor with its final checkpoint: start from it now (or go on as before when it never saved).
+      this.handOver(trial, donor, p.config);
     }
   }
 
@@ -234,19 +284,16 @@ export class TuneLoop implements ExecutorListener {
     this.counters.checkpoints++;
     // Numbered, so retention tells apart two saves of a trial at the same iteration (a re-do after an exploit).
     const checkpoint: CheckpointRef = { ...saved, seq: this.counters.checkpoints };
-    trial.savePending = false;
     // A clone's first save of its own unpins the donor's checkpoint it restored.
     const previousOwner = trial.latestCheckpoint?.trialId;
-    trial.adoptCheckpoint(checkpoint);
+    const next = trial.saveLanded(checkpoint);
     this.trace?.emit(this.executor.now(), "checkpoint", { trial: trial.id, iteration: checkpoint.iteration });
     this.callbacks?.checkpoint(trial, checkpoint, this.executor.now());
     this.retention.record(checkpoint);
-    this.releaseExploitWaiters(trial);
+    this.releaseWaiters(trial);
     this.collectCheckpoints(trial);
     const donor = previousOwner === undefined ? undefined : this.byId.get(previousOwner);
     if (donor && donor !== trial) this.collectCheckpoints(donor);
-    const next = trial.afterSave;
-    trial.afterSave = "none";
     if (next === "continue") this.executor.continueTrial(trial.id);
     else if (next === "pause") this.release(trial, "PAUSED");
     else if (next === "stop") this.release(trial, "TERMINATED");
@@ -279,8 +326,7 @@ export class TuneLoop implements ExecutorListener {
       this.counters.failures++;
       keep = 0;
     }
-    trial.latestCheckpoint = usable;
-    trial.historyAtCheckpoint = keep;
+    trial.fallBackTo(usable, keep);
     this.counters.redoneIterations += trial.dropResultsToRedo(usable !== undefined);
     // Loggers hear the restart again, now from the fallback: results after it are marked re-done.
     this.callbacks?.trialStart(trial, { time: this.executor.now(), restoreFrom: usable });
@@ -316,7 +362,7 @@ export class TuneLoop implements ExecutorListener {
     // Save what can be saved before the node goes: each trial checkpoints after its next step.
     for (const id of trialIds) {
       const trial = this.byId.get(id);
-      if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
+      if (trial && trial.status === "RUNNING") trial.requestSave();
     }
   }
 
@@ -350,18 +396,18 @@ export class TuneLoop implements ExecutorListener {
   }
 
   private checkpointDue(trial: Trial): boolean {
-    if (trial.checkpointRequested) return true;
+    if (trial.saveRequested) return true;
     return this.checkpointFrequency > 0 && trial.iteration % this.checkpointFrequency === 0;
   }
 
   private saveThen(trial: Trial, next: AfterSave): void {
-    trial.afterSave = next;
-    trial.savePending = true;
-    trial.checkpointRequested = false;
+    trial.beginSave(next);
     this.executor.save(trial.id);
   }
 
+  /** A running trial stops (after a last save with `checkpointAtEnd`). An exploit it waited for no longer matters. */
   private terminate(trial: Trial): void {
+    this.cancelExploit(trial);
     this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
     if (this.checkpointAtEnd && trial.latestCheckpoint?.iteration !== trial.iteration) this.saveThen(trial, "stop");
     else this.release(trial, "TERMINATED");
@@ -371,22 +417,36 @@ export class TuneLoop implements ExecutorListener {
   private release(trial: Trial, status: "PAUSED" | "TERMINATED"): void {
     this.executor.stop(trial.id);
     this.running--;
-    this.dropExploitWait(trial);
-    if (status === "PAUSED") {
-      trial.status = "PAUSED";
-      trial.checkpointRequested = false;
-      trial.restoreFrom = trial.latestCheckpoint;
-      this.addWaiting(trial);
-      this.releaseExploitWaiters(trial);
+    this.cancelExploit(trial);
+    if (status === "TERMINATED") {
+      this.endTrial(trial);
       return;
     }
-    trial.status = "TERMINATED";
-    this.releaseExploitWaiters(trial);
-    this.scheduler.onTrialComplete(trial, trial.lastResult);
-    this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
-    this.callbacks?.trialComplete(trial, this.executor.now());
+    trial.pause();
+    this.addWaiting(trial);
+    this.releaseWaiters(trial);
   }
 
+  /**
+   * The one way a trial ends (stopped, ended while waiting, or failed for good):
+   * its own pending exploit is dropped, the trials waiting on it as a donor take
+   * what it has, then the scheduler and the searcher hear of it, in that order.
+   * A running trial's resources are freed by the caller.
+   */
+  private endTrial(trial: Trial, error?: { reason: string; stack: string | undefined }): void {
+    this.cancelExploit(trial);
+    // A fresh array: the scheduler may be iterating the candidates it was handed.
+    if (this.waiting.includes(trial)) this.waiting = this.waiting.filter((t) => t !== trial);
+    if (error) trial.fail(false, error.reason, error.stack);
+    else trial.end();
+    this.releaseWaiters(trial);
+    if (error) this.scheduler.onTrialError(trial);
+    else this.scheduler.onTrialComplete(trial, trial.lastResult);
+    this.searcher.onTrialComplete(trial.id, trial.lastResult, error !== undefined);
+    if (!error) this.callbacks?.trialComplete(trial, this.executor.now());
+  }
+
+  /** A running trial's exploit decision (PBT): take the donor's checkpoint now, or once its save lands. */
   private exploit(trial: Trial, from: string, config: Config, reason?: string): void {
     const donor = this.byId.get(from);
     if (!donor) {
@@ -394,31 +454,22 @@ export class TuneLoop implements ExecutorListener {
     }
     if (donor === trial) {
       // A config change that keeps the weights (PBT replay): save now, then restore the trial's own checkpoint under `config`.
-      this.waitForDonor(trial, trial, config);
-      this.saveThen(trial, "none");
+      this.handoff.wait(trial.id, trial.id, config);
+      this.saveThen(trial, "exploit");
       return;
     }
     // Never restore a checkpoint that is not there yet: wait for the donor's save.
-    if (!this.donorReady(donor)) {
+    if (!donorReady(donor)) {
       this.waitForDonor(trial, donor, config);
       return;
     }
-    this.restoreFromDonor(trial, donor, config, reason);
-  }
-
-  /** A donor is ready when no save of it is in flight or asked for, and a running donor has a checkpoint. */
-  private donorReady(donor: Trial): boolean {
-    if (donor.savePending) return false;
-    if (donor.status !== "RUNNING") return true;
-    return donor.latestCheckpoint !== undefined && !donor.checkpointRequested;
+    this.handOver(trial, donor, config, reason);
   }
 
   private waitForDonor(trial: Trial, donor: Trial, config: Config): void {
-    if (!donor.savePending && donor.status === "RUNNING") donor.checkpointRequested = true;
-    trial.exploitWait = { from: donor.id, config };
-    const waiters = this.exploitWaiters.get(donor.id) ?? [];
-    waiters.push(trial);
-    this.exploitWaiters.set(donor.id, waiters);
+    if (!donor.savePending && donor.status === "RUNNING") donor.requestSave();
+    this.handoff.wait(trial.id, donor.id, config);
+    trial.awaitDonor();
   }
 
   /**
@@ -437,10 +488,9 @@ export class TuneLoop implements ExecutorListener {
       throw new ContractError("SchedulerContext.exploitWaiting", `trial ${trialId} cannot exploit unknown or itself: "${from}"`);
     }
     // A newer exploit replaces one still waiting for its donor's save: the latest perturbation wins, as in Ray.
-    this.dropExploitWait(trial);
-    if (this.donorReady(donor)) {
-      this.restoreWaitingFromDonor(trial, donor, config);
-      if (!this.waiting.includes(trial)) this.addWaiting(trial);
+    this.cancelExploit(trial);
+    if (donorReady(donor)) {
+      this.handOver(trial, donor, config);
       return;
     }
     const at = this.waiting.indexOf(trial);
@@ -448,32 +498,28 @@ export class TuneLoop implements ExecutorListener {
     this.waitForDonor(trial, donor, config);
   }
 
-  private restoreWaitingFromDonor(trial: Trial, donor: Trial, config: Config): void {
+  /**
+   * The one restore path of an exploit: `trial` takes `donor`'s latest checkpoint
+   * under `config`. A running trial restores it now; a paused or pending one
+   * becomes a candidate that starts from it. Without a checkpoint (the donor ended
+   * without ever saving) there is nothing to copy: the trial goes on as it was.
+   */
+  private handOver(trial: Trial, donor: Trial, config: Config, reason?: string): void {
     const checkpoint = donor.latestCheckpoint;
-    if (!checkpoint) return;
-    this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
-    if (this.callbacks) this.exploited(trial, donor, checkpoint, config, undefined);
-    trial.config = config;
-    trial.restoreFrom = checkpoint;
-    trial.adoptCheckpoint(checkpoint);
-    this.retention.adopt(trial, checkpoint.trialId);
-  }
-
-  private restoreFromDonor(trial: Trial, donor: Trial, config: Config, reason?: string): void {
-    const checkpoint = donor.latestCheckpoint;
-    if (!checkpoint) {
-      // The donor ended without ever saving: nothing to copy, the trial goes on as it was.
-      this.executor.continueTrial(trial.id);
-      return;
+    if (checkpoint) {
+      this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
+      if (this.callbacks) this.exploited(trial, donor, checkpoint, config, reason);
+      // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
+      // Its latest checkpoint is the one it took: a failure, a pause or a later clone of it gets these weights, not its old ones.
+      trial.takeCheckpoint(checkpoint, config);
+      this.retention.adopt(trial, checkpoint.trialId);
     }
-    this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
-    if (this.callbacks) this.exploited(trial, donor, checkpoint, config, reason);
-    trial.config = config;
-    // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
-    // Its latest checkpoint is the one it restored: a failure, a pause or a later clone of it gets these weights, not its old ones.
-    trial.adoptCheckpoint(checkpoint);
-    this.retention.adopt(trial, checkpoint.trialId);
-    this.executor.restore(trial.id, checkpoint, config);
+    if (trial.status === "RUNNING") {
+      if (checkpoint) this.executor.restore(trial.id, checkpoint, config);
+      else this.executor.continueTrial(trial.id);
+    } else if (!this.waiting.includes(trial)) {
+      this.addWaiting(trial);
+    }
   }
 
   private exploited(trial: Trial, donor: Trial, checkpoint: CheckpointRef, config: Config, reason: string | undefined): void {
@@ -489,32 +535,20 @@ export class TuneLoop implements ExecutorListener {
     });
   }
 
-  private releaseExploitWaiters(donor: Trial): void {
-    const waiters = this.exploitWaiters.get(donor.id);
-    if (!waiters) return;
-    this.exploitWaiters.delete(donor.id);
-    for (const waiter of waiters) {
-      const wait = waiter.exploitWait;
-      if (!wait) continue;
-      if (waiter.status === "PAUSED" || waiter.status === "PENDING") {
-        // Held out of the candidates by exploitWaiting: it may run again now.
-        waiter.exploitWait = undefined;
-        this.restoreWaitingFromDonor(waiter, donor, wait.config);
-        if (!this.waiting.includes(waiter)) this.addWaiting(waiter);
-        continue;
-      }
-      if (waiter.status !== "RUNNING") continue;
-      waiter.exploitWait = undefined;
-      this.restoreFromDonor(waiter, donor, wait.config);
+  /** `donor` saved, paused, failed or ended: the trials waiting on it take what it has now. */
+  private releaseWaiters(donor: Trial): void {
+    for (const pending of this.handoff.release(donor.id)) {
+      const waiter = this.byId.get(pending.recipient);
+      if (!waiter || waiter.status === "TERMINATED" || waiter.status === "ERROR") continue;
+      if (waiter.waitingForDonor) waiter.donorSettled();
+      this.handOver(waiter, donor, pending.config);
     }
   }
 
-  private dropExploitWait(trial: Trial): void {
-    const wait = trial.exploitWait;
-    if (!wait) return;
-    trial.exploitWait = undefined;
-    const waiters = this.exploitWaiters.get(wait.from);
-    if (waiters) this.exploitWaiters.set(wait.from, waiters.filter((w) => w !== trial));
+  /** Drops `trial`'s own pending exploit, if any (it failed, ended, or a newer exploit replaces it). */
+  private cancelExploit(trial: Trial): void {
+    this.handoff.cancel(trial.id);
+    if (trial.waitingForDonor) trial.donorSettled();
   }
 
   private restartsSinceResult = { preempted: 0, failed: 0 };
@@ -550,9 +584,7 @@ export class TuneLoop implements ExecutorListener {
   }
 
   private fail(trial: Trial, recoverable: boolean, reason: string, stack?: string): void {
-    trial.savePending = false;
-    trial.afterSave = "none";
-    this.dropExploitWait(trial);
+    this.cancelExploit(trial);
     this.trace?.emit(this.executor.now(), "failed", { trial: trial.id, recoverable, reason });
     if (recoverable) {
       trial.preemptions++;
@@ -565,19 +597,13 @@ export class TuneLoop implements ExecutorListener {
     this.callbacks?.trialError(trial, { time: this.executor.now(), reason, recoverable, willRetry: retry && !this.stoppingAll });
     if (retry && !this.stoppingAll) {
       this.noteRestartWithoutResult(recoverable);
-      trial.status = "PENDING";
-      trial.restoreFrom = trial.latestCheckpoint;
+      trial.fail(true, reason, stack);
       this.addWaiting(trial);
       // Waiters on a donor that died exploit its older checkpoint, or go on without one.
-      this.releaseExploitWaiters(trial);
+      this.releaseWaiters(trial);
       return;
     }
-    trial.status = "ERROR";
-    trial.errorMessage = reason;
-    trial.errorStack = stack;
-    this.releaseExploitWaiters(trial);
-    this.scheduler.onTrialError(trial);
-    this.searcher.onTrialComplete(trial.id, trial.lastResult, true);
+    this.endTrial(trial, { reason, stack });
   }
 
   /** Retention: frees `owner`'s checkpoints beyond `keepCheckpoints` that no trial may restore any more. */
@@ -653,13 +679,12 @@ export class TuneLoop implements ExecutorListener {
     const at = this.waiting.indexOf(trial);
     if (at < 0) throw new ContractError("Scheduler.chooseTrialToRun", `trial "${trial.id}" is not among the candidates`);
     this.waiting.splice(at, 1);
-    const restoreFrom = trial.restoreFrom;
-    trial.restoreFrom = undefined;
+    const wasPaused = trial.status === "PAUSED";
+    const restoreFrom = trial.start();
     // Results after the checkpoint will be re-done (all of them without one); drop them so
     // iterations stay 1..k without gaps.
     this.counters.redoneIterations += trial.dropResultsToRedo(restoreFrom !== undefined);
-    if (this.callbacks && trial.status === "PAUSED") this.decided(trial, "resume", "chosen to run again by the scheduler", "scheduler");
-    trial.status = "RUNNING";
+    if (this.callbacks && wasPaused) this.decided(trial, "resume", "chosen to run again by the scheduler", "scheduler");
     this.running++;
     this.callbacks?.trialStart(trial, { time: this.executor.now(), restoreFrom });
     this.trace?.emit(this.executor.now(), "start", { trial: trial.id, restore: restoreFrom?.iteration ?? null });
@@ -670,20 +695,17 @@ export class TuneLoop implements ExecutorListener {
   private stopEverything(): void {
     for (const trial of this.all) {
       if (trial.status === "RUNNING" && !trial.savePending) this.terminate(trial);
-      else if (trial.status === "RUNNING") trial.afterSave = "stop";
+      else if (trial.status === "RUNNING") trial.stopAfterSave();
     }
     this.terminateWaiting();
   }
 
+  /** Ends every candidate; one handed a donor's checkpoint meanwhile becomes a candidate and ends too. */
   private terminateWaiting(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const trial of waiting) {
-      trial.status = "TERMINATED";
-      trial.restoreFrom = undefined;
-      this.scheduler.onTrialComplete(trial, trial.lastResult);
-      this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
-      this.callbacks?.trialComplete(trial, this.executor.now());
+    while (this.waiting.length > 0) {
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const trial of waiting) this.endTrial(trial);
     }
   }
 
@@ -715,7 +737,7 @@ export class TuneLoop implements ExecutorListener {
       trials: () => this.all,
       requestCheckpoint: (trialId) => {
         const trial = this.byId.get(trialId);
-        if (trial && trial.status === "RUNNING") trial.checkpointRequested = true;
+        if (trial && trial.status === "RUNNING") trial.requestSave();
       },
       exploitWaiting: (trialId, from, config) => this.exploitWaiting(trialId, from, config),
       clusterResources: () => this.executor.totalResources?.(),
@@ -725,15 +747,9 @@ export class TuneLoop implements ExecutorListener {
       stopWaiting: (trialId, reason) => {
         const trial = this.byId.get(trialId);
         if (!trial || !this.waiting.includes(trial)) return;
-        // A fresh array: the scheduler may be iterating the candidates it was handed.
-        this.waiting = this.waiting.filter((t) => t !== trial);
-        trial.status = "TERMINATED";
-        trial.restoreFrom = undefined;
         this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
         if (this.callbacks) this.decided(trial, "stop", reason ?? "stopped while waiting", "scheduler");
-        this.scheduler.onTrialComplete(trial, trial.lastResult);
-        this.searcher.onTrialComplete(trial.id, trial.lastResult, false);
-        this.callbacks?.trialComplete(trial, this.executor.now());
+        this.endTrial(trial);
       },
     };
   }

@@ -108,6 +108,14 @@ export class PlacementIndex {
   /** Per node index: the (free GPU, free CPU) it is filed under, or undefined when not filed. */
   private readonly filed: Array<{ gpu: number; cpu: number } | undefined> = [];
 
+  /** Forgets every node (a simulation restored from saved state files its nodes again). */
+  clear(): void {
+    this.levels.length = 0;
+    this.buckets.clear();
+    this.nodes.length = 0;
+    this.filed.length = 0;
+  }
+
   /** Starts tracking a new node (its index must be new). */
   add(node: SimNode): void {
     this.nodes[node.index] = node;

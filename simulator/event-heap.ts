@@ -59,6 +59,18 @@ export class EventHeap {
     return top;
   }
 
+  /** The queue as plain data: the heap array as it is (so events pop in the same order) and the next sequence number. */
+  save(): { items: Array<[number, number, number, number, number]>; nextSeq: number } {
+    return { items: this.items.map((e) => [e.time, e.seq, e.kind, e.target, e.generation]), nextSeq: this.nextSeq };
+  }
+
+  /** Back from `save()`, replacing what the heap held. */
+  restore(saved: { items: ReadonlyArray<readonly [number, number, number, number, number]>; nextSeq: number }): void {
+    this.items.length = 0;
+    for (const [time, seq, kind, target, generation] of saved.items) this.items.push({ time, seq, kind, target, generation });
+    this.nextSeq = saved.nextSeq;
+  }
+
   peekTime(): number {
     return this.items[0]?.time ?? Number.POSITIVE_INFINITY;
   }

@@ -1,4 +1,4 @@
-import { ContractError, DeadlockError, emptyExecutorStats, OptionError } from "../core/contracts/index.ts";
+import { ContractError, DeadlockError, emptyExecutorStats, OptionError, SavedStateError } from "../core/contracts/index.ts";
 import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
 import type {
   CheckpointRef,
@@ -6,12 +6,13 @@ import type {
   DrivenExecutor,
   ExecutorListener,
   ExecutorStats,
+  Json,
   Objective,
   Resources,
   StepContext,
   TrialView,
 } from "../core/contracts/index.ts";
-import { rngFor, type Rng } from "../core/rng.ts";
+import { rngFor, type Rng, type RngState } from "../core/rng.ts";
 import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
 import { stepTimeFactor } from "../core/resource-scaling.ts";
 import type { EventTrace } from "../core/trace.ts";
@@ -298,6 +299,112 @@ export class SimExecutor implements DrivenExecutor {
       node.warm.set(shape, (node.warm.get(shape) ?? 0) + 1);
       this.warmNodes.push(node);
     }
+  }
+
+  // ---- saving the simulation (an exact save of the whole experiment) -----
+
+  /**
+   * The simulation between two events, as JSON: clock, event queue, nodes, each
+   * trial's actor (the objective's state, iteration, pending step outcome, random
+   * stream), the preemption stream and the counters. With `TuneLoop.save()` it
+   * makes the whole experiment: restored into a fresh executor built with the
+   * same options, the rest of the run is the same event for event. The
+   * objective's states must be plain JSON data.
+   */
+  saveState(): Json {
+    const state: SavedSimulation = {
+      version: SIM_STATE_VERSION,
+      clock: this.clock,
+      heap: this.heap.save(),
+      nodeCounter: this.nodeCounter,
+      preemptionRng: this.preemptionRng.save(),
+      counts: { ...this.counts },
+      warmNodes: this.warmNodes.map((n) => n.index),
+      nodes: this.nodes.map((n) => ({
+        type: this.cluster.nodeTypes.indexOf(n.type),
+        id: n.id,
+        upSince: n.upSince,
+        downAt: Number.isFinite(n.downAt) ? n.downAt : null,
+        alive: n.alive,
+        doomed: n.doomed,
+        freeCpu: n.freeCpu,
+        freeGpu: n.freeGpu,
+        generation: n.generation,
+        runs: [...n.runs],
+        warm: [...n.warm],
+      })),
+      runs: this.runs.map((r) => ({
+        trialId: r.trialId,
+        resources: { ...r.resources },
+        rng: r.rng.save(),
+        generation: r.generation,
+        state: r.state as Json,
+        config: r.config as Json,
+        iteration: r.iteration,
+        timeTotal: r.timeTotal,
+        node: r.node?.index ?? null,
+        pendingMetrics: r.pendingMetrics ?? null,
+        pendingDone: r.pendingDone,
+        pendingError: r.pendingError ?? null,
+        placedAt: r.placedAt,
+        durableAt: r.durableAt,
+        gpuUnits: r.gpuUnits,
+        cpuUnits: r.cpuUnits,
+      })),
+    };
+    return JSON.parse(JSON.stringify(state)) as Json;
+  }
+
+  /** Back from `saveState()`, on a fresh executor built with the same options (before any trial starts). */
+  restoreState(saved: Json): void {
+    const s = saved as unknown as SavedSimulation;
+    if (!s || s.version !== SIM_STATE_VERSION) {
+      throw new SavedStateError("SimExecutor.restoreState", `found simulation state version ${String(s?.version)}, need ${SIM_STATE_VERSION}`);
+    }
+    if (this.runs.length > 0) throw new ContractError("SimExecutor.restoreState", "needs a fresh executor (no trial started yet)");
+    this.clock = s.clock;
+    this.heap.restore(s.heap);
+    this.nodeCounter = s.nodeCounter;
+    this.preemptionRng.restore(s.preemptionRng);
+    Object.assign(this.counts, s.counts);
+    this.nodes.length = 0;
+    this.placement.clear();
+    s.nodes.forEach((n, index) => {
+      const type = this.cluster.nodeTypes[n.type];
+      if (!type) throw new SavedStateError("SimExecutor.restoreState", `node ${n.id} has node type #${n.type}, which this cluster does not have`);
+      const node = new SimNode(index, n.id, type, n.upSince);
+      node.downAt = n.downAt ?? Number.POSITIVE_INFINITY;
+      node.alive = n.alive;
+      node.doomed = n.doomed;
+      node.freeCpu = n.freeCpu;
+      node.freeGpu = n.freeGpu;
+      node.generation = n.generation;
+      for (const run of n.runs) node.runs.add(run);
+      for (const [shape, count] of n.warm) node.warm.set(shape, count);
+      this.nodes.push(node);
+      this.placement.add(node);
+    });
+    this.warmNodes = s.warmNodes.map((i) => this.nodes[i] as SimNode);
+    this.runByTrial.clear();
+    s.runs.forEach((r, index) => {
+      const run = new Run(index, r.trialId, r.resources, rngFor(this.seed, "trial", r.trialId));
+      run.rng.restore(r.rng);
+      run.generation = r.generation;
+      run.state = r.state;
+      run.config = r.config as Config;
+      run.iteration = r.iteration;
+      run.timeTotal = r.timeTotal;
+      run.node = r.node === null ? undefined : this.nodes[r.node];
+      run.pendingMetrics = r.pendingMetrics ?? undefined;
+      run.pendingDone = r.pendingDone;
+      run.pendingError = r.pendingError ?? undefined;
+      run.placedAt = r.placedAt;
+      run.durableAt = r.durableAt;
+      run.gpuUnits = r.gpuUnits;
+      run.cpuUnits = r.cpuUnits;
+      this.runs.push(run);
+      this.runByTrial.set(r.trialId, run);
+    });
   }
 
   // ---- driving -----------------------------------------------------------
@@ -709,6 +816,50 @@ export class SimExecutor implements DrivenExecutor {
       usedCpu: (n.capacityCpu - n.freeCpu) / 1000,
     }));
   }
+}
+
+const SIM_STATE_VERSION = 1;
+
+/** `SimExecutor.saveState()`: plain data, indices into the node and run tables. */
+interface SavedSimulation {
+  version: number;
+  clock: number;
+  heap: ReturnType<EventHeap["save"]>;
+  nodeCounter: number;
+  preemptionRng: RngState;
+  counts: SimStats;
+  warmNodes: number[];
+  nodes: Array<{
+    type: number;
+    id: string;
+    upSince: number;
+    downAt: number | null;
+    alive: boolean;
+    doomed: boolean;
+    freeCpu: number;
+    freeGpu: number;
+    generation: number;
+    runs: number[];
+    warm: Array<[string, number]>;
+  }>;
+  runs: Array<{
+    trialId: string;
+    resources: Resources;
+    rng: RngState;
+    generation: number;
+    state: Json;
+    config: Json;
+    iteration: number;
+    timeTotal: number;
+    node: number | null;
+    pendingMetrics: Record<string, number> | null;
+    pendingDone: boolean;
+    pendingError: string | null;
+    placedAt: number;
+    durableAt: number;
+    gpuUnits: number;
+    cpuUnits: number;
+  }>;
 }
 
 /** A checkpoint's state, refusing one that was discarded: the loop must never restore it. */

@@ -1,4 +1,4 @@
-import type { Config, Result } from "./result.ts";
+import type { Config, Json, Result } from "./result.ts";
 import type { CheckpointRef, Resources, TrialView } from "./trial-view.ts";
 
 /**
@@ -64,6 +64,15 @@ export interface Executor {
    * what holds it (a directory on disk). Executors that keep checkpoints in memory may omit it.
    */
   discard?(checkpoint: CheckpointRef): void;
+  /**
+   * The executor's own state between two events (clock, queued work, actors), as
+   * plain JSON, for an exact save of the whole experiment (`TuneLoop.save`).
+   * Executors whose actors cannot be saved (real processes) omit it: a resume
+   * then restarts the running trials from their checkpoints.
+   */
+  saveState?(): Json;
+  /** Back from `saveState()`, on a fresh executor built with the same options (before any trial starts). */
+  restoreState?(state: Json): void;
 }
 
 /** What an executor measured over a run; the fields a backend cannot know are 0 (see ExperimentSummary). */

@@ -54,7 +54,13 @@ interface MemberState {
   policy: PolicyEntry[];
   /** An exploit decided but not yet seen carried out (confirmed at the trial's next result). */
   pending: { entry: PolicyEntry; lineage: PolicyEntry[] } | null;
+  /** The last clone decided ("donor@iteration<-own iteration") and how many times in a row (absent in older saved states). */
+  lastClone?: string;
+  sameClones?: number;
 }
+
+/** Identical clones in a row (same donor checkpoint, same own iteration) before PBT stops repeating one. */
+const MAX_SAME_CLONES = 3;
 
 const SAVE_VERSION = 1;
 
@@ -308,12 +314,24 @@ export class PopulationBasedTraining implements Scheduler {
     // Ray skips the exploit when the donor saved nothing at its last perturbation.
     if (!donorState.donor) return undefined;
     const donor = this.view(donorId);
+    // Ray #27170: never clone a checkpoint that is not there. A donor that is not running and has no save in
+    // flight keeps the checkpoint it has; without one (a preemption lost its pause save) there is nothing to take.
+    if (donor.status !== "RUNNING" && !donor.savePending && !donor.latestCheckpoint) return undefined;
+    const donorIteration = donor.savePending || !donor.latestCheckpoint ? (donor.lastResult?.iteration ?? 0) : donor.latestCheckpoint.iteration;
+    // Cloning again, from the same point, the very checkpoint this trial cloned last only repeats the same
+    // steps: a donor that does not move on (paused while this trial holds the only worker) would pull the
+    // trial back for ever (Ray #11499). After MAX_SAME_CLONES such clones in a row the trial goes on as it is.
+    const clone = `${donorId}@${donorIteration}<-${trial.lastResult?.iteration ?? 0}`;
+    const repeats = state.lastClone === clone ? (state.sameClones ?? 0) : 0;
+    if (repeats >= MAX_SAME_CLONES) return undefined;
+    state.lastClone = clone;
+    state.sameClones = repeats + 1;
     const config = this.newConfig(trial, donor);
     const entry: PolicyEntry = {
       trialId: trial.id,
       donorId,
       trialIteration: trial.lastResult?.iteration ?? 0,
-      donorIteration: donor.savePending || !donor.latestCheckpoint ? (donor.lastResult?.iteration ?? 0) : donor.latestCheckpoint.iteration,
+      donorIteration,
       donorConfig: structuredClone(donor.config),
       config,
       time: this.ctx().now(),
