@@ -1,12 +1,12 @@
 import { OptionError } from "../../core/contracts/index.ts";
-import { FASHION_MNIST_FILES } from "./data-files.ts";
+import { positiveInteger } from "../../core/errors/option-checks.ts";
+import { FASHION_MNIST_FILES, type FashionMnistFile } from "./data-files.ts";
 import { parseIdx } from "./idx.ts";
 import { readFashionMnistFile } from "./locate-data.ts";
 
 export const IMAGE_SIDE = 28;
 export const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 export const CLASSES = 10;
-const TRAIN_FILE_ROWS = 60_000;
 
 /** Rows of images scaled to [0, 1] (row-major, PIXELS per row) and their labels. */
 export interface Split {
@@ -28,21 +28,31 @@ export interface SplitSizes {
   validationRows?: number;
 }
 
-const parsed = new Map<string, { images: Uint8Array; labels: Uint8Array }>();
+interface TrainingFile {
+  images: Uint8Array;
+  labels: Uint8Array;
+  rows: number;
+}
+
+const parsed = new Map<string, TrainingFile>();
 
 /** The training file's images and labels, read and checked once per process and folder. */
-function trainingFile(dir: string): { images: Uint8Array; labels: Uint8Array } {
+function trainingFile(dir: string, files: readonly FashionMnistFile[]): TrainingFile {
   const hit = parsed.get(dir);
   if (hit) return hit;
-  const [imagesFile, labelsFile] = ["images", "labels"].map((kind) => FASHION_MNIST_FILES.find((f) => f.split === "train" && f.kind === kind)!);
+  const [imagesFile, labelsFile] = ["images", "labels"].map((kind) => files.find((f) => f.split === "train" && f.kind === kind)!);
   const images = parseIdx(readFashionMnistFile(dir, imagesFile!), imagesFile!.name);
   const labels = parseIdx(readFashionMnistFile(dir, labelsFile!), labelsFile!.name);
-  const value = { images: images.data, labels: labels.data };
+  const rows = images.shape[0] as number;
+  if (images.shape[1] !== 28 || images.shape[2] !== 28 || labels.shape[0] !== rows) {
+    throw new Error(`Fashion-MNIST: ${dir} holds ${images.shape.join("x")} images and ${labels.shape.join("x")} labels; expected N x 28 x 28 and N`);
+  }
+  const value = { images: images.data, labels: labels.data, rows };
   parsed.set(dir, value);
   return value;
 }
 
-function slice(file: { images: Uint8Array; labels: Uint8Array }, start: number, rows: number): Split {
+function slice(file: TrainingFile, start: number, rows: number): Split {
   const images = new Float32Array(rows * PIXELS);
   const source = file.images.subarray(start * PIXELS, (start + rows) * PIXELS);
   for (let i = 0; i < source.length; i++) images[i] = (source[i] as number) / 255;
@@ -50,14 +60,12 @@ function slice(file: { images: Uint8Array; labels: Uint8Array }, start: number, 
 }
 
 /** Training and validation rows from the training file in `dir` (see locateFashionMnist). */
-export function loadFashionMnist(dir: string, sizes: SplitSizes = {}): FashionMnistSplits {
-  const validationRows = sizes.validationRows ?? 10_000;
-  const trainRows = sizes.trainRows ?? TRAIN_FILE_ROWS - validationRows;
-  if (!Number.isInteger(validationRows) || validationRows < 1) throw new OptionError("validationRows", `must be a whole number >= 1, got ${validationRows}`);
-  if (!Number.isInteger(trainRows) || trainRows < 1) throw new OptionError("trainRows", `must be a whole number >= 1, got ${trainRows}`);
-  if (trainRows + validationRows > TRAIN_FILE_ROWS) {
-    throw new OptionError("trainRows", `plus validationRows must be at most ${TRAIN_FILE_ROWS} (the training file's rows), got ${trainRows} + ${validationRows}`);
+export function loadFashionMnist(dir: string, sizes: SplitSizes = {}, files: readonly FashionMnistFile[] = FASHION_MNIST_FILES): FashionMnistSplits {
+  const file = trainingFile(dir, files);
+  const validationRows = positiveInteger("validationRows", sizes.validationRows ?? 10_000);
+  const trainRows = positiveInteger("trainRows", sizes.trainRows ?? file.rows - validationRows);
+  if (trainRows + validationRows > file.rows) {
+    throw new OptionError("trainRows", `plus validationRows must be at most ${file.rows} (the training file's rows), got ${trainRows} + ${validationRows}`);
   }
-  const file = trainingFile(dir);
-  return { train: slice(file, 0, trainRows), validation: slice(file, TRAIN_FILE_ROWS - validationRows, validationRows) };
+  return { train: slice(file, 0, trainRows), validation: slice(file, file.rows - validationRows, validationRows) };
 }

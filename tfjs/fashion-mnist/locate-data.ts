@@ -18,6 +18,10 @@ export interface LocateFashionMnistOptions {
   /** Download what is missing (false: only look). @defaultValue true */
   download?: boolean;
   log?: (line: string) => void;
+  /** Where Debian's package puts the files. @defaultValue DEBIAN_FASHION_MNIST_DIR */
+  debianDir?: string;
+  /** The files and their checksums (a mirror of other data, or a test's fixture). @defaultValue FASHION_MNIST_FILES */
+  files?: readonly FashionMnistFile[];
 }
 
 export function defaultFashionMnistCacheDir(): string {
@@ -47,8 +51,8 @@ export function readFashionMnistFile(dir: string, file: FashionMnistFile): Uint8
   return bytes;
 }
 
-function complete(dir: string): boolean {
-  return FASHION_MNIST_FILES.every((f) => fileIn(dir, f) !== undefined);
+function complete(dir: string, files: readonly FashionMnistFile[]): boolean {
+  return files.every((f) => fileIn(dir, f) !== undefined);
 }
 
 /**
@@ -59,12 +63,14 @@ function complete(dir: string): boolean {
 export async function locateFashionMnist(options: LocateFashionMnistOptions = {}): Promise<string> {
   const given = options.dataDir ?? process.env.TUNELAB_FASHION_MNIST_DIR;
   if (given !== undefined) return given;
-  if (complete(DEBIAN_FASHION_MNIST_DIR)) return DEBIAN_FASHION_MNIST_DIR;
+  const files = options.files ?? FASHION_MNIST_FILES;
+  const debianDir = options.debianDir ?? DEBIAN_FASHION_MNIST_DIR;
+  if (complete(debianDir, files)) return debianDir;
   const cacheDir = options.cacheDir ?? defaultFashionMnistCacheDir();
   if (options.download === false) return cacheDir;
   return downloadChecksummedFiles({
     label: "Fashion-MNIST",
-    files: FASHION_MNIST_FILES,
+    files,
     dir: cacheDir,
     baseUrl: options.baseUrl ?? process.env.TUNELAB_FASHION_MNIST_URL ?? FASHION_MNIST_SOURCE_URL,
     // Upstream serves .gz; the checksum is of the idx bytes, which are cached decompressed.
