@@ -15,7 +15,7 @@
  * ASHA reaches FIFO's best accuracy within 0.5 points using at most 40% of its CPU-seconds.
  * Every run's experiment directory is kept under --out (a recording for replay).
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ASHAScheduler, FIFOScheduler, PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
@@ -35,6 +35,7 @@ const { values: flags } = parseArgs({
     population: { type: "string", default: "8" },
     out: { type: "string", default: "/work/recordings/fashion-mnist" },
     parts: { type: "string", default: "1,2" },
+    "check-only": { type: "boolean", default: false },
   },
 });
 
@@ -125,6 +126,50 @@ async function run(method: string, seed: number, searcher: Searcher, scheduler: 
 
 const common = { metric: "accuracy", mode: "max" } as const;
 
+/**
+ * CPU-seconds a run had spent when its best accuracy first reached `target`: every
+ * result of the experiment directory in the order it arrived (its `time`), CPU summed
+ * up to and including the first result at or above the target; Infinity if never.
+ */
+function cpuToReach(dir: string, target: number): number {
+  const rows: { time: number; cpu: number; accuracy: number }[] = [];
+  for (const trial of readdirSync(dir)) {
+    const path = join(dir, trial, "result.jsonl");
+    if (!existsSync(path)) continue;
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      const r = JSON.parse(line) as { time: number; metrics: Record<string, number> };
+      rows.push({ time: r.time, cpu: r.metrics["step_cpu_seconds"] ?? 0, accuracy: r.metrics["accuracy"] ?? 0 });
+    }
+  }
+  rows.sort((a, b) => a.time - b.time);
+  let cpu = 0;
+  for (const r of rows) {
+    cpu += r.cpu;
+    if (r.accuracy >= target) return cpu;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/** Best accuracy and total step CPU-seconds of a recorded run. */
+function measuredFromDir(method: string, seed: number): Measured {
+  const dir = join(outDir, `${method}-seed${seed}`);
+  let best = 0;
+  let cpu = 0;
+  let results = 0;
+  const trialDirs = readdirSync(dir).filter((t) => existsSync(join(dir, t, "result.jsonl")));
+  for (const t of trialDirs) {
+    for (const line of readFileSync(join(dir, t, "result.jsonl"), "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      const m = (JSON.parse(line) as { metrics: Record<string, number> }).metrics;
+      best = Math.max(best, m["accuracy"] ?? 0);
+      cpu += m["step_cpu_seconds"] ?? 0;
+      results++;
+    }
+  }
+  return { method, seed, best, wall: Number.NaN, cpu, trials: trialDirs.length, results, dir };
+}
+
 function table(rows: readonly Measured[], methods: readonly string[]): void {
   console.log(`\n| method | seed | best val. accuracy | wall s | CPU-s | trials | results |\n|---|---|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.method} | ${r.seed} | ${(100 * r.best).toFixed(2)}% | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.trials} | ${r.results} |`);
@@ -144,24 +189,32 @@ console.log(
 
 if (parts.has("1")) {
   const rows: Measured[] = [];
-  for (let seed = 0; seed < seeds; seed++) {
+  for (let seed = 0; seed < seeds && flags["check-only"]; seed++) {
+    for (const m of ["random+fifo", "random+asha", "tpe+asha"]) rows.push(measuredFromDir(m, seed));
+  }
+  for (let seed = 0; seed < seeds && !flags["check-only"]; seed++) {
     const asha = () => new ASHAScheduler({ ...common, maxT: sizes.maxIterations, gracePeriod: 1, reductionFactor: 3 });
     rows.push(await run("random+fifo", seed, new RandomSearch(space, { ...common, seed }), new FIFOScheduler(), trials, sizes.maxIterations, budgetSeconds));
     rows.push(await run("random+asha", seed, new RandomSearch(space, { ...common, seed }), asha(), trials, sizes.maxIterations, budgetSeconds));
     rows.push(await run("tpe+asha", seed, new TPESearcher(space, { ...common, seed, nStartupTrials: 8 }), asha(), trials, sizes.maxIterations, budgetSeconds));
   }
   table(rows, ["random+fifo", "random+asha", "tpe+asha"]);
-  // The issue's check, per seed and per ASHA variant.
+  // The issue's check, per seed and per ASHA variant: under the same wall budget both spend
+  // it all, so what counts is the CPU-seconds ASHA had used when it first came within 0.5
+  // points of FIFO's best, against all of FIFO's CPU-seconds.
   let passed = 0;
   let checked = 0;
   for (let seed = 0; seed < seeds; seed++) {
     const fifo = rows.find((r) => r.method === "random+fifo" && r.seed === seed)!;
     for (const m of ["random+asha", "tpe+asha"]) {
       const a = rows.find((r) => r.method === m && r.seed === seed)!;
-      const ok = a.best >= fifo.best - 0.005 && a.cpu <= 0.4 * fifo.cpu;
+      const reached = cpuToReach(a.dir, fifo.best - 0.005);
+      const ok = reached <= 0.4 * fifo.cpu;
       checked++;
       if (ok) passed++;
-      console.log(`check seed=${seed} ${m}: accuracy_gap_points=${(100 * (fifo.best - a.best)).toFixed(2)} cpu_ratio=${(a.cpu / fifo.cpu).toFixed(3)} -> ${ok ? "PASS" : "FAIL"}`);
+      console.log(
+        `check seed=${seed} ${m}: fifo_best=${fifo.best.toFixed(4)} asha_best=${a.best.toFixed(4)} cpu_to_reach_fifo_best_minus_0.5pt=${Number.isFinite(reached) ? reached.toFixed(1) : "never"} fifo_cpu=${fifo.cpu.toFixed(1)} ratio=${Number.isFinite(reached) ? (reached / fifo.cpu).toFixed(3) : "-"} -> ${ok ? "PASS" : "FAIL"}`,
+      );
     }
   }
   console.log(`asha_within_0.5_points_at_40pct_cpu=${passed}/${checked}`);

@@ -67,7 +67,8 @@ export class FashionMnistTrainable implements TrainableClassInstance {
     this.settings = readSettings(config);
     const backend = await useFastestBackend(this.settings.model === "cnn" ? CNN_GRADIENT_KERNELS : []);
     // One line per trial in its stdout.log: which backend trained it.
-    console.log(`trial ${context.trialId}: ${describeBackend(backend)}`);
+    // pid and CUDA_VISIBLE_DEVICES let benchmarks/gpu/validate.sh tie nvidia-smi's samples to the trial.
+    console.log(`trial ${context.trialId} (pid ${process.pid}, CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? "unset"}): ${describeBackend(backend)}`);
     this.rng = context.rng;
     this.data = await splitsFor(this.settings);
     this.order = shuffled(this.data.train.rows, this.rng);
@@ -140,7 +141,7 @@ export class FashionMnistTrainable implements TrainableClassInstance {
       const n = Math.min(EVAL_CHUNK, rows - start);
       const [probs, predicted] = tf.tidy(() => {
         const p = model.predict(tf.tensor2d(images.subarray(start * PIXELS, (start + n) * PIXELS), [n, PIXELS])) as tf.Tensor2D;
-        return [p.clipByValue(1e-7, 1).arraySync(), p.argMax(1).dataSync()] as const;
+        return [p.clipByValue(1e-7, 1).arraySync() as number[][], p.argMax(1).dataSync()] as const;
       });
       for (let i = 0; i < n; i++) {
         const label = labels[start + i] as number;
@@ -183,7 +184,7 @@ export class FashionMnistTrainable implements TrainableClassInstance {
   }
 
   /** Adam's state (step count and moments), for tests and tools. */
-  optimizerState(): Promise<tf.NamedTensor[]> {
+  optimizerState(): ReturnType<tf.Optimizer["getWeights"]> {
     return (this.optimizer as tf.Optimizer).getWeights();
   }
 
