@@ -1,12 +1,11 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { SavedStateError } from "../../core/contracts/index.ts";
+import { downloadChecksummedFiles, sha256, type FetchLike } from "../data/checksummed-download.ts";
 import { LCBENCH_FILES, LCBENCH_SOURCE_URL, type LcbenchFile } from "./data-files.ts";
 
-/** The subset of WHATWG fetch the downloader needs (Node 20's global fetch fits; tests inject their own). */
-export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+export type { FetchLike };
 
 export interface LocateLcbenchOptions {
   /** Use this folder as is (checked, never written). */
@@ -24,9 +23,7 @@ export interface LocateLcbenchOptions {
 /** The repository's shared copy, used by tests and CI (never copied into the tree). */
 export const REPO_DATA_DIR = resolve(import.meta.dirname, "../../../shared/data/yahpo-lcbench");
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+export { sha256 };
 
 /**
  * A folder holding every LCBENCH_FILES entry with its expected checksum:
@@ -52,38 +49,17 @@ export function defaultCacheDir(): string {
   return join(base, "tunelab", "yahpo-lcbench");
 }
 
-/**
- * Fills the cache folder: a file already there with the right checksum is
- * kept; any other is fetched, checked, and only then moved into place (a
- * temporary name first, so an interrupted download never looks complete).
- */
+/** Fills the cache folder (see benchmarks/data/checksummed-download.ts). */
 export async function downloadLcbenchData(options: LocateLcbenchOptions = {}): Promise<string> {
-  const dir = options.cacheDir ?? defaultCacheDir();
-  const base = options.baseUrl ?? process.env.TUNELAB_LCBENCH_URL ?? LCBENCH_SOURCE_URL;
-  const fetchFn = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
-  mkdirSync(dir, { recursive: true });
-  for (const file of LCBENCH_FILES) {
-    const path = join(dir, file.name);
-    if (existsSync(path) && sha256(readFileSync(path)) === file.sha256) continue;
-    const url = new URL(file.source, base.endsWith("/") ? base : `${base}/`).toString();
-    options.log?.(`fetching ${url}`);
-    let response: Awaited<ReturnType<FetchLike>>;
-    try {
-      response = await fetchFn(url);
-    } catch (error) {
-      throw new SavedStateError("", `LCBench data: cannot fetch ${url}: ${(error as Error).message}`);
-    }
-    if (!response.ok) throw new SavedStateError("", `LCBench data: ${url} answered HTTP ${response.status}`);
-    const bytes = prepare(file, new Uint8Array(await response.arrayBuffer()));
-    const digest = sha256(bytes);
-    if (digest !== file.sha256) {
-      throw new SavedStateError("", `LCBench data: ${url} has SHA-256 ${digest}, expected ${file.sha256} (changed upstream or corrupted; nothing was kept)`);
-    }
-    const partial = `${path}.partial-${process.pid}`;
-    writeFileSync(partial, bytes);
-    renameSync(partial, path);
-  }
-  return dir;
+  return downloadChecksummedFiles({
+    label: "LCBench data",
+    files: LCBENCH_FILES,
+    dir: options.cacheDir ?? defaultCacheDir(),
+    baseUrl: options.baseUrl ?? process.env.TUNELAB_LCBENCH_URL ?? LCBENCH_SOURCE_URL,
+    prepare,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
 
 function prepare(file: LcbenchFile, bytes: Uint8Array): Uint8Array {
