@@ -25,6 +25,16 @@ export class SpotFailureWindow {
     this.times.push(time);
   }
 
+  /** The failure times still in the window (for an exact save of the simulation). */
+  save(): number[] {
+    return [...this.times];
+  }
+
+  restore(times: readonly number[]): void {
+    this.times.length = 0;
+    this.times.push(...times);
+  }
+
   /** Whether spot is given up on at `now`. */
   fallingBack(now: number): boolean {
     while (this.times.length > 0 && (this.times[0] as number) <= now - this.windowSeconds) this.times.shift();

@@ -318,7 +318,19 @@ export class SimExecutor implements DrivenExecutor {
       heap: this.heap.save(),
       nodeCounter: this.nodeCounter,
       preemptionRng: this.preemptionRng.save(),
+      launchRng: this.launchRng.save(),
+      stormRng: this.stormRng.save(),
       counts: { ...this.counts },
+      autoscaler: {
+        launches: this.launches.map((l) => ({ typeIndex: l.typeIndex, requestedAt: l.requestedAt, done: l.done })),
+        launchesInFlight: this.launchesInFlight,
+        typeCounts: [...this.typeCounts],
+        demand: this.demand ?? null,
+        awaitingRestart: this.awaitingRestart,
+        spotFailures: this.spotFailures?.save() ?? [],
+        fallingBack: this.fallingBack,
+        scaleDirty: this.scaleDirty,
+      },
       warmNodes: this.warmNodes.map((n) => n.index),
       nodes: this.nodes.map((n) => ({
         type: this.cluster.nodeTypes.indexOf(n.type),
@@ -332,6 +344,10 @@ export class SimExecutor implements DrivenExecutor {
         generation: n.generation,
         runs: [...n.runs],
         warm: [...n.warm],
+        // NaN (a trial is placed) does not survive JSON: null stands for it.
+        idleSince: Number.isNaN(n.idleSince) ? null : n.idleSince,
+        idleSeconds: n.idleSeconds,
+        billedFrom: n.billedFrom,
       })),
       runs: this.runs.map((r) => ({
         trialId: r.trialId,
@@ -350,6 +366,8 @@ export class SimExecutor implements DrivenExecutor {
         durableAt: r.durableAt,
         gpuUnits: r.gpuUnits,
         cpuUnits: r.cpuUnits,
+        timeFactor: r.timeFactor,
+        awaitingRestart: r.awaitingRestart,
       })),
     };
     return JSON.parse(JSON.stringify(state)) as Json;
@@ -366,13 +384,31 @@ export class SimExecutor implements DrivenExecutor {
     this.heap.restore(s.heap);
     this.nodeCounter = s.nodeCounter;
     this.preemptionRng.restore(s.preemptionRng);
+    this.launchRng.restore(s.launchRng);
+    this.stormRng.restore(s.stormRng);
     Object.assign(this.counts, s.counts);
+    const a = s.autoscaler;
+    this.launches.length = 0;
+    for (const l of a.launches) {
+      const type = this.cluster.nodeTypes[l.typeIndex];
+      if (!type) throw new SavedStateError("SimExecutor.restoreState", `a launch has node type #${l.typeIndex}, which this cluster does not have`);
+      this.launches.push({ type, typeIndex: l.typeIndex, requestedAt: l.requestedAt, done: l.done });
+    }
+    this.launchesInFlight = a.launchesInFlight;
+    a.typeCounts.forEach((count, i) => (this.typeCounts[i] = count));
+    this.demand = a.demand ?? undefined;
+    this.awaitingRestart = a.awaitingRestart;
+    this.spotFailures?.restore(a.spotFailures);
+    this.fallingBack = a.fallingBack;
+    this.scaleDirty = a.scaleDirty;
     this.nodes.length = 0;
     this.placement.clear();
     s.nodes.forEach((n, index) => {
       const type = this.cluster.nodeTypes[n.type];
       if (!type) throw new SavedStateError("SimExecutor.restoreState", `node ${n.id} has node type #${n.type}, which this cluster does not have`);
-      const node = new SimNode(index, n.id, type, n.upSince);
+      const node = new SimNode(index, n.id, type, n.upSince, n.billedFrom);
+      node.idleSince = n.idleSince ?? Number.NaN;
+      node.idleSeconds = n.idleSeconds;
       node.downAt = n.downAt ?? Number.POSITIVE_INFINITY;
       node.alive = n.alive;
       node.doomed = n.doomed;
@@ -402,6 +438,8 @@ export class SimExecutor implements DrivenExecutor {
       run.durableAt = r.durableAt;
       run.gpuUnits = r.gpuUnits;
       run.cpuUnits = r.cpuUnits;
+      run.timeFactor = r.timeFactor;
+      run.awaitingRestart = r.awaitingRestart;
       this.runs.push(run);
       this.runByTrial.set(r.trialId, run);
     });
@@ -818,7 +856,8 @@ export class SimExecutor implements DrivenExecutor {
   }
 }
 
-const SIM_STATE_VERSION = 1;
+// 2: the autoscaler, storm and launch streams, node idle/billing times, resource scaling.
+const SIM_STATE_VERSION = 2;
 
 /** `SimExecutor.saveState()`: plain data, indices into the node and run tables. */
 interface SavedSimulation {
@@ -827,7 +866,19 @@ interface SavedSimulation {
   heap: ReturnType<EventHeap["save"]>;
   nodeCounter: number;
   preemptionRng: RngState;
+  launchRng: RngState;
+  stormRng: RngState;
   counts: SimStats;
+  autoscaler: {
+    launches: Array<{ typeIndex: number; requestedAt: number; done: boolean }>;
+    launchesInFlight: number;
+    typeCounts: number[];
+    demand: { cpu: number; gpu: number } | null;
+    awaitingRestart: number;
+    spotFailures: number[];
+    fallingBack: boolean;
+    scaleDirty: boolean;
+  };
   warmNodes: number[];
   nodes: Array<{
     type: number;
@@ -841,6 +892,9 @@ interface SavedSimulation {
     generation: number;
     runs: number[];
     warm: Array<[string, number]>;
+    idleSince: number | null;
+    idleSeconds: number;
+    billedFrom: number;
   }>;
   runs: Array<{
     trialId: string;
@@ -859,6 +913,8 @@ interface SavedSimulation {
     durableAt: number;
     gpuUnits: number;
     cpuUnits: number;
+    timeFactor: number;
+    awaitingRestart: boolean;
   }>;
 }
 
