@@ -38,7 +38,8 @@ describe("Fashion-MNIST in worker processes", () => {
       maxIterations: 4,
       searcher: new RandomSearch(space, { ...common, seed: 3 }),
       // quantile 0.5 of 2: the worse trial clones the better at every perturbation.
-      scheduler: new PopulationBasedTraining({ ...common, seed: 3, perturbationInterval: 2, quantileFraction: 0.5, hyperparamMutations: { lr: space["lr"] as never, batchSize: BATCH_SIZES }, synch: true }),
+      // Iterations, not the default time_total_s: seconds depend on how loaded the machine is.
+      scheduler: new PopulationBasedTraining({ ...common, seed: 3, timeAttr: "training_iteration", perturbationInterval: 2, quantileFraction: 0.5, hyperparamMutations: { lr: space["lr"] as never, batchSize: BATCH_SIZES }, synch: true }),
       resources: { cpu: 1, gpu: 0 },
       capacity: { cpu: 2, gpu: 0 },
       progress: false,
