@@ -23,6 +23,8 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "testing", may: ["core", "algorithms", "testing"] },
   // Results (analysis, progress, reports) read experiment directories: core only.
   { folder: "results", may: ["core", "results"] },
+  // Real models (tfjs, Fashion-MNIST) run as trainables; the data download is the benchmarks' checksummed one.
+  { folder: "tfjs", may: ["core", "real-backend", "benchmarks", "tfjs"] },
   { folder: "cli", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "results", "cli", "index.ts"] },
   // Examples use the public API only, as a user would.
   { folder: "examples", may: ["index.ts", "testing/index.ts"] },
