@@ -16,6 +16,8 @@ export interface GridProgressOptions {
   now?: () => number;
   /** Redraw on a timer too, so the elapsed time and ETA move while long cells run. @defaultValue true */
   timer?: boolean;
+  /** Lines style: write the last line only if a periodic one was written (a short grid stays silent). @defaultValue false */
+  lastLineOnlyAfterOthers?: boolean;
 }
 
 /** What the display shows; rendering is separate (and testable alone). */
@@ -106,6 +108,7 @@ export class GridProgress {
   /** The grid ended: the last frame (or line) stays. */
   finish(): void {
     if (this.timer) clearInterval(this.timer);
+    if (!this.log && this.options.lastLineOnlyAfterOthers === true && this.draws === 0) return;
     const snapshot = this.snapshot(this.now());
     this.draws++;
     if (this.log) {
@@ -146,9 +149,9 @@ export class GridProgress {
 }
 
 /**
- * The display a grid gets from a `progress` setting, as `tunelab sim` decides: "auto" shows
- * it only when the stream is a terminal, true forces it (plain lines off a terminal), false
- * turns it off.
+ * The display a grid gets from a `progress` setting, as `tunelab sim` decides: false turns it
+ * off; true and "auto" redraw in place on a terminal and write a plain line every 10 s
+ * elsewhere, with a last line (under "auto", only after a grid long enough to have had one).
  */
 export function gridProgressFor(
   progress: boolean | "auto" | undefined,
@@ -159,6 +162,7 @@ export function gridProgressFor(
 ): GridProgress | undefined {
   const stream = options.stream ?? process.stderr;
   if (progress === false) return undefined;
-  if ((progress === undefined || progress === "auto") && !stream.isTTY) return undefined;
-  return new GridProgress(label, total, skipped, { ...options, stream });
+  // Off a terminal, "auto" is a plain line every 10 s; a grid done before the first stays silent.
+  const quietIfShort = (progress === undefined || progress === "auto") && !stream.isTTY;
+  return new GridProgress(label, total, skipped, { ...options, stream, ...(quietIfShort ? { lastLineOnlyAfterOthers: true } : {}) });
 }

@@ -90,12 +90,11 @@ export class ProgressDisplay implements TuneCallback {
 }
 
 /**
- * The display a run gets from a `progress` option: true forces it (live on a
- * terminal, lines elsewhere), false turns it off, "auto" shows the live table
- * only when stderr is a terminal.
+ * The display a run gets from a `progress` option: false turns it off; true and
+ * "auto" show the live table on a terminal and, elsewhere (CI, a pipe), one plain
+ * line every 10 s. Either way a run shorter than the first line stays silent.
  */
 export function progressFor(progress: boolean | "auto" | undefined, stream: ProgressStream = process.stderr): ProgressDisplay | undefined {
   if (progress === false || progress === undefined) return undefined;
-  if (progress === "auto" && !stream.isTTY) return undefined;
   return new ProgressDisplay({ stream });
 }

@@ -58,9 +58,18 @@ describe("bench progress", () => {
     expect(text).toMatch(/eta \d/);
   });
 
-  it("off a terminal it is off unless forced, and --no-progress turns it off everywhere", () => {
-    expect(gridProgressFor("auto", "g", 4, 0, { stream: fakeStream(false), timer: false })).toBeUndefined();
-    expect(gridProgressFor(undefined, "g", 4, 0, { stream: fakeStream(false), timer: false })).toBeUndefined();
+  it("off a terminal, auto is a plain line every N seconds (a short grid stays silent); --no-progress turns it off everywhere", () => {
+    const short = fakeStream(false);
+    const quick = gridProgressFor("auto", "g", 4, 0, { stream: short, timer: false });
+    for (let i = 0; i < 4; i++) quick?.tick(true);
+    quick?.finish();
+    expect(short.text()).toBe("");
+    const long = fakeStream(false);
+    const slow = gridProgressFor(undefined, "g", 4, 0, { stream: long, now: steppingClock(4000), lineEverySeconds: 5, timer: false });
+    for (let i = 0; i < 4; i++) slow?.tick(true);
+    slow?.finish();
+    expect(long.text().trim().split("\n")).toEqual([expect.stringMatching(/^g: 2\/4 cells/), expect.stringMatching(/^g: 4\/4 cells/), expect.stringMatching(/^g: 4\/4 cells, /)]);
+    expect(long.text()).not.toContain("\u001b[");
     expect(gridProgressFor(false, "g", 4, 0, { stream: fakeStream(true), timer: false })).toBeUndefined();
     const live = gridProgressFor("auto", "g", 4, 0, { stream: fakeStream(true), timer: false });
     expect(live).toBeInstanceOf(GridProgress);

@@ -63,8 +63,8 @@ describe("ProgressDisplay", () => {
     expect(stream.text()).not.toContain("\u001b[");
   });
 
-  it("progressFor: auto only on a terminal, true forces, false never", () => {
-    expect(progressFor("auto", fakeTty(false))).toBeUndefined();
+  it("progressFor: auto and true everywhere (lines off a terminal), false never", () => {
+    expect(progressFor("auto", fakeTty(false))).toBeInstanceOf(ProgressDisplay);
     expect(progressFor("auto", fakeTty(true))).toBeInstanceOf(ProgressDisplay);
     expect(progressFor(true, fakeTty(false))).toBeInstanceOf(ProgressDisplay);
     expect(progressFor(false, fakeTty(true))).toBeUndefined();
