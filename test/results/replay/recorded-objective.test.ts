@@ -158,7 +158,10 @@ describe("recordedObjective", () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(4 * MAX_ITERATIONS);
+    // Every result of the run was checked. (Not 4 x MAX_ITERATIONS: a clone of a donor that is ahead of it
+    // skips iterations, and which donor is ahead depends on the recorded wall-clock step times.)
+    expect(checked).toBe(run.trials.reduce((n, t) => n + t.history.length, 0));
+    expect(checked).toBeGreaterThan(0);
     // An exploited trial runs under a config that was never recorded: the nearest curve answered it.
     const exploited = replayed.exploits[0]!;
     expect(objective.configs.some((c) => JSON.stringify(c) === JSON.stringify(exploited.new_config))).toBe(false);
