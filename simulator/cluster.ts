@@ -1,6 +1,7 @@
 import type { Resources } from "../core/contracts/index.ts";
 import type { ResolvedNodeType } from "./cluster-spec.ts";
 import { OrderStatisticTree } from "../algorithms/math/order-statistic-tree.ts";
+import { lowerBound } from "../algorithms/math/sorted-search.ts";
 
 // Resources are kept in integer thousandths so fractional GPUs (0.25, 0.5) add
 // and subtract exactly: float drift would let a node look over-full or leak capacity.
@@ -181,16 +182,4 @@ export class PlacementIndex {
     (this.buckets.get(at.gpu) as OrderStatisticTree).remove(-at.cpu, node.index);
     this.filed[node.index] = undefined;
   }
-}
-
-/** First index of ascending `sorted` whose value is >= x. */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,6 +1,7 @@
 import type { Result, TrialView } from "../../core/contracts/index.ts";
 import { timeAttrOf } from "../../core/contracts/index.ts";
 import { OrderStatisticTree } from "../math/order-statistic-tree.ts";
+import { lowerBound, upperBound } from "../math/sorted-search.ts";
 
 /**
  * The running means the median stopping rule compares against, kept so that a
@@ -247,28 +248,4 @@ function passMedian(means: number[]): MedianOfMeans {
   const upper = Math.min(sorted.length - 1, lower + 1);
   const low = sorted[lower] as number;
   return { median: low + ((sorted[upper] as number) - low) * (position - lower), count: means.length };
-}
-
-/** Number of the first `length` entries of ascending `sorted` that are <= x. */
-function upperBound(sorted: readonly number[], x: number, length = sorted.length): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index of ascending `sorted` whose entry is >= x. */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
