@@ -1,6 +1,6 @@
 import { OptionError } from "../../core/contracts/index.ts";
 import { holmAdjust, mannWhitneyU, median, medianInterval } from "../../benchmarks/stats/index.ts";
-import type { ExperimentAnalysis } from "../../results/index.ts";
+import type { BandRow, ExperimentAnalysis } from "../../results/index.ts";
 
 /** One method's runs: the same searcher and scheduler over several seeds, one experiment directory each. */
 export interface MethodRuns {
@@ -8,16 +8,8 @@ export interface MethodRuns {
   readonly runs: readonly ExperimentAnalysis[];
 }
 
-/** A method's best-so-far at one x: the median over its seeds and a bootstrap 95% interval of that median. */
-export interface BandPoint {
-  readonly method: string;
-  readonly x: number;
-  readonly median: number;
-  readonly low: number;
-  readonly high: number;
-  /** Seeds with a result by x (the band is over these). */
-  readonly seeds: number;
-}
+/** A method's best-so-far at one x: the median over its seeds and a bootstrap 95% interval of that median (the report draws these rows). */
+export type BandPoint = BandRow;
 
 type Step = ReadonlyArray<{ x: number; value: number }>;
 

@@ -88,7 +88,7 @@ function numberOr(value: unknown, fallback: number): number {
 }
 
 /** Training seconds from the results alone (a crashed run without trials.csv): steps' time_total_s increments. */
-function secondsOf(results: readonly ResultRecord[]): number {
+export function secondsOf(results: ReadonlyArray<Pick<ResultRecord, "time_total_s">>): number {
   let total = 0;
   let previous = 0;
   for (const r of results) {

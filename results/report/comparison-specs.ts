@@ -10,6 +10,7 @@ export interface BandRow {
   readonly median: number;
   readonly low: number;
   readonly high: number;
+  /** Seeds with a result by x (the band is over these). */
   readonly seeds: number;
 }
 

@@ -1,6 +1,7 @@
 import { TRACE_FILE, experimentFile } from "../../core/experiment-dir/index.ts";
 import type { ExperimentAnalysis } from "../analysis/index.ts";
 import { readJsonLines } from "../analysis/index.ts";
+import { secondsOf } from "../analysis/load-experiment.ts";
 
 /** Rows the report's figures plot, computed from one or more experiment directories. */
 export interface NamedExperiment {
@@ -90,7 +91,7 @@ export function timelineRows(analysis: ExperimentAnalysis, maxPoints = 1500): Ti
   if (trace.length === 0) return undefined;
   const deltas: Array<[number, number]> = [];
   for (const t of analysis.trials) {
-    const gpus = t.results.length > 0 ? t.gpuSeconds / Math.max(1e-12, trainedSeconds(t.results)) : 0;
+    const gpus = t.results.length > 0 ? t.gpuSeconds / Math.max(1e-12, secondsOf(t.results)) : 0;
     let previous = 0;
     for (const r of t.results) {
       const step = Math.max(0, r.time_total_s - previous);
@@ -122,16 +123,6 @@ export function timelineRows(analysis: ExperimentAnalysis, maxPoints = 1500): Ti
     .filter((l) => l.type === "node_lost" || l.type === "preemption_notice" || (l.type === "failed" && l.recoverable === true))
     .map((l) => ({ time: l.t, event: l.type === "failed" ? "trial preempted" : l.type.replace("_", " "), detail: l.node ?? l.trial ?? "" }));
   return { busy, events };
-}
-
-function trainedSeconds(results: ReadonlyArray<{ time_total_s: number }>): number {
-  let total = 0;
-  let previous = 0;
-  for (const r of results) {
-    total += Math.max(0, r.time_total_s - previous);
-    previous = r.time_total_s;
-  }
-  return total;
 }
 
 function round(x: number): number {
