@@ -1,5 +1,6 @@
 import { tf } from "../backend.ts";
 import { CLASSES, IMAGE_SIDE, PIXELS } from "./dataset.ts";
+import { MaxPool2x2, SlicedConv2D } from "./sliced-conv.ts";
 
 export type ModelKind = "mlp" | "cnn";
 
@@ -11,6 +12,12 @@ export interface ModelSettings {
   readonly weightDecay: number;
   /** Seeds the initializers and dropout, so a trial's model is a function of its random stream. */
   readonly seed: number;
+  /**
+   * The CNN's convolution and pooling layers: "native" (tf.layers.conv2d and maxPooling2d,
+   * for a backend with their gradient kernels) or "sliced" (the same arithmetic from ops
+   * every backend can differentiate; see sliced-conv.ts). @defaultValue "native"
+   */
+  readonly convolution?: "native" | "sliced";
 }
 
 /**
@@ -28,10 +35,15 @@ export function buildModel(s: ModelSettings): tf.LayersModel {
     model.add(tf.layers.dense({ inputShape: [PIXELS], units: s.hidden, activation: "relu", ...kernel() }));
   } else {
     model.add(tf.layers.reshape({ inputShape: [PIXELS], targetShape: [IMAGE_SIDE, IMAGE_SIDE, 1] }));
-    model.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: "relu", ...kernel() }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", ...kernel() }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    for (const filters of [16, 32]) {
+      if (s.convolution === "sliced") {
+        model.add(new SlicedConv2D({ filters, l2: s.weightDecay, seed: seed++ }));
+        model.add(new MaxPool2x2({}));
+      } else {
+        model.add(tf.layers.conv2d({ filters, kernelSize: 3, activation: "relu", ...kernel() }));
+        model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+      }
+    }
     model.add(tf.layers.flatten());
     model.add(tf.layers.dense({ units: s.hidden, activation: "relu", ...kernel() }));
   }

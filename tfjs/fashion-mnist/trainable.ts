@@ -23,7 +23,7 @@ import { readSettings, type FashionMnistSettings } from "./settings.ts";
 /** Rows predicted at once during validation (bounds the memory of one forward pass). */
 const EVAL_CHUNK = 1000;
 const CURSOR_FILE = "data-cursor.json";
-/** Kernels a CNN's training needs beyond an MLP's (the wasm backend lacks them). */
+/** Kernels tf.layers.conv2d and maxPooling2d need to train (the wasm backend lacks them: the CNN then uses sliced-conv.ts). */
 const CNN_GRADIENT_KERNELS = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad"];
 
 const splitsCache = new Map<string, FashionMnistSplits>();
@@ -65,17 +65,21 @@ export class FashionMnistTrainable implements TrainableClassInstance {
 
   async setup(config: Config, context: TrialContext): Promise<void> {
     this.settings = readSettings(config);
-    const backend = await useFastestBackend(this.settings.model === "cnn" ? CNN_GRADIENT_KERNELS : []);
+    const backend = await useFastestBackend();
+    const convolution = CNN_GRADIENT_KERNELS.every((k) => tf.getKernel(k, backend.tfName) !== undefined) ? "native" : "sliced";
     // One line per trial in its stdout.log: which backend trained it.
     // pid and CUDA_VISIBLE_DEVICES let benchmarks/gpu/validate.sh tie nvidia-smi's samples to the trial.
-    console.log(`trial ${context.trialId} (pid ${process.pid}, CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? "unset"}): ${describeBackend(backend)}`);
+    console.log(
+      `trial ${context.trialId} (pid ${process.pid}, CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? "unset"}): ${describeBackend(backend)}` +
+        (this.settings.model === "cnn" ? `, ${convolution} convolutions` : ""),
+    );
     this.rng = context.rng;
     this.data = await splitsFor(this.settings);
     this.order = shuffled(this.data.train.rows, this.rng);
     this.position = 0;
     this.rowsSeen = 0;
     const seed = Math.floor(this.rng.next() * 2 ** 31);
-    this.install(buildModel({ kind: this.settings.model, hidden: this.settings.hidden, dropout: this.settings.dropout, weightDecay: this.settings.weightDecay, seed }));
+    this.install(buildModel({ kind: this.settings.model, hidden: this.settings.hidden, dropout: this.settings.dropout, weightDecay: this.settings.weightDecay, seed, convolution }));
   }
 
   /** Makes `model` the trial's, with a fresh Adam at the config's learning rate. */
