@@ -21,9 +21,10 @@ import { parseArgs } from "node:util";
 import { ASHAScheduler, FIFOScheduler, PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch, TPESearcher } from "../../algorithms/searchers/index.ts";
 import type { Scheduler, Searcher, TrialView } from "../../core/contracts/index.ts";
-import { choice, loguniform, uniform, type Space } from "../../core/space/index.ts";
+import type { Space } from "../../core/space/index.ts";
 import { tune } from "../../real-backend/index.ts";
 import { median } from "../stats/index.ts";
+import { BATCH_SIZES, fashionMnistSpace } from "./space.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -53,19 +54,7 @@ const parts = new Set((flags.parts as string).split(","));
 const TRAINABLE = resolve(import.meta.dirname, "../../tfjs/fashion-mnist/trainable.ts");
 const CPUS = 2;
 
-// A list, not the choice() domain: PBT shifts a list's value to a neighbour, but multiplies a domain's value by 0.8/1.2 (32 -> 25.6).
-const BATCH_SIZES = [32, 64, 128, 256];
-const space: Space = {
-  model: choice(sizes.models),
-  lr: loguniform(1e-4, 3e-2),
-  batchSize: choice(BATCH_SIZES),
-  hidden: choice([32, 64, 128, 256]),
-  dropout: uniform(0, 0.5),
-  weightDecay: loguniform(1e-7, 1e-3),
-  batchesPerStep: sizes.batchesPerStep,
-  trainRows: sizes.trainRows,
-  validationRows: sizes.validationRows,
-};
+const space: Space = fashionMnistSpace(sizes);
 
 interface Measured {
   readonly method: string;
