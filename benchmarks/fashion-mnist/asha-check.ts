@@ -108,8 +108,21 @@ interface Replayed {
   readonly cpu: number;
 }
 
-/** random+scheduler replayed on seed s's FIFO recording; each step takes its recorded CPU-seconds on one of CPUS slots. */
-function replay(s: number, scheduler: Scheduler): Replayed {
+/**
+ * Trials of seed s's recording that ran all EPOCHS, counted from t00000 up to the first that did not:
+ * 32 for a finished recording. Random search proposes configs in order, so the first k trials of a
+ * recording are exactly what random search with `trials: k` proposes: a recording cut short still
+ * measures the same check with k trials.
+ */
+function completePrefix(s: number): number {
+  const byId = new Map(loadExperiment(dirOf("fifo", s)).trials.map((t) => [t.id, t.results.length]));
+  let k = 0;
+  while (k < TRIALS && (byId.get(`t${String(k).padStart(5, "0")}`) ?? 0) >= EPOCHS) k++;
+  return k;
+}
+
+/** random+scheduler with k trials replayed on seed s's FIFO recording; each step takes its recorded CPU-seconds on one of CPUS slots. */
+function replay(s: number, scheduler: Scheduler, k: number = prefixes.get(s) ?? TRIALS): Replayed {
   const recorded = recordedObjective(dirOf("fifo", s)); // unrecorded configs are errors: the searcher must propose exactly the recorded ones
   const objective: Objective = {
     ...recorded,
@@ -122,7 +135,7 @@ function replay(s: number, scheduler: Scheduler): Replayed {
     objective,
     space,
     ...common,
-    trials: TRIALS,
+    trials: k,
     maxIterations: EPOCHS,
     seed: s,
     searcher: new RandomSearch(space, { ...common, seed: s }),
@@ -137,20 +150,39 @@ function replay(s: number, scheduler: Scheduler): Replayed {
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
+/** CPU-seconds of the steps finished (simulated clock) up to the first result at or above `target`; Infinity if none. */
+function cpuToReach(trials: readonly TrialView[], target: number): number {
+  const rows = trials.flatMap((t) => t.history).sort((a, b) => a.time - b.time);
+  let sum = 0;
+  for (const r of rows) {
+    sum += Number(r.metrics["step_cpu_seconds"] ?? 0);
+    if (Number(r.metrics[METRIC]) >= target) return sum;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/** How many trials ran at least 1, 3, 9 and 12 epochs (ASHA's rungs and maxT). */
+function reached(trials: readonly TrialView[]): string {
+  return [1, 3, 9, EPOCHS].map((e) => `${e}:${trials.filter((t) => t.history.length >= e).length}`).join(",");
+}
+const prefixes = new Map<number, number>();
+
 function check(): void {
   const seeds = existsSync(outDir)
     ? readdirSync(outDir)
         .map((d) => /^fifo-seed(\d+)$/.exec(d)?.[1])
         .filter((d): d is string => d !== undefined)
         .map(Number)
-        .filter((s) => loadExperiment(dirOf("fifo", s)).finished)
         .sort((a, b) => a - b)
     : [];
-  if (seeds.length === 0) throw new OptionError("--out", `${outDir} holds no finished recording (run "record --seed N" first)`);
+  for (const s of seeds) prefixes.set(s, completePrefix(s));
+  seeds.splice(0, seeds.length, ...seeds.filter((s) => (prefixes.get(s) as number) >= 9));
+  if (seeds.length === 0) throw new OptionError("--out", `${outDir} holds no recording with 9 or more complete trials (run "record --seed N" first)`);
   const rows: string[][] = [];
   let passed = 0;
   const ratios: number[] = [];
   const gaps: number[] = [];
+  const reachRatios: number[] = [];
   for (const s of seeds) {
     const fifo = replay(s, new FIFOScheduler());
     const a = replay(s, asha());
@@ -158,22 +190,26 @@ function check(): void {
     const ratio = a.cpu / fifo.cpu;
     const ok = gap <= 0.005 && ratio <= 0.4;
     if (ok) passed++;
+    const toReach = cpuToReach(a.trials, fifo.best - 0.005) / fifo.cpu;
+    reachRatios.push(toReach);
+    console.log(`seed=${s} asha_cpu_to_reach_fifo_best_minus_0.5pt_ratio=${toReach.toFixed(4)} ${toReach <= 0.4 ? "PASS" : "FAIL"} asha_trials_reaching_epoch(epoch:trials)=${reached(a.trials)} asha_epochs=${a.trials.reduce((n, t) => n + t.history.length, 0)} fifo_epochs=${fifo.trials.reduce((n, t) => n + t.history.length, 0)}`);
     ratios.push(ratio);
     gaps.push(gap);
-    rows.push([String(s), pct(fifo.best), pct(a.best), (100 * gap).toFixed(2), fifo.cpu.toFixed(0), a.cpu.toFixed(0), ratio.toFixed(3), ok ? "PASS" : "FAIL"]);
-    console.log(`seed=${s} fifo_best=${fifo.best} asha_best=${a.best} fifo_cpu_s=${fifo.cpu.toFixed(1)} asha_cpu_s=${a.cpu.toFixed(1)} cpu_ratio=${ratio.toFixed(4)} ${ok ? "PASS" : "FAIL"}`);
+    rows.push([String(s), String(prefixes.get(s)), pct(fifo.best), pct(a.best), (100 * gap).toFixed(2), fifo.cpu.toFixed(0), a.cpu.toFixed(0), ratio.toFixed(3), ok ? "PASS" : "FAIL"]);
+    console.log(`seed=${s} trials=${prefixes.get(s)} fifo_best=${fifo.best} asha_best=${a.best} fifo_cpu_s=${fifo.cpu.toFixed(1)} asha_cpu_s=${a.cpu.toFixed(1)} cpu_ratio=${ratio.toFixed(4)} ${ok ? "PASS" : "FAIL"}`);
     explain(s, fifo);
     if (existsSync(dirOf("asha", s)) && loadExperiment(dirOf("asha", s)).finished) compareLive(s, a);
   }
   console.log(
     "\n" +
       formatTable(
-        ["seed", "FIFO best %", "ASHA best %", "gap (points)", "FIFO CPU-s", "ASHA CPU-s", "ASHA/FIFO CPU", "within 0.5 pt at <= 40%"],
+        ["seed", "trials", "FIFO best %", "ASHA best %", "gap (points)", "FIFO CPU-s", "ASHA CPU-s", "ASHA/FIFO CPU", "within 0.5 pt at <= 40%"],
         rows,
       ),
   );
   console.log(`asha_within_0.5_points_at_40pct_cpu=${passed}/${seeds.length}`);
   console.log(`median_cpu_ratio=${median(ratios).toFixed(4)}`);
+  console.log(`reached_within_0.5_points_at_40pct_cpu=${reachRatios.filter((r) => r <= 0.4).length}/${seeds.length} median_cpu_to_reach_ratio=${median(reachRatios).toFixed(4)}`);
   console.log(`median_gap_points=${(100 * median(gaps)).toFixed(2)}`);
   sensitivity(seeds);
 }
