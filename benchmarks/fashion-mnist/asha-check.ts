@@ -198,7 +198,7 @@ function check(): void {
     rows.push([String(s), String(prefixes.get(s)), pct(fifo.best), pct(a.best), (100 * gap).toFixed(2), fifo.cpu.toFixed(0), a.cpu.toFixed(0), ratio.toFixed(3), ok ? "PASS" : "FAIL"]);
     console.log(`seed=${s} trials=${prefixes.get(s)} fifo_best=${fifo.best} asha_best=${a.best} fifo_cpu_s=${fifo.cpu.toFixed(1)} asha_cpu_s=${a.cpu.toFixed(1)} cpu_ratio=${ratio.toFixed(4)} ${ok ? "PASS" : "FAIL"}`);
     explain(s, fifo);
-    if (existsSync(dirOf("asha", s)) && loadExperiment(dirOf("asha", s)).finished) compareLive(s, a);
+    if (existsSync(dirOf("asha", s))) compareLive(s, a);
   }
   console.log(
     "\n" +
@@ -234,11 +234,15 @@ function compareLive(s: number, replayed: Replayed): void {
   let liveCpu = 0;
   let liveBest = 0;
   const differ: string[] = [];
-  for (const t of liveRun.trials) {
+  // A live run still going (or cut short) is compared on the trials it has ended so far.
+  const ended = liveRun.trials.filter((t) => t.status === "TERMINATED");
+  for (const t of ended) {
     const rep = replayed.trials.find((r) => r.id === t.id);
-    const rec = recording.trials.find((r) => r.id === t.id);
     if (rep?.history.length === t.results.length) sameEpochs++;
     else differ.push(`${t.id}:live ${t.results.length} replay ${rep?.history.length ?? 0}`);
+  }
+  for (const t of liveRun.trials) {
+    const rec = recording.trials.find((r) => r.id === t.id);
     for (const [i, r] of t.results.entries()) {
       results++;
       liveCpu += Number(r.metrics["step_cpu_seconds"] ?? 0);
@@ -247,11 +251,11 @@ function compareLive(s: number, replayed: Replayed): void {
     }
   }
   console.log(
-    `  live_vs_replay seed=${s}: trials with the same epochs run ${sameEpochs}/${liveRun.trials.length}; live accuracies equal to the FIFO recording's ${sameAccuracies}/${results}; ` +
+    `  live_vs_replay seed=${s} (live run ${liveRun.finished ? "finished" : "NOT finished"}, ${liveRun.trials.length} trials started, ${ended.length} ended): ended trials with the same epochs run as in the replay ${sameEpochs}/${ended.length}; live accuracies equal to the FIFO recording's ${sameAccuracies}/${results}; ` +
       `best live ${pct(liveBest)}% replay ${pct(replayed.best)}%; CPU-s live ${liveCpu.toFixed(1)} replay ${replayed.cpu.toFixed(1)}` +
       (differ.length > 0 ? `; differing: ${differ.join(" ")}` : ""),
   );
-  console.log(`live_vs_replay.seed${s}.same_epochs=${sameEpochs}/${liveRun.trials.length}`);
+  console.log(`live_vs_replay.seed${s}.same_epochs=${sameEpochs}/${ended.length}`);
   console.log(`live_vs_replay.seed${s}.equal_accuracies=${sameAccuracies}/${results}`);
 }
 
