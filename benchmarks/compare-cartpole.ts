@@ -6,6 +6,8 @@
  *   npx tsx benchmarks/compare-cartpole.ts --full     # 10 seeds, population 16, 2 s x 16 CPUs (~30 CPU-minutes)
  *   npx tsx benchmarks/compare-cartpole.ts --seeds 3  # quicker
  *   npx tsx benchmarks/compare-cartpole.ts --real     # a real wall-clock budget (tune(), in process) instead
+ *   npx tsx benchmarks/compare-cartpole.ts --short    # the measurable version: 0.1 s x 8 CPUs, 20 seeds (at 0.3 s every method reaches ~500)
+ *   npx tsx benchmarks/compare-cartpole.ts --scan 0.02,0.05,0.1,0.2   # random+FIFO alone per budget: where is it well below 475?
  *
  * Every method gets the same population slots (P CPUs, one trial per CPU) and the
  * same budget. By default the agent trains for real inside the simulator, which
@@ -186,7 +188,12 @@ console.log(
 const outcomes = new Map<string, Outcome[]>();
 for (const method of METHODS) {
   const list: Outcome[] = [];
-  for (let s = 0; s < SEEDS; s++) list.push(await runOnce(method, FIRST_SEED + s));
+  for (let s = 0; s < SEEDS; s++) {
+    const o = await runOnce(method, FIRST_SEED + s);
+    list.push(o);
+    // One line per run, so a run cut short still leaves its numbers.
+    console.log(`run method=${method.name} seed=${FIRST_SEED + s} final=${o.final} time_to_${CARTPOLE_SOLVED_RETURN}=${o.timeToSolved} trials=${o.trials}`);
+  }
   outcomes.set(method.name, list);
   console.error(`  ${method.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
