@@ -185,8 +185,35 @@ console.log(
     `${REAL ? `${SECONDS_PER_CPU * POPULATION} wall s on one process` : `${SECONDS_PER_CPU} simulated s x ${POPULATION} CPUs`} per run, ` +
     `${EPISODES_PER_STEP} episodes per iteration${REAL ? "" : `, ${SECONDS_PER_ENV_STEP * 1e6} us per env step`}`,
 );
+/**
+ * --methods PBT,PB2: run only these (separate processes can then share the methods);
+ * --summarise a.log,b.log: no training, the table and tests from the "run ..." lines of earlier logs.
+ */
+const ONLY = argv.includes("--methods") ? new Set((argv[argv.indexOf("--methods") + 1] ?? "").split(",")) : undefined;
+const SUMMARISE = argv.includes("--summarise") ? (argv[argv.indexOf("--summarise") + 1] ?? "").split(",") : undefined;
 const outcomes = new Map<string, Outcome[]>();
-for (const method of METHODS) {
+if (SUMMARISE !== undefined) {
+  const { readFileSync } = await import("node:fs");
+  const bySeed = new Map<string, Map<number, Outcome>>();
+  for (const file of SUMMARISE) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const m = /^run method=(\S+) seed=(\d+) final=(\S+) time_to_\d+=(\S+) trials=(\d+)/.exec(line);
+      if (!m) continue;
+      const list = bySeed.get(m[1] as string) ?? new Map<number, Outcome>();
+      list.set(Number(m[2]), { final: Number(m[3]), timeToSolved: Number(m[4]), trials: Number(m[5]), wall: Number.NaN });
+      bySeed.set(m[1] as string, list);
+    }
+  }
+  for (const method of METHODS) {
+    const list = bySeed.get(method.name);
+    const seeds = Array.from({ length: SEEDS }, (_, i) => FIRST_SEED + i);
+    const missing = seeds.filter((s) => !list?.has(s));
+    if (missing.length > 0) throw new Error(`--summarise: ${method.name} has no run line for seed(s) ${missing.join(", ")} in ${SUMMARISE.join(", ")}`);
+    outcomes.set(method.name, seeds.map((s) => list?.get(s) as Outcome));
+  }
+}
+for (const method of SUMMARISE !== undefined ? [] : METHODS) {
+  if (ONLY !== undefined && !ONLY.has(method.name)) continue;
   const list: Outcome[] = [];
   for (let s = 0; s < SEEDS; s++) {
     const o = await runOnce(method, FIRST_SEED + s);
@@ -197,6 +224,7 @@ for (const method of METHODS) {
   outcomes.set(method.name, list);
   console.error(`  ${method.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
+if (ONLY !== undefined && SUMMARISE === undefined) process.exit(0);
 const get = (name: string, key: keyof Outcome): number[] => (outcomes.get(name) as Outcome[]).map((o) => o[key]);
 
 const rows = METHODS.map((m) => [
