@@ -1,17 +1,29 @@
 import { Command, CommanderError } from "commander";
-import { OptionError, TuneLabError } from "../core/contracts/index.ts";
-import { benchmarkNames } from "../benchmarks/objectives/index.ts";
-import { schedulerNames, searcherNames } from "./algorithms.ts";
-import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compare-command.ts";
-import { runCommand } from "./run-command.ts";
-import { resumeCommand } from "./resume-command.ts";
-import { registerCheckCommand } from "./check-command.ts";
+import { OptionError, TuneLabError } from "../core/errors/index.ts";
+import { PAPER_CHECK_GROUPS } from "../benchmarks/papers/groups.ts";
 import { packageVersion } from "./package-version.ts";
-import { simCommand } from "./sim-command.ts";
-import { benchCommand } from "./bench/bench-command.ts";
-import { suiteNames } from "../benchmarks/suites/index.ts";
-import { analyzeCommand } from "./analyze-command.ts";
-import { reportCommand } from "./report-command.ts";
+import {
+  BENCHMARK_NAMES as benchmarkNames,
+  BUILTIN_SUITE_NAMES,
+  DEFAULT_BUDGET_GPU_HOURS,
+  DEFAULT_PAIRS,
+  SCHEDULER_NAMES as schedulerNames,
+  SEARCHER_NAMES as searcherNames,
+} from "./help-names.ts";
+
+/**
+ * A command's action, imported when that command runs. Every command is registered
+ * here with its flags (so `--help` lists them all), but its module, and the tree
+ * behind it, loads only in the action: `tunelab --version` loads no command, and
+ * `tunelab sim` loads only the simulator's side. To add a command: one
+ * `program.command(...)...action(lazy(() => import("./x-command.ts"), "xCommand"))` block.
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    const action = (await load())[name] as (...a: unknown[]) => unknown;
+    await action(...args);
+  };
+}
 
 const program = new Command("tunelab")
   .description("Hyperparameter search and trial scheduling, in a simulated cluster or on real training.")
@@ -65,7 +77,7 @@ program
   .option("--formula <expr>", 'a mathjs loss over --space\'s parameters, e.g. "(x - 2)^2 + 10 * (log10(lr) + 3)^2" (instead of --benchmark)')
   .option("--space <file>", 'the formula\'s space as JSON: {"x": {"uniform": [-5, 5]}, "lr": {"loguniform": [1e-5, 1e-1]}}')
   .option("--replay <dir>", "replay a recorded experiment directory (written by tune() or tunelab run) instead of --benchmark: its configs' curves and step times")
-  .action(simCommand);
+  .action(lazy(() => import("./sim-command.ts"), "simCommand"));
 
 program
   .command("compare")
@@ -83,7 +95,7 @@ program
   .option("--report [file]", "write an HTML report comparing the methods: best so far over seeds with intervals, final values, rank tests (default report.html)")
   .option("--quiet", "no notes on stderr (errors still show)")
   .option("--json", "print one JSON object instead of the table")
-  .action(compareCommand);
+  .action(lazy(() => import("./compare-command.ts"), "compareCommand"));
 
 program
   .command("run")
@@ -93,19 +105,19 @@ program
   .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
   .option("--report [file]", "after the run, write an HTML report of its experiment directory (default report.html)")
   .option("--resume", "carry on the experiment saved in its directory (after a crash or a kill); starts it if nothing is saved")
-  .action(runCommand);
+  .action(lazy(() => import("./run-command.ts"), "runCommand"));
 
 program
   .command("resume")
   .description("carry on the experiment saved in DIR, rebuilt from the experiment file it saved")
   .argument("<dir>", "an experiment directory written by tunelab run (holds experiment_state.json)")
   .option("--json", "print one JSON object instead of the table")
-  .action(resumeCommand);
+  .action(lazy(() => import("./resume-command.ts"), "resumeCommand"));
 
 program
   .command("bench")
   .description("run a benchmark suite's grid (methods x benchmarks x seeds) on all cores, resumably; print and write the figures")
-  .requiredOption("--suite <name>", `suite: ${suiteNames().join(", ")}`)
+  .requiredOption("--suite <name>", `suite: ${BUILTIN_SUITE_NAMES.join(", ")} (and any an --import module registers)`)
   .requiredOption("--out <dir>", "output directory: cells.jsonl (one line per finished cell; a rerun resumes), report.txt, report.json")
   .option("--methods <list>", "searcher:scheduler pairs, comma-separated (default: the suite's)")
   .option("--seeds <n>", "seeds 0..n-1 (default: the suite's)")
@@ -114,7 +126,7 @@ program
   .option("--progress", "show progress on stderr even when it is not a terminal (a plain line every 10 s)")
   .option("--no-progress", "never show progress (default: cells done/total, running and ETA, redrawn on a terminal)")
   .option("--quiet", "no progress on stderr")
-  .action(benchCommand);
+  .action(lazy(() => import("./bench/bench-command.ts"), "benchCommand"));
 
 program
   .command("analyze <dir>")
@@ -123,15 +135,22 @@ program
   .option("--mode <mode>", "min or max (default: the experiment's)")
   .option("--top <n>", "trials to list", "5")
   .option("--json", "print one JSON object instead of the table")
-  .action(analyzeCommand);
+  .action(lazy(() => import("./analyze-command.ts"), "analyzeCommand"));
 
 program
   .command("report <dirs...>")
   .description("one self-contained HTML report (inline SVG, opens from disk) of one or more experiment directories")
   .option("--out <path>", "the HTML file (default report.html), or the folder for --format svg (default report-figures)")
   .option("--format <f>", "html, or svg for one file per figure", "html")
-  .action(reportCommand);
-registerCheckCommand(program);
+  .action(lazy(() => import("./report-command.ts"), "reportCommand"));
+
+program
+  .command("check <what>")
+  .description("check our algorithms against published numbers: `tunelab check papers`")
+  .option("--seeds <n>", "seeds of the statistical checks (PB2 vs PBT; the paper-sized test is 100, about 8 minutes)", "10")
+  .option("--only <groups>", `comma-separated check groups: ${PAPER_CHECK_GROUPS.join(", ")}`)
+  .option("--json", "print the outcomes as one JSON array")
+  .action(lazy(() => import("./check-command.ts"), "checkCommand"));
 
 try {
   await program.parseAsync(process.argv);
