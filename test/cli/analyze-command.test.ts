@@ -21,7 +21,7 @@ describe("tunelab sim --out and tunelab analyze", () => {
   let sim: Awaited<ReturnType<typeof tunelab>>;
   beforeAll(async () => {
     sim = await tunelab("sim", "--scheduler", "asha", "--trials", "12", "--max-iterations", "9", "--out", out, "--json");
-  });
+  }, 60_000); // the first in-process run loads the simulator's modules (a hook's default limit is 10 s)
 
   it("sim --out writes the experiment directory and still prints one JSON object", () => {
     expect(sim.code).toBe(0);
