@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { PAPER_CHECK_GROUPS } from "../benchmarks/papers/groups.ts";
 import type { PaperCheckOutcome } from "../benchmarks/papers/index.ts";
 import { OptionError } from "../core/errors/index.ts";
@@ -37,15 +36,4 @@ export function formatPaperChecks(outcomes: readonly PaperCheckOutcome[]): strin
   });
   const passed = outcomes.filter((o) => o.pass).length;
   return blocks.join("\n") + `\n${passed}/${outcomes.length} checks pass\n`;
-}
-
-/** Adds `check` to the program (one line in main.ts). */
-export function registerCheckCommand(program: Command): void {
-  program
-    .command("check <what>")
-    .description("check our algorithms against published numbers: `tunelab check papers`")
-    .option("--seeds <n>", "seeds of the statistical checks (PB2 vs PBT; the paper-sized test is 100, about 8 minutes)", "10")
-    .option("--only <groups>", `comma-separated check groups: ${PAPER_CHECK_GROUPS.join(", ")}`)
-    .option("--json", "print the outcomes as one JSON array")
-    .action(checkCommand);
 }

@@ -7,6 +7,7 @@ import { budgetFromFlags, planFromFlags, runPlan } from "./sim-command.ts";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_BUDGET_GPU_HOURS } from "./help-names.ts";
 import { writeComparisonReport, type MethodDirs } from "./compare-report/index.ts";
 
 /** Median over the runs that have a value (NaN: no result). */
@@ -33,18 +34,7 @@ export interface CompareFlags {
   json?: boolean;
 }
 
-/** What `npm start` compares: the schedulers against FIFO under random search, and the model-based searchers. */
-export const DEFAULT_PAIRS = [
-  "random:fifo",
-  "random:asha",
-  "random:asha-promotion",
-  "random:hyperband",
-  "random:median",
-  "tpe:fifo",
-  "tpe:asha",
-  "gp:fifo",
-  "bohb:hyperband-bohb",
-].join(",");
+export { DEFAULT_PAIRS } from "./help-names.ts";
 
 /** `searcher:scheduler,...`, or `all` for every combination the CLI knows. */
 export function parsePairs(raw: string, flag = "--pairs"): Array<[SearcherName, SchedulerName]> {
@@ -58,11 +48,7 @@ export function parsePairs(raw: string, flag = "--pairs"): Array<[SearcherName, 
   });
 }
 
-/**
- * What every pair may spend when no budget and no trial count is given: 2 GPU-hours is about
- * what FIFO spends on 40 full trainings of branin (100 iterations of 1-3 s) on 8 GPUs.
- */
-export const DEFAULT_BUDGET_GPU_HOURS = 2;
+export { DEFAULT_BUDGET_GPU_HOURS } from "./help-names.ts";
 
 /**
  * `tunelab compare` (what `npm start` runs): searcher x scheduler pairs on one

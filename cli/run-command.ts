@@ -4,7 +4,6 @@ import { OptionError, TuneLabError } from "../core/errors/index.ts";
 import { tuneFrom } from "../real-backend/index.ts";
 import { defaultExperimentDir } from "../real-backend/tune.ts";
 import type { ExperimentOrigin } from "../core/experiment-dir/index.ts";
-import { writeReport } from "./report-command.ts";
 import {
   experimentToTuneOptions,
   formatRunSummary,
@@ -70,6 +69,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     );
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
     if (flags.report !== undefined && options.storagePath !== undefined) {
+      // Loaded on use: the report (and arquero behind it) stays out of every run without --report.
+      const { writeReport } = await import("./report-command.ts");
       const written = await writeReport([options.storagePath], "html", typeof flags.report === "string" ? flags.report : "report.html");
       process.stderr.write(`tunelab: wrote ${written}\n`);
     }

@@ -1,7 +1,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeReport } from "./report-command.ts";
 import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { checkTrialCount } from "../core/experiment/index.ts";
@@ -276,6 +275,8 @@ export async function simCommand(flags: SimFlags): Promise<void> {
   if (flags.json) process.stdout.write(JSON.stringify(summary) + "\n");
   else process.stdout.write(formatSummary(summary));
   if (flags.report !== undefined && out !== undefined) {
+    // Loaded on use: the report (and arquero behind it) stays out of every run without --report.
+    const { writeReport } = await import("./report-command.ts");
     const file = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
     if (flags.quiet !== true) process.stderr.write(`tunelab: wrote ${file}\n`);
   }

@@ -3,17 +3,22 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tunelabInProcess } from "../_helpers/tunelab-in-process.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 
-function tunelab(...args: string[]) {
+/** A real `tunelab` process: for what only a process shows (its exit status, its one stderr line). */
+function tunelabProcess(...args: string[]) {
   const r = spawnSync(process.execPath, [join(root, "bin/tunelab.js"), ...args], { cwd: root, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The same program in this process (no start-up): the flags' behaviour. */
+const tunelab = (...args: string[]) => tunelabInProcess(args);
+
 describe("tunelab sim", () => {
-  it("prints one JSON object with the documented fields", () => {
-    const r = tunelab("sim", "--benchmark", "hartmann6", "--searcher", "random", "--scheduler", "fifo", "--trials", "20", "--gpus", "8", "--seed", "3", "--json");
+  it("prints one JSON object with the documented fields (a real process: exit status 0, one stdout line)", () => {
+    const r = tunelabProcess("sim", "--benchmark", "hartmann6", "--searcher", "random", "--scheduler", "fifo", "--trials", "20", "--gpus", "8", "--seed", "3", "--json");
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -29,11 +34,11 @@ describe("tunelab sim", () => {
     expect(s.results).toBe(20 * 100);
   });
 
-  it("writes the same JSONL trace for the same seed, with preemptions", () => {
+  it("writes the same JSONL trace for the same seed, with preemptions", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tunelab-"));
     const args = ["sim", "--benchmark", "branin", "--trials", "10", "--gpus", "4", "--preemption-rate", "30", "--checkpoint-frequency", "5", "--seed", "9", "--json"];
-    const a = tunelab(...args, "--trace", join(dir, "a.jsonl"));
-    const b = tunelab(...args, "--trace", join(dir, "b.jsonl"));
+    const a = await tunelab(...args, "--trace", join(dir, "a.jsonl"));
+    const b = await tunelab(...args, "--trace", join(dir, "b.jsonl"));
     expect(b.code).toBe(0);
     expect(a.code).toBe(0);
     const traceA = readFileSync(join(dir, "a.jsonl"), "utf8");
@@ -43,10 +48,10 @@ describe("tunelab sim", () => {
     expect(types).toContain("checkpoint");
   });
 
-  it("--keep-checkpoints discards old checkpoints and reports how many", () => {
+  it("--keep-checkpoints discards old checkpoints and reports how many", async () => {
     const args = ["sim", "--benchmark", "noisy-lr-schedule", "--scheduler", "pbt", "--trials", "8", "--gpus", "4", "--perturbation-interval", "10", "--json"];
-    const all = JSON.parse(tunelab(...args).stdout);
-    const kept = JSON.parse(tunelab(...args, "--keep-checkpoints", "1").stdout);
+    const all = JSON.parse((await tunelab(...args)).stdout);
+    const kept = JSON.parse((await tunelab(...args, "--keep-checkpoints", "1")).stdout);
     expect(all.checkpointsDiscarded).toBe(0);
     expect(kept.checkpointsDiscarded).toBeGreaterThan(0);
     // Retention frees storage only: the experiment itself is the same.
@@ -64,23 +69,30 @@ describe("tunelab sim", () => {
     [["--preemption-rate", "-1"], '--preemption-rate: must be a finite number >= 0, got "-1"'],
     [["--max-iterations", "x"], '--max-iterations: must be an integer >= 1, got "x"'],
     [["--keep-checkpoints", "0"], '--keep-checkpoints: must be an integer >= 1, got "0"'],
-  ])("rejects %j with one line naming the flag", (args, message) => {
-    const r = tunelab("sim", ...args);
-    expect(r.code).not.toBe(0);
+  ])("rejects %j with one line naming the flag (exit 2)", async (args, message) => {
+    const r = await tunelab("sim", ...args);
+    expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message);
     expect(r.stdout).toBe("");
   });
 
-  it("rejects an unknown flag", () => {
-    const r = tunelab("sim", "--bogus");
-    expect(r.code).not.toBe(0);
+  it("rejects an unknown flag", async () => {
+    const r = await tunelab("sim", "--bogus");
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("--bogus");
   });
 
-  it("compare (what npm start runs) prints a table of the default pairs", () => {
-    const r = tunelab("compare", "--trials", "8", "--seeds", "2", "--max-iterations", "10");
+  it("a bad flag, in a real process: exit status 2, one line on stderr, nothing on stdout", () => {
+    const r = tunelabProcess("sim", "--trials", "0");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tunelab: --trials: must be an integer >= 1, got "0"\n');
+    expect(r.stdout).toBe("");
+  });
+
+  it("compare (what npm start runs) prints a table of the default pairs", async () => {
+    const r = await tunelab("compare", "--trials", "8", "--seeds", "2", "--max-iterations", "10");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/searcher\s+scheduler\s+regret/);
     for (const [searcher, scheduler] of [["random", "fifo"], ["random", "asha"], ["tpe", "fifo"], ["bohb", "hyperband-bohb"]]) {
@@ -88,8 +100,8 @@ describe("tunelab sim", () => {
     }
   });
 
-  it("compare gives every pair the same compute by default: ASHA with promotion then trains trials to the end", () => {
-    const r = tunelab("compare", "--pairs", "random:fifo,random:asha-promotion", "--seeds", "1", "--json");
+  it("compare gives every pair the same compute by default: ASHA with promotion then trains trials to the end", async () => {
+    const r = await tunelab("compare", "--pairs", "random:fifo,random:asha-promotion", "--seeds", "1", "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ trials: null, budget: { gpuHours: 2 }, maxIterations: 100 });
@@ -102,11 +114,11 @@ describe("tunelab sim", () => {
     expect(promotion.regret).toBeLessThan(fifo.regret);
   });
 
-  it("compare takes explicit pairs and names a bad one", () => {
-    const r = tunelab("compare", "--trials", "4", "--seeds", "1", "--max-iterations", "5", "--pairs", "grid:fifo", "--grid-points", "2");
+  it("compare takes explicit pairs and names a bad one", async () => {
+    const r = await tunelab("compare", "--trials", "4", "--seeds", "1", "--max-iterations", "5", "--pairs", "grid:fifo", "--grid-points", "2");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\ngrid\s+fifo\s+/);
-    const bad = tunelab("compare", "--pairs", "random-fifo");
+    const bad = await tunelab("compare", "--pairs", "random-fifo");
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim()).toBe('tunelab: --pairs: needs searcher:scheduler items separated by commas, got "random-fifo"');
   });

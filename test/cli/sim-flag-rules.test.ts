@@ -3,6 +3,7 @@ import { OptionError } from "../../core/errors/index.ts";
 import { runPlan, planFromFlags, type SimFlags } from "../../cli/sim-command.ts";
 import { combinationWarnings } from "../../cli/flag-rules.ts";
 import { tunelabCli } from "../_helpers/tunelab-cli.ts";
+import { tunelabInProcess } from "../_helpers/tunelab-in-process.ts";
 
 const flags: SimFlags = {
   benchmark: "branin",
@@ -108,8 +109,8 @@ describe("tunelab sim: unusual combinations warn once", () => {
     expect(combinationWarnings({ searcher: "random", scheduler: "asha" })).toEqual([]);
   });
 
-  it("the CLI prints the warning once on stderr and still runs", () => {
-    const r = tunelabCli(["sim", "--benchmark", "branin", "--searcher", "random", "--scheduler", "hyperband-bohb", "--trials", "4", "--max-iterations", "3", "--json"]);
+  it("the CLI prints the warning once on stderr and still runs", async () => {
+    const r = await tunelabInProcess(["sim", "--benchmark", "branin", "--searcher", "random", "--scheduler", "hyperband-bohb", "--trials", "4", "--max-iterations", "3", "--json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("tunelab: warning: --scheduler hyperband-bohb announces stage budgets that --searcher random ignores: use --searcher bohb, or --scheduler hyperband\n");
     expect(JSON.parse(r.stdout).trials).toBe(4);

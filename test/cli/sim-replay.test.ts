@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tunelabCli } from "../_helpers/tunelab-cli.ts";
+import { tunelabInProcess } from "../_helpers/tunelab-in-process.ts";
 import { loadBenchmark } from "../../cli/load-benchmark.ts";
 import { MAX_ITERATIONS, recordLive } from "../results/replay/record.ts";
 
@@ -14,8 +14,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("tunelab sim --replay", () => {
-  it("replays a recorded experiment under another scheduler", () => {
-    const r = tunelabCli(["sim", "--replay", dir, "--scheduler", "asha", "--trials", "6", "--gpus", "2", "--json"]);
+  it("replays a recorded experiment under another scheduler", async () => {
+    const r = await tunelabInProcess(["sim", "--replay", dir, "--scheduler", "asha", "--trials", "6", "--gpus", "2", "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -25,8 +25,8 @@ describe("tunelab sim --replay", () => {
     expect(s.regret).toBeGreaterThanOrEqual(0);
   });
 
-  it("a missing directory is a one-line error, exit 2", () => {
-    const missing = tunelabCli(["sim", "--replay", "/nonexistent/recording"]);
+  it("a missing directory is a one-line error, exit 2", async () => {
+    const missing = await tunelabInProcess(["sim", "--replay", "/nonexistent/recording"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('tunelab: dir: "/nonexistent/recording" does not exist');
   });

@@ -80,14 +80,14 @@ describe("the npm package", () => {
     );
     // The repository's TypeScript (the consumer installs none: offline, its lockfile holds only TuneLab's closure).
     const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: consumer, encoding: "utf8" });
+    const errors = (tsc.stdout + tsc.stderr).split("\n").filter((line) => /error TS\d+/.test(line));
     // Every error in TuneLab's own .d.ts files or in the consumer's code fails; third-party declaration files are
     // theirs to fix (arquero 8's ColumnTable.d.ts has errors of its own without skipLibCheck, the default of tsc --init).
-    const ours = (tsc.stdout + tsc.stderr).split("\n").filter((line) => line.startsWith("node_modules/tunelab/") || line.startsWith("typed.ts"));
+    const ours = errors.filter((line) => line.startsWith("node_modules/tunelab/") || line.startsWith("typed.ts"));
     expect(ours).toEqual([]);
-    // With tsc --init's skipLibCheck, the consumer's project typechecks clean.
-    const standard = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", ".", "--skipLibCheck"], { cwd: consumer, encoding: "utf8" });
-    expect(standard.stdout + standard.stderr).toBe("");
-    expect(standard.status).toBe(0);
+    // With tsc --init's skipLibCheck the consumer's project typechecks clean: skipLibCheck drops exactly the errors in
+    // declaration files, so every error of this run must be in a third-party .d.ts (one tsc run instead of two).
+    expect(errors.filter((line) => !/^node_modules\/(?!tunelab\/)[^(]*\.d\.ts\(/.test(line))).toEqual([]);
 
     expect(run("npx", ["--offline", "tunelab", "--version"], consumer).trim()).toBe(manifest.version);
   }, 300_000);
