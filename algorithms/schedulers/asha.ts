@@ -2,6 +2,7 @@ import { CONTINUE, metricOf, objectivity, OptionError, pauseBecause, promoteBeca
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { AshaBracket, type AshaRungState } from "./asha-bracket.ts";
+import { CandidateIndex } from "./_internals/candidate-index.ts";
 import { checkRungCount, checkVersion, integerAtLeast, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
 
 export type ASHAType = "stopping" | "promotion";
@@ -63,6 +64,9 @@ export class ASHAScheduler implements Scheduler {
   private readonly bracketOf = new Map<string, number>();
   /** Promotion type: trials paused at a rung, waiting for promotion (trial id -> rung index). */
   private readonly waitingAt = new Map<string, number>();
+  /** The loop's candidates (onCandidateChange): the first one not waiting for promotion in O(log n). */
+  private readonly candidates = new CandidateIndex();
+  private readonly notWaiting = (t: TrialView): boolean => !this.waitingAt.has(t.id);
 
   constructor(options: ASHAOptions) {
     const o = objectivity(options, OWNER);
@@ -148,15 +152,35 @@ export class ASHAScheduler implements Scheduler {
     this.clearWaiting(trial.id);
   }
 
+  onCandidateChange(trial: TrialView, candidate: boolean): void {
+    this.candidates.change(trial, candidate);
+  }
+
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
-    for (const t of candidates) if (!this.waitingAt.has(t.id)) return t;
+    const indexed = this.candidates.mirrors(candidates);
+    // The first candidate (creation order) that does not wait for promotion.
+    if (indexed) {
+      const free = this.candidates.first(this.notWaiting);
+      if (free !== undefined) return free;
+    } else {
+      for (const t of candidates) if (!this.waitingAt.has(t.id)) return t;
+    }
     if (this.type !== "promotion") return undefined;
     // Every candidate waits for promotion. When they are all the waiting trials (the usual
     // case), any waiting trial is runnable and no per-call set of candidates is needed.
-    const choice = this.promotionChoice(candidates.length === this.waitingAt.size ? undefined : candidates);
+    let accept: ((trialId: string) => boolean) | undefined;
+    if (candidates.length !== this.waitingAt.size) {
+      if (indexed) accept = (id) => this.candidates.has(id);
+      else {
+        // Built only if a waiting trial is looked at: one pass over the candidates per call.
+        let runnable: Set<string> | undefined;
+        accept = (id) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id);
+      }
+    }
+    const choice = this.promotionChoice(accept);
     if (choice === undefined) return undefined;
     this.promote(choice.trialId);
-    return candidates.find((t) => t.id === choice.trialId);
+    return indexed ? this.candidates.get(choice.trialId) : candidates.find((t) => t.id === choice.trialId);
   }
 
   /** Snapshot of every rung (tests, debugging): scores are raw metric values. */
@@ -199,6 +223,7 @@ export class ASHAScheduler implements Scheduler {
     s.brackets.forEach((saved, i) => (this.brackets[i] as AshaBracket).restore(saved));
     this.waitingAt.clear();
     for (const [id, rung] of s.waitingAt) this.setWaiting(id, rung);
+    this.candidates.reset();
   }
 
   private setWaiting(trialId: string, rung: number): void {
@@ -212,6 +237,8 @@ export class ASHAScheduler implements Scheduler {
     if (rung === undefined) return;
     this.waitingAt.delete(trialId);
     this.bracketFor(trialId).unmarkWaiting(rung, trialId);
+    // A candidate that no longer waits may run (a promotion the loop could not place).
+    this.candidates.requeue(trialId);
   }
 
   private drawBracket(): number {
@@ -247,13 +274,11 @@ export class ASHAScheduler implements Scheduler {
    * Algorithm 2's get_job: the best not-yet-promoted waiting trial of the
    * highest rung whose top floor(n/rf) contains one, while fewer than
    * floor(n/rf) trials have left that rung. Across brackets the
-   * highest milestone wins, then the lower bracket index. `candidates`, when
+   * highest milestone wins, then the lower bracket index. `runnable`, when
    * given, limits the choice to trials the loop can run now.
    */
-  private promotionChoice(candidates: readonly TrialView[] | undefined): { trialId: string; milestone: number } | undefined {
-    // Built only if a waiting trial is looked at: one pass over the candidates per call.
-    let runnable: Set<string> | undefined;
-    const accept = candidates ? (id: string) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id) : () => true;
+  private promotionChoice(runnable: ((trialId: string) => boolean) | undefined): { trialId: string; milestone: number } | undefined {
+    const accept = runnable ?? (() => true);
     let best: { trialId: string; milestone: number } | undefined;
     for (const bracket of this.brackets) {
       for (let k = bracket.rungs.length - 1; k >= 0; k--) {
