@@ -153,7 +153,9 @@ export class ASHAScheduler implements Scheduler {
   }
 
   onCandidateChange(trial: TrialView, candidate: boolean): void {
-    this.candidates.change(trial, candidate);
+    if (!this.candidates.change(trial, candidate)) return;
+    const rung = this.waitingAt.get(trial.id);
+    if (rung !== undefined) this.bracketFor(trial.id).markRunnable(rung, trial.id, candidate);
   }
 
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
@@ -177,7 +179,7 @@ export class ASHAScheduler implements Scheduler {
         accept = (id) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id);
       }
     }
-    const choice = this.promotionChoice(accept);
+    const choice = this.promotionChoice(accept, indexed);
     if (choice === undefined) return undefined;
     this.promote(choice.trialId);
     return indexed ? this.candidates.get(choice.trialId) : candidates.find((t) => t.id === choice.trialId);
@@ -221,21 +223,24 @@ export class ASHAScheduler implements Scheduler {
     this.bracketOf.clear();
     for (const [id, b] of s.bracketOf) this.bracketOf.set(id, b);
     s.brackets.forEach((saved, i) => (this.brackets[i] as AshaBracket).restore(saved));
+    // Before the waiting trials: the loop announces its candidates after the restore.
+    this.candidates.reset();
     this.waitingAt.clear();
     for (const [id, rung] of s.waitingAt) this.setWaiting(id, rung);
-    this.candidates.reset();
   }
 
   private setWaiting(trialId: string, rung: number): void {
     this.clearWaiting(trialId);
     this.waitingAt.set(trialId, rung);
     this.bracketFor(trialId).markWaiting(rung, trialId);
+    if (this.candidates.has(trialId)) this.bracketFor(trialId).markRunnable(rung, trialId, true);
   }
 
   private clearWaiting(trialId: string): void {
     const rung = this.waitingAt.get(trialId);
     if (rung === undefined) return;
     this.waitingAt.delete(trialId);
+    if (this.candidates.has(trialId)) this.bracketFor(trialId).markRunnable(rung, trialId, false);
     this.bracketFor(trialId).unmarkWaiting(rung, trialId);
     // A candidate that no longer waits may run (a promotion the loop could not place).
     this.candidates.requeue(trialId);
@@ -277,7 +282,7 @@ export class ASHAScheduler implements Scheduler {
    * highest milestone wins, then the lower bracket index. `runnable`, when
    * given, limits the choice to trials the loop can run now.
    */
-  private promotionChoice(runnable: ((trialId: string) => boolean) | undefined): { trialId: string; milestone: number } | undefined {
+  private promotionChoice(runnable: ((trialId: string) => boolean) | undefined, indexed = false): { trialId: string; milestone: number } | undefined {
     const accept = runnable ?? (() => true);
     let best: { trialId: string; milestone: number } | undefined;
     for (const bracket of this.brackets) {
@@ -286,7 +291,8 @@ export class ASHAScheduler implements Scheduler {
         if (best && best.milestone >= rung.milestone) break;
         // Stricter than the paper's get_job, which can promote more than floor(n/rf) once a
         // promoted trial drops out of the top: the promoted count never passes floor(n/rf).
-        const found = bracket.promotable(k, accept);
+        // With the loop's candidates indexed, the best runnable waiting trial is read directly.
+        const found = indexed && runnable !== undefined ? bracket.promotableRunnable(k) : bracket.promotable(k, accept);
         if (found !== undefined) {
           best = { trialId: found, milestone: rung.milestone };
           break;

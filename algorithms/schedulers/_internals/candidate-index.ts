@@ -30,17 +30,19 @@ export class CandidateIndex {
     return this.byId.size;
   }
 
-  /** The loop's announcement (Scheduler.onCandidateChange). */
-  change(trial: TrialView, candidate: boolean): void {
+  /** The loop's announcement (Scheduler.onCandidateChange); false when it changes nothing. */
+  change(trial: TrialView, candidate: boolean): boolean {
     this.tracking = true;
     if (candidate) {
-      if (this.byId.has(trial.id)) return;
+      if (this.byId.has(trial.id)) return false;
       this.byId.set(trial.id, trial);
       this.byIndex.set(trial.index, trial);
       this.push(trial.index);
-    } else if (this.byId.delete(trial.id)) {
-      this.byIndex.delete(trial.index);
+      return true;
     }
+    if (!this.byId.delete(trial.id)) return false;
+    this.byIndex.delete(trial.index);
+    return true;
   }
 
   /**
