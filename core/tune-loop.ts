@@ -64,6 +64,10 @@ export class TuneLoop implements ExecutorListener {
   private readonly byId = new Map<string, Trial>();
   /** PENDING and PAUSED trials, creation order: the scheduler's candidates. */
   private waiting: Trial[] = [];
+  /** The trials of `waiting`, for O(1) membership. */
+  private readonly isWaiting = new Set<Trial>();
+  /** The scheduler's optional `onCandidateChange`: told of every change of `waiting`. */
+  private readonly announce: ((trial: TrialView, candidate: boolean) => void) | undefined;
   private running = 0;
   private searcherDone = false;
   private stoppingAll = false;
@@ -104,6 +108,7 @@ export class TuneLoop implements ExecutorListener {
         `no node of the cluster fits a trial needing cpu=${this.resources.cpu} gpu=${this.resources.gpu}`,
       );
     }
+    this.announce = this.scheduler.onCandidateChange?.bind(this.scheduler);
     this.executor.setListener(this);
     this.scheduler.setContext(this.schedulerContext());
   }
@@ -184,6 +189,8 @@ export class TuneLoop implements ExecutorListener {
     else this.resumeAfterCrash(s.pendingExploits);
     this.searcher.restore(s.searcher);
     this.scheduler.restore(s.scheduler);
+    // A restored scheduler starts its candidate index afresh.
+    if (this.announce) for (const trial of this.waiting) this.announce(trial, true);
     this.stoppers.forEach((stopper, i) => stopper.restore(s.stoppers[i] ?? null));
     this.retention.restore(s.retention, this.all);
   }
@@ -194,7 +201,7 @@ export class TuneLoop implements ExecutorListener {
     this.handoff.restore(s.handoff as Json);
     for (const trial of this.all) {
       if (trial.status === "RUNNING") this.running++;
-      else if ((trial.status === "PENDING" || trial.status === "PAUSED") && !trial.waitingForDonor) this.waiting.push(trial);
+      else if ((trial.status === "PENDING" || trial.status === "PAUSED") && !trial.waitingForDonor) this.addWaiting(trial);
     }
     this.stoppingAll = flags.stoppingAll;
     this.finishedFlag = flags.finished;
@@ -435,8 +442,12 @@ export class TuneLoop implements ExecutorListener {
    */
   private endTrial(trial: Trial, error?: { reason: string; stack: string | undefined }): void {
     this.cancelExploit(trial);
-    // A fresh array: the scheduler may be iterating the candidates it was handed.
-    if (this.waiting.includes(trial)) this.waiting = this.waiting.filter((t) => t !== trial);
+    if (this.isWaiting.has(trial)) {
+      // A fresh array: the scheduler may be iterating the candidates it was handed.
+      this.waiting = this.waiting.filter((t) => t !== trial);
+      this.isWaiting.delete(trial);
+      this.announce?.(trial, false);
+    }
     if (error) trial.fail(false, error.reason, error.stack);
     else trial.end();
     this.releaseWaiters(trial);
@@ -493,8 +504,7 @@ export class TuneLoop implements ExecutorListener {
       this.handOver(trial, donor, config);
       return;
     }
-    const at = this.waiting.indexOf(trial);
-    if (at >= 0) this.waiting.splice(at, 1);
+    this.removeWaiting(trial);
     this.waitForDonor(trial, donor, config);
   }
 
@@ -517,7 +527,7 @@ export class TuneLoop implements ExecutorListener {
     if (trial.status === "RUNNING") {
       if (checkpoint) this.executor.restore(trial.id, checkpoint, config);
       else this.executor.continueTrial(trial.id);
-    } else if (!this.waiting.includes(trial)) {
+    } else if (!this.isWaiting.has(trial)) {
       this.addWaiting(trial);
     }
   }
@@ -670,15 +680,22 @@ export class TuneLoop implements ExecutorListener {
   /** Keeps candidates in creation order, as the Scheduler contract promises. */
   private addWaiting(trial: Trial): void {
     const waiting = this.waiting;
-    let i = waiting.length;
-    while (i > 0 && (waiting[i - 1] as Trial).index > trial.index) i--;
-    waiting.splice(i, 0, trial);
+    waiting.splice(firstAfter(waiting, trial.index), 0, trial);
+    this.isWaiting.add(trial);
+    this.announce?.(trial, true);
+  }
+
+  /** Takes a trial out of the candidates (in place); false when it was not one. */
+  private removeWaiting(trial: Trial): boolean {
+    if (!this.isWaiting.delete(trial)) return false;
+    // Creation order: the trial sits just before the first candidate created after it.
+    this.waiting.splice(firstAfter(this.waiting, trial.index) - 1, 1);
+    this.announce?.(trial, false);
+    return true;
   }
 
   private startTrial(trial: Trial): void {
-    const at = this.waiting.indexOf(trial);
-    if (at < 0) throw new ContractError("Scheduler.chooseTrialToRun", `trial "${trial.id}" is not among the candidates`);
-    this.waiting.splice(at, 1);
+    if (!this.removeWaiting(trial)) throw new ContractError("Scheduler.chooseTrialToRun", `trial "${trial.id}" is not among the candidates`);
     const wasPaused = trial.status === "PAUSED";
     const restoreFrom = trial.start();
     // Results after the checkpoint will be re-done (all of them without one); drop them so
@@ -705,6 +722,10 @@ export class TuneLoop implements ExecutorListener {
     while (this.waiting.length > 0) {
       const waiting = this.waiting;
       this.waiting = [];
+      for (const trial of waiting) {
+        this.isWaiting.delete(trial);
+        this.announce?.(trial, false);
+      }
       for (const trial of waiting) this.endTrial(trial);
     }
   }
@@ -746,7 +767,7 @@ export class TuneLoop implements ExecutorListener {
       moreTrialsPossible: () => !this.searcherDone && !this.stoppingAll && this.all.length < this.maxTrials,
       stopWaiting: (trialId, reason) => {
         const trial = this.byId.get(trialId);
-        if (!trial || !this.waiting.includes(trial)) return;
+        if (!trial || !this.isWaiting.has(trial)) return;
         this.trace?.emit(this.executor.now(), "stop", { trial: trial.id, iteration: trial.iteration });
         if (this.callbacks) this.decided(trial, "stop", reason ?? "stopped while waiting", "scheduler");
         this.endTrial(trial);
@@ -755,6 +776,18 @@ export class TuneLoop implements ExecutorListener {
   }
 }
 
+
+/** Position of the first trial created after `index` in a list kept in creation order (binary search). */
+function firstAfter(trials: readonly Trial[], index: number): number {
+  let lo = 0;
+  let hi = trials.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((trials[mid] as Trial).index <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** The metric a scheduler or searcher ranks by, where it exposes one (`metric`, or `options.metric`). */
 function componentMetric(component: unknown): string | undefined {

@@ -456,8 +456,8 @@ export class SimExecutor implements DrivenExecutor {
     while (!isFinished()) {
       // The pass runs only when there is demand or a node went: nothing else changes its outcome.
       if (this.autoscaling && (this.scaleDirty || this.demand !== undefined)) this.reconcile();
-      const event = heap.pop();
-      if (!event) throw new DeadlockError("the simulation ran out of events before the experiment ended");
+      if (!heap.popInto()) throw new DeadlockError("the simulation ran out of events before the experiment ended");
+      const event = heap.last;
       this.clock = event.time;
       this.counts.events++;
       this.dispatch(event.kind, event.target, event.generation);

@@ -160,6 +160,11 @@ export class RecordingScheduler implements Scheduler {
     this.hooks.afterAny?.();
   }
 
+  /** Forwarded, so the checks run the scheduler's candidate index (when it has one), as the loop does. */
+  onCandidateChange(trial: TrialView, candidate: boolean): void {
+    this.inner.onCandidateChange?.(trial, candidate);
+  }
+
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
     const ids = candidates.map((c) => c.id);
     for (const c of candidates) if (c.status === "PENDING" && !this.reported.has(c.id)) this.offeredPending.add(c.id);

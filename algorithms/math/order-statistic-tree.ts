@@ -25,6 +25,8 @@ export class OrderStatisticTree {
   private readonly free: number[] = [];
   /** Allocations so far: the input of the priority hash. */
   private serial = 0;
+  /** The second tree of the last `split`. */
+  private splitRight = 0;
 
   get size(): number {
     return this.sizes[this.root] as number;
@@ -33,13 +35,15 @@ export class OrderStatisticTree {
   /** Adds an entry; `payload` (an int32) comes back from `payloadAt`. Keys (score, tie) must be distinct. */
   insert(score: number, tie: number, payload = 0): void {
     const node = this.allocate(score, tie, payload);
-    const [a, b] = this.split(this.root, score, tie);
+    const a = this.split(this.root, score, tie);
+    const b = this.splitRight;
     this.root = this.merge(this.merge(a, node), b);
   }
 
   /** Removes the entry with this key; false when there is none. */
   remove(score: number, tie: number): boolean {
-    const [a, rest] = this.split(this.root, score, tie);
+    const a = this.split(this.root, score, tie);
+    const rest = this.splitRight;
     // rest starts with the key if present: split off its first entry.
     const first = this.firstOf(rest);
     if (first === 0 || this.scores[first] !== score || this.ties[first] !== tie) {
@@ -110,19 +114,26 @@ export class OrderStatisticTree {
     return s > score || (s === score && (this.ties[node] as number) < tie);
   }
 
-  /** Splits into (entries before the key, entries at or after it). */
-  private split(node: number, score: number, tie: number): [number, number] {
-    if (node === 0) return [0, 0];
-    if (this.before(node, score, tie)) {
-      const [a, b] = this.split(this.right[node] as number, score, tie);
-      this.right[node] = a;
-      this.update(node);
-      return [node, b];
+  /**
+   * Splits into (entries before the key, entries at or after it): returns the
+   * first tree and leaves the second in `splitRight` (no tuple allocated per
+   * level: this runs on every insert and remove).
+   */
+  private split(node: number, score: number, tie: number): number {
+    if (node === 0) {
+      this.splitRight = 0;
+      return 0;
     }
-    const [a, b] = this.split(this.left[node] as number, score, tie);
-    this.left[node] = b;
+    if (this.before(node, score, tie)) {
+      this.right[node] = this.split(this.right[node] as number, score, tie);
+      this.update(node);
+      return node;
+    }
+    const a = this.split(this.left[node] as number, score, tie);
+    this.left[node] = this.splitRight;
     this.update(node);
-    return [a, node];
+    this.splitRight = node;
+    return a;
   }
 
   /** Joins two trees where every entry of `a` comes before every entry of `b`. */

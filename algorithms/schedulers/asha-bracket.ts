@@ -29,6 +29,13 @@ export class AshaBracket {
   private readonly ranked: OrderStatisticTree[];
   /** Per rung: the entries waiting there for promotion (promotion type), best first; payload = arrival index. */
   private readonly waiting: OrderStatisticTree[];
+  /**
+   * Per rung: the waiting entries that are also the loop's candidates (paused,
+   * not still saving), same keys. Kept only when the scheduler is told the
+   * candidates; the promotion then reads the best one in O(log n) instead of
+   * walking past waiting trials that cannot start yet.
+   */
+  private readonly runnable: OrderStatisticTree[];
 
   constructor(
     readonly s: number,
@@ -39,6 +46,7 @@ export class AshaBracket {
     this.index = this.rungs.map(() => new Map<string, number>());
     this.ranked = this.rungs.map(() => new OrderStatisticTree());
     this.waiting = this.rungs.map(() => new OrderStatisticTree());
+    this.runnable = this.rungs.map(() => new OrderStatisticTree());
   }
 
   static milestones(gracePeriod: number, reductionFactor: number, maxT: number, s: number): number[] {
@@ -77,6 +85,39 @@ export class AshaBracket {
     if (arrival === undefined) return;
     const r = this.rungs[rung] as AshaRung;
     (this.waiting[rung] as OrderStatisticTree).remove(r.scores[arrival] as number, arrival);
+  }
+
+  /** A trial waiting at `rung` became (true) or stopped being (false) one of the loop's candidates; called on changes only. */
+  markRunnable(rung: number, trialId: string, runnable: boolean): void {
+    const arrival = (this.index[rung] as Map<string, number>).get(trialId);
+    if (arrival === undefined) return;
+    const score = (this.rungs[rung] as AshaRung).scores[arrival] as number;
+    const tree = this.runnable[rung] as OrderStatisticTree;
+    if (runnable) {
+      tree.insert(score, arrival, arrival);
+    } else {
+      tree.remove(score, arrival);
+    }
+  }
+
+  /**
+   * `promotable` for the loop's candidates, off the `markRunnable` entries: the
+   * best runnable waiting trial if it is within the rung's top floor(n / rf).
+   * The same answer as `promotable(rung, isCandidate)`: the walk there meets
+   * the waiting trials in rank order and returns the first candidate, unless a
+   * trial outside the top comes first.
+   */
+  promotableRunnable(rung: number): string | undefined {
+    const r = this.rungs[rung] as AshaRung;
+    const top = Math.floor(r.ids.length / this.reductionFactor);
+    if (r.promoted.size >= top) return undefined;
+    const runnable = this.runnable[rung] as OrderStatisticTree;
+    if (runnable.size === 0) return undefined;
+    const score = runnable.scoreAt(0);
+    const arrival = runnable.tieAt(0);
+    if ((this.ranked[rung] as OrderStatisticTree).rankOf(score, arrival) >= top) return undefined;
+    const id = r.ids[arrival] as string;
+    return r.promoted.has(id) ? undefined : id;
   }
 
   /**
@@ -151,6 +192,7 @@ export class AshaBracket {
       (this.index[k] as Map<string, number>).clear();
       (this.ranked[k] as OrderStatisticTree).clear();
       (this.waiting[k] as OrderStatisticTree).clear();
+      (this.runnable[k] as OrderStatisticTree).clear();
       saved.ids.forEach((id, i) => this.record(k, id, saved.scores[i] as number));
       for (const id of saved.promoted) r.promoted.add(id);
     });

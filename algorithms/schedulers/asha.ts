@@ -2,6 +2,7 @@ import { CONTINUE, metricOf, objectivity, OptionError, pauseBecause, promoteBeca
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, type Rng, type RngState } from "../../core/rng.ts";
 import { AshaBracket, type AshaRungState } from "./asha-bracket.ts";
+import { CandidateIndex } from "./_internals/candidate-index.ts";
 import { checkRungCount, checkVersion, integerAtLeast, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
 
 export type ASHAType = "stopping" | "promotion";
@@ -63,6 +64,9 @@ export class ASHAScheduler implements Scheduler {
   private readonly bracketOf = new Map<string, number>();
   /** Promotion type: trials paused at a rung, waiting for promotion (trial id -> rung index). */
   private readonly waitingAt = new Map<string, number>();
+  /** The loop's candidates (onCandidateChange): the first one not waiting for promotion in O(log n). */
+  private readonly candidates = new CandidateIndex();
+  private readonly notWaiting = (t: TrialView): boolean => !this.waitingAt.has(t.id);
 
   constructor(options: ASHAOptions) {
     const o = objectivity(options, OWNER);
@@ -148,15 +152,37 @@ export class ASHAScheduler implements Scheduler {
     this.clearWaiting(trial.id);
   }
 
+  onCandidateChange(trial: TrialView, candidate: boolean): void {
+    if (!this.candidates.change(trial, candidate)) return;
+    const rung = this.waitingAt.get(trial.id);
+    if (rung !== undefined) this.bracketFor(trial.id).markRunnable(rung, trial.id, candidate);
+  }
+
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
-    for (const t of candidates) if (!this.waitingAt.has(t.id)) return t;
+    const indexed = this.candidates.mirrors(candidates);
+    // The first candidate (creation order) that does not wait for promotion.
+    if (indexed) {
+      const free = this.candidates.first(this.notWaiting);
+      if (free !== undefined) return free;
+    } else {
+      for (const t of candidates) if (!this.waitingAt.has(t.id)) return t;
+    }
     if (this.type !== "promotion") return undefined;
     // Every candidate waits for promotion. When they are all the waiting trials (the usual
     // case), any waiting trial is runnable and no per-call set of candidates is needed.
-    const choice = this.promotionChoice(candidates.length === this.waitingAt.size ? undefined : candidates);
+    let accept: ((trialId: string) => boolean) | undefined;
+    if (candidates.length !== this.waitingAt.size) {
+      if (indexed) accept = (id) => this.candidates.has(id);
+      else {
+        // Built only if a waiting trial is looked at: one pass over the candidates per call.
+        let runnable: Set<string> | undefined;
+        accept = (id) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id);
+      }
+    }
+    const choice = this.promotionChoice(accept, indexed);
     if (choice === undefined) return undefined;
     this.promote(choice.trialId);
-    return candidates.find((t) => t.id === choice.trialId);
+    return indexed ? this.candidates.get(choice.trialId) : candidates.find((t) => t.id === choice.trialId);
   }
 
   /** Snapshot of every rung (tests, debugging): scores are raw metric values. */
@@ -197,6 +223,8 @@ export class ASHAScheduler implements Scheduler {
     this.bracketOf.clear();
     for (const [id, b] of s.bracketOf) this.bracketOf.set(id, b);
     s.brackets.forEach((saved, i) => (this.brackets[i] as AshaBracket).restore(saved));
+    // Before the waiting trials: the loop announces its candidates after the restore.
+    this.candidates.reset();
     this.waitingAt.clear();
     for (const [id, rung] of s.waitingAt) this.setWaiting(id, rung);
   }
@@ -205,13 +233,17 @@ export class ASHAScheduler implements Scheduler {
     this.clearWaiting(trialId);
     this.waitingAt.set(trialId, rung);
     this.bracketFor(trialId).markWaiting(rung, trialId);
+    if (this.candidates.has(trialId)) this.bracketFor(trialId).markRunnable(rung, trialId, true);
   }
 
   private clearWaiting(trialId: string): void {
     const rung = this.waitingAt.get(trialId);
     if (rung === undefined) return;
     this.waitingAt.delete(trialId);
+    if (this.candidates.has(trialId)) this.bracketFor(trialId).markRunnable(rung, trialId, false);
     this.bracketFor(trialId).unmarkWaiting(rung, trialId);
+    // A candidate that no longer waits may run (a promotion the loop could not place).
+    this.candidates.requeue(trialId);
   }
 
   private drawBracket(): number {
@@ -247,13 +279,11 @@ export class ASHAScheduler implements Scheduler {
    * Algorithm 2's get_job: the best not-yet-promoted waiting trial of the
    * highest rung whose top floor(n/rf) contains one, while fewer than
    * floor(n/rf) trials have left that rung. Across brackets the
-   * highest milestone wins, then the lower bracket index. `candidates`, when
+   * highest milestone wins, then the lower bracket index. `runnable`, when
    * given, limits the choice to trials the loop can run now.
    */
-  private promotionChoice(candidates: readonly TrialView[] | undefined): { trialId: string; milestone: number } | undefined {
-    // Built only if a waiting trial is looked at: one pass over the candidates per call.
-    let runnable: Set<string> | undefined;
-    const accept = candidates ? (id: string) => (runnable ??= new Set(candidates.map((t) => t.id))).has(id) : () => true;
+  private promotionChoice(runnable: ((trialId: string) => boolean) | undefined, indexed = false): { trialId: string; milestone: number } | undefined {
+    const accept = runnable ?? (() => true);
     let best: { trialId: string; milestone: number } | undefined;
     for (const bracket of this.brackets) {
       for (let k = bracket.rungs.length - 1; k >= 0; k--) {
@@ -261,7 +291,8 @@ export class ASHAScheduler implements Scheduler {
         if (best && best.milestone >= rung.milestone) break;
         // Stricter than the paper's get_job, which can promote more than floor(n/rf) once a
         // promoted trial drops out of the top: the promoted count never passes floor(n/rf).
-        const found = bracket.promotable(k, accept);
+        // With the loop's candidates indexed, the best runnable waiting trial is read directly.
+        const found = indexed && runnable !== undefined ? bracket.promotableRunnable(k) : bracket.promotable(k, accept);
         if (found !== undefined) {
           best = { trialId: found, milestone: rung.milestone };
           break;

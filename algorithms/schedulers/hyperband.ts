@@ -2,6 +2,7 @@ import { CONTINUE, metricOf, objectivity, pauseBecause, SavedStateError, stopBec
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { HyperBandBracket, type HalvingVerdict, type HyperBandBracketState } from "./hyperband-bracket.ts";
 import { hyperbandPlan, type HyperBandBracketPlan } from "./hyperband-plan.ts";
+import { CandidateIndex } from "./_internals/candidate-index.ts";
 import { checkRungCount, checkVersion, nonEmptyString, positiveNumber, reached, reductionFactorOption } from "./_internals/options.ts";
 
 export interface HyperBandOptions {
@@ -49,6 +50,16 @@ export class HyperBandScheduler implements Scheduler {
   private readonly bracketOf = new Map<string, number>();
   private nextPlan = 0;
   private filling = -1;
+  /** The loop's candidates (onCandidateChange): the first runnable one in O(log n). */
+  private readonly candidates = new CandidateIndex();
+  /**
+   * A candidate cannot run while it waits at its milestone or lost a halving;
+   * it can again only after a halving that puts it in `resume` (which requeues it).
+   */
+  private readonly runnable = (t: TrialView): boolean => {
+    const bracket = this.bracketFor(t.id);
+    return !bracket || bracket.resume.has(t.id) || (!bracket.waiting(t.id) && bracket.live.has(t.id));
+  };
 
   constructor(options: HyperBandOptions, owner = "HyperBandScheduler") {
     this.owner = owner;
@@ -106,8 +117,19 @@ export class HyperBandScheduler implements Scheduler {
     this.end(trial.id);
   }
 
+  onCandidateChange(trial: TrialView, candidate: boolean): void {
+    this.candidates.change(trial, candidate);
+  }
+
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined {
+    // Checked first: closing the bracket may end waiting losers, which leave the index at once.
+    const indexed = this.candidates.mirrors(candidates);
     this.closeIfNoMoreTrials();
+    if (indexed) {
+      const t = this.candidates.first(this.runnable);
+      if (t !== undefined) this.bracketFor(t.id)?.resume.delete(t.id);
+      return t;
+    }
     for (const t of candidates) {
       if (t.status !== "PENDING" && t.status !== "PAUSED") continue;
       const bracket = this.bracketFor(t.id);
@@ -153,6 +175,7 @@ export class HyperBandScheduler implements Scheduler {
     this.brackets = s.brackets.map((b) => HyperBandBracket.restore(b, this.plan, this.reductionFactor));
     this.bracketOf.clear();
     for (const [id, b] of s.bracketOf) this.bracketOf.set(id, b);
+    this.candidates.reset();
   }
 
   protected bracketFor(trialId: string): HyperBandBracket | undefined {
@@ -186,7 +209,11 @@ export class HyperBandScheduler implements Scheduler {
     while (bracket.ready()) {
       const lost = `not in the top 1/${this.reductionFactor} at milestone ${bracket.milestone} of bracket ${this.brackets.indexOf(bracket)}`;
       const { survivors, losers } = bracket.halve();
-      for (const id of survivors) if (id !== current) bracket.resume.add(id);
+      for (const id of survivors) {
+        if (id === current) continue;
+        bracket.resume.add(id);
+        this.candidates.requeue(id);
+      }
       for (const id of losers) {
         bracket.resume.delete(id);
         if (id === current) verdict = "stop";

@@ -65,6 +65,18 @@ export interface Scheduler {
    * (the loop then asks the searcher for a new trial if the budget allows).
    */
   chooseTrialToRun(candidates: readonly TrialView[]): TrialView | undefined;
+  /**
+   * Optional. The loop announces every change of its candidate list, the one it
+   * passes to `chooseTrialToRun`: `true` when a trial joins it (created, paused,
+   * back after a failure or a donor's save), `false` when it leaves (started,
+   * ended, held back for a donor). With it a scheduler can keep its own ordered
+   * index of the candidates and choose in O(log n) instead of scanning the list
+   * on every free slot (`algorithms/schedulers/_internals/candidate-index.ts`).
+   * Announcements may come from inside the scheduler's own calls (a trial it
+   * stops while waiting leaves at once). After `restore` the loop announces its
+   * candidates again.
+   */
+  onCandidateChange?(trial: TrialView, candidate: boolean): void;
   save(): Json;
   restore(state: Json): void;
 }

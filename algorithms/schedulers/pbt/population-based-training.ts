@@ -14,6 +14,8 @@ import { rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { explore, missingMutatedKey, validateMutations, type CustomExploreFn, type MutationSpec } from "./mutations.ts";
 import type { Policy, PolicyEntry } from "./policy.ts";
 import { pbtQuantiles } from "./quantiles.ts";
+import { quantileLists, RankedPopulation, type QuantileView } from "./ranked-population.ts";
+import { CandidateIndex } from "../_internals/candidate-index.ts";
 
 export interface PopulationBasedTrainingOptions {
   metric: string;
@@ -105,6 +107,21 @@ export class PopulationBasedTraining implements Scheduler {
   private reportingTrial: string | undefined = undefined;
   private checkpointCount = 0;
   private perturbationCount = 0;
+  /**
+   * Asynchronous mode's indexes, all rebuilt from the state above (never saved):
+   * the live scored members ranked by their last score (the quantiles), the
+   * loop's candidates (onCandidateChange) ranked by their last train time (the
+   * one to run next), and the views by id. `ranked` is off (undefined) until
+   * built, and for good once a score cannot be ordered (NaN): the sort then.
+   */
+  private ranked: RankedPopulation | undefined;
+  private rankedBroken = false;
+  private readonly candidates = new CandidateIndex();
+  private readonly byTrainTime = new RankedPopulation();
+  private byTrainTimeBroken = false;
+  private readonly views = new Map<string, TrialView>();
+  /** Trials before this position of `trials()` have all ended (ended stays ended): where the scan for a waiting one starts. */
+  private endedPrefix = 0;
 
   constructor(options: PopulationBasedTrainingOptions, owner = "PopulationBasedTraining") {
     if (typeof options !== "object" || options === null) throw new OptionError(owner, "needs an options object");
@@ -181,6 +198,16 @@ export class PopulationBasedTraining implements Scheduler {
       throw new OptionError("hyperparamMutations", `trial ${trial.id}'s config has no "${missing}" to mutate; put it in the search space`);
     }
     this.members.set(trial.id, freshMember());
+    this.views.set(trial.id, trial);
+    this.trainTimeChanged(trial.id);
+  }
+
+  onCandidateChange(trial: TrialView, candidate: boolean): void {
+    this.candidates.change(trial, candidate);
+    if (this.synch) return;
+    if (candidate) this.byTrainTime.set(trial.id, trial.index, this.members.get(trial.id)?.lastTrainTime ?? 0);
+    else this.byTrainTime.delete(trial.id);
+    if (!RankedPopulation.rankable(this.members.get(trial.id)?.lastTrainTime ?? 0)) this.byTrainTimeBroken = true;
   }
 
   onTrialResult(trial: TrialView, result: Result): Decision {
@@ -203,11 +230,10 @@ export class PopulationBasedTraining implements Scheduler {
     this.recordPerturbationPoint(trial, state, time, this.objective.sign * value, result);
     if (!this.synch) {
       state.lastPerturbationTime = time;
-      const { lower, upper } = this.quantiles();
-      const exploit = this.checkpointOrExploit(trial, upper, lower);
+      const exploit = this.checkpointOrExploit(trial, this.asyncQuantiles());
       if (exploit) return exploit;
       // Trials waiting for resources, or not yet created, get their turn (time-multiplexing the population).
-      const othersWait = this.moreTrialsComing() || this.ctx().trials().some((t) => t.id !== trial.id && (t.status === "PENDING" || t.status === "PAUSED"));
+      const othersWait = this.moreTrialsComing() || this.anotherWaits(trial.id);
       return othersWait ? pauseBecause("perturbation point: yields its worker to waiting trials") : CONTINUE;
     }
     // Trials the loop has yet to create are behind the barrier too (Ray creates the whole population up front).
@@ -218,11 +244,13 @@ export class PopulationBasedTraining implements Scheduler {
   }
 
   onTrialComplete(trial: TrialView, _last?: Result): void {
+    this.ranked?.delete(trial.id);
     this.dropPending(trial.id);
     if (this.synch) this.synchronizeIfBarrierReached();
   }
 
   onTrialError(trial: TrialView): void {
+    this.ranked?.delete(trial.id);
     this.dropPending(trial.id);
     if (this.synch) this.synchronizeIfBarrierReached();
   }
@@ -265,6 +293,14 @@ export class PopulationBasedTraining implements Scheduler {
     for (const [id, d] of s.deferred) this.deferredExploits.set(id, d);
     this.log.length = 0;
     this.log.push(...structuredClone(s.log));
+    // The indexes are rebuilt from the restored members (the loop announces its candidates again).
+    this.ranked = undefined;
+    this.rankedBroken = false;
+    this.candidates.reset();
+    this.byTrainTime.clear();
+    this.byTrainTimeBroken = false;
+    this.views.clear();
+    this.endedPrefix = 0;
     this.restoreExtra(s.extra);
   }
 
@@ -294,13 +330,21 @@ export class PopulationBasedTraining implements Scheduler {
   private recordPerturbationPoint(trial: TrialView, state: MemberState, time: number, score: number, _result: Result): void {
     state.lastScore = score;
     state.lastTrainTime = time;
+    this.trainTimeChanged(trial.id);
+    if (this.ranked) {
+      if (RankedPopulation.rankable(score)) this.ranked.set(trial.id, trial.index, score);
+      else {
+        this.ranked = undefined;
+        this.rankedBroken = true;
+      }
+    }
     this.onPerturbationPoint(trial, time, score);
   }
 
   /** Ray's _checkpoint_or_exploit; returns the decision for a running trial that exploits. */
-  private checkpointOrExploit(trial: TrialView, upper: readonly string[], lower: readonly string[]): Decision | undefined {
+  private checkpointOrExploit(trial: TrialView, quantiles: QuantileView): Decision | undefined {
     const state = this.member(trial.id);
-    if (upper.includes(trial.id)) {
+    if (quantiles.inUpper(trial.id)) {
       // A paused trial already holds a checkpoint of its current weights; a running one saves after this result.
       if (trial.status === "RUNNING") this.ctx().requestCheckpoint(trial.id);
       state.donor = true;
@@ -308,8 +352,8 @@ export class PopulationBasedTraining implements Scheduler {
     } else {
       state.donor = false;
     }
-    if (!lower.includes(trial.id)) return undefined;
-    const donorId = upper[this.rng.int(upper.length)] as string;
+    if (!quantiles.inLower(trial.id)) return undefined;
+    const donorId = quantiles.upperAt(this.rng.int(quantiles.upperSize));
     const donorState = this.member(donorId);
     // Ray skips the exploit when the donor saved nothing at its last perturbation.
     if (!donorState.donor) return undefined;
@@ -339,6 +383,7 @@ export class PopulationBasedTraining implements Scheduler {
     state.pending = { entry, lineage: [...donorState.policy] };
     state.lastPerturbationTime = donorState.lastPerturbationTime;
     state.lastTrainTime = donorState.lastTrainTime;
+    this.trainTimeChanged(trial.id);
     this.perturbationCount++;
     if (trial.status === "RUNNING") {
       if (this.synch && trial.id !== this.reportingTrial) {
@@ -362,9 +407,10 @@ export class PopulationBasedTraining implements Scheduler {
     let decision: Decision | undefined;
     this.reportingTrial = reporting;
     try {
+      const lists = quantileLists(lower, upper);
       for (const id of [...upper, ...middle, ...lower]) {
         this.member(id).lastPerturbationTime = time;
-        const d = this.checkpointOrExploit(this.view(id), upper, lower);
+        const d = this.checkpointOrExploit(this.view(id), lists);
         if (id === reporting) decision = d;
       }
     } finally {
@@ -412,6 +458,11 @@ export class PopulationBasedTraining implements Scheduler {
   }
 
   private pickCandidate(candidates: readonly TrialView[]): TrialView | undefined {
+    // Asynchronous mode: the candidate with the least train time, the earliest among equals, off the index.
+    if (!this.synch && !this.byTrainTimeBroken && this.candidates.mirrors(candidates)) {
+      const id = this.byTrainTime.lowest();
+      return id === undefined ? undefined : this.candidates.get(id);
+    }
     let best: TrialView | undefined;
     let bestTime = Number.POSITIVE_INFINITY;
     for (const t of candidates) {
@@ -460,6 +511,50 @@ export class PopulationBasedTraining implements Scheduler {
     return pbtQuantiles(scored, this.quantileFraction);
   }
 
+  /** Asynchronous mode: the quantiles off the ranked population (built at the first use, from the members). */
+  private asyncQuantiles(): QuantileView {
+    if (this.rankedBroken) {
+      const { lower, upper } = this.quantiles();
+      return quantileLists(lower, upper);
+    }
+    if (!this.ranked) {
+      const ranked = new RankedPopulation();
+      for (const t of this.liveTrials()) {
+        const score = this.member(t.id).lastScore;
+        if (score === null) continue;
+        if (!RankedPopulation.rankable(score)) {
+          this.rankedBroken = true;
+          return this.asyncQuantiles();
+        }
+        ranked.set(t.id, t.index, score);
+      }
+      this.ranked = ranked;
+    }
+    return this.ranked.quantiles(this.quantileFraction);
+  }
+
+  /** Whether a trial other than `trialId` is PENDING or PAUSED; ended trials at the front are skipped for good. */
+  private anotherWaits(trialId: string): boolean {
+    const trials = this.ctx().trials();
+    let i = this.endedPrefix <= trials.length ? this.endedPrefix : 0;
+    while (i < trials.length && isEnded(trials[i] as TrialView)) i++;
+    this.endedPrefix = i;
+    for (; i < trials.length; i++) {
+      const t = trials[i] as TrialView;
+      if (t.id !== trialId && (t.status === "PENDING" || t.status === "PAUSED")) return true;
+    }
+    return false;
+  }
+
+  /** Keeps a candidate's place in the train-time order when its train time changes. */
+  private trainTimeChanged(trialId: string): void {
+    if (this.synch) return;
+    const time = this.members.get(trialId)?.lastTrainTime ?? 0;
+    if (!RankedPopulation.rankable(time)) this.byTrainTimeBroken = true;
+    const trial = this.candidates.get(trialId);
+    if (trial) this.byTrainTime.set(trialId, trial.index, time);
+  }
+
   private liveTrials(): TrialView[] {
     return this.ctx()
       .trials()
@@ -467,8 +562,11 @@ export class PopulationBasedTraining implements Scheduler {
   }
 
   private view(trialId: string): TrialView {
+    const known = this.views.get(trialId);
+    if (known) return known;
     const trial = this.ctx().trials().find((t) => t.id === trialId);
     if (!trial) throw new OptionError("trialId", `PBT knows no trial "${trialId}"`);
+    this.views.set(trialId, trial);
     return trial;
   }
 
@@ -485,6 +583,10 @@ export class PopulationBasedTraining implements Scheduler {
     if (!this.context) throw new OptionError("setContext", "PopulationBasedTraining needs setContext before use");
     return this.context;
   }
+}
+
+function isEnded(t: TrialView): boolean {
+  return t.status === "TERMINATED" || t.status === "ERROR";
 }
 
 function freshMember(): MemberState {
