@@ -8,11 +8,10 @@ import type { Resources, ResourceScaling, Scheduler, Searcher } from "../../core
 import { OptionError } from "../../core/errors/index.ts";
 import { checkTrialCount } from "../../core/experiment/index.ts";
 import { parseResourceScaling } from "../../core/resource-scaling.ts";
-import { OptionProblemsError, spaceFromPlain, type FieldProblem } from "../../core/space/plain/index.ts";
+import { didYouMean, OptionProblemsError, spaceFromPlain, type FieldProblem } from "../../core/space/plain/index.ts";
 import type { ComputeBudget } from "../../core/stoppers/index.ts";
 import { resolveCluster, type ClusterSpec, type ResolvedCluster } from "../../simulator/index.ts";
 import { parseStorm } from "../../simulator/spot/index.ts";
-import { didYouMean } from "../../core/space/plain/index.ts";
 import { LCBENCH_PREFIX } from "../is-loaded-benchmark.ts";
 import { buildAlgorithms, defaultSearcherName, type BuiltAlgorithm } from "./build-algorithms.ts";
 import { problemsFromIssues } from "./issues.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { algorithmField, resourceChangingField, resourcesField } from "./schema.ts";
-import { nameField, numberField, stringField } from "./fields.ts";
+import { numberField, stringField } from "./fields.ts";
 
 /**
  * What a simulation runs: a registered benchmark (`hartmann6`, `lcbench/<task>`), a mathjs
@@ -95,7 +95,3 @@ export const simulationKnownKeysAt: Readonly<Record<string, readonly string[]>> 
   "resourceChanging.increaseBy": ["cpu", "gpu"],
   "resourceChanging.reserveResources": ["cpu", "gpu"],
 };
-
-export const experimentKinds = ["real", "simulation"] as const;
-/** Exported so the kind's own check reads like the other name fields. */
-export const kindField = nameField(experimentKinds);
