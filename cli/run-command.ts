@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatSummary } from "./format-summary.ts";
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
 import { tuneFrom } from "../real-backend/index.ts";
@@ -12,6 +15,11 @@ import {
   renderExperiment,
   resolveExperiment,
   runSummary,
+  isSimulationFile,
+  renderSimulation,
+  resolveSimulation,
+  runResolvedSimulation,
+  type ExperimentSource,
   type ResolvedExperiment,
 } from "./experiment-file/index.ts";
 
@@ -42,7 +50,12 @@ export function loadExperiment(path: string): ResolvedExperiment {
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   try {
-    const resolved = flags.resolved ?? loadExperiment(file);
+    const source = flags.resolved === undefined ? readExperimentFile(file) : undefined;
+    if (source !== undefined && isSimulationFile(source.plain)) {
+      await runSimulationFile(source, file, flags);
+      return;
+    }
+    const resolved = flags.resolved ?? resolveExperiment(source as ExperimentSource);
     // Imported before a dry run too: a bad callback module fails the check, not the run.
     const callbacks = await loadFileCallbacks(resolved.callbacks);
     if (flags.dryRun) {
@@ -79,6 +92,32 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     const kind = error instanceof OptionError ? "" : `${error.name}: `;
     for (const line of error.message.split("\n")) process.stderr.write(`tunelab: ${kind}${line}\n`);
     process.exitCode = error.exitCode;
+  }
+}
+
+/**
+ * `tunelab run SIM.yaml` for a `kind: simulation` file: the simulated run's summary, the
+ * same table (or --json object) as `tunelab sim`; `--dry-run` prints the resolved simulation.
+ */
+async function runSimulationFile(source: ExperimentSource, file: string, flags: RunFlags): Promise<void> {
+  if (flags.resume) throw new OptionError("--resume", "applies to real runs; a simulation is rerun from its file (same seed, same run)");
+  const simulation = await resolveSimulation(source);
+  try {
+    if (flags.dryRun) {
+      const document = renderSimulation(simulation);
+      process.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : `# ${file}: valid; resolved simulation (nothing was run); the objective reports ${simulation.benchmark.metric} (${simulation.benchmark.mode})\n${toYaml(document)}`);
+      return;
+    }
+    // A report reads the experiment directory: without storagePath, the run writes one to a temporary folder.
+    const out = simulation.storagePath ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
+    const summary = runResolvedSimulation(simulation, out);
+    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+    if (flags.report !== undefined && out !== undefined) {
+      const written = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
+      process.stderr.write(`tunelab: wrote ${written}\n`);
+    }
+  } finally {
+    await simulation.close();
   }
 }
 

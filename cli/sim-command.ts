@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { checkTrialCount } from "../core/experiment/index.ts";
-import { simulate, type ClusterSpec, type SimulationSummary } from "../simulator/index.ts";
+import { simulate, type ClusterSpec } from "../simulator/index.ts";
 import { clusterFromFlags, type ClusterFlags } from "./cluster-flags.ts";
 import { schedulerFactories, schedulerNames, searcherFactories, searcherNames, type AlgorithmContext } from "./algorithms.ts";
 import { OptionError, parseNumberText } from "../core/errors/index.ts";
@@ -16,6 +16,7 @@ import { checkFlagsApply, combinationWarnings } from "./flag-rules.ts";
 import { formatSummary } from "./format-summary.ts";
 import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
 import { openTraceFile } from "./trace-file.ts";
+import { simulationReport, type SimulationReport } from "./simulation-report.ts";
 import { progressSetting } from "./progress-flag.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
@@ -193,7 +194,7 @@ export function runPlan(
   storagePath?: string,
   progress?: boolean | "auto",
   bench: Benchmark = benchmarkByName(plan.benchmark, { maxIterations: plan.maxIterations }),
-): SimulationSummary & { benchmark: string; searcher: string; scheduler: string; regret: number | null; deepestIteration: number; dollarsPerRegretReduction: number | null } {
+): SimulationReport {
   const context: AlgorithmContext = {
     space: bench.space,
     metric: bench.metric,
@@ -229,28 +230,7 @@ export function runPlan(
     ...(storagePath !== undefined ? { storagePath } : {}),
     ...(progress !== undefined ? { progress } : {}),
   });
-  const best = run.summary.best;
-  const regretOf = (metric: number) => (bench.mode === "min" ? metric - bench.optimum : bench.optimum - metric);
-  const regret = best ? regretOf(best.metric) : null;
-  // Dollars per unit of regret the run removed, from its first result (the regret of one untuned try) to its best.
-  let first: { time: number; metric: number } | undefined;
-  for (const trial of run.trials) {
-    const r = trial.history[0];
-    const metric = r?.metrics[bench.metric];
-    if (r && metric !== undefined && (!first || r.time < first.time)) first = { time: r.time, metric };
-  }
-  const reduction = first && regret !== null ? regretOf(first.metric) - regret : 0;
-  return {
-    benchmark: plan.benchmark,
-    searcher: plan.searcher,
-    scheduler: plan.scheduler,
-    ...run.summary,
-    // Regret is how far from the optimum, whichever the direction.
-    regret,
-    dollarsPerRegretReduction: reduction > 0 ? run.summary.costDollars / reduction : null,
-    // How far the furthest-trained trial got: what tells a scheduler that promotes from one that never does.
-    deepestIteration: run.trials.reduce((deepest, t) => Math.max(deepest, t.lastResult?.iteration ?? 0), 0),
-  };
+  return simulationReport(run, bench, { benchmark: plan.benchmark, searcher: plan.searcher, scheduler: plan.scheduler });
 }
 
 export async function simCommand(flags: SimFlags): Promise<void> {

@@ -1,4 +1,5 @@
-import { checkNumber, integerAtLeast, OptionError, positiveInteger, positiveNumber } from "../core/errors/index.ts";
+import { checkNumber, integerAtLeast, positiveInteger, positiveNumber } from "../core/errors/index.ts";
+import { checkKnownKeys } from "./spec-keys.ts";
 
 /** How the simulated autoscaler scales up and when it gives up on spot. */
 export interface AutoscalerSpec {
@@ -22,9 +23,13 @@ export interface ResolvedAutoscaler {
   readonly fallbackWindowSeconds: number;
 }
 
+const AUTOSCALER_KEYS: Record<keyof AutoscalerSpec, true> = { pendingTrials: true, upscalingSpeed: true, spotFallback: true };
+const FALLBACK_KEYS: Record<keyof NonNullable<AutoscalerSpec["spotFallback"]>, true> = { failures: true, windowSeconds: true };
+
 export function checkAutoscaler(field: string, spec: AutoscalerSpec): ResolvedAutoscaler {
-  if (typeof spec !== "object" || spec === null) throw new OptionError(field, `must be { pendingTrials, upscalingSpeed, spotFallback }, got ${JSON.stringify(spec)}`);
+  checkKnownKeys(field, spec, AUTOSCALER_KEYS, "{ pendingTrials, upscalingSpeed, spotFallback }");
   const fallback = spec.spotFallback ?? {};
+  checkKnownKeys(`${field}.spotFallback`, fallback, FALLBACK_KEYS, "{ failures, windowSeconds }");
   return {
     pendingTrials: spec.pendingTrials !== undefined ? positiveInteger(`${field}.pendingTrials`, spec.pendingTrials) : 200,
     upscalingSpeed: spec.upscalingSpeed !== undefined ? positiveNumber(`${field}.upscalingSpeed`, spec.upscalingSpeed) : 1,

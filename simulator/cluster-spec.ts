@@ -5,6 +5,7 @@ import { checkLaunchDelay, DEFAULT_LAUNCH_DELAY, type LaunchDelay } from "./spot
 import { noticeSecondsFor, type CloudProvider } from "./spot/notice.ts";
 import { ratePerHourFromMonthly } from "./spot/poisson.ts";
 import { checkStorm, type Storm } from "./spot/storm.ts";
+import { checkKnownKeys } from "./spec-keys.ts";
 
 export interface NodeType {
   readonly name: string;
@@ -113,6 +114,45 @@ const CPUS_PER_NODE = 32;
 export const MAX_SIMULATED_NODES = 10_000;
 export const MAX_SIMULATED_GPUS = MAX_SIMULATED_NODES * GPUS_PER_NODE;
 
+/** Every field of a ClusterSpec, NodeType, ...: unknown keys are refused (a typo would silently mean the default). */
+const CLUSTER_KEYS: Record<keyof ClusterSpec, true> = {
+  gpus: true,
+  nodeTypes: true,
+  actorStartupSeconds: true,
+  gpuInitSeconds: true,
+  checkpointSeconds: true,
+  restoreSeconds: true,
+  reuseActors: true,
+  preemptionRate: true,
+  replacementDelaySeconds: true,
+  preemptionNoticeSeconds: true,
+  provider: true,
+  interruptionFrequency: true,
+  spotDiscount: true,
+  storms: true,
+  availabilityTrace: true,
+  autoscaler: true,
+};
+const NODE_TYPE_KEYS: Record<keyof NodeType, true> = {
+  name: true,
+  cpus: true,
+  gpus: true,
+  memoryGb: true,
+  pricePerHour: true,
+  onDemandPricePerHour: true,
+  spot: true,
+  count: true,
+  minCount: true,
+  maxCount: true,
+  launchDelay: true,
+  idleTimeoutSeconds: true,
+  interruptionFrequency: true,
+};
+const STORM_KEYS: Record<keyof Storm, true> = { atSeconds: true, fraction: true, nodeType: true };
+/** The field names a cluster mapping takes (for a file schema's did-you-mean and docs). */
+export const clusterFieldNames: readonly string[] = Object.keys(CLUSTER_KEYS);
+export const nodeTypeFieldNames: readonly string[] = Object.keys(NODE_TYPE_KEYS);
+
 /** Checks a GPU count of the default cluster (nodes of 8) against MAX_SIMULATED_GPUS; `field` is the option or flag. */
 export function checkSimulatedGpus(field: string, gpus: number): number {
   if (gpus > MAX_SIMULATED_GPUS) {
@@ -125,6 +165,11 @@ export function checkSimulatedGpus(field: string, gpus: number): number {
 }
 
 export function resolveCluster(spec: ClusterSpec = {}): ResolvedCluster {
+  checkKnownKeys("cluster", spec, CLUSTER_KEYS, "{ gpus | nodeTypes, preemptionRate, storms, ... }");
+  if (spec.nodeTypes !== undefined && !Array.isArray(spec.nodeTypes)) throw new OptionError("cluster.nodeTypes", `must be a list of node types, got ${JSON.stringify(spec.nodeTypes)}`);
+  if (spec.storms !== undefined && !Array.isArray(spec.storms)) throw new OptionError("cluster.storms", `must be a list of storms { atSeconds, fraction, nodeType? }, got ${JSON.stringify(spec.storms)}`);
+  (spec.storms ?? []).forEach((storm, i) => checkKnownKeys(`cluster.storms[${i}]`, storm, STORM_KEYS, "{ atSeconds, fraction, nodeType? }"));
+  if (spec.provider !== undefined) noticeSecondsFor("cluster.provider", spec.provider);
   const preemptionRate = nonNegative("cluster.preemptionRate", spec.preemptionRate ?? 0);
   const spotDiscount = spec.spotDiscount !== undefined ? checkNumber("cluster.spotDiscount", spec.spotDiscount, { min: 0, max: 0.99 }) : undefined;
   const clusterRate =
@@ -222,7 +267,7 @@ const DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
 
 function resolveNodeType(t: NodeType, i: number, clusterRate: number, spotDiscount: number | undefined): ResolvedNodeType {
   const at = `cluster.nodeTypes[${i}]`;
-  if (typeof t !== "object" || t === null) throw new OptionError(at, `must be a node type { name, cpus, gpus, count | maxCount, ... }, got ${JSON.stringify(t)}`);
+  checkKnownKeys(at, t, NODE_TYPE_KEYS, "{ name, cpus, gpus, count | maxCount, ... }");
   nonEmptyString(`${at}.name`, t.name);
   const autoscaled = t.maxCount !== undefined;
   const minCount = t.minCount !== undefined ? integerAtLeast(`${at}.minCount`, t.minCount, 0) : 0;

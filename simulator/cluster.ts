@@ -12,6 +12,8 @@ export class SimNode {
   alive = true;
   /** Under a preemption notice: still running its trials, but takes no new ones. */
   doomed = false;
+  /** When the node will be reclaimed (a spot node's Poisson draw, or a storm's time); Infinity: not scheduled. */
+  lossAt = Number.POSITIVE_INFINITY;
   freeCpu: number;
   freeGpu: number;
   /** Idle actors kept warm for reuse, by resource shape, valid only within the current event. */

@@ -1,5 +1,6 @@
 import { ContractError, DeadlockError, emptyExecutorStats, OptionError, SavedStateError } from "../core/contracts/index.ts";
 import { cloneTrialState, stepOutcomeProblem } from "../core/user-code-checks.ts";
+import { noticeSaveDue } from "./notice-save.ts";
 import type {
   CheckpointRef,
   Config,
@@ -71,6 +72,10 @@ class Run extends TrialActor {
   timeFactor = 1;
   /** Lost with its node and not yet placed again: part of the autoscaler's pending demand. */
   awaitingRestart = false;
+  /** When the step in flight ends (the next step boundary while it runs). */
+  stepEndsAt = 0;
+  /** Under a notice, the node's deadline while this trial's notice save is still to come (see notice-save.ts). */
+  noticeDeadline: number | undefined = undefined;
   constructor(
     readonly index: number,
     trialId: string,
@@ -339,6 +344,7 @@ export class SimExecutor implements DrivenExecutor {
         downAt: Number.isFinite(n.downAt) ? n.downAt : null,
         alive: n.alive,
         doomed: n.doomed,
+        lossAt: Number.isFinite(n.lossAt) ? n.lossAt : null,
         freeCpu: n.freeCpu,
         freeGpu: n.freeGpu,
         generation: n.generation,
@@ -368,6 +374,8 @@ export class SimExecutor implements DrivenExecutor {
         cpuUnits: r.cpuUnits,
         timeFactor: r.timeFactor,
         awaitingRestart: r.awaitingRestart,
+        stepEndsAt: r.stepEndsAt,
+        noticeDeadline: r.noticeDeadline ?? null,
       })),
     };
     return JSON.parse(JSON.stringify(state)) as Json;
@@ -412,6 +420,7 @@ export class SimExecutor implements DrivenExecutor {
       node.downAt = n.downAt ?? Number.POSITIVE_INFINITY;
       node.alive = n.alive;
       node.doomed = n.doomed;
+      node.lossAt = n.lossAt ?? Number.POSITIVE_INFINITY;
       node.freeCpu = n.freeCpu;
       node.freeGpu = n.freeGpu;
       node.generation = n.generation;
@@ -440,6 +449,8 @@ export class SimExecutor implements DrivenExecutor {
       run.cpuUnits = r.cpuUnits;
       run.timeFactor = r.timeFactor;
       run.awaitingRestart = r.awaitingRestart;
+      run.stepEndsAt = r.stepEndsAt ?? 0;
+      run.noticeDeadline = r.noticeDeadline ?? undefined;
       this.runs.push(run);
       this.runByTrial.set(r.trialId, run);
     });
@@ -472,6 +483,8 @@ export class SimExecutor implements DrivenExecutor {
     if (kind === STEP_DONE) {
       const run = this.runs[target] as Run;
       if (run.generation !== generation || !run.node) return;
+      // A boundary under a notice: ask for the notice save before the loop hears the result (it saves after it).
+      if (run.noticeDeadline !== undefined) this.noticeBoundary(run);
       const metrics = run.pendingMetrics as Record<string, number>;
       run.pendingMetrics = undefined;
       listener.onResult({
@@ -510,9 +523,7 @@ export class SimExecutor implements DrivenExecutor {
     } else if (kind === PREEMPTION_NOTICE) {
       const node = this.nodes[target] as SimNode;
       if (node.generation !== generation || !node.alive) return;
-      this.placement.update(node, (n) => (n.doomed = true));
-      const trialIds = [...node.runs].map((i) => (this.runs[i] as Run).trialId);
-      listener.onPreemptionNotice(node.id, trialIds, this.cluster.preemptionNoticeSeconds);
+      this.noticeArrives(node, node.lossAt);
     } else if (kind === NODE_UP) {
       const type = (this.nodes[target] as SimNode).type;
       if (!this.spotAvailable(type)) {
@@ -565,7 +576,8 @@ export class SimExecutor implements DrivenExecutor {
     run.timeTotal += duration;
     run.pendingMetrics = outcome.metrics;
     run.pendingDone = outcome.done === true;
-    this.heap.push(this.clock + delay + duration, STEP_DONE, run.index, run.generation);
+    run.stepEndsAt = this.clock + delay + duration;
+    this.heap.push(run.stepEndsAt, STEP_DONE, run.index, run.generation);
   }
 
   /** An objective that throws fails its trial (counting against maxFailures) when the step would have ended. */
@@ -589,6 +601,7 @@ export class SimExecutor implements DrivenExecutor {
 
   private releaseRun(run: Run): void {
     const node = run.node as SimNode;
+    run.noticeDeadline = undefined;
     this.placement.update(node, (n) => {
       n.freeCpu += run.cpuUnits;
       n.freeGpu += run.gpuUnits;
@@ -623,6 +636,7 @@ export class SimExecutor implements DrivenExecutor {
       const u = this.preemptionRng.next();
       const hours = -Math.log(1 - u) / type.preemptionRate;
       const lostAt = this.clock + hours * 3600;
+      node.lossAt = lostAt;
       const notice = this.cluster.preemptionNoticeSeconds;
       if (notice > 0) this.heap.push(Math.max(this.clock, lostAt - notice), PREEMPTION_NOTICE, node.index, node.generation);
       this.heap.push(lostAt, NODE_LOST, node.index, node.generation);
@@ -787,15 +801,80 @@ export class SimExecutor implements DrivenExecutor {
     this.trace?.emit(this.clock, "node_terminated", { node: node.id, nodeType: node.type.name, idleSeconds: this.clock - node.idleSince });
   }
 
+  /**
+   * A notice reaches a node that goes at `deadline`: it takes no new trials, and each trial on
+   * it is told to save at its last step boundary that leaves time for the save (notice-save.ts).
+   * A trial whose step in flight ends on that boundary is told now (the loop saves after its
+   * next step); the others are told when they reach theirs (noticeBoundary).
+   */
+  private noticeArrives(node: SimNode, deadline: number): void {
+    this.placement.update(node, (n) => (n.doomed = true));
+    const checkpoint = this.objective.checkpointSeconds ?? this.cluster.checkpointSeconds;
+    const dueNow: string[] = [];
+    for (const i of node.runs) {
+      const run = this.runs[i] as Run;
+      run.noticeDeadline = undefined;
+      // Saving, starting or between events: its next boundary decides.
+      if (!(run.stepEndsAt > this.clock) || run.pendingMetrics === undefined) {
+        run.noticeDeadline = deadline;
+        continue;
+      }
+      // Its last step is in flight: it ends there, nothing to save for.
+      if (run.pendingDone) continue;
+      const due = noticeSaveDue(run.stepEndsAt, this.peekNextStepSeconds(run), checkpoint, deadline);
+      if (due === "now") dueNow.push(run.trialId);
+      else if (due === "later") run.noticeDeadline = deadline;
+    }
+    const notice = this.cluster.preemptionNoticeSeconds;
+    const left = deadline - this.clock;
+    // The Poisson notice goes out at lossAt - notice: report the notice, not its float residue.
+    (this.listener as ExecutorListener).onPreemptionNotice(node.id, dueNow, Math.abs(left - notice) < 1e-9 ? notice : Math.min(notice, left));
+  }
+
+  /** A trial under a notice reached a step boundary: if it is its last one with time to save, the loop is told to save now. */
+  private noticeBoundary(run: Run): void {
+    const deadline = run.noticeDeadline as number;
+    const node = run.node as SimNode;
+    if (run.pendingDone) {
+      run.noticeDeadline = undefined;
+      return;
+    }
+    const due = noticeSaveDue(this.clock, this.peekNextStepSeconds(run), this.objective.checkpointSeconds ?? this.cluster.checkpointSeconds, deadline);
+    if (due === "later") return;
+    run.noticeDeadline = undefined;
+    if (due === "now") (this.listener as ExecutorListener).onPreemptionNotice(node.id, [run.trialId], deadline - this.clock);
+  }
+
+  /**
+   * Seconds the trial's next step would take, asked of the objective on a copy of its state
+   * with its random stream rewound afterwards, so the run itself is untouched; undefined when
+   * the objective would fail or the state cannot be copied.
+   */
+  private peekNextStepSeconds(run: Run): number | undefined {
+    const copy = cloneTrialState(`objective "${this.objective.name}"`, run.trialId, run.state);
+    if ("problem" in copy) return undefined;
+    const ctx = this.stepContext;
+    ctx.iteration = run.iteration + 1;
+    ctx.rng = run.rng;
+    ctx.resources = run.resources;
+    const rewind = run.rng.save();
+    try {
+      const seconds = this.objective.step(copy.state, run.config, ctx as StepContext)?.seconds;
+      return typeof seconds === "number" && seconds >= 0 && Number.isFinite(seconds) ? seconds * run.timeFactor : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      run.rng.restore(rewind);
+    }
+  }
+
   /** Loses (or, with a notice, dooms) the chosen nodes; the loss itself happens at `lossAt`. */
   private reclaim(victims: readonly SimNode[], lossAt: number): void {
-    const listener = this.listener as ExecutorListener;
-    const notice = this.cluster.preemptionNoticeSeconds;
     for (const node of victims) {
       if (lossAt > this.clock) {
-        this.placement.update(node, (n) => (n.doomed = true));
-        const trialIds = [...node.runs].map((i) => (this.runs[i] as Run).trialId);
-        listener.onPreemptionNotice(node.id, trialIds, Math.min(notice, lossAt - this.clock));
+        // A spot node's own Poisson loss may come first: the earlier one is its deadline.
+        node.lossAt = Math.min(node.lossAt, lossAt);
+        this.noticeArrives(node, node.lossAt);
         this.heap.push(lossAt, NODE_LOST, node.index, node.generation);
       } else if (node.alive) {
         this.loseNode(node);
@@ -887,6 +966,8 @@ interface SavedSimulation {
     downAt: number | null;
     alive: boolean;
     doomed: boolean;
+    /** Absent in states saved before notice saves were timed (version 2 then too). */
+    lossAt?: number | null;
     freeCpu: number;
     freeGpu: number;
     generation: number;
@@ -915,6 +996,8 @@ interface SavedSimulation {
     cpuUnits: number;
     timeFactor: number;
     awaitingRestart: boolean;
+    stepEndsAt?: number;
+    noticeDeadline?: number | null;
   }>;
 }
 

@@ -23,12 +23,17 @@ function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
  * problem at its own path (with a did-you-mean against its mapping's known keys); a type error
  * says what was expected and quotes what was there.
  */
-export function problemsFromIssues(issues: readonly ZodIssue[], input: unknown): FieldProblem[] {
+export function problemsFromIssues(
+  issues: readonly ZodIssue[],
+  input: unknown,
+  keysAt: Readonly<Record<string, readonly string[]>> = knownKeysAt,
+  itemKeysAt: Readonly<Record<string, readonly string[]>> = knownItemKeysAt,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const issue of issues) {
     const path = formatPath(issue.path);
     if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt[path] ?? knownItemKeysAt[path.replace(/\[\d+\]$/, "")] ?? [];
+      const known = keysAt[path] ?? itemKeysAt[path.replace(/\[\d+\]$/, "")] ?? [];
       for (const key of issue.keys) problems.push({ path: formatPath([...issue.path, key]), problem: `unknown field${didYouMean(key, known)}` });
     } else if (issue.code === "invalid_type") {
       const value = valueAt(input, issue.path);

@@ -40,7 +40,7 @@ export function renderExperiment(resolved: ResolvedExperiment): Record<string, u
  * are the ones in force, not a copy of the documentation that could drift. An option that
  * cannot be read back plainly is shown as given, or left out (ASHA's brackets: default 1).
  */
-function renderAlgorithm(kind: "searcher" | "scheduler", built: BuiltAlgorithm<object>, space: Space): Record<string, unknown> {
+export function renderAlgorithm(kind: "searcher" | "scheduler", built: BuiltAlgorithm<object>, space: Space): Record<string, unknown> {
   const out: Record<string, unknown> = { name: built.name };
   const instance = built.instance as Record<string, unknown>;
   const holders = [instance, instance["parzen"], instance["search"], instance["modelSettings"]].filter(

@@ -10,6 +10,7 @@ import { resourceChangingFromSpec, type ResourceChangingSpec } from "../../algor
 import { OptionError } from "../../core/errors/index.ts";
 import type { ExperimentSource } from "./read-file.ts";
 import { experimentFileSchema, type ExperimentFile } from "./schema.ts";
+import { simulationOnlyKeys } from "./simulation-schema.ts";
 
 /** The trainable as the process executor takes it (issue 9 §3): a module, or a program. */
 export type FileTrainable =
@@ -61,16 +62,17 @@ export const DEFAULT_RESOURCES: Resources = { cpu: 1, gpu: 0 };
  */
 export function resolveExperiment(source: ExperimentSource): ResolvedExperiment {
   const dir = resolve(source.file, "..");
-  const parsed = experimentFileSchema.safeParse(source.plain);
-  const problems: FieldProblem[] = parsed.success ? [] : problemsFromIssues(parsed.error.issues, source.plain);
-  const raw = source.plain as Record<string, unknown> | null;
+  const { plain, problems: simulationKeys } = withoutSimulationKeys(source.plain);
+  const parsed = experimentFileSchema.safeParse(plain);
+  const problems: FieldProblem[] = [...simulationKeys, ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, plain))];
+  const raw = plain as Record<string, unknown> | null;
 
   let space: Space | undefined;
   if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
     if (raw["space"] === undefined) problems.push({ path: "space", problem: "is required" });
     else space = collect(problems, () => spaceFromPlain(raw["space"], "space"));
   }
-  if (!parsed.success || space === undefined) {
+  if (!parsed.success || space === undefined || simulationKeys.length > 0) {
     // Still name a missing trainable file and bad algorithm options along with the rest.
     const trainableField = typeof raw === "object" && raw !== null ? experimentFileSchema.shape.trainable.safeParse(raw["trainable"]) : undefined;
     if (trainableField?.success) resolveTrainable(trainableField.data, dir, problems);
@@ -123,6 +125,21 @@ export function resolveExperiment(source: ExperimentSource): ResolvedExperiment 
     reuseActors: file.reuseActors,
     callbacks,
   };
+}
+
+/**
+ * A real experiment's file with the simulation-only keys taken out, each a problem that says
+ * what they need: a real run given `cluster:` would otherwise ignore it silently.
+ */
+function withoutSimulationKeys(plain: unknown): { plain: unknown; problems: FieldProblem[] } {
+  if (typeof plain !== "object" || plain === null || Array.isArray(plain)) return { plain, problems: [] };
+  const problems: FieldProblem[] = [];
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(plain)) {
+    if (simulationOnlyKeys.includes(key)) problems.push({ path: key, problem: "is a simulation setting: it needs kind: simulation (a real run has no simulated cluster or objective)" });
+    else rest[key] = value;
+  }
+  return { plain: problems.length > 0 ? rest : plain, problems };
 }
 
 /**

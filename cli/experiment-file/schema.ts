@@ -6,7 +6,7 @@ import { searcherOptionKeys, schedulerOptionKeys, topLevelKeys } from "./algorit
 import { booleanField, nameField, numberField, stringField } from "./fields.ts";
 
 /** A searcher or scheduler: a bare name, or `{ name, ...constructor options }`. */
-function algorithmField(kind: "searcher" | "scheduler") {
+export function algorithmField(kind: "searcher" | "scheduler") {
   const names: readonly string[] = kind === "searcher" ? searcherNames : schedulerNames;
   const keysOf: Readonly<Record<string, readonly string[]>> = kind === "searcher" ? searcherOptionKeys : schedulerOptionKeys;
   return z.preprocess(
@@ -79,7 +79,7 @@ const callbackField = z.preprocess(
 );
 const callbacksField = z.array(callbackField, { invalid_type_error: "must be a list of module paths or { module, export } mappings" });
 
-const resourcesField = z
+export const resourcesField = z
   .object({ cpu: numberField({ min: 0 }).optional(), gpu: numberField({ min: 0 }).optional() }, { invalid_type_error: "must be a mapping { cpu, gpu }" })
   .strict()
   .superRefine((value, ctx) => {
@@ -94,7 +94,7 @@ const resourceAmountsField = z
   .strict();
 
 /** Dynamic resources: the scheduler is wrapped in a ResourceChangingScheduler with a built-in policy. */
-const resourceChangingField = z
+export const resourceChangingField = z
   .object(
     {
       policy: nameField(RESOURCE_POLICIES),
@@ -110,6 +110,7 @@ const resourceChangingField = z
 export const experimentFileSchema = z
   .object(
     {
+      kind: nameField(["real", "simulation"] as const).optional(),
       name: stringField().optional(),
       storagePath: stringField().optional(),
       trainable: trainableField,

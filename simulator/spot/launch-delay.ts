@@ -1,5 +1,6 @@
-import { checkNumber, oneOf } from "../../core/errors/index.ts";
+import { checkNumber, oneOf, OptionError } from "../../core/errors/index.ts";
 import type { Rng } from "../../core/rng.ts";
+import { checkKnownKeys } from "../spec-keys.ts";
 
 /**
  * Seconds from asking the cloud for a node to the node joining the cluster.
@@ -21,7 +22,10 @@ export type LaunchDelay = { readonly kind: "fixed"; readonly seconds: number } |
 export const DEFAULT_LAUNCH_DELAY: LaunchDelay = { kind: "lognormal", medianSeconds: 120, sigma: 0.3 };
 
 export function checkLaunchDelay(field: string, delay: LaunchDelay): LaunchDelay {
+  checkKnownKeys(field, delay, { kind: true, seconds: true, medianSeconds: true, sigma: true }, "{ kind: fixed, seconds } or { kind: lognormal, medianSeconds, sigma }");
   const kind = oneOf(`${field}.kind`, (delay as { kind?: unknown }).kind, ["fixed", "lognormal"] as const);
+  const stray = Object.keys(delay).find((key) => key !== "kind" && !(kind === "fixed" ? ["seconds"] : ["medianSeconds", "sigma"]).includes(key));
+  if (stray !== undefined) throw new OptionError(`${field}.${stray}`, `does not go with kind ${kind} (${kind === "fixed" ? "{ kind: fixed, seconds }" : "{ kind: lognormal, medianSeconds, sigma }"})`);
   if (kind === "fixed") return { kind, seconds: checkNumber(`${field}.seconds`, (delay as { seconds?: unknown }).seconds, { min: 0 }) };
   const d = delay as { medianSeconds?: unknown; sigma?: unknown };
   return { kind, medianSeconds: checkNumber(`${field}.medianSeconds`, d.medianSeconds, { min: 0 }), sigma: checkNumber(`${field}.sigma`, d.sigma, { min: 0, max: 3 }) };
