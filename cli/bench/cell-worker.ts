@@ -1,8 +1,12 @@
 /**
  * The worker-thread entry of the runner's pool (piscina): imports the modules that
- * register extra benchmarks, then runs one cell. It runs TypeScript because
- * worker threads inherit the main thread's tsx loader (see runGrid).
+ * register extra benchmarks, then runs one cell. It runs TypeScript because runGrid
+ * starts the threads with tsx's loader (see importRegistrations for its limit).
  */
+import { createRequire } from "node:module";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
 import { runCell, type CellRecord, type CellSpec } from "./cell.ts";
 
@@ -16,10 +20,23 @@ export interface CellTask {
 
 const imported = new Set<string>();
 
+const TYPESCRIPT = new Set([".ts", ".mts", ".cts", ".tsx"]);
+
+/**
+ * Imports each module URL once. On Node 20, tsx hooks `import()` in the main thread
+ * only: in a worker thread it compiles TypeScript through `require` alone (piscina
+ * loads this file that way), and `import()` of a .ts file fails with "Unknown file
+ * extension". A TypeScript module is therefore required there, which also shares
+ * this thread's module instances (the benchmark registry it registers into).
+ */
 export async function importRegistrations(modules: readonly string[]): Promise<void> {
   for (const url of modules) {
     if (imported.has(url)) continue;
-    await import(url);
+    if (!isMainThread && url.startsWith("file:") && TYPESCRIPT.has(extname(fileURLToPath(url)))) {
+      createRequire(import.meta.url)(fileURLToPath(url));
+    } else {
+      await import(url);
+    }
     imported.add(url);
   }
 }
