@@ -2,7 +2,8 @@ import { rngFor } from "../../core/rng.ts";
 import { sampleConfig } from "../../core/space/index.ts";
 import type { BenchmarkDefaults } from "../objectives/index.ts";
 import type { SuiteBenchmark } from "../suites/benchmark-registry.ts";
-import { predictCurves, surrogateInputs } from "./curve.ts";
+import { surrogateInputs } from "./curve.ts";
+import { CAT_WIDTH, CONT_WIDTH, OUTPUT_WIDTH } from "./onnx-surrogate.ts";
 import { lcbenchSpace, type LcbenchData } from "./lcbench-data.ts";
 import { loadLcbench, type LcbenchSuite } from "./load.ts";
 
@@ -45,6 +46,7 @@ export async function lcbenchSuiteBenchmark(taskId: string): Promise<SuiteBenchm
     benchmark,
     defaults: lcbenchDefaults(suite, taskId),
     regretScale: stats.val_accuracy.max - stats.val_accuracy.min,
+    surrogateUsage: () => ({ ...suite.surrogate.usage }),
   };
 }
 
@@ -54,13 +56,22 @@ export function lcbenchDefaults(suite: Pick<LcbenchSuite, "data" | "surrogate">,
   return { maxIterations: suite.data.maxEpoch, gracePeriod: 1, perturbationInterval: Number((EPOCHS_PER_PERTURBATION * seconds).toPrecision(6)) };
 }
 
-/** Median over TYPICAL_SAMPLE seeded random configurations of their mean epoch seconds (one surrogate call). */
+/**
+ * Median over TYPICAL_SAMPLE seeded random configurations of their mean epoch seconds:
+ * the cumulative `time` at the last epoch over the epoch count. One surrogate call of
+ * one row per configuration (the last epoch only: a whole curve each would cost 52x).
+ */
 function medianEpochSeconds({ data, surrogate }: Pick<LcbenchSuite, "data" | "surrogate">, taskId: string): number {
   const rng = rngFor(0, `lcbench-typical-${taskId}`);
   const space = lcbenchSpace(data as LcbenchData);
-  const inputs = Array.from({ length: TYPICAL_SAMPLE }, () => surrogateInputs(data, sampleConfig(space, () => rng.next())));
-  const means = predictCurves(surrogate, data, taskId, inputs)
-    .map((curve) => curve.seconds.reduce((a, b) => a + b, 0) / curve.seconds.length)
-    .sort((a, b) => a - b);
+  const cat = new Int32Array(TYPICAL_SAMPLE * CAT_WIDTH).fill(data.taskCode.get(taskId) as number);
+  const cont = new Float32Array(TYPICAL_SAMPLE * CONT_WIDTH);
+  for (let c = 0; c < TYPICAL_SAMPLE; c++) {
+    cont[c * CONT_WIDTH] = data.maxEpoch;
+    cont.set(surrogateInputs(data, sampleConfig(space, () => rng.next())), c * CONT_WIDTH + 1);
+  }
+  const out = surrogate.predict(cat, cont, TYPICAL_SAMPLE);
+  // Column 0 of the output is `time` (LCBENCH_OUTPUTS order).
+  const means = Array.from({ length: TYPICAL_SAMPLE }, (_, c) => Math.max(0, out[c * OUTPUT_WIDTH] as number) / data.maxEpoch).sort((a, b) => a - b);
   return ((means[TYPICAL_SAMPLE / 2 - 1] as number) + (means[TYPICAL_SAMPLE / 2] as number)) / 2;
 }

@@ -21,6 +21,11 @@ export interface SuiteBenchmark {
    * chosen by the tuned metric, as a user would, but a lucky noisy draw does not count as quality.
    */
   readonly trueMetric?: string;
+  /**
+   * Cumulative work of the surrogate model behind the benchmark, when it has one (LCBench):
+   * the runner records each cell's share. Shared by the benchmarks of one process (thread).
+   */
+  readonly surrogateUsage?: () => { calls: number; rows: number; seconds: number };
 }
 
 /**

@@ -6,12 +6,18 @@
 import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isMainThread } from "node:worker_threads";
+import { isMainThread, type MessagePort } from "node:worker_threads";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
 import { runCell, type CellRecord, type CellSpec } from "./cell.ts";
 
+/**
+ * Cells one thread runs in a row: every method on one benchmark with one seed. Methods
+ * that draw the same configurations (random search under FIFO, ASHA and PBT: its
+ * suggestions depend on the seed alone) then find their curves in the benchmark's
+ * cache from the cell before, instead of asking the surrogate again.
+ */
 export interface CellTask {
-  readonly spec: CellSpec;
+  readonly specs: readonly CellSpec[];
   /** The suite itself: it is plain data, so a suite defined anywhere (a test, a user module) runs as it is. */
   readonly suite: SuiteDefinition;
   /** Module URLs to import first (registrations); imported once per worker. */
@@ -41,7 +47,19 @@ export async function importRegistrations(modules: readonly string[]): Promise<v
   }
 }
 
-export default async function runTask(task: CellTask): Promise<CellRecord> {
+/**
+ * Runs the task's cells in order; each record goes to `report` as its cell ends
+ * (the pool passes a MessagePort, so the grid appends and shows it at once).
+ */
+export default async function runTask(task: CellTask & { readonly port?: MessagePort }, report?: (record: CellRecord) => void): Promise<CellRecord[]> {
   await importRegistrations(task.modules);
-  return runCell(task.spec, task.suite);
+  const records: CellRecord[] = [];
+  for (const spec of task.specs) {
+    const record = await runCell(spec, task.suite);
+    records.push(record);
+    report?.(record);
+    task.port?.postMessage(record);
+  }
+  task.port?.close();
+  return records;
 }
