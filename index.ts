@@ -20,6 +20,7 @@ export {
 } from "./benchmarks/objectives/index.ts";
 export {
   registerBenchmark,
+  registerBenchmarkFamily,
   registerSuite,
   loadBenchmark,
   registeredBenchmarks,

@@ -26,7 +26,16 @@ export interface OnnxSurrogateOptions {
  * hop (tens of microseconds) on top of inference, which is why callers send a
  * whole learning curve (52 rows) per call, not one row per epoch.
  */
+/** What a surrogate has computed so far (cumulative; take differences around a run). */
+export interface SurrogateUsage {
+  calls: number;
+  rows: number;
+  /** Wall seconds inside `predict` (inference plus the thread hop; the caller is blocked meanwhile). */
+  seconds: number;
+}
+
 export class OnnxSurrogate {
+  readonly usage: SurrogateUsage = { calls: 0, rows: 0, seconds: 0 };
   private readonly ctrl: Int32Array;
   private readonly out: Float32Array;
   private readonly msg: Uint8Array;
@@ -84,11 +93,15 @@ export class OnnxSurrogate {
     if (cat.length !== rows * CAT_WIDTH || cont.length !== rows * CONT_WIDTH) {
       throw new ContractError("", `LCBench surrogate: ${rows} rows need ${rows * CAT_WIDTH} categorical and ${rows * CONT_WIDTH} continuous inputs, got ${cat.length} and ${cont.length}`);
     }
+    const started = performance.now();
     Atomics.store(this.ctrl, 0, 0);
     this.worker.postMessage({ rows, cat, cont, catWidth: CAT_WIDTH, contWidth: CONT_WIDTH });
     const waited = Atomics.wait(this.ctrl, 0, 0, this.timeoutMs);
     if (waited === "timed-out") throw new ContractError("", `LCBench surrogate: no answer within ${this.timeoutMs} ms`);
     const status = Atomics.load(this.ctrl, 0);
+    this.usage.calls++;
+    this.usage.rows += rows;
+    this.usage.seconds += (performance.now() - started) / 1000;
     if (status !== 1) {
       const length = Atomics.load(this.ctrl, 2);
       throw new ContractError("", `LCBench surrogate: ${new TextDecoder().decode(this.msg.slice(0, length))}`);

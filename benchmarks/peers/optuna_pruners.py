@@ -3,7 +3,7 @@
     /usr/bin/python3 benchmarks/peers/optuna_pruners.py [--trials 256] [--seeds 10] [--curves FILE]
 
 Needs Debian's python3-optuna. The curves come from
-`npx tsx benchmarks/compare-schedulers.ts --export-curves FILE` (run here when FILE is
+`npx tsx benchmarks/studies/schedulers-issue3.ts --export-curves FILE` (run here when FILE is
 missing): for each benchmark and seed, the configs TuneLab's random search suggests, in
 order, and each one's full 100-iteration loss curve with the simulator's own per-trial
 noise stream -- so both sides see the same formulas, seeds and curves, and the same
@@ -46,7 +46,7 @@ PRUNERS = {
 
 def load_curves(path, trials, seeds):
     if not os.path.exists(path):
-        cmd = ["npx", "tsx", "benchmarks/compare-schedulers.ts", "--export-curves", path, "--trials", str(trials), "--seeds", str(seeds)]
+        cmd = ["npx", "tsx", "benchmarks/studies/schedulers-issue3.ts", "--export-curves", path, "--trials", str(trials), "--seeds", str(seeds)]
         print("running:", " ".join(cmd), flush=True)
         subprocess.run(cmd, cwd=REPO, check=True)
     with open(path) as f:

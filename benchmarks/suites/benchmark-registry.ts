@@ -2,6 +2,8 @@ import { OptionError } from "../../core/contracts/index.ts";
 import { branin, hartmann3, hartmann6, rosenbrock } from "../objectives/functions/index.ts";
 import { typicalGap } from "../objectives/_internals/typical-gap.ts";
 import { benchmarkByName, benchmarkDefaults, type Benchmark, type BenchmarkDefaults } from "../objectives/index.ts";
+import { LCBENCH_BENCHMARK_PREFIX, lcbenchSuiteBenchmark } from "../lcbench/suite-benchmark.ts";
+import { LCBENCH_TASKS } from "./definitions/lcbench-tasks.ts";
 
 /** A benchmark ready for a suite: the objective, its natural budget, and what one unit of normalised regret is. */
 export interface SuiteBenchmark {
@@ -19,6 +21,11 @@ export interface SuiteBenchmark {
    * chosen by the tuned metric, as a user would, but a lucky noisy draw does not count as quality.
    */
   readonly trueMetric?: string;
+  /**
+   * Cumulative work of the surrogate model behind the benchmark, when it has one (LCBench):
+   * the runner records each cell's share. Shared by the benchmarks of one process (thread).
+   */
+  readonly surrogateUsage?: () => { calls: number; rows: number; seconds: number };
 }
 
 /**
@@ -29,13 +36,24 @@ export interface BenchmarkEntry {
   load(): SuiteBenchmark | Promise<SuiteBenchmark>;
 }
 
+/**
+ * A family of benchmarks named `<prefix><member>` (e.g. "lcbench/3945"), resolved on
+ * first use: `members` lists the valid members, `entry` makes one's BenchmarkEntry.
+ * The family's data (an ONNX model) is read only when a member is loaded.
+ */
+export interface BenchmarkFamily {
+  readonly members: readonly string[];
+  entry(member: string): BenchmarkEntry;
+}
+
 const entries = new Map<string, BenchmarkEntry>();
+const families = new Map<string, BenchmarkFamily>();
 const loaded = new Map<string, Promise<SuiteBenchmark>>();
 
 /**
- * Makes `name` available to suites and `tunelab bench`. A module that registers
- * benchmarks must be imported in every worker: list it in `registrationModules`
- * (benchmarks/suites/registrations.ts) or pass it with `tunelab bench --import`.
+ * Makes `name` available to suites and `tunelab bench`. The built-in benchmarks and
+ * families (below) exist in every process and worker thread; a module that registers
+ * more must be imported in every worker: pass it with `tunelab bench --import`.
  */
 export function registerBenchmark(name: string, entry: BenchmarkEntry): void {
   if (name.trim() === "") throw new OptionError("registerBenchmark.name", "must not be empty");
@@ -43,19 +61,38 @@ export function registerBenchmark(name: string, entry: BenchmarkEntry): void {
   entries.set(name, entry);
 }
 
+/** Makes every `prefix + member` name available, resolved lazily (see BenchmarkFamily). */
+export function registerBenchmarkFamily(prefix: string, family: BenchmarkFamily): void {
+  if (!/^[^/\s]+\/$/.test(prefix)) throw new OptionError("registerBenchmarkFamily.prefix", `must be a name followed by "/", got "${prefix}"`);
+  if (families.has(prefix)) throw new OptionError("registerBenchmarkFamily.prefix", `"${prefix}" is already registered`);
+  families.set(prefix, family);
+}
+
+/** The family `name` belongs to, with its member part, when it names a known member. */
+function familyOf(name: string): { prefix: string; family: BenchmarkFamily; member: string } | undefined {
+  const slash = name.indexOf("/");
+  if (slash < 0) return undefined;
+  const prefix = name.slice(0, slash + 1);
+  const family = families.get(prefix);
+  return family ? { prefix, family, member: name.slice(slash + 1) } : undefined;
+}
+
 export function isBenchmarkRegistered(name: string): boolean {
-  return entries.has(name);
+  if (entries.has(name)) return true;
+  const found = familyOf(name);
+  return found !== undefined && found.family.members.includes(found.member);
 }
 
+/** Registered names; a family shows as `prefix<member>` with its member count. */
 export function registeredBenchmarks(): string[] {
-  return [...entries.keys()];
+  return [...entries.keys(), ...[...families].map(([prefix, f]) => `${prefix}<${f.members.length} members>`)];
 }
 
-/** The benchmark registered under `name`, loaded once per process. */
+/** The benchmark registered under `name`, loaded once per process (worker thread). */
 export function loadBenchmark(name: string): Promise<SuiteBenchmark> {
   const cached = loaded.get(name);
   if (cached) return cached;
-  const entry = entries.get(name);
+  const entry = entries.get(name) ?? familyEntry(name);
   if (!entry) {
     const family = name.includes("/") ? ` (no "${name.split("/")[0]}/..." benchmark is registered: import the module that registers them)` : "";
     throw new OptionError("benchmark", `unknown name "${name}"${family}; registered: ${registeredBenchmarks().join(", ")}`);
@@ -63,6 +100,15 @@ export function loadBenchmark(name: string): Promise<SuiteBenchmark> {
   const promise = Promise.resolve().then(() => entry.load());
   loaded.set(name, promise);
   return promise;
+}
+
+function familyEntry(name: string): BenchmarkEntry | undefined {
+  const found = familyOf(name);
+  if (!found) return undefined;
+  if (!found.family.members.includes(found.member)) {
+    throw new OptionError("benchmark", `unknown name "${name}": "${found.member}" is not one of the ${found.family.members.length} ${found.prefix}... members (${found.family.members.join(", ")})`);
+  }
+  return found.family.entry(found.member);
 }
 
 // ---- the built-in objectives ------------------------------------------------
@@ -89,3 +135,7 @@ for (const [name, scale] of Object.entries(rlScale)) {
     },
   });
 }
+
+// LCBench through YAHPO's ONNX surrogate: the data is located (or downloaded into the
+// cache) and the ONNX session started only when a task is first loaded.
+registerBenchmarkFamily(LCBENCH_BENCHMARK_PREFIX, { members: LCBENCH_TASKS, entry: (task) => ({ load: () => lcbenchSuiteBenchmark(task) }) });

@@ -29,6 +29,8 @@ export interface FinishedCell extends CellBase {
   readonly trainingGpuSeconds: number;
   readonly trials: number;
   readonly results: number;
+  /** The surrogate model's work in this cell (LCBench): calls, rows, and wall seconds inside it. */
+  readonly surrogate?: { calls: number; rows: number; seconds: number };
 }
 
 export interface FailedCell extends CellBase {

@@ -6,7 +6,7 @@ import { schedulersSuite } from "./definitions/schedulers.ts";
 import { validateSuite, type SuiteDefinition } from "./suite.ts";
 
 export { budgetFor, validateSuite, type SuiteDefinition } from "./suite.ts";
-export { isBenchmarkRegistered, loadBenchmark, registerBenchmark, registeredBenchmarks, type BenchmarkEntry, type SuiteBenchmark } from "./benchmark-registry.ts";
+export { isBenchmarkRegistered, loadBenchmark, registerBenchmark, registerBenchmarkFamily, registeredBenchmarks, type BenchmarkEntry, type BenchmarkFamily, type SuiteBenchmark } from "./benchmark-registry.ts";
 export { STANDARD_METHODS, syntheticSuite } from "./definitions/synthetic.ts";
 export { rlSuite } from "./definitions/rl.ts";
 export { LCBENCH_TASKS, lcbenchSuite } from "./definitions/lcbench.ts";

@@ -8,6 +8,7 @@ import { OptionError } from "../../core/errors/index.ts";
 import { parseInteger } from "../flags.ts";
 import { progressSetting } from "../progress-flag.ts";
 import { importRegistrations } from "./cell-worker.ts";
+import { formatCosts, methodCosts } from "./cost-table.ts";
 import { runGrid } from "./run-grid.ts";
 
 export interface BenchFlags {
@@ -37,10 +38,18 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   const methods = flags.methods === undefined ? [...suite.methods] : parsePairs(flags.methods, "--methods").map(([a, b]) => `${a}:${b}`);
   const seeds = flags.seeds === undefined ? suite.seeds : parseInteger("--seeds", flags.seeds, 1);
   const threads = flags.threads === undefined ? undefined : parseInteger("--threads", flags.threads, 0);
+  const cpuBefore = process.cpuUsage();
   const run = await runGrid({ suite, methods, seeds, out: flags.out, modules, progress: progressSetting(flags), ...(threads !== undefined ? { threads } : {}) });
   const report = suiteReport(run.records, { suite: suite.name, methods, benchmarks: suite.benchmarks, seeds, targetRegret: suite.targetRegret });
-  const timing = `wall time ${run.wallSeconds.toFixed(1)} s for ${run.computed} new cells (${run.cellsPerSecond.toFixed(2)} cells/s); ${run.records.length - run.computed} cells were already in ${flags.out}`;
-  writeFileSync(join(flags.out, "report.txt"), report.text + "\n" + timing + "\n");
-  writeFileSync(join(flags.out, "report.json"), JSON.stringify({ suite: suite.name, methods, seeds, ...report.data, wallSeconds: run.wallSeconds, computed: run.computed }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) + "\n");
-  process.stdout.write(report.text + "\n" + timing + "\n");
+  const cpu = process.cpuUsage(cpuBefore);
+  // user + system of the whole process: the main thread, the pool's threads and their surrogate threads.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const costs = methodCosts(run.records, methods);
+  const timing =
+    `wall time ${run.wallSeconds.toFixed(1)} s for ${run.computed} new cells (${run.cellsPerSecond.toFixed(2)} cells/s); ${run.records.length - run.computed} cells were already in ${flags.out}\n` +
+    `CPU ${cpuSeconds.toFixed(1)} s (user+sys, all threads) for the new cells; CPU / 2 = ${(cpuSeconds / 2).toFixed(1)} s, the wall time on 2 idle cores kept busy`;
+  const text = report.text + "\n" + formatCosts(costs, run.computed === run.records.length ? cpuSeconds : undefined) + "\n" + timing + "\n";
+  writeFileSync(join(flags.out, "report.txt"), text);
+  writeFileSync(join(flags.out, "report.json"), JSON.stringify({ suite: suite.name, methods, seeds, ...report.data, wallSeconds: run.wallSeconds, cpuSeconds, computed: run.computed, costs }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) + "\n");
+  process.stdout.write(text);
 }

@@ -15,8 +15,11 @@ export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<C
   const base = { ...spec, key: cellKey(spec) };
   try {
     const loaded = await loadBenchmark(spec.benchmark);
+    const before = loaded.surrogateUsage?.();
     const outcome = simulateCell(spec, suite, loaded);
-    return { ...base, ok: true, ...outcome, wallSeconds: (performance.now() - started) / 1000 };
+    const after = loaded.surrogateUsage?.();
+    const surrogate = before && after ? { calls: after.calls - before.calls, rows: after.rows - before.rows, seconds: round(after.seconds - before.seconds) } : undefined;
+    return { ...base, ok: true, ...outcome, ...(surrogate ? { surrogate } : {}), wallSeconds: (performance.now() - started) / 1000 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, ok: false, error: message, wallSeconds: (performance.now() - started) / 1000 };

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { OptionError } from "../../core/contracts/index.ts";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
@@ -49,6 +50,18 @@ export function gridCells(suite: SuiteDefinition, methods: readonly string[], se
   return cells;
 }
 
+/** Cells grouped by benchmark and seed, in grid order (see CellTask). */
+export function groupCells(cells: readonly CellSpec[]): CellSpec[][] {
+  const groups = new Map<string, CellSpec[]>();
+  for (const cell of cells) {
+    const key = `${cell.benchmark}|${cell.seed}`;
+    const group = groups.get(key);
+    if (group) group.push(cell);
+    else groups.set(key, [cell]);
+  }
+  return [...groups.values()];
+}
+
 /**
  * Runs a suite's grid on a worker-thread pool, appending each finished cell to
  * `out/cells.jsonl` as it ends; cells already there (successful) are not recomputed.
@@ -63,19 +76,20 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 0) throw new OptionError("threads", `must be an integer >= 0, got ${threads}`);
   const modules = options.modules ?? [];
-  // Cells handed to a thread and not finished: what piscina has taken from its queue (or the one cell computing in this thread).
-  let submitted = 0;
-  let finished = 0;
-  let pool: Piscina<CellTask, CellRecord> | undefined;
+  const groups = groupCells(todo);
+  // Cells handed to a thread and not finished: one per busy thread (a thread runs its group's cells in a row).
+  let busy = 0;
+  let groupsLeft = groups.length;
+  let pool: Piscina<CellTask, CellRecord[]> | undefined;
   const progress = gridProgressFor(options.progress ?? "auto", `bench ${options.suite.name}`, cells.length, cells.length - todo.length, {
     ...(options.progressStream ? { stream: options.progressStream } : {}),
-    running: () => submitted - finished - (pool?.queueSize ?? 0),
+    running: () => (pool ? Math.max(0, Math.min(threads, groupsLeft - pool.queueSize)) : busy),
   });
   const fresh = new Map<string, CellRecord>();
-  const record = (spec: CellSpec, result: CellRecord) => {
-    finished++;
+  const record = (result: CellRecord) => {
+    if (fresh.has(result.key)) return;
     store.append(result);
-    fresh.set(cellKey(spec), result);
+    fresh.set(result.key, result);
     progress?.tick(result.ok);
   };
   const failure = (spec: CellSpec, error: unknown): CellRecord => ({
@@ -89,29 +103,43 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   try {
     if (threads === 0) {
       await importRegistrations(modules);
-      for (const spec of todo) {
-        const task: CellTask = { spec, suite: options.suite, modules };
-        submitted++;
-        record(spec, await runTask(task).catch((error: unknown) => failure(spec, error)));
+      busy = 1;
+      for (const specs of groups) {
+        const task: CellTask = { specs, suite: options.suite, modules };
+        await runTask(task, record).catch((error: unknown) => specs.forEach((spec) => record(failure(spec, error))));
       }
     } else if (todo.length > 0) {
-      pool = new Piscina<CellTask, CellRecord>({
+      pool = new Piscina<CellTask, CellRecord[]>({
         // The source in a checkout; the compiled file in the installed package.
         filename: (existsSync(fileURLToPath(new URL("./cell-worker.ts", import.meta.url))) ? new URL("./cell-worker.ts", import.meta.url) : new URL("./cell-worker.js", import.meta.url)).href,
         maxThreads: threads,
-        minThreads: Math.min(threads, todo.length),
+        minThreads: Math.min(threads, groups.length),
         // Workers inherit the main thread's flags; under bin/tunelab.js (tsx's register API) they need tsx's loader themselves.
         execArgv: process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", "tsx"],
       });
       const running = pool;
-      submitted = todo.length;
       try {
-        await Promise.all(todo.map((spec) => running.run({ spec, suite: options.suite, modules }).then((r) => record(spec, r), (error: unknown) => record(spec, failure(spec, error)))));
+        await Promise.all(
+          groups.map((specs) => {
+            // Each cell's record arrives on the port as it ends; the task's result repeats them (and covers a port message still in flight).
+            const { port1, port2 } = new MessageChannel();
+            port1.on("message", (r: CellRecord) => record(r));
+            const task = { specs, suite: options.suite, modules, port: port2 };
+            return running
+              .run(task, { transferList: [port2] })
+              .then((records) => records.forEach(record), (error: unknown) => specs.forEach((spec) => record(failure(spec, error))))
+              .finally(() => {
+                groupsLeft--;
+                port1.close();
+              });
+          }),
+        );
       } finally {
         await running.destroy();
       }
     }
   } finally {
+    busy = 0;
     // Also when a cell's pool fails: the live display gives the terminal back its cursor.
     progress?.finish();
   }

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { budgetFor, isBenchmarkRegistered, lcbenchSuite, loadBenchmark, registerBenchmark, rlSuite, suiteByName, suiteNames, syntheticSuite, validateSuite } from "../../../benchmarks/suites/index.ts";
 
 describe("suites", () => {
-  it("ships synthetic, rl and lcbench, whose benchmarks (but LCBench's) are registered", () => {
+  it("ships synthetic, rl and lcbench, whose benchmarks are registered (LCBench's as a lazy family)", () => {
     expect(suiteNames()).toEqual(expect.arrayContaining(["synthetic", "rl", "lcbench"]));
-    for (const b of [...syntheticSuite.benchmarks, ...rlSuite.benchmarks]) expect(isBenchmarkRegistered(b), b).toBe(true);
+    for (const b of [...syntheticSuite.benchmarks, ...rlSuite.benchmarks, ...lcbenchSuite.benchmarks]) expect(isBenchmarkRegistered(b), b).toBe(true);
+    expect(isBenchmarkRegistered("lcbench/12")).toBe(false);
+    expect(() => loadBenchmark("lcbench/12")).toThrow(/benchmark: unknown name "lcbench\/12": "12" is not one of the 34 lcbench\/\.\.\. members \(3945, 167184, /);
     expect(lcbenchSuite.benchmarks).toHaveLength(34);
     expect(lcbenchSuite.benchmarks[0]).toBe("lcbench/3945");
     expect(suiteByName("rl")).toBe(rlSuite);

@@ -17,6 +17,7 @@ describe("tunelab bench", () => {
     expect(first.stdout).toMatch(/Anytime normalised regret against simulated time/);
     expect(first.stdout).toMatch(/Pairwise Wilcoxon signed-rank tests/);
     expect(first.stdout).toMatch(/wall time [\d.]+ s for 6 new cells/);
+    expect(first.stdout).toMatch(/CPU [\d.]+ s \(user\+sys, all threads\) for the new cells; CPU \/ 2 = [\d.]+ s/);
     expect(first.stderr).toMatch(/^bench rl: 6\/6 cells, [\d.]+ cells\/s, \S+ elapsed$/m);
     expect(first.stderr).not.toContain("\u001b[");
     for (const file of ["cells.jsonl", "report.txt", "report.json"]) expect(existsSync(join(out, file))).toBe(true);

@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { registerSuite, type SuiteDefinition } from "../../../benchmarks/suites/index.ts";
+import { pathToFileURL } from "node:url";
+import { registerSuite, type CellRecord, type SuiteDefinition } from "../../../benchmarks/suites/index.ts";
 import { gridCells, runGrid } from "../../../cli/bench/run-grid.ts";
 
 const tiny: SuiteDefinition = {
   name: "test-tiny",
   description: "two cheap benchmarks, one unregistered",
-  benchmarks: ["branin", "lcbench/3945"],
+  benchmarks: ["branin", "nope/3945"],
   gpus: 4,
   budget: { seconds: 60 },
   seeds: 2,
@@ -36,7 +37,7 @@ describe("runGrid", () => {
     const failed = first.records.filter((r) => !r.ok);
     expect(ok).toHaveLength(4);
     expect(failed).toHaveLength(4);
-    for (const f of failed) expect(f.ok === false && f.error).toMatch(/benchmark: unknown name "lcbench\/3945" \(no "lcbench\/\.\.\." benchmark is registered/);
+    for (const f of failed) expect(f.ok === false && f.error).toMatch(/benchmark: unknown name "nope\/3945" \(no "nope\/\.\.\." benchmark is registered/);
     for (const r of ok) {
       if (!r.ok) continue;
       // The budget held: every run ended within a step of 60 simulated seconds, with its curve inside it.
@@ -62,4 +63,24 @@ describe("runGrid", () => {
     expect(pooled.records.map(strip)).toEqual(inline.records.map(strip));
     expect(pooled.records[0]?.ok).toBe(true);
   }, 30_000);
+
+  it("runs LCBench (the registry's lazy family) and a --import TypeScript module's benchmark on the pool, as in-thread", async () => {
+    const { budget: _budget, ...equalTrials } = tiny;
+    const suite: SuiteDefinition = { ...equalTrials, name: "test-lcbench", benchmarks: ["lcbench/3945", "fixture/branin"], trials: 6, gpus: 2 };
+    const modules = [pathToFileURL(join(import.meta.dirname, "fixtures/register-benchmark.ts")).href];
+    const run = (threads: number) => runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads, modules, progress: false });
+    const pooled = await run(1);
+    expect(pooled.records.map((r) => (r.ok ? "ok" : r.error))).toEqual(["ok", "ok"]);
+    const [lcbench] = pooled.records;
+    if (!lcbench?.ok) throw new Error("unreachable");
+    expect(lcbench.trials).toBe(6);
+    // Regret is normalised by YAHPO's range of the task: inside [0, 1] for a surrogate prediction.
+    expect(lcbench.finalRegret).toBeGreaterThanOrEqual(0);
+    expect(lcbench.finalRegret).toBeLessThan(1);
+    // One 52-row call per configuration: the whole curve at the trial's start.
+    expect(lcbench.surrogate?.calls).toBe(6);
+    expect(lcbench.surrogate?.rows).toBe(6 * 52);
+    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
+    expect(pooled.records.map(strip)).toEqual((await run(0)).records.map(strip));
+  }, 60_000);
 });
