@@ -137,10 +137,19 @@ export class TuneLoop implements ExecutorListener {
    * retention, and the executor's own state when it can save one (the simulator).
    */
   save(): Json {
+    return this.saveWith(this.all);
+  }
+
+  /** `save()` with no trials: the experiment directory's journal writes the trials that changed itself. */
+  saveWithoutTrials(): Json {
+    return this.saveWith([]);
+  }
+
+  private saveWith(trials: readonly Trial[]): Json {
     return saveExperiment({
       searcherDone: this.searcherDone,
       counters: this.counters,
-      trials: this.all,
+      trials,
       handoff: this.handoff.save(),
       loop: {
         stoppingAll: this.stoppingAll,
