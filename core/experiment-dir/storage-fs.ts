@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { OptionError } from "../errors/index.ts";
 
 /**
@@ -72,4 +72,56 @@ export function replaceAtomically(fs: StorageFs, path: string, text: string, syn
     if (sync) fs.fsync(tmp);
     fs.rename(tmp, path);
   });
+}
+
+/**
+ * Appends through file descriptors kept open, one per file: an append is then one
+ * `write` system call instead of open, write and close (the per-result cost of the
+ * directory). With the plain node:fs operations only; a StorageFs whose appendFile
+ * was replaced (a test's failing disk) gets every append through it, as before.
+ * Owned by one writer for one run: `close()` at its end (a file deleted meanwhile
+ * must be closed first, see `forget`, or the next append would go to the old one).
+ */
+export class Appenders {
+  private readonly fds = new Map<string, number>();
+  private readonly direct: boolean;
+
+  constructor(private readonly fs: StorageFs) {
+    this.direct = fs.appendFile === nodeStorageFs.appendFile;
+  }
+
+  /** Appends `text` to `path` (created if missing); throws the raw fs error, like StorageFs. */
+  append(path: string, text: string): void {
+    if (!this.direct) {
+      this.fs.appendFile(path, text);
+      return;
+    }
+    let fd = this.fds.get(path);
+    if (fd === undefined) {
+      fd = openSync(path, "a");
+      this.fds.set(path, fd);
+    }
+    const buffer = Buffer.from(text);
+    // writeSync may write less than asked (a signal, a nearly full disk): go on until all of it is out.
+    for (let done = 0; done < buffer.length; ) done += writeSync(fd, buffer, done, buffer.length - done);
+  }
+
+  /** Flushes `path`'s data to the device (through the open descriptor when there is one). */
+  fsync(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd !== undefined) fsyncSync(fd);
+    else this.fs.fsync(path);
+  }
+
+  /** Closes `path`'s descriptor (before the file is deleted or replaced). */
+  forget(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) return;
+    this.fds.delete(path);
+    closeSync(fd);
+  }
+
+  close(): void {
+    for (const path of [...this.fds.keys()]) this.forget(path);
+  }
 }
