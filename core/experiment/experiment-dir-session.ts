@@ -166,9 +166,9 @@ export class ExperimentDirSession implements TuneCallback {
         after();
       },
       // Called from inside the executor's start (the loop is mid-step): no snapshot here, the step's own event writes one.
-      onCheckpointUnusable: (trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string) => {
+      onCheckpointUnusable: (trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string, live?: boolean) => {
         this.dirty = true;
-        return loop.onCheckpointUnusable(trialId, checkpoint, fallback, reason);
+        return loop.onCheckpointUnusable(trialId, checkpoint, fallback, reason, live);
       },
       onPreemptionNotice: (nodeId: string, trialIds: readonly string[], secondsLeft: number) => {
         loop.onPreemptionNotice(nodeId, trialIds, secondsLeft);
