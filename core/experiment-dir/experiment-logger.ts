@@ -359,7 +359,13 @@ export class ExperimentLogger implements TuneCallback {
       this.append(path, progressRow(log.columns, record));
       return;
     }
-    // A new column: rewrite the file with the union header from result.jsonl (rare: usually the first result only).
+    // The trial's first standing result (nearly always where the columns appear): the file is this header and row.
+    if (log.standing === 1) {
+      const text = csvLine([...PROGRESS_FIXED_COLUMNS, ...log.columns]) + progressRow(log.columns, record);
+      this.guard(path, () => this.fs.writeFile(path, text));
+      return;
+    }
+    // A new column later: rewrite the file with the union header from result.jsonl (rare).
     this.rewriteProgress(log);
   }
 
