@@ -196,7 +196,9 @@ export class DurableState {
     const path = join(this.dir, this.journalFile);
     writing(path, () => {
       this.appenders.append(path, line);
-      if (sync || this.pendingSwitch !== undefined) this.appenders.fsync(path);
+      // Before experiment_state.json names this journal, its first commit must be on the device; else in the background.
+      if (this.pendingSwitch !== undefined) this.appenders.fsync(path);
+      else if (sync) this.appenders.fsyncInBackground(path);
     });
     this.journalBytes += Buffer.byteLength(line);
     this.switchIfPending();

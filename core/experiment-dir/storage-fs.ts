@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, close, closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { OptionError } from "../errors/index.ts";
 
 /**
@@ -84,6 +84,8 @@ export function replaceAtomically(fs: StorageFs, path: string, text: string, syn
  */
 export class Appenders {
   private readonly fds = new Map<string, number>();
+  /** Descriptors with a background fsync in flight: closed when it is done. */
+  private readonly syncing = new Map<number, { closeAfter: boolean }>();
   private readonly direct: boolean;
 
   constructor(private readonly fs: StorageFs) {
@@ -113,12 +115,34 @@ export class Appenders {
     else this.fs.fsync(path);
   }
 
-  /** Closes `path`'s descriptor (before the file is deleted or replaced). */
+  /**
+   * Starts flushing `path`'s data to the device off the event loop (the thread pool):
+   * for a periodic fsync whose only job is to bound what a power loss can roll back,
+   * so a slow disk does not stall the run. Nothing to do while one is in flight.
+   */
+  fsyncInBackground(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) {
+      this.fs.fsync(path);
+      return;
+    }
+    if (this.syncing.has(fd)) return;
+    const entry = { closeAfter: false };
+    this.syncing.set(fd, entry);
+    fsync(fd, () => {
+      this.syncing.delete(fd);
+      if (entry.closeAfter) close(fd, () => {});
+    });
+  }
+
+  /** Closes `path`'s descriptor (before the file is deleted or replaced); one with a background fsync in flight closes after it. */
   forget(path: string): void {
     const fd = this.fds.get(path);
     if (fd === undefined) return;
     this.fds.delete(path);
-    closeSync(fd);
+    const inFlight = this.syncing.get(fd);
+    if (inFlight) inFlight.closeAfter = true;
+    else closeSync(fd);
   }
 
   close(): void {
