@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { SavedStateError } from "../errors/index.ts";
 import type { Json, Result } from "../contracts/index.ts";
@@ -150,6 +150,18 @@ export class DurableState {
     private readonly compactSlackBytes = COMPACT_SLACK_BYTES,
   ) {
     this.appenders = new Appenders(fs);
+    if (resumedFrom && resumedFrom.formatVersion === STATE_FORMAT_VERSION) {
+      // A resumed driver goes on appending to the journal, cut back to its last whole commit (a torn line is no commit).
+      this.generation = resumedFrom.generation;
+      this.journalFile = journalName(this.generation);
+      const journal = join(dir, this.journalFile);
+      writing(journal, () => truncateSync(journal, resumedFrom.committedBytes));
+      this.journalBytes = resumedFrom.committedBytes;
+      // Unknown without reading every record again: taken as all live, so the next compaction waits for the journal to grow.
+      this.liveBytes = resumedFrom.committedBytes;
+      this.appending = true;
+      return;
+    }
     const previous = resumedFrom ? join(dir, journalName(resumedFrom.generation)) : undefined;
     if (resumedFrom) this.generation = resumedFrom.generation + 1;
     this.journalFile = journalName(this.generation);
@@ -158,9 +170,28 @@ export class DurableState {
       fs.mkdir(dir);
       fs.writeFile(journal, "");
     });
-    // A resumed driver starts a new generation: its first commit holds every trial.
+    // A state of an older format resumes into a new generation: its first commit holds every trial whole.
     if (previous === undefined) this.pointTo(this.journalFile);
     else this.pendingSwitch = previous;
+  }
+
+  /** Resumed in the same journal: `adopt` may take the restored trials as written. */
+  private appending = false;
+
+  /**
+   * After the loop restored the state this journal holds (resuming in it): the restored
+   * trials' results are written already, and ended trials will not change, so the first
+   * commit carries only the heads of the trials still open, not every result again.
+   */
+  adopt(trials: readonly Trial[]): void {
+    if (!this.appending || this.written.length > 0) return;
+    for (const trial of trials) {
+      const written = new Written();
+      written.wrote(trial.history, 0);
+      this.written.push(written);
+      if (trial.status === "TERMINATED" || trial.status === "ERROR") written.changed(trial);
+      else this.open.push(trial.index);
+    }
   }
 
   /** Set after a resume or a compaction: the journal experiment_state.json must name once the next commit is in it; then this old one goes. */
@@ -273,6 +304,10 @@ export interface LoadedState {
   /** Undefined when nothing was committed yet (a driver killed before its first commit). */
   readonly loop: Json | undefined;
   readonly generation: number;
+  /** The format version of experiment_state.json (STATE_FORMAT_VERSION or an older readable one). */
+  readonly formatVersion: number;
+  /** Bytes of the journal up to its last whole commit (a torn last line after them is no commit). */
+  readonly committedBytes: number;
   readonly trialCount: number;
   readonly ended: boolean;
 }
@@ -308,8 +343,11 @@ export function readSavedState(dir: string): LoadedState {
   }
   const journalPath = join(dir, state.journal);
   let text: string;
+  let committedBytes: number;
   try {
-    text = readFileSync(journalPath, "utf8");
+    const bytes = readFileSync(journalPath);
+    committedBytes = bytes.lastIndexOf(0x0a) + 1;
+    text = bytes.toString("utf8", 0, committedBytes);
   } catch (error) {
     throw new SavedStateError(journalPath, `the journal named by ${EXPERIMENT_STATE_FILE} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
@@ -330,7 +368,8 @@ export function readSavedState(dir: string): LoadedState {
     start = end + 1;
   }
   const generation = Number(/\.(\d+)\.jsonl$/.exec(state.journal)?.[1] ?? 1);
-  if (last === undefined) return { origin: state.origin, loop: undefined, generation, trialCount: 0, ended: false };
+  const formatVersion = state.version;
+  if (last === undefined) return { origin: state.origin, loop: undefined, generation, formatVersion, committedBytes, trialCount: 0, ended: false };
   const trials: JournalTrial[] = [];
   for (let index = 0; index < last.trialCount; index++) {
     const trial = latest.get(index);
@@ -338,7 +377,7 @@ export function readSavedState(dir: string): LoadedState {
     delete trial.historyFrom;
     trials.push(trial);
   }
-  return { origin: state.origin, loop: { ...last.loop, trials } as unknown as Json, generation, trialCount: last.trialCount, ended: last.ended };
+  return { origin: state.origin, loop: { ...last.loop, trials } as unknown as Json, generation, formatVersion, committedBytes, trialCount: last.trialCount, ended: last.ended };
 }
 
 /** A delta record made whole: the results before its `historyFrom` are those of the trial's previous record (taken over, not copied). */

@@ -131,6 +131,11 @@ export class ExperimentDirSession implements TuneCallback {
     this.lastWrite = now;
   }
 
+  /** After the loop restored the state resumed from: the journal takes its trials as written. */
+  adoptRestored(loop: TuneLoop): void {
+    this.state.adopt(loop.trials as readonly Trial[]);
+  }
+
   /** Closes the files kept open (the run ended or failed). */
   close(): void {
     this.logger?.close();

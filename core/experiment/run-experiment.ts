@@ -162,6 +162,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
     if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
     if (saved && dir !== undefined) {
       restoreLoop(loop, saved, dir);
+      session?.adoptRestored(loop);
       logger?.adoptTrials(loop.trials, options.metric, options.mode);
     }
     if (session) executor.setListener(session.listener(loop));

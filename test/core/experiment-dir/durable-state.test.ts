@@ -157,17 +157,48 @@ describe("DurableState: a journal of commits named by experiment_state.json", ()
     expect(readSavedState(dir).loop).toEqual(e.saved());
   });
 
-  it("a resumed writer starts a new generation with every trial whole, and switches to it at its first commit", () => {
+  it("a resumed writer goes on in the same journal, cut back to its last whole commit, and rewrites no result", () => {
     const dir = tmp();
     const e = new Experiment();
     e.add(3);
     for (const t of e.trials) e.report(t);
+    (e.trials[2] as Trial).end();
     const writer = new DurableState(dir, origin);
     writer.commit(e.trials, e.rest());
     writer.close();
+    const journal = journalOf(dir);
+    appendFileSync(journal, '{"trials":[{"id":"t0'); // a driver killed mid-append
     const loaded = readSavedState(dir);
-    const before = journalOf(dir);
     const resumed = new DurableState(dir, origin, undefined, loaded);
+    // The loop restores its trials from the state; the journal takes them as written.
+    const restored = (loaded.loop as unknown as { trials: { history: Result[] }[] }).trials;
+    e.trials.forEach((t, k) => (t.history = (restored[k] as { history: Result[] }).history.slice()));
+    resumed.adopt(e.trials);
+    e.report(e.trials[0] as Trial);
+    resumed.commit(e.trials, e.rest());
+    resumed.close();
+    expect(journalOf(dir)).toBe(journal);
+    const commits = commitsOf(dir);
+    expect(commits).toHaveLength(2);
+    // The open trials' heads only (trial 2 ended): trial 0 with its one new result, trial 1 with none.
+    expect(commits[1]?.trials.map((t) => [t.index, t.historyFrom, t.history.length])).toEqual([
+      [0, 1, 1],
+      [1, 1, 0],
+    ]);
+    expect(readSavedState(dir).loop).toEqual(e.saved());
+  });
+
+  it("a state of an older format resumes into a new generation with every trial whole, named at its first commit", () => {
+    const dir = tmp();
+    const e = new Experiment();
+    e.add(2);
+    e.report(e.trials[1] as Trial);
+    const { trials, ...loop } = e.saved() as unknown as { trials: unknown[] } & Record<string, Json>;
+    writeFileSync(join(dir, "experiment_state.trials.000001.jsonl"), JSON.stringify({ trials, trialCount: 2, ended: false, loop }) + "\n");
+    writeFileSync(join(dir, EXPERIMENT_STATE_FILE), JSON.stringify({ format: "tunelab-experiment-state", version: 1, origin, journal: "experiment_state.trials.000001.jsonl" }));
+    const before = journalOf(dir);
+    const resumed = new DurableState(dir, origin, undefined, readSavedState(dir));
+    resumed.adopt(e.trials);
     expect(journalOf(dir)).toBe(before); // until it commits, a resume still reads the old journal
     e.report(e.trials[0] as Trial);
     resumed.commit(e.trials, e.rest());
