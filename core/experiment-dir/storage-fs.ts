@@ -82,6 +82,9 @@ export function replaceAtomically(fs: StorageFs, path: string, text: string, syn
  * Owned by one writer for one run: `close()` at its end (a file deleted meanwhile
  * must be closed first, see `forget`, or the next append would go to the old one).
  */
+/** Descriptors an Appenders keeps open at most (the running trials' files, the journal, decisions.jsonl). */
+const MAX_OPEN = 64;
+
 export class Appenders {
   private readonly fds = new Map<string, number>();
   /** Descriptors with a background fsync in flight: closed when it is done. */
@@ -101,6 +104,8 @@ export class Appenders {
     let fd = this.fds.get(path);
     if (fd === undefined) {
       fd = openSync(path, "a");
+      // At most MAX_OPEN kept (an experiment has a file or two per trial, thousands of trials): the least recently opened goes.
+      if (this.fds.size >= MAX_OPEN) this.forget(this.fds.keys().next().value as string);
       this.fds.set(path, fd);
     }
     const buffer = Buffer.from(text);

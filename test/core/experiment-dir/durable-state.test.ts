@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SavedStateError, type Json, type Result } from "../../../core/contracts/index.ts";
-import { DurableState, EXPERIMENT_STATE_FILE, readSavedState } from "../../../core/experiment-dir/index.ts";
+import { DurableState, EXPERIMENT_STATE_FILE, nodeStorageFs, readSavedState } from "../../../core/experiment-dir/index.ts";
+import { Appenders } from "../../../core/experiment-dir/storage-fs.ts";
 import { saveTrial } from "../../../core/experiment-state.ts";
 import { Trial, trialIdFor } from "../../../core/trial.ts";
 
@@ -224,3 +225,20 @@ describe("DurableState: a journal of commits named by experiment_state.json", ()
     expect(readSavedState(dir).loop).toEqual(e.saved());
   });
 });
+
+describe("Appenders", () => {
+  it("keeps at most 64 files open, however many it appends to, and each file gets every line in order", () => {
+    const dir = tmp();
+    const appenders = new Appenders(nodeStorageFs);
+    const before = openDescriptors();
+    for (let round = 0; round < 3; round++) for (let k = 0; k < 200; k++) appenders.append(join(dir, `f${k}`), `${round}\n`);
+    expect(openDescriptors() - before).toBeLessThanOrEqual(64);
+    appenders.close();
+    expect(openDescriptors()).toBe(before);
+    for (let k = 0; k < 200; k++) expect(readFileSync(join(dir, `f${k}`), "utf8")).toBe("0\n1\n2\n");
+  });
+});
+
+function openDescriptors(): number {
+  return readdirSync("/proc/self/fd").length;
+}
