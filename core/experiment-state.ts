@@ -33,7 +33,7 @@ export interface LoopFlags {
   traceRecords: number;
 }
 
-interface SavedTrial {
+export interface SavedTrial {
   id: string;
   index: number;
   config: Config;
@@ -118,18 +118,7 @@ export function saveExperiment(snapshot: ExperimentSnapshot): Json {
     version: 2,
     searcherDone: snapshot.searcherDone,
     counters: { ...snapshot.counters },
-    trials: snapshot.trials.map((t) => ({
-      id: t.id,
-      index: t.index,
-      config: t.config,
-      resources: { ...t.resources },
-      history: t.history.slice(),
-      failures: t.failures,
-      preemptions: t.preemptions,
-      errorMessage: t.errorMessage ?? null,
-      errorStack: t.errorStack ?? null,
-      lifecycle: t.lifecycle(),
-    })),
+    trials: snapshot.trials.map((t) => saveTrial(t)),
     handoff: snapshot.handoff,
     loop: { ...snapshot.loop, restartsSinceResult: { ...snapshot.loop.restartsSinceResult } },
     searcher: snapshot.searcher,
@@ -139,6 +128,23 @@ export function saveExperiment(snapshot: ExperimentSnapshot): Json {
     executor: snapshot.executor,
   };
   return saved as unknown as Json;
+}
+
+/** One trial's saved record (version 2), as `saveExperiment` writes it; the experiment directory's journal writes the changed ones alone, with the results it had not written yet. */
+export function saveTrial(t: Trial, historyFrom = 0): SavedTrial {
+  return {
+    id: t.id,
+    index: t.index,
+    config: t.config,
+    resources: { ...t.resources },
+    // From `historyFrom` on: the journal's delta records (the results before it are in an earlier record).
+    history: t.history.slice(historyFrom),
+    failures: t.failures,
+    preemptions: t.preemptions,
+    errorMessage: t.errorMessage ?? null,
+    errorStack: t.errorStack ?? null,
+    lifecycle: t.lifecycle(),
+  };
 }
 
 /**

@@ -142,10 +142,19 @@ export class TuneLoop implements ExecutorListener {
    * retention, and the executor's own state when it can save one (the simulator).
    */
   save(): Json {
+    return this.saveWith(this.all);
+  }
+
+  /** `save()` with no trials: the experiment directory's journal writes the trials that changed itself. */
+  saveWithoutTrials(): Json {
+    return this.saveWith([]);
+  }
+
+  private saveWith(trials: readonly Trial[]): Json {
     return saveExperiment({
       searcherDone: this.searcherDone,
       counters: this.counters,
-      trials: this.all,
+      trials,
       handoff: this.handoff.save(),
       loop: {
         stoppingAll: this.stoppingAll,
@@ -259,6 +268,8 @@ export class TuneLoop implements ExecutorListener {
       return;
     }
     if (this.counters.results === 0) this.checkComponentMetrics(result);
+    // Its exploit's restore landed: nothing left to undo.
+    if (this.beforeExploit.size > 0) this.beforeExploit.delete(trial.id);
     this.counters.results++;
     this.restartsSinceResult = { preempted: 0, failed: 0 };
     trial.history.push(result);
@@ -310,6 +321,7 @@ export class TuneLoop implements ExecutorListener {
   onFailed(trialId: string, recoverable: boolean, reason: string, stack?: string): void {
     const trial = this.byId.get(trialId);
     if (!trial || trial.status !== "RUNNING") return;
+    this.beforeExploit.delete(trialId);
     this.running--;
     this.fail(trial, recoverable, reason, stack);
     this.afterEvent();
@@ -321,9 +333,31 @@ export class TuneLoop implements ExecutorListener {
    * results after it are re-done), else starts from scratch, which counts as a
    * failure; past maxFailures the executor fails the trial instead.
    */
-  onCheckpointUnusable(trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string): CheckpointRef | undefined | "fail" {
+  onCheckpointUnusable(
+    trialId: string,
+    checkpoint: CheckpointRef,
+    fallback: CheckpointRef | undefined,
+    _reason: string,
+    live = false,
+  ): CheckpointRef | undefined | "fail" {
     const trial = this.byId.get(trialId);
     if (!trial || trial.status !== "RUNNING") return "fail";
+    if (checkpoint.trialId !== trialId) {
+      const undo = live ? this.beforeExploit.get(trialId) : undefined;
+      this.beforeExploit.delete(trialId);
+      // A PBT exploit of a damaged donor checkpoint: the donor's previous one (the trial's own results all stand).
+      if (fallback) {
+        trial.fallBackTo(fallback, trial.historyAtCheckpoint);
+        return fallback;
+      }
+      // None left, and the trial still holds its own weights: the exploit is undone, as if it never happened.
+      if (undo) {
+        trial.config = undo.config;
+        trial.fallBackTo(undo.checkpoint, undo.resultsAtCheckpoint);
+        return undefined;
+      }
+      fallback = undefined;
+    }
     let keep = -1;
     if (fallback) for (let i = trial.history.length - 1; i >= 0 && keep < 0; i--) if ((trial.history[i] as Result).iteration === fallback.iteration) keep = i + 1;
     const usable = keep >= 0 ? fallback : undefined;
@@ -518,6 +552,10 @@ export class TuneLoop implements ExecutorListener {
     const checkpoint = donor.latestCheckpoint;
     if (checkpoint) {
       this.trace?.emit(this.executor.now(), "exploit", { trial: trial.id, from: donor.id, iteration: checkpoint.iteration });
+      // What a running trial had before, should the donor's checkpoint prove unusable on restore (onCheckpointUnusable).
+      if (trial.status === "RUNNING" && donor !== trial) {
+        this.beforeExploit.set(trial.id, { config: trial.config, checkpoint: trial.latestCheckpoint, resultsAtCheckpoint: trial.historyAtCheckpoint });
+      }
       if (this.callbacks) this.exploited(trial, donor, checkpoint, config, reason);
       // The trial now carries the donor's weights and iteration count; its own history stays as it was reported.
       // Its latest checkpoint is the one it took: a failure, a pause or a later clone of it gets these weights, not its old ones.
@@ -562,6 +600,14 @@ export class TuneLoop implements ExecutorListener {
   }
 
   private restartsSinceResult = { preempted: 0, failed: 0 };
+
+  /**
+   * Running trials whose exploit's restore has not landed yet: their config and
+   * checkpoint before it, to undo the exploit if the donor's checkpoint proves
+   * unusable with no earlier one. Not saved: after a crash the trial restarts from
+   * the donor's checkpoint, and an unusable one is then a restart from scratch.
+   */
+  private readonly beforeExploit = new Map<string, { config: Config; checkpoint: CheckpointRef | undefined; resultsAtCheckpoint: number }>();
 
   /**
    * At the first result: a scheduler or searcher ranking by a metric the results

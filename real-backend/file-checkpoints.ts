@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ContractError, OptionError } from "../core/contracts/index.ts";
+import type { CheckpointRef, ExecutorListener } from "../core/contracts/index.ts";
 import type { RngState } from "../core/rng.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -154,6 +155,61 @@ export function previousCheckpoint(trialDir: string, trialId: string, iteration:
     if (!best || meta.iteration >= best.meta.iteration) best = { dir, meta };
   }
   return best;
+}
+
+/** A checkpoint directory found usable: what to restore, and its completion record. */
+export interface UsableCheckpoint {
+  readonly ref: CheckpointRef;
+  readonly dir: string;
+  readonly meta: CheckpointMeta;
+}
+
+/**
+ * The checkpoint `trialId` restores instead of `checkpoint` (its own latest, or a PBT
+ * donor's), checked before anything loads it; the one place both executors decide it.
+ *
+ * Usable: itself. Unusable (deleted, interrupted, truncated): the loop is offered the
+ * owner's newest usable earlier checkpoint under `root` (`<root>/<owner>/checkpoint_*`)
+ * and answers (ExecutorListener.onCheckpointUnusable); a warning naming the path says
+ * what happens. Returns what to restore, or undefined: for the trial's own checkpoint,
+ * start from scratch (the loop counted a failure); for a donor's with none left, the
+ * exploit is skipped (`live`: the trial goes on with the weights it holds, the loop
+ * gave it back its own config) or, for a trial not running, it starts from scratch.
+ * Throws the CheckpointUnusable when the loop answers "fail" (no failures left) or has
+ * no say (an in-memory checkpoint, a listener without the hook).
+ */
+export function usableCheckpoint(
+  root: string,
+  trialId: string,
+  checkpoint: CheckpointRef,
+  listener: ExecutorListener | undefined,
+  live: boolean,
+): UsableCheckpoint | undefined {
+  const dir = checkpoint.handle;
+  if (typeof dir !== "string") throw new ContractError("checkpoint", `checkpoint of ${checkpoint.trialId} is not a directory`);
+  try {
+    return { ref: checkpoint, dir, meta: readCheckpointMeta(dir, trialId) };
+  } catch (error) {
+    if (!(error instanceof CheckpointUnusable) || !listener?.onCheckpointUnusable) throw error;
+    const owner = checkpoint.trialId;
+    const previous = previousCheckpoint(join(root, owner), owner, checkpoint.iteration);
+    const fallback: CheckpointRef | undefined = previous && { trialId: owner, iteration: previous.meta.iteration, timeTotal: previous.meta.timeTotal, handle: previous.dir };
+    const answer = listener.onCheckpointUnusable(trialId, checkpoint, fallback, error.message, live);
+    if (answer === "fail") throw error;
+    const donor = owner !== trialId;
+    const instead =
+      answer !== undefined
+        ? donor
+          ? `restoring ${owner}'s previous checkpoint ${String(answer.handle)} instead`
+          : `restarting from the previous checkpoint ${String(answer.handle)}`
+        : donor && live
+          ? `the exploit of ${owner} is skipped: the trial goes on with its own weights and config`
+          : "restarting from scratch";
+    process.stderr.write(`tunelab: warning: ${error.message}; ${instead}\n`);
+    if (answer === undefined) return undefined;
+    const answerDir = answer.handle as string;
+    return { ref: answer, dir: answerDir, meta: readCheckpointMeta(answerDir, trialId) };
+  }
 }
 
 /** Sizes of the files under `dir`, by path relative to it. */

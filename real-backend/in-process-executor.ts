@@ -12,7 +12,7 @@ import type {
 } from "../core/contracts/index.ts";
 import { rngFor } from "../core/rng.ts";
 import { TrialActor, type CheckpointPayload } from "../core/trial-actor.ts";
-import { FileCheckpointStore } from "./file-checkpoints.ts";
+import { FileCheckpointStore, usableCheckpoint } from "./file-checkpoints.ts";
 import { RealClockMeter } from "./real-clock-meter.ts";
 import type { Trainable } from "./trainable.ts";
 
@@ -124,8 +124,8 @@ export class InProcessExecutor implements DrivenExecutor {
     this.meter.counts.actorStarts++;
     const a = actor;
     this.track(a, restoreFrom ? "restore" : "init", async () => {
-      if (restoreFrom) await this.load(a, restoreFrom);
-      else a.beginFresh(await this.trainable.init(a.config, a.rng));
+      // A damaged checkpoint with nothing to fall back to: from scratch (the loop counted a failure).
+      if (!restoreFrom || (await this.load(a, restoreFrom, false)) === "none") a.beginFresh(await this.trainable.init(a.config, a.rng));
     }, (work) => this.stepAndReport(work));
   }
 
@@ -151,8 +151,20 @@ export class InProcessExecutor implements DrivenExecutor {
 
   restore(trialId: string, checkpoint: CheckpointRef, config: Config): void {
     const actor = this.live(trialId);
+    const before = actor.config;
     actor.config = config;
-    this.track(actor, "restore", () => this.load(actor, checkpoint), (work) => this.stepAndReport(work));
+    this.track(
+      actor,
+      "restore",
+      async () => {
+        if ((await this.load(actor, checkpoint, true)) !== "none") return;
+        // Nothing usable to restore. A donor's (PBT): the exploit was undone, the trial goes on with its own weights and config;
+        // its own: from scratch (the loop counted a failure).
+        if (checkpoint.trialId !== trialId) actor.config = before;
+        else actor.beginFresh(await this.trainable.init(actor.config, actor.rng));
+      },
+      (work) => this.stepAndReport(work),
+    );
   }
 
   stop(trialId: string): void {
@@ -202,17 +214,27 @@ export class InProcessExecutor implements DrivenExecutor {
     if (this.store && typeof checkpoint.handle === "string") this.store.discard(checkpoint.handle);
   }
 
-  private async load(actor: Actor, checkpoint: CheckpointRef): Promise<void> {
+  /**
+   * Loads `checkpoint` into `actor`, or, when it is a damaged directory, what the loop
+   * chose instead (usableCheckpoint: an earlier one, with a warning naming the path);
+   * "none" when it chose none. `live`: the actor holds the trial's weights (a restore).
+   */
+  private async load(actor: Actor, checkpoint: CheckpointRef, live: boolean): Promise<"loaded" | "none"> {
     let payload: CheckpointPayload;
+    let from = checkpoint;
     if (typeof checkpoint.handle === "string") {
       if (!this.store) throw new OptionError("storagePath", `checkpoint ${checkpoint.handle} is on disk, but this executor has no storagePath`);
-      const { state, meta } = await this.store.load(checkpoint.handle, actor.trialId);
+      const usable = usableCheckpoint(this.store.root, actor.trialId, checkpoint, this.listener, live);
+      if (usable === undefined) return "none";
+      from = usable.ref;
+      const { state, meta } = await this.store.load(usable.dir, actor.trialId);
       payload = { ...meta, state };
     } else {
       const held = checkpoint.handle as CheckpointPayload;
       payload = { ...held, state: structuredClone(held.state) };
     }
-    actor.adopt(payload, checkpoint.trialId);
+    actor.adopt(payload, from.trialId);
+    return "loaded";
   }
 
   private async stepAndReport(work: Work): Promise<void> {

@@ -25,12 +25,21 @@ export interface ExecutorListener {
   /** A spot node will be reclaimed in `secondsLeft`: the loop checkpoints the trials on it at their next result. */
   onPreemptionNotice(nodeId: string, trialIds: readonly string[], secondsLeft: number): void;
   /**
-   * Restarting `trialId`, the executor found `checkpoint` unusable (deleted, interrupted,
-   * truncated). It offers `fallback`, the trial's newest usable earlier checkpoint, if
-   * any. The listener answers the checkpoint to start from (undefined: from scratch),
-   * or "fail" when the trial has no failures left.
+   * Restoring `trialId`, the executor found `checkpoint` unusable (deleted, interrupted,
+   * truncated). It offers `fallback`, the checkpoint owner's newest usable earlier one
+   * (the trial's own, or for a PBT exploit the donor's), if any. The listener answers
+   * the checkpoint to restore, or undefined: from scratch, or for a donor's checkpoint
+   * restored into a `live` trial (an exploit of a running trial), the exploit skipped
+   * (the trial goes on with the weights it holds); or "fail" when the trial has no
+   * failures left.
    */
-  onCheckpointUnusable?(trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string): CheckpointRef | undefined | "fail";
+  onCheckpointUnusable?(
+    trialId: string,
+    checkpoint: CheckpointRef,
+    fallback: CheckpointRef | undefined,
+    reason: string,
+    live?: boolean,
+  ): CheckpointRef | undefined | "fail";
 }
 
 /**

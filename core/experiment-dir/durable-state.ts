@@ -1,12 +1,19 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { SavedStateError } from "../errors/index.ts";
-import type { Json } from "../contracts/index.ts";
+import type { Json, Result } from "../contracts/index.ts";
+import { saveTrial, type SavedTrial } from "../experiment-state.ts";
+import type { Trial } from "../trial.ts";
 import { EXPERIMENT_STATE_FILE, experimentFile } from "./layout.ts";
-import { nodeStorageFs, replaceAtomically, writing, type StorageFs } from "./storage-fs.ts";
+import { Appenders, nodeStorageFs, replaceAtomically, writing, type StorageFs } from "./storage-fs.ts";
 
-/** Format of experiment_state.json (and its trial journal). Bump it when either changes shape; keep reading the old ones. */
-export const STATE_FORMAT_VERSION = 1;
+/**
+ * Format of experiment_state.json and its journal. Version 2: a trial's record in a
+ * commit may hold only the results it had not written yet (`historyFrom`). Version 1
+ * journals (every record whole) are still read.
+ */
+export const STATE_FORMAT_VERSION = 2;
+const READABLE_FORMATS = [1, 2];
 const FORMAT_NAME = "tunelab-experiment-state";
 
 /**
@@ -33,33 +40,18 @@ interface StateFile {
  * stoppers, retention, counters), and whether the experiment ended.
  */
 interface Commit {
-  trials: SavedTrial[];
+  trials: JournalTrial[];
   trialCount: number;
   ended: boolean;
   loop: Record<string, Json>;
 }
 
-type SavedTrial = { id: string; index: number; status: string; history: unknown[]; config: unknown; latestCheckpoint: unknown; [k: string]: unknown };
-
 /**
- * What a trial's record is compared by, to write only the trials that changed since
- * the last commit: its fields, by value or (objects the loop replaces rather than
- * mutates: config, checkpoint, exploit wait, last result) by identity. No allocation:
- * every commit looks at every trial.
+ * A trial's record in a commit: whole, or with `historyFrom` set, its history from
+ * that position on (the results before it are those of its previous record: a
+ * restart that dropped results to re-do them shows as a smaller `historyFrom`).
  */
-type Seen = readonly unknown[];
-
-const SEEN_FIELDS = ["status", "historyAtCheckpoint", "failures", "preemptions", "errorMessage", "config", "latestCheckpoint", "exploitWait"] as const;
-
-function unchanged(before: Seen | undefined, trial: SavedTrial, last: unknown): boolean {
-  if (before === undefined || before[0] !== trial.history.length || before[1] !== last) return false;
-  for (let i = 0; i < SEEN_FIELDS.length; i++) if (before[i + 2] !== trial[SEEN_FIELDS[i] as string]) return false;
-  return true;
-}
-
-function seenOf(trial: SavedTrial, last: unknown): Seen {
-  return [trial.history.length, last, ...SEEN_FIELDS.map((f) => trial[f])];
-}
+type JournalTrial = SavedTrial & { historyFrom?: number };
 
 /** Fsync at most this often: a process kill loses nothing either way; this bounds what a power loss can roll back. */
 const FSYNC_EVERY_MS = 1000;
@@ -68,31 +60,86 @@ const COMPACT_RATIO = 4;
 const COMPACT_SLACK_BYTES = 1 << 20;
 
 /**
+ * What a trial's record was when last written: the fields a change shows in (by
+ * value, or by identity for objects the loop replaces rather than mutates: config,
+ * resources, checkpoints, the last result) and the results written, by identity.
+ * Compared without allocating: every commit looks at every trial not yet ended.
+ */
+class Written {
+  readonly seen: unknown[] = new Array<unknown>(13).fill(undefined);
+  readonly history: Result[] = [];
+  headBytes = 0;
+  historyBytes = 0;
+
+  /** Whether `trial` differs from what was written; if so, remembers it as written. */
+  changed(trial: Trial): boolean {
+    const s = this.seen;
+    // A new record's fields are all undefined here: its status differs.
+    const changes =
+      note(s, 0, trial.status) +
+      note(s, 1, trial.phase) +
+      note(s, 2, trial.latestCheckpoint) +
+      note(s, 3, trial.historyAtCheckpoint) +
+      note(s, 4, trial.restoreFrom) +
+      note(s, 5, trial.saveRequested) +
+      note(s, 6, trial.history.length) +
+      note(s, 7, trial.lastResult) +
+      note(s, 8, trial.failures) +
+      note(s, 9, trial.preemptions) +
+      note(s, 10, trial.errorMessage) +
+      note(s, 11, trial.config) +
+      note(s, 12, trial.resources);
+    return changes > 0;
+  }
+
+  /** Where `history` parts from what was written (history only grows, or is cut back to re-do results). */
+  commonPrefix(history: readonly Result[]): number {
+    let k = Math.min(this.history.length, history.length);
+    while (k > 0 && this.history[k - 1] !== history[k - 1]) k--;
+    return k;
+  }
+
+  wrote(history: readonly Result[], from: number): void {
+    this.history.length = from;
+    for (let i = from; i < history.length; i++) this.history.push(history[i] as Result);
+  }
+}
+
+/** Sets `seen[i]` to `value`; 1 when that changed it. */
+function note(seen: unknown[], i: number, value: unknown): number {
+  if (seen[i] === value) return 0;
+  seen[i] = value;
+  return 1;
+}
+
+/**
  * The experiment's durable state: `experiment_state.json` names a journal, and the
  * journal holds one line per commit.
  *
- * Each `write(loop.save())` appends one line: the trials whose records changed since
- * the last commit (a new trial, a result, a checkpoint, a status), the trial count,
- * and the rest of the loop's state (searcher, scheduler, stoppers, retention,
- * counters). A line is committed once it is whole (ends in a newline): a driver
- * killed mid-append leaves a torn last line, which a resume ignores, so it resumes
- * from the previous commit, never from half of one. One append per commit keeps
- * snapshotting at every checkpoint and every trial end cheap: it costs the changed
- * trials plus the algorithms' state, not the whole history. When the journal grows
- * past a few times its live size it is compacted into a new generation (one line
- * with every trial), and experiment_state.json is replaced atomically (write to a
- * temporary file, fsync, rename) to name it; the old one is deleted after.
+ * Each `commit` appends one line: the trials whose records changed since the last
+ * commit (a new trial, a result, a checkpoint, a status), each with only the results
+ * not written before, the trial count, and the rest of the loop's state (searcher,
+ * scheduler, stoppers, retention, counters). A line is committed once it is whole
+ * (ends in a newline): a driver killed mid-append leaves a torn last line, which a
+ * resume ignores, so it resumes from the previous commit, never from half of one.
+ * So a commit costs the trials that changed and the algorithms' state, not the
+ * experiment's whole history, and looks only at trials that have not ended. When
+ * the journal grows past a few times its live size it is compacted into a new
+ * generation (one line with every trial whole), and experiment_state.json is
+ * replaced atomically (write to a temporary file, fsync, rename) to name it; the
+ * old one is deleted after.
  */
 export class DurableState {
-  private readonly seen = new Map<string, Seen>();
-  /** The newest record of each trial, for compaction. */
-  private readonly records = new Map<string, SavedTrial>();
+  /** Per trial index: what was last written of it. */
+  private readonly written: Written[] = [];
+  /** Indices of the trials that can still change (not yet written as ended). */
+  private open: number[] = [];
   private liveBytes = 0;
-  private readonly recordBytes = new Map<string, number>();
   private generation = 1;
   private journalBytes = 0;
   private lastSync = -Infinity;
   private journalFile: string;
+  private readonly appenders: Appenders;
 
   constructor(
     readonly dir: string,
@@ -102,6 +149,19 @@ export class DurableState {
     /** Journal bytes allowed beyond COMPACT_RATIO x the live records before compacting (tests lower it). */
     private readonly compactSlackBytes = COMPACT_SLACK_BYTES,
   ) {
+    this.appenders = new Appenders(fs);
+    if (resumedFrom && resumedFrom.formatVersion === STATE_FORMAT_VERSION) {
+      // A resumed driver goes on appending to the journal, cut back to its last whole commit (a torn line is no commit).
+      this.generation = resumedFrom.generation;
+      this.journalFile = journalName(this.generation);
+      const journal = join(dir, this.journalFile);
+      writing(journal, () => truncateSync(journal, resumedFrom.committedBytes));
+      this.journalBytes = resumedFrom.committedBytes;
+      // Unknown without reading every record again: taken as all live, so the next compaction waits for the journal to grow.
+      this.liveBytes = resumedFrom.committedBytes;
+      this.appending = true;
+      return;
+    }
     const previous = resumedFrom ? join(dir, journalName(resumedFrom.generation)) : undefined;
     if (resumedFrom) this.generation = resumedFrom.generation + 1;
     this.journalFile = journalName(this.generation);
@@ -110,58 +170,99 @@ export class DurableState {
       fs.mkdir(dir);
       fs.writeFile(journal, "");
     });
-    // A resumed driver starts a new generation: its first commit holds every trial.
+    // A state of an older format resumes into a new generation: its first commit holds every trial whole.
     if (previous === undefined) this.pointTo(this.journalFile);
     else this.pendingSwitch = previous;
+  }
+
+  /** Resumed in the same journal: `adopt` may take the restored trials as written. */
+  private appending = false;
+
+  /**
+   * After the loop restored the state this journal holds (resuming in it): the restored
+   * trials' results are written already, and ended trials will not change, so the first
+   * commit carries only the heads of the trials still open, not every result again.
+   */
+  adopt(trials: readonly Trial[]): void {
+    if (!this.appending || this.written.length > 0) return;
+    for (const trial of trials) {
+      const written = new Written();
+      written.wrote(trial.history, 0);
+      this.written.push(written);
+      if (trial.status === "TERMINATED" || trial.status === "ERROR") written.changed(trial);
+      else this.open.push(trial.index);
+    }
   }
 
   /** Set after a resume or a compaction: the journal experiment_state.json must name once the next commit is in it; then this old one goes. */
   private pendingSwitch: string | undefined;
 
-  /** Commits `saved` (a `loop.save()`): one journal line with the changed trials and the algorithms' state. */
-  write(saved: Json, ended = false): void {
-    const { trials, ...loop } = saved as unknown as { trials: SavedTrial[] } & Record<string, Json>;
-    const changed: SavedTrial[] = [];
-    for (const trial of trials) {
-      const last = trial.history[trial.history.length - 1];
-      if (unchanged(this.seen.get(trial.id), trial, last)) continue;
-      this.seen.set(trial.id, seenOf(trial, last));
-      this.records.set(trial.id, trial);
-      changed.push(trial);
+  /**
+   * Commits the experiment as it is now: `trials`, the loop's own trial objects in
+   * index order, and `rest`, `loop.saveWithoutTrials()`. One journal line.
+   */
+  commit(trials: readonly Trial[], rest: Json, ended = false): void {
+    const { trials: _none, ...loop } = rest as unknown as { trials?: unknown } & Record<string, Json>;
+    for (let index = this.written.length; index < trials.length; index++) {
+      this.written.push(new Written());
+      this.open.push(index);
     }
+    const parts: string[] = [];
+    let still = 0;
+    for (const index of this.open) {
+      const trial = trials[index] as Trial;
+      const written = this.written[index] as Written;
+      if (written.changed(trial)) parts.push(this.record(trial, written));
+      if (trial.status !== "TERMINATED" && trial.status !== "ERROR") this.open[still++] = index;
+    }
+    this.open.length = still;
     const now = performance.now();
     const sync = now - this.lastSync >= FSYNC_EVERY_MS;
     if (sync) this.lastSync = now;
     if (this.journalBytes > COMPACT_RATIO * this.liveBytes + this.compactSlackBytes) {
-      this.compact(trials.length, ended, loop);
+      this.compact(trials, ended, loop);
       return;
     }
-    const line = JSON.stringify({ trials: changed, trialCount: trials.length, ended, loop } satisfies Commit) + "\n";
-    const bytes = Buffer.byteLength(line);
+    const line = `{"trials":[${parts.join(",")}],"trialCount":${trials.length},"ended":${ended},"loop":${JSON.stringify(loop)}}\n`;
     const path = join(this.dir, this.journalFile);
     writing(path, () => {
-      this.fs.appendFile(path, line);
-      if (sync || this.pendingSwitch !== undefined) this.fs.fsync(path);
+      this.appenders.append(path, line);
+      // Before experiment_state.json names this journal, its first commit must be on the device; else in the background.
+      if (this.pendingSwitch !== undefined) this.appenders.fsync(path);
+      else if (sync) this.appenders.fsyncInBackground(path);
     });
-    this.journalBytes += bytes;
-    // What the live records weigh, roughly: this line's share for the trials it carries.
-    if (changed.length > 0) {
-      const each = bytes / changed.length;
-      for (const trial of changed) {
-        this.liveBytes += each - (this.recordBytes.get(trial.id) ?? 0);
-        this.recordBytes.set(trial.id, each);
-      }
-    }
+    this.journalBytes += Buffer.byteLength(line);
     this.switchIfPending();
   }
 
-  /** A new journal generation holding one commit with every trial; experiment_state.json then names it. */
-  private compact(trialCount: number, ended: boolean, loop: Record<string, Json>): void {
+  /** `trial`'s record with the results not written before; remembers them as written. */
+  private record(trial: Trial, written: Written): string {
+    const from = written.commonPrefix(trial.history);
+    const { history, ...head } = saveTrial(trial, from) as JournalTrial;
+    if (from > 0) head.historyFrom = from;
+    written.wrote(trial.history, from);
+    const headJson = JSON.stringify(head);
+    const historyJson = JSON.stringify(history);
+    // The live records, roughly: the trial's newest head and every result it holds (a delta adds its results).
+    const before = written.headBytes + written.historyBytes;
+    written.headBytes = headJson.length;
+    written.historyBytes = (from > 0 ? written.historyBytes : 0) + historyJson.length;
+    this.liveBytes += written.headBytes + written.historyBytes - before;
+    return `${headJson.slice(0, -1)},"history":${historyJson}}`;
+  }
+
+  /** A new journal generation holding one commit with every trial whole; experiment_state.json then names it. */
+  private compact(trials: readonly Trial[], ended: boolean, loop: Record<string, Json>): void {
     const old = join(this.dir, this.journalFile);
     this.generation++;
     this.journalFile = journalName(this.generation);
     const path = join(this.dir, this.journalFile);
-    const line = JSON.stringify({ trials: [...this.records.values()], trialCount, ended, loop } satisfies Commit) + "\n";
+    const parts = trials.map((trial, index) => {
+      const written = this.written[index] as Written;
+      written.history.length = 0;
+      return this.record(trial, written);
+    });
+    const line = `{"trials":[${parts.join(",")}],"trialCount":${trials.length},"ended":${ended},"loop":${JSON.stringify(loop)}}\n`;
     writing(path, () => {
       this.fs.writeFile(path, line);
       this.fs.fsync(path);
@@ -177,12 +278,18 @@ export class DurableState {
     if (old === undefined) return;
     this.pointTo(this.journalFile);
     this.pendingSwitch = undefined;
+    this.appenders.forget(old);
     writing(old, () => this.fs.remove(old));
   }
 
   private pointTo(journal: string): void {
     const state: StateFile = { format: FORMAT_NAME, version: STATE_FORMAT_VERSION, origin: this.origin, journal };
     replaceAtomically(this.fs, experimentFile(this.dir, EXPERIMENT_STATE_FILE), JSON.stringify(state, null, 2) + "\n", true);
+  }
+
+  /** Closes the journal's file (the run ended, or failed). */
+  close(): void {
+    this.appenders.close();
   }
 }
 
@@ -197,6 +304,10 @@ export interface LoadedState {
   /** Undefined when nothing was committed yet (a driver killed before its first commit). */
   readonly loop: Json | undefined;
   readonly generation: number;
+  /** The format version of experiment_state.json (STATE_FORMAT_VERSION or an older readable one). */
+  readonly formatVersion: number;
+  /** Bytes of the journal up to its last whole commit (a torn last line after them is no commit). */
+  readonly committedBytes: number;
   readonly trialCount: number;
   readonly ended: boolean;
 }
@@ -223,7 +334,7 @@ export function readSavedState(dir: string): LoadedState {
   if (state === null || typeof state !== "object" || state.format !== FORMAT_NAME) {
     throw new SavedStateError(path, `is not a TuneLab experiment state (no "format": "${FORMAT_NAME}")`);
   }
-  if (state.version !== STATE_FORMAT_VERSION) {
+  if (!READABLE_FORMATS.includes(state.version)) {
     throw new SavedStateError(
       path,
       `was written in state format version ${String(state.version)}; this TuneLab reads version ${STATE_FORMAT_VERSION}` +
@@ -232,33 +343,53 @@ export function readSavedState(dir: string): LoadedState {
   }
   const journalPath = join(dir, state.journal);
   let text: string;
+  let committedBytes: number;
   try {
-    text = readFileSync(journalPath, "utf8");
+    const bytes = readFileSync(journalPath);
+    committedBytes = bytes.lastIndexOf(0x0a) + 1;
+    text = bytes.toString("utf8", 0, committedBytes);
   } catch (error) {
     throw new SavedStateError(journalPath, `the journal named by ${EXPERIMENT_STATE_FILE} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  const lines = text.split("\n");
-  // The part after the last newline is an append that never finished: not committed.
-  lines.pop();
-  const latest = new Map<number, SavedTrial>();
+  const latest = new Map<number, JournalTrial>();
   let last: Commit | undefined;
-  lines.forEach((line, k) => {
+  // The part after the last newline is an append that never finished: not committed.
+  for (let start = 0, k = 0; ; k++) {
+    const end = text.indexOf("\n", start);
+    if (end < 0) break;
     let commit: Commit;
     try {
-      commit = JSON.parse(line) as Commit;
+      commit = JSON.parse(text.slice(start, end)) as Commit;
     } catch (error) {
       throw new SavedStateError(`${journalPath}:${k + 1}`, `a committed line is not JSON (${(error as Error).message})`);
     }
-    for (const trial of commit.trials) latest.set(trial.index, trial);
+    for (const trial of commit.trials) latest.set(trial.index, withEarlierResults(trial, latest.get(trial.index), journalPath, k + 1));
     last = commit;
-  });
+    start = end + 1;
+  }
   const generation = Number(/\.(\d+)\.jsonl$/.exec(state.journal)?.[1] ?? 1);
-  if (last === undefined) return { origin: state.origin, loop: undefined, generation, trialCount: 0, ended: false };
-  const trials: SavedTrial[] = [];
+  const formatVersion = state.version;
+  if (last === undefined) return { origin: state.origin, loop: undefined, generation, formatVersion, committedBytes, trialCount: 0, ended: false };
+  const trials: JournalTrial[] = [];
   for (let index = 0; index < last.trialCount; index++) {
     const trial = latest.get(index);
-    if (!trial) throw new SavedStateError(journalPath, `has no record of trial #${index} (the last commit counts ${last.trialCount} trials)`);
+      if (!trial) throw new SavedStateError(journalPath, `has no record of trial #${index} (the last commit counts ${last.trialCount} trials)`);
+    delete trial.historyFrom;
     trials.push(trial);
   }
-  return { origin: state.origin, loop: { ...last.loop, trials } as unknown as Json, generation, trialCount: last.trialCount, ended: last.ended };
+  return { origin: state.origin, loop: { ...last.loop, trials } as unknown as Json, generation, formatVersion, committedBytes, trialCount: last.trialCount, ended: last.ended };
+}
+
+/** A delta record made whole: the results before its `historyFrom` are those of the trial's previous record (taken over, not copied). */
+function withEarlierResults(record: JournalTrial, previous: JournalTrial | undefined, journal: string, line: number): JournalTrial {
+  const from = record.historyFrom;
+  if (from === undefined) return record;
+  if (previous === undefined || previous.history.length < from) {
+    throw new SavedStateError(`${journal}:${line}`, `trial #${record.index} continues from result ${from}, but its earlier records hold ${previous?.history.length ?? 0}`);
+  }
+  const history = previous.history as Result[];
+  history.length = from;
+  for (const result of record.history) history.push(result);
+  record.history = history;
+  return record;
 }

@@ -27,7 +27,7 @@ import {
   type ResultLine,
   type RestartRecord,
 } from "./layout.ts";
-import { nodeStorageFs, replaceAtomically, storageError, type StorageFs } from "./storage-fs.ts";
+import { Appenders, nodeStorageFs, replaceAtomically, storageError, type StorageFs } from "./storage-fs.ts";
 
 export interface ExperimentLoggerOptions {
   /** @defaultValue the directory's last path segment */
@@ -35,9 +35,9 @@ export interface ExperimentLoggerOptions {
   /** @defaultValue "real" */
   kind?: "simulation" | "real";
   /**
-   * Append buffered lines at most this often, in wall milliseconds (0: write each
-   * line as it arrives). Real runs use 0; simulations, whose results come
-   * millions a second, buffer. Everything is written at the end either way.
+   * Append buffered lines at most this often, in wall milliseconds (0: at the end of
+   * each event, see `flush`). Real runs use 0; simulations, whose results come
+   * millions a second, buffer longer. Everything is written at the end either way.
    * @defaultValue 0
    */
   flushEveryMs?: number;
@@ -64,8 +64,11 @@ interface TrialLog {
 /**
  * The built-in loggers, as one callback: per trial `params.json`, `result.jsonl`
  * and `progress.csv`; per experiment `trials.csv`, `decisions.jsonl` and
- * `experiment.json` (see layout.ts). Files are appended as results arrive, so a
- * crashed run leaves everything up to its last flush readable.
+ * `experiment.json` (see layout.ts). Lines are appended in groups: what one event
+ * produced goes out as one write per file (through descriptors kept open), before
+ * the experiment's state is committed after that event (ExperimentDirSession calls
+ * `flush`, write-ahead) and before the executor's next event is handled. So a crashed
+ * run leaves every result the driver had handled readable.
  */
 export class ExperimentLogger implements TuneCallback {
   readonly name = "ExperimentLogger";
@@ -81,6 +84,8 @@ export class ExperimentLogger implements TuneCallback {
   private lastFlush = 0;
   private lastTable = 0;
   private readonly fs: StorageFs;
+  private readonly appenders: Appenders;
+  private flushQueued = false;
   /**
    * The first write that failed (a full disk, a directory made read-only), naming the
    * path. The loop runs callbacks guarded (a throwing hook is reported and the run goes
@@ -95,6 +100,7 @@ export class ExperimentLogger implements TuneCallback {
     this.flushEveryMs = options.flushEveryMs ?? 0;
     this.trialTableEveryMs = options.trialTableEveryMs ?? 1000;
     this.fs = options.fs ?? nodeStorageFs;
+    this.appenders = new Appenders(this.fs);
     prepareDirectory(dir, this.fs);
   }
 
@@ -170,7 +176,7 @@ export class ExperimentLogger implements TuneCallback {
     const metaPath = experimentFile(this.dir, EXPERIMENT_META_FILE);
     this.guard(metaPath, () => replaceAtomically(this.fs, metaPath, JSON.stringify(this.meta, null, 2) + "\n", false));
     const decisions = experimentFile(this.dir, DECISIONS_FILE);
-    this.guard(decisions, () => this.fs.appendFile(decisions, ""));
+    this.guard(decisions, () => this.appenders.append(decisions, ""));
   }
 
   onTrialStart(trial: TrialView, info: TrialStartInfo): void {
@@ -279,6 +285,7 @@ export class ExperimentLogger implements TuneCallback {
 
   onExperimentEnd(info: ExperimentEndInfo): void {
     this.flush();
+    this.flushQueued = false;
     this.writeTrialTable();
     if (this.meta) {
       this.meta = { ...this.meta, endedAt: new Date().toISOString(), endTime: info.time };
@@ -288,23 +295,47 @@ export class ExperimentLogger implements TuneCallback {
     }
   }
 
-  /** Writes every buffered line now. */
+  /** Writes every buffered line now: one write per file. */
   flush(): void {
+    if (this.pending.size === 0) return;
     for (const [path, lines] of this.pending) {
-      if (lines.length > 0) this.guard(path, () => this.fs.appendFile(path, lines.join("")));
+      if (lines.length > 0) this.guard(path, () => this.appenders.append(path, lines.length === 1 ? (lines[0] as string) : lines.join("")));
     }
     this.pending.clear();
     this.lastFlush = performance.now();
   }
 
-  private append(path: string, line: string): void {
-    if (this.flushEveryMs === 0) {
-      this.guard(path, () => this.fs.appendFile(path, line));
-      return;
+  /** After an event (ExperimentDirSession): a real run's lines go out now, a simulation's when due. */
+  endOfEvent(): void {
+    if (this.flushEveryMs === 0) this.flush();
+  }
+
+  /** Closes the files kept open (the run ended, or failed). */
+  close(): void {
+    try {
+      this.flush();
+    } catch {
+      // Remembered in `failure`; closing goes on.
     }
+    this.appenders.close();
+  }
+
+  private append(path: string, line: string): void {
     const lines = this.pending.get(path);
     if (lines) lines.push(line);
     else this.pending.set(path, [line]);
+    if (this.flushEveryMs === 0 && !this.flushQueued) {
+      // Used without a session (nobody calls endOfEvent): the lines still go out once this task's work is done.
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        try {
+          this.flush();
+        } catch {
+          // Remembered in `failure`, which the engine reads after each event.
+        }
+      });
+    }
   }
 
   private maybeFlush(): void {
@@ -328,7 +359,13 @@ export class ExperimentLogger implements TuneCallback {
       this.append(path, progressRow(log.columns, record));
       return;
     }
-    // A new column: rewrite the file with the union header from result.jsonl (rare: usually the first result only).
+    // The trial's first standing result (nearly always where the columns appear): the file is this header and row.
+    if (log.standing === 1) {
+      const text = csvLine([...PROGRESS_FIXED_COLUMNS, ...log.columns]) + progressRow(log.columns, record);
+      this.guard(path, () => this.fs.writeFile(path, text));
+      return;
+    }
+    // A new column later: rewrite the file with the union header from result.jsonl (rare).
     this.rewriteProgress(log);
   }
 

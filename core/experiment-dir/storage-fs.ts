@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, close, closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { OptionError } from "../errors/index.ts";
 
 /**
@@ -72,4 +72,85 @@ export function replaceAtomically(fs: StorageFs, path: string, text: string, syn
     if (sync) fs.fsync(tmp);
     fs.rename(tmp, path);
   });
+}
+
+/**
+ * Appends through file descriptors kept open, one per file: an append is then one
+ * `write` system call instead of open, write and close (the per-result cost of the
+ * directory). With the plain node:fs operations only; a StorageFs whose appendFile
+ * was replaced (a test's failing disk) gets every append through it, as before.
+ * Owned by one writer for one run: `close()` at its end (a file deleted meanwhile
+ * must be closed first, see `forget`, or the next append would go to the old one).
+ */
+/** Descriptors an Appenders keeps open at most (the running trials' files, the journal, decisions.jsonl). */
+const MAX_OPEN = 64;
+
+export class Appenders {
+  private readonly fds = new Map<string, number>();
+  /** Descriptors with a background fsync in flight: closed when it is done. */
+  private readonly syncing = new Map<number, { closeAfter: boolean }>();
+  private readonly direct: boolean;
+
+  constructor(private readonly fs: StorageFs) {
+    this.direct = fs.appendFile === nodeStorageFs.appendFile;
+  }
+
+  /** Appends `text` to `path` (created if missing); throws the raw fs error, like StorageFs. */
+  append(path: string, text: string): void {
+    if (!this.direct) {
+      this.fs.appendFile(path, text);
+      return;
+    }
+    let fd = this.fds.get(path);
+    if (fd === undefined) {
+      fd = openSync(path, "a");
+      // At most MAX_OPEN kept (an experiment has a file or two per trial, thousands of trials): the least recently opened goes.
+      if (this.fds.size >= MAX_OPEN) this.forget(this.fds.keys().next().value as string);
+      this.fds.set(path, fd);
+    }
+    const buffer = Buffer.from(text);
+    // writeSync may write less than asked (a signal, a nearly full disk): go on until all of it is out.
+    for (let done = 0; done < buffer.length; ) done += writeSync(fd, buffer, done, buffer.length - done);
+  }
+
+  /** Flushes `path`'s data to the device (through the open descriptor when there is one). */
+  fsync(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd !== undefined) fsyncSync(fd);
+    else this.fs.fsync(path);
+  }
+
+  /**
+   * Starts flushing `path`'s data to the device off the event loop (the thread pool):
+   * for a periodic fsync whose only job is to bound what a power loss can roll back,
+   * so a slow disk does not stall the run. Nothing to do while one is in flight.
+   */
+  fsyncInBackground(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) {
+      this.fs.fsync(path);
+      return;
+    }
+    if (this.syncing.has(fd)) return;
+    const entry = { closeAfter: false };
+    this.syncing.set(fd, entry);
+    fsync(fd, () => {
+      this.syncing.delete(fd);
+      if (entry.closeAfter) close(fd, () => {});
+    });
+  }
+
+  /** Closes `path`'s descriptor (before the file is deleted or replaced); one with a background fsync in flight closes after it. */
+  forget(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) return;
+    this.fds.delete(path);
+    const inFlight = this.syncing.get(fd);
+    if (inFlight) inFlight.closeAfter = true;
+    else closeSync(fd);
+  }
+
+  close(): void {
+    for (const path of [...this.fds.keys()]) this.forget(path);
+  }
 }

@@ -5,6 +5,7 @@ import type { TuneCallback } from "../callbacks/index.ts";
 import {
   DurableState,
   EXPERIMENT_META_FILE,
+  ExperimentLogger,
   EXPERIMENT_STATE_FILE,
   experimentFile,
   hasSavedState,
@@ -13,6 +14,7 @@ import {
   type LoadedState,
   type StorageFs,
 } from "../experiment-dir/index.ts";
+import type { Trial } from "../trial.ts";
 import type { TuneLoop } from "../tune-loop.ts";
 
 /** How often a snapshot is written: at each durable event (real runs), or at most once a wall second (simulations, whose events come far faster and replay exactly). */
@@ -63,9 +65,11 @@ export function restoreLoop(loop: TuneLoop, loaded: LoadedState, dir: string): v
 /**
  * The directory's side of a run: marks the events after which the experiment
  * must be on disk (a checkpoint, a trial's end, a decision, an exploit, the end)
- * and, after the loop has fully handled the event, commits a snapshot. Between
- * loop steps the state is consistent (the executor is step-synchronous), so a
- * resume from any snapshot replays the same decisions.
+ * and, after the loop has fully handled the event, writes it: first the loggers'
+ * lines of the event (results, one write per file), then a commit of the state.
+ * Between loop steps the state is consistent (the executor is step-synchronous),
+ * so a resume from any commit replays the same decisions; and no result the loop
+ * has handled is only in memory when the executor's next event is handled.
  */
 export class ExperimentDirSession implements TuneCallback {
   readonly name = "experiment-state";
@@ -77,8 +81,8 @@ export class ExperimentDirSession implements TuneCallback {
     readonly dir: string,
     origin: ExperimentOrigin,
     private readonly policy: SnapshotPolicy,
-    /** The first failed write of the loggers (see ExperimentLogger.failure). */
-    private readonly loggerFailure: () => Error | undefined,
+    /** The built-in loggers, when the run has them: their lines go out before each commit, and their first failed write ends the run. */
+    private readonly logger: ExperimentLogger | undefined,
     fs?: StorageFs,
     resumedFrom?: LoadedState,
   ) {
@@ -108,17 +112,34 @@ export class ExperimentDirSession implements TuneCallback {
   private force = false;
   private ended = false;
 
-  /** After an event (or `begin`): a failed write ends the run; a due snapshot is committed. */
+  /** After an event (or `begin`): the loggers' lines go out; a failed write ends the run; a due snapshot is committed. */
   afterEvent(loop: TuneLoop): void {
-    const failure = this.loggerFailure();
-    if (failure) throw failure;
+    if (this.logger) {
+      try {
+        this.logger.endOfEvent();
+      } catch {
+        // Remembered as the logger's failure, thrown below.
+      }
+      if (this.logger.failure) throw this.logger.failure;
+    }
     if (!this.dirty) return;
     const now = performance.now();
     if (this.policy.kind === "coalesced" && !this.force && now - this.lastWrite < this.policy.everyMs) return;
-    this.state.write(loop.save(), this.ended);
+    this.state.commit(loop.trials as readonly Trial[], loop.saveWithoutTrials(), this.ended);
     this.dirty = false;
     this.force = false;
     this.lastWrite = now;
+  }
+
+  /** After the loop restored the state resumed from: the journal takes its trials as written. */
+  adoptRestored(loop: TuneLoop): void {
+    this.state.adopt(loop.trials as readonly Trial[]);
+  }
+
+  /** Closes the files kept open (the run ended or failed). */
+  close(): void {
+    this.logger?.close();
+    this.state.close();
   }
 
   /** The loop as the executor's listener, with a snapshot after each event it handles. */
@@ -150,9 +171,9 @@ export class ExperimentDirSession implements TuneCallback {
         after();
       },
       // Called from inside the executor's start (the loop is mid-step): no snapshot here, the step's own event writes one.
-      onCheckpointUnusable: (trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string) => {
+      onCheckpointUnusable: (trialId: string, checkpoint: CheckpointRef, fallback: CheckpointRef | undefined, reason: string, live?: boolean) => {
         this.dirty = true;
-        return loop.onCheckpointUnusable(trialId, checkpoint, fallback, reason);
+        return loop.onCheckpointUnusable(trialId, checkpoint, fallback, reason, live);
       },
       onPreemptionNotice: (nodeId: string, trialIds: readonly string[], secondsLeft: number) => {
         loop.onPreemptionNotice(nodeId, trialIds, secondsLeft);

@@ -131,7 +131,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
           dir,
           setup.origin,
           setup.logging.kind === "simulation" ? { kind: "coalesced", everyMs: 1000 } : { kind: "every-event" },
-          () => logger?.failure,
+          logger,
           options.storageFs,
           saved,
         );
@@ -162,6 +162,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
     if (options.resumeFrom !== undefined) loop.restore(options.resumeFrom);
     if (saved && dir !== undefined) {
       restoreLoop(loop, saved, dir);
+      session?.adoptRestored(loop);
       logger?.adoptTrials(loop.trials, options.metric, options.mode);
     }
     if (session) executor.setListener(session.listener(loop));
@@ -175,6 +176,7 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
       ran = executor.run(() => driven.finished);
     }
   } catch (error) {
+    session?.close();
     void executor.close?.();
     throw error;
   }
@@ -184,9 +186,11 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
   };
   if (ran instanceof Promise) {
     return ran.then(finish).finally(async () => {
+      session?.close();
       await executor.close?.();
     });
   }
+  session?.close();
   void executor.close?.();
   return finish();
 }

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ContractError, DeadlockError, OptionError } from "../../core/contracts/index.ts";
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
-import { CheckpointUnusable, FileCheckpointStore, previousCheckpoint, readCheckpointMeta, type CheckpointMeta } from "../file-checkpoints.ts";
+import { FileCheckpointStore, usableCheckpoint, type CheckpointMeta } from "../file-checkpoints.ts";
 import { RealClockMeter } from "../real-clock-meter.ts";
 import type { Trainable } from "../trainable.ts";
 import { ActorProcess, type ActorSpawn } from "./actor-process.ts";
@@ -185,7 +185,7 @@ export class ProcessExecutor implements DrivenExecutor {
     actor.process.logTo(join(this.experimentDir, trial.id));
     let command: Command;
     try {
-      const restore = restoreFrom === undefined ? undefined : this.usableCheckpoint(run, restoreFrom);
+      const restore = restoreFrom === undefined ? undefined : this.usableCheckpoint(run, restoreFrom, false);
       if (restore) {
         run.iteration = restore.meta.iteration;
         run.timeTotal = restore.meta.timeTotal;
@@ -244,12 +244,26 @@ export class ProcessExecutor implements DrivenExecutor {
     const run = this.live(trialId);
     this.busy++;
     run.awaiting = "step";
+    const before = run.config;
     run.config = config;
-    let restore: ReturnType<ProcessExecutor["readCheckpoint"]>;
+    let restore: ReturnType<ProcessExecutor["usableCheckpoint"]>;
     try {
-      restore = this.readCheckpoint(run, checkpoint);
+      restore = this.usableCheckpoint(run, checkpoint, true);
     } catch (error) {
       setImmediate(() => this.failTrial(run, error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    if (restore === undefined) {
+      if (checkpoint.trialId !== trialId) {
+        // A donor's (PBT), none left: the exploit was undone, the actor goes on with its own weights and config.
+        run.config = before;
+        this.sendStep(run, { type: "continue" });
+        return;
+      }
+      // Its own, none left: from scratch under the new config (the loop counted a failure).
+      run.iteration = 0;
+      run.timeTotal = 0;
+      this.sendStep(run, { type: "start", version: PROTOCOL_VERSION, trialId, config, seed: streamSeed(this.seed, "trial", trialId), restoreDir: null, iteration: 0 });
       return;
     }
     run.iteration = restore.meta.iteration;
@@ -461,33 +475,16 @@ export class ProcessExecutor implements DrivenExecutor {
     });
   }
 
-  private readCheckpoint(run: TrialRun, checkpoint: CheckpointRef): { dir: string; meta: CheckpointMeta; rng: unknown } {
-    const dir = checkpoint.handle;
-    if (typeof dir !== "string") throw new ContractError("ProcessExecutor", `checkpoint of ${checkpoint.trialId} is not a directory`);
-    const meta = readCheckpointMeta(dir, run.trialId);
-    // The trial's own checkpoint brings back its random stream; a clone keeps its own.
-    return { dir, meta, rng: checkpoint.trialId === run.trialId ? meta.rng : undefined };
-  }
-
   /**
-   * The checkpoint a restarting trial starts from. When its own latest is unusable
-   * (deleted, interrupted, truncated), it falls back to its newest usable earlier
-   * one on disk, with a warning naming the path; with none left it starts from
-   * scratch (the loop counts a failure), and past maxFailures the trial fails with
-   * the message. Garbage is never handed to the trainable.
+   * The checkpoint a trial restores, checked first (usableCheckpoint, shared with the
+   * in-process executor): a damaged one falls back to an earlier one with a warning
+   * naming the path, or to none (undefined). Garbage is never handed to the trainable.
    */
-  private usableCheckpoint(run: TrialRun, checkpoint: CheckpointRef): { dir: string; meta: CheckpointMeta; rng: unknown } | undefined {
-    try {
-      return this.readCheckpoint(run, checkpoint);
-    } catch (error) {
-      if (!(error instanceof CheckpointUnusable) || checkpoint.trialId !== run.trialId || !this.listener?.onCheckpointUnusable) throw error;
-      const previous = previousCheckpoint(join(this.experimentDir, run.trialId), run.trialId, checkpoint.iteration);
-      const fallback: CheckpointRef | undefined = previous && { trialId: run.trialId, iteration: previous.meta.iteration, timeTotal: previous.meta.timeTotal, handle: previous.dir };
-      const answer = this.listener.onCheckpointUnusable(run.trialId, checkpoint, fallback, error.message);
-      if (answer === "fail") throw error;
-      process.stderr.write(`tunelab: warning: ${error.message}; restarting from ${answer === undefined ? "scratch" : `the previous checkpoint ${String(answer.handle)}`}\n`);
-      return answer === undefined ? undefined : this.readCheckpoint(run, answer);
-    }
+  private usableCheckpoint(run: TrialRun, checkpoint: CheckpointRef, live: boolean): { dir: string; meta: CheckpointMeta; rng: unknown } | undefined {
+    const usable = usableCheckpoint(this.experimentDir, run.trialId, checkpoint, this.listener, live);
+    if (usable === undefined) return undefined;
+    // The trial's own checkpoint brings back its random stream; a clone keeps its own.
+    return { dir: usable.dir, meta: usable.meta, rng: usable.ref.trialId === run.trialId ? usable.meta.rng : undefined };
   }
 
   /** Calls the loop; an error it throws ends the run (it is not the trial's fault). */
