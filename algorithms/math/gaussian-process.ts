@@ -26,6 +26,12 @@ export interface GaussianProcess {
   readonly hyperparameters: GPHyperparameters;
   /** Posterior mean and variance of the latent function (noise excluded) at row `row` of `z`. */
   predict(z: Float64Array, row?: number): { mean: number; variance: number };
+  /**
+   * `predict` for each of the `m` rows of `z`, into `mean` and `variance`: the same floats
+   * as m calls of `predict` (every sum runs in the same order), with the m triangular
+   * solves interleaved so their inner loop has no dependency chain (issue 14).
+   */
+  predictMany(z: Float64Array, m: number, mean: Float64Array, variance: Float64Array): void;
 }
 
 /**
@@ -112,6 +118,38 @@ export function fitGaussianProcess(x: Float64Array, y: Float64Array, h: GPHyperp
       let explained = 0;
       for (let i = 0; i < n; i++) explained += (kStar[i] as number) ** 2;
       return { mean, variance: Math.max(h.signalVariance - explained, 1e-12 * h.signalVariance) };
+    },
+    predictMany(z, m, means, variances) {
+      // Column c of v holds candidate c's k* (then L^-1 k*), entry i at i * m + c.
+      const v = new Float64Array(n * m);
+      for (let c = 0; c < m; c++) {
+        kernelVector(x, n, z, c, h, kStar);
+        let mean = 0;
+        for (let i = 0; i < n; i++) {
+          mean += (kStar[i] as number) * (alpha[i] as number);
+          v[i * m + c] = kStar[i] as number;
+        }
+        means[c] = mean;
+      }
+      // forwardSolve for every column at once: row i subtracts l[i][j] v[j] for j = 0..i-1 in
+      // the same order as the one-column solve, then divides; the loop over c is independent.
+      for (let i = 0; i < n; i++) {
+        const row = i * n;
+        const target = i * m;
+        for (let j = 0; j < i; j++) {
+          const lij = l[row + j] as number;
+          const source = j * m;
+          for (let c = 0; c < m; c++) v[target + c] = (v[target + c] as number) - lij * (v[source + c] as number);
+        }
+        const diagonal = l[row + i] as number;
+        for (let c = 0; c < m; c++) v[target + c] = (v[target + c] as number) / diagonal;
+      }
+      const explained = new Float64Array(m);
+      for (let i = 0; i < n; i++) {
+        const source = i * m;
+        for (let c = 0; c < m; c++) explained[c] = (explained[c] as number) + (v[source + c] as number) ** 2;
+      }
+      for (let c = 0; c < m; c++) variances[c] = Math.max(h.signalVariance - (explained[c] as number), 1e-12 * h.signalVariance);
     },
   };
 }

@@ -231,9 +231,22 @@ export class GPSearcher implements Searcher {
             const p = gp.predict(z);
             return negativeLowerConfidenceBound(p.mean, p.variance, this.kappa);
           };
+    const scoreMany = (points: Float64Array, m: number): Float64Array => {
+      const means = new Float64Array(m);
+      const variances = new Float64Array(m);
+      gp.predictMany(points, m, means, variances);
+      const out = new Float64Array(m);
+      for (let c = 0; c < m; c++) {
+        out[c] =
+          this.acquisition === "ei"
+            ? expectedImprovement(means[c] as number, variances[c] as number, best, this.xi)
+            : negativeLowerConfidenceBound(means[c] as number, variances[c] as number, this.kappa);
+      }
+      return out;
+    };
     const incumbents = [...finished].sort((a, b) => a.loss - b.loss).slice(0, 3).map((t) => t.x);
     const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : (z: Float64Array): Float64Array => this.encoding.encode(this.encoding.decode(z));
-    return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical);
+    return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical, scoreMany);
   }
 
   private defaultTheta(): Float64Array {
