@@ -28,6 +28,14 @@ export interface GPSearcherOptions extends SearcherOptions {
   restarts?: number;
   /** Refit hyperparameters from all starts every this many finished trials; in between, warm-start from the last optimum. @defaultValue 10 */
   refitEvery?: number;
+  /**
+   * Adam steps of a warm-started fit (between full refits), from the last optimum. The fit
+   * keeps the best point it visits, the start included, so few steps only refine it.
+   * 15 was the rule before issue 14 (`GP_BO_REFERENCE_OPTIONS`); 5 costs a third and kept
+   * median regret on compare-search's five problems within its seed noise (docs/architecture/tpe-gp-speed.md).
+   * @defaultValue 5
+   */
+  warmIterations?: number;
   /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
   randomCandidates?: number;
   /**
@@ -56,7 +64,12 @@ interface TrialRecord {
 
 const COMPONENT = "searcher:gp";
 const FULL_ITERATIONS = 50;
-const WARM_ITERATIONS = 15;
+
+/**
+ * GP-BO's rule before issue 14's speed work (15 warm Adam steps); `new GPSearcher(space,
+ * { ...options, ...GP_BO_REFERENCE_OPTIONS })` proposes what it proposed.
+ */
+export const GP_BO_REFERENCE_OPTIONS = Object.freeze({ warmIterations: 15 } as const satisfies Partial<GPSearcherOptions>);
 
 /**
  * Bayesian optimisation with a Gaussian process (Matern 5/2 ARD by default) on the encoded
@@ -77,6 +90,7 @@ export class GPSearcher implements Searcher {
   private readonly kernel: KernelName;
   private readonly restarts: number;
   private readonly refitEvery: number;
+  private readonly warmIterations: number;
   private readonly search: AcquisitionSearch;
   private readonly plainFloats: boolean;
   private readonly maxFitPoints: number;
@@ -106,6 +120,7 @@ export class GPSearcher implements Searcher {
     if (this.kernel !== "matern52" && this.kernel !== "squared-exponential") throw new OptionError("GPSearcher.kernel", `must be "matern52" or "squared-exponential", got ${String(this.kernel)}`);
     this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
     this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
+    this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 5);
     this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
     this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.maxPosteriorPoints = positiveInteger("GPSearcher.maxPosteriorPoints", options.maxPosteriorPoints ?? 200);
@@ -195,7 +210,7 @@ export class GPSearcher implements Searcher {
       this.lastFullFit = n;
     }
     const [fitX, fitY] = rows(x, y, d, bestAndNewest(y, this.maxFitPoints));
-    const { hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : WARM_ITERATIONS);
+    const { hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : this.warmIterations);
     this.theta = packHyperparameters(hyperparameters);
     const [postX, postY] = rows(x, y, d, bestAndNewest(y, this.maxPosteriorPoints));
     return { gp: fitGaussianProcess(postX, postY, hyperparameters), y: postY, x: postX, center, scale };
