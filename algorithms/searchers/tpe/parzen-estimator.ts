@@ -1,5 +1,5 @@
 import type { Rng } from "../../../core/rng.ts";
-import type { KernelMemo, ParzenMemo } from "./kernel-memo.ts";
+import type { KernelMemo, ParzenMemo, SortedColumn } from "./kernel-memo.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -171,7 +171,7 @@ export class ParzenEstimator {
     this.kernels = parameters.map((parameter, p) => {
       const column = observations[p] ?? new Float64Array(0);
       if (parameter.kind === "categorical") return categoricalKernels(column, parameter.choices, considerPrior, settings.priorWeight);
-      return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p]);
+      return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p], memo?.sorted?.[p]);
     });
     if (settings.scoring === "bandwidth-weighted") {
       const logWeights = baseLogWeights.slice();
@@ -403,6 +403,7 @@ function numericKernels(
   sigma0: number,
   ids?: Int32Array,
   memo?: KernelMemo,
+  sortedColumn?: SortedColumn,
 ): NumericKernels {
   const { low, high, step } = parameter;
   const n = observations.length;
@@ -418,7 +419,8 @@ function numericKernels(
     sigmas.fill(sigma0 * (high - low));
   } else {
     // Each kernel is as wide as the larger gap to its sorted neighbours (bounds included).
-    const order = stableArgsort(mus);
+    // The searcher's column of every trial's value gives the order without a sort (kernel-memo.ts).
+    const order = sortedColumn !== undefined && ids !== undefined && n > 64 ? sortedColumn.orderOf(ids, considerPrior ? (mus[n] as number) : undefined) : stableArgsort(mus);
     sortedOrder = order;
     const sorted = new Float64Array(components + 2);
     sorted[0] = low;

@@ -2,7 +2,7 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
-import { KernelMemo, WeightsMemo } from "./kernel-memo.ts";
+import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
 
@@ -128,6 +128,8 @@ export class TPESearcher implements Searcher {
   private trials: TrialRecord[] = [];
   /** Kernel values carried between suggestions (kernel-memo.ts): one memo per parameter, and per suggestion the mixture weights. */
   private kernelMemos: KernelMemo[];
+  /** Per parameter, every trial's value in sorted order (kernel-memo.ts), for the bandwidths' neighbour gaps. */
+  private sortedColumns: SortedColumn[];
   private readonly weightsMemo = new WeightsMemo();
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
@@ -178,6 +180,7 @@ export class TPESearcher implements Searcher {
     this.parzen = { ...this.univariateParzen, multivariate: this.multivariate };
     this.rng = rngFor(this.options.seed, COMPONENT);
     this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
+    this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
     this.rankingKeys = this.constantLiar ? liarKeys : ownKeys;
   }
 
@@ -196,6 +199,7 @@ export class TPESearcher implements Searcher {
     const record: TrialRecord = { id: trialId, index: this.trials.length, values, state: "running", step: Infinity, loss: Infinity };
     this.trials.push(record);
     this.byId.set(trialId, record);
+    for (let p = 0; p < this.table.size; p++) (this.sortedColumns[p] as SortedColumn).insert(record.index, values[p] as number);
     return config;
   }
 
@@ -256,6 +260,8 @@ export class TPESearcher implements Searcher {
     this.byId.clear();
     for (const t of this.trials) this.byId.set(t.id, t);
     this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
+    this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
+    for (const t of this.trials) for (let p = 0; p < this.table.size; p++) (this.sortedColumns[p] as SortedColumn).insert(t.index, t.values[p] as number);
   }
 
   private sampleWithModel(finished: readonly TrialRecord[], values: Float64Array): void {
@@ -309,10 +315,11 @@ export class TPESearcher implements Searcher {
         ? improvementWeighted(below.filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys), above.map(this.rankingKeys), settings)
         : settings;
     const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
+    const sorted = block.map((p) => this.sortedColumns[p] as SortedColumn);
     const goodColumns = columns(below);
     const badColumns = columns(above);
-    const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo });
-    const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo });
+    const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
+    const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted });
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const logL = good.logPdf(candidates);
     const logG = bad.logPdf(candidates);
