@@ -163,7 +163,8 @@ export class ParzenEstimator {
       for (let i = 0; i < components; i++) total += weights[i] as number;
       for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
       this.weights = weights;
-      baseLogWeights = weights.map(Math.log);
+      baseLogWeights = new Float64Array(components);
+      for (let c = 0; c < components; c++) baseLogWeights[c] = Math.log(weights[c] as number);
       memo?.weights.keep({ n, rule: settings.weights, considerPrior, priorWeight: settings.priorWeight, weights, logWeights: baseLogWeights });
     }
 
@@ -266,12 +267,23 @@ function buildWindow(kernel: NumericKernels, logWeights: Float64Array): Continuo
   for (let c = 0; c < components; c++) smallest = Math.min(smallest, sigmas[c] as number);
   // The reach trades components always evaluated (wider) against a wider window over the
   // narrow ones: about 2 reach sqrt(2 * 49) / range of them for centres spread over the range.
+  // within[f]: components no wider than REACH_FACTORS[f] times the smallest, in one pass.
+  const within = new Int32Array(REACH_FACTORS.length);
+  for (let c = 0; c < components; c++) {
+    const sigma = sigmas[c] as number;
+    for (let f = 0; f < REACH_FACTORS.length; f++) {
+      if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
+        within[f] = (within[f] as number) + 1;
+        break;
+      }
+    }
+  }
   let reach = 0;
   let bestCost = Infinity;
-  for (const factor of REACH_FACTORS) {
-    const r = smallest * factor;
-    let narrow = 0;
-    for (let c = 0; c < components; c++) if ((sigmas[c] as number) <= r) narrow++;
+  let narrow = 0;
+  for (let f = 0; f < REACH_FACTORS.length; f++) {
+    const r = smallest * (REACH_FACTORS[f] as number);
+    narrow += within[f] as number;
     const cost = components - narrow + narrow * Math.min(1, (2 * r * Math.sqrt(98)) / (high - low));
     if (cost < bestCost) {
       bestCost = cost;
@@ -280,7 +292,7 @@ function buildWindow(kernel: NumericKernels, logWeights: Float64Array): Continuo
   }
   if (!(bestCost < 0.8 * components)) return null;
   let ceiling = -Infinity;
-  let narrow = 0;
+  narrow = 0;
   for (let c = 0; c < components; c++) {
     if ((sigmas[c] as number) > reach) continue;
     narrow++;
@@ -485,7 +497,11 @@ function numericKernels(
 
   const logNormalizers = new Float64Array(components);
   const logSigmas = new Float64Array(components);
-  if (memo) memo.reserve((ids as Int32Array).reduce((m, id) => Math.max(m, id), -1) + 2);
+  if (memo) {
+    let largest = -1;
+    for (let c = 0; c < n; c++) largest = Math.max(largest, (ids as Int32Array)[c] as number);
+    memo.reserve(largest + 2);
+  }
   for (let c = 0; c < components; c++) {
     const mu = mus[c] as number;
     const sigma = sigmas[c] as number;
@@ -505,7 +521,9 @@ function numericKernels(
       (memo as KernelMemo).logSigmas[slot] = logSigmas[c] as number;
     }
   }
-  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers, logSigmas, order: sortedOrder };
+  const inverseSigmas = new Float64Array(components);
+  for (let c = 0; c < components; c++) inverseSigmas[c] = 1 / (sigmas[c] as number);
+  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas, logNormalizers, logSigmas, order: sortedOrder };
 }
 
 /**
