@@ -48,7 +48,8 @@ describe("joint continuous logPdf (multivariate floats)", () => {
       for (const scoring of ["bandwidth-weighted", "normalized"] as const) {
         const d = 3;
         const columns = Array.from({ length: d }, () => Float64Array.from({ length: n }, () => -1 + 4 * random()));
-        const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, weights: defaultWeights, scoring };
+        // Per-parameter bandwidths (not multivariate's, whose width depends on the parameter count, which the extra categorical changes).
+        const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights, scoring };
         const joint = new ParzenEstimator(columns, [numeric, numeric, numeric], settings);
         const plain = new ParzenEstimator([...columns, new Float64Array(n)], [numeric, numeric, numeric, single], settings);
         const points = Array.from({ length: d }, () => Float64Array.from({ length: 100 }, () => -1.2 + 4.4 * random()));
