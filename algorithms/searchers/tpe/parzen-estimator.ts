@@ -218,9 +218,6 @@ export class ParzenEstimator {
       if (this.window === undefined) this.window = buildWindow(only, this.logWeights);
       if (this.window !== null) return windowedLogPdf(samples[0] as Float64Array, only, this.logWeights, this.window);
     }
-    if (this.kernels.length > 1 && this.kernels.every((k) => k.kind === "numeric" && k.step === null)) {
-      return jointContinuousLogPdf(samples, this.kernels as NumericKernels[], this.logWeights);
-    }
     const size = samples[0]?.length ?? 0;
     const out = new Float64Array(size);
     const perComponent = new Float64Array(this.weights.length);
@@ -238,57 +235,6 @@ export class ParzenEstimator {
     }
     return out;
   }
-}
-
-/**
- * `logPdf` of continuous kernels only (multivariate TPE on floats): the plain loop's
- * floats, one pass over the components per point instead of one per parameter plus
- * two for the log-sum-exp (issue 14). Each component's score adds its parameters' terms
- * in the same order as the plain loop, and the maximum is taken on the way; a point
- * outside any parameter's bounds scores -Infinity, as the plain loop's -Infinity fill gives.
- */
-function jointContinuousLogPdf(samples: readonly Float64Array[], kernels: readonly NumericKernels[], logWeights: Float64Array): Float64Array {
-  const size = samples[0]?.length ?? 0;
-  const components = logWeights.length;
-  const dimensions = kernels.length;
-  const out = new Float64Array(size);
-  const scores = new Float64Array(components);
-  const mus = kernels.map((k) => k.mus);
-  const inverseSigmas = kernels.map((k) => k.inverseSigmas);
-  const logNormalizers = kernels.map((k) => k.logNormalizers);
-  const x = new Float64Array(dimensions);
-  points: for (let s = 0; s < size; s++) {
-    for (let p = 0; p < dimensions; p++) {
-      const kernel = kernels[p] as NumericKernels;
-      const v = (samples[p] as Float64Array)[s] as number;
-      if (!(v >= kernel.low && v <= kernel.high)) {
-        out[s] = -Infinity;
-        continue points;
-      }
-      x[p] = v;
-    }
-    let max = -Infinity;
-    for (let c = 0; c < components; c++) {
-      let score = logWeights[c] as number;
-      for (let p = 0; p < dimensions; p++) {
-        const z = ((x[p] as number) - ((mus[p] as Float64Array)[c] as number)) * ((inverseSigmas[p] as Float64Array)[c] as number);
-        score = score - 0.5 * z * z - ((logNormalizers[p] as Float64Array)[c] as number);
-      }
-      scores[c] = score;
-      if (score > max) max = score;
-    }
-    if (max === -Infinity) {
-      out[s] = -Infinity;
-      continue;
-    }
-    let sum = 0;
-    for (let c = 0; c < components; c++) {
-      const gap = (scores[c] as number) - max;
-      if (gap > -40) sum += Math.exp(gap);
-    }
-    out[s] = max + Math.log(sum);
-  }
-  return out;
 }
 
 /** Below this many components the plain loop is as fast as the window. */
