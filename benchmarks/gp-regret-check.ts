@@ -2,12 +2,13 @@
  * GP-BO's speed changes against its reference rule (issue 14: median regret on the five
  * problems of compare-search within 1.2x of the reference's, on the same seeds).
  * Both run ask/tell on the same seeds (compare-search's runOnce); the reference is
- * `GP_BO_REFERENCE_OPTIONS` (the rule before the change), the candidate the default.
+ * `GP_BO_REFERENCE_OPTIONS` (the rule before the change), the candidate the default
+ * with `--warm-iterations K` warm Adam steps (default 5).
  * Prints `name=value` lines: per problem the median simple regret at 100 evaluations of
  * each, a 95% bootstrap interval of each median, the ratio of the medians and the
  * two-sided Wilcoxon signed-rank p-value of the paired regrets.
  *
- *   npx tsx benchmarks/gp-regret-check.ts --seeds 20            # seeds 0..19
+ *   npx tsx benchmarks/gp-regret-check.ts --seeds 20            # seeds 0..19, 5 warm steps against 15
  *   npx tsx benchmarks/gp-regret-check.ts --seeds 20 --only branin,mixed
  */
 import { GP_BO_REFERENCE_OPTIONS, GPSearcher } from "../algorithms/searchers/index.ts";
@@ -18,6 +19,7 @@ const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const seeds = Array.from({ length: Number(flag("--seeds") ?? 20) }, (_, i) => i);
 const only = flag("--only")?.split(",");
+const warmIterations = Number(flag("--warm-iterations") ?? 5);
 const base = (seed: number) => ({ metric: "y", mode: "min" as const, seed });
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? value.toPrecision(4) : value}`);
 
@@ -33,7 +35,7 @@ for (const problem of problems) {
     reference.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), ...GP_BO_REFERENCE_OPTIONS }), seed, 100).at(-1) as number);
     referenceSeconds += (performance.now() - started) / 1000;
     started = performance.now();
-    candidate.push(runOnce(problem, (space, s) => new GPSearcher(space, base(s)), seed, 100).at(-1) as number);
+    candidate.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), warmIterations }), seed, 100).at(-1) as number);
     candidateSeconds += (performance.now() - started) / 1000;
   }
   const key = `gp_regret.${problem.name}`;

@@ -31,9 +31,11 @@ export interface GPSearcherOptions extends SearcherOptions {
   /**
    * Adam steps of a warm-started fit (between full refits), from the last optimum. The fit
    * keeps the best point it visits, the start included, so few steps only refine it.
-   * 15 was the rule before issue 14 (`GP_BO_REFERENCE_OPTIONS`); 5 costs a third and kept
-   * median regret on compare-search's five problems within its seed noise (docs/architecture/tpe-gp-speed.md).
-   * @defaultValue 5
+   * 5 costs a third of the LML work of a suggestion; it stays an option until
+   * `benchmarks/gp-regret-check.ts --warm-iterations 5` has shown its median regret within
+   * 1.2x of the default's on all five compare-search problems (issue 14; so far branin and
+   * hartmann3 on 20 seeds, see docs/architecture/tpe-gp-speed.md).
+   * @defaultValue 15
    */
   warmIterations?: number;
   /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
@@ -66,8 +68,9 @@ const COMPONENT = "searcher:gp";
 const FULL_ITERATIONS = 50;
 
 /**
- * GP-BO's rule before issue 14's speed work (15 warm Adam steps); `new GPSearcher(space,
- * { ...options, ...GP_BO_REFERENCE_OPTIONS })` proposes what it proposed.
+ * GP-BO's rule before issue 14's speed work (15 warm Adam steps, today's default too):
+ * `new GPSearcher(space, { ...options, ...GP_BO_REFERENCE_OPTIONS })` proposes what it
+ * proposed, whatever the defaults become.
  */
 export const GP_BO_REFERENCE_OPTIONS = Object.freeze({ warmIterations: 15 } as const satisfies Partial<GPSearcherOptions>);
 
@@ -120,7 +123,7 @@ export class GPSearcher implements Searcher {
     if (this.kernel !== "matern52" && this.kernel !== "squared-exponential") throw new OptionError("GPSearcher.kernel", `must be "matern52" or "squared-exponential", got ${String(this.kernel)}`);
     this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
     this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
-    this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 5);
+    this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 15);
     this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
     this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.maxPosteriorPoints = positiveInteger("GPSearcher.maxPosteriorPoints", options.maxPosteriorPoints ?? 200);
