@@ -33,8 +33,8 @@ export interface GPSearcherOptions extends SearcherOptions {
    * keeps the best point it visits, the start included, so few steps only refine it.
    * 5 costs a third of the LML work of a suggestion; it stays an option until
    * `benchmarks/gp-regret-check.ts --warm-iterations 5` has shown its median regret within
-   * 1.2x of the default's on all five compare-search problems (issue 14; so far branin and
-   * hartmann3 on 20 seeds, see docs/architecture/tpe-gp-speed.md).
+   * 1.2x of the default's on all five compare-search problems (issue 14: on 20 seeds it
+   * was better on branin and hartmann3 and 1.23x on hartmann6; docs/architecture/tpe-gp-speed.md).
    * @defaultValue 15
    */
   warmIterations?: number;
