@@ -1,8 +1,6 @@
 import {
   kernelMatrix,
   kernelVector,
-  lengthscaleGradientFactor,
-  scaledSquaredDistance,
   type KernelName,
   type KernelParameters,
 } from "./kernels.ts";
@@ -26,6 +24,12 @@ export interface GaussianProcess {
   readonly hyperparameters: GPHyperparameters;
   /** Posterior mean and variance of the latent function (noise excluded) at row `row` of `z`. */
   predict(z: Float64Array, row?: number): { mean: number; variance: number };
+  /**
+   * `predict` for each of the `m` rows of `z`, into `mean` and `variance`: the same floats
+   * as m calls of `predict` (every sum runs in the same order), with the m triangular
+   * solves interleaved so their inner loop has no dependency chain (issue 14).
+   */
+  predictMany(z: Float64Array, m: number, mean: Float64Array, variance: Float64Array): void;
 }
 
 /**
@@ -113,6 +117,38 @@ export function fitGaussianProcess(x: Float64Array, y: Float64Array, h: GPHyperp
       for (let i = 0; i < n; i++) explained += (kStar[i] as number) ** 2;
       return { mean, variance: Math.max(h.signalVariance - explained, 1e-12 * h.signalVariance) };
     },
+    predictMany(z, m, means, variances) {
+      // Column c of v holds candidate c's k* (then L^-1 k*), entry i at i * m + c.
+      const v = new Float64Array(n * m);
+      for (let c = 0; c < m; c++) {
+        kernelVector(x, n, z, c, h, kStar);
+        let mean = 0;
+        for (let i = 0; i < n; i++) {
+          mean += (kStar[i] as number) * (alpha[i] as number);
+          v[i * m + c] = kStar[i] as number;
+        }
+        means[c] = mean;
+      }
+      // forwardSolve for every column at once: row i subtracts l[i][j] v[j] for j = 0..i-1 in
+      // the same order as the one-column solve, then divides; the loop over c is independent.
+      for (let i = 0; i < n; i++) {
+        const row = i * n;
+        const target = i * m;
+        for (let j = 0; j < i; j++) {
+          const lij = l[row + j] as number;
+          const source = j * m;
+          for (let c = 0; c < m; c++) v[target + c] = (v[target + c] as number) - lij * (v[source + c] as number);
+        }
+        const diagonal = l[row + i] as number;
+        for (let c = 0; c < m; c++) v[target + c] = (v[target + c] as number) / diagonal;
+      }
+      const explained = new Float64Array(m);
+      for (let i = 0; i < n; i++) {
+        const source = i * m;
+        for (let c = 0; c < m; c++) explained[c] = (explained[c] as number) + (v[source + c] as number) ** 2;
+      }
+      for (let c = 0; c < m; c++) variances[c] = Math.max(h.signalVariance - (explained[c] as number), 1e-12 * h.signalVariance);
+    },
   };
 }
 
@@ -153,19 +189,37 @@ export function logMarginalLikelihood(x: Float64Array, y: Float64Array, h: GPHyp
   const gradient = new Float64Array(d + 2);
   let signalTerm = 0;
   let noiseTerm = 0;
+  const diffs = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const wii = (alpha[i] as number) ** 2 - (inverse[i * n + i] as number);
     signalTerm += 0.5 * wii * h.signalVariance;
     noiseTerm += 0.5 * wii * noise;
     for (let j = 0; j < i; j++) {
       const wij = (alpha[i] as number) * (alpha[j] as number) - (inverse[i * n + j] as number);
-      const r2 = scaledSquaredDistance(x, i, x, j, h.lengthscales);
-      const kij = r2 === 0 ? h.signalVariance : kernelValueFromGradientFactor(h, r2);
-      // Off-diagonal pairs count twice in the trace.
-      signalTerm += wij * kij;
-      const factorIJ = wij * lengthscaleGradientFactor(h.kernel, r2, h.signalVariance);
+      // scaledSquaredDistance, keeping each scaled difference for the lengthscale terms.
+      let r2 = 0;
       for (let k = 0; k < d; k++) {
         const diff = ((x[i * d + k] as number) - (x[j * d + k] as number)) / (h.lengthscales[k] as number);
+        diffs[k] = diff;
+        r2 += diff * diff;
+      }
+      // kernelOfDistance and lengthscaleGradientFactor share their square root and exponential.
+      let kij: number;
+      let gradientFactor: number;
+      if (h.kernel === "squared-exponential") {
+        gradientFactor = h.signalVariance * Math.exp(-0.5 * r2);
+        kij = r2 === 0 ? h.signalVariance : gradientFactor;
+      } else {
+        const r = Math.sqrt(r2);
+        const decay = Math.exp(-SQRT5 * r);
+        kij = r2 === 0 ? h.signalVariance : h.signalVariance * (1 + SQRT5 * r + (5 / 3) * r2) * decay;
+        gradientFactor = h.signalVariance * (5 / 3) * (1 + SQRT5 * r) * decay;
+      }
+      // Off-diagonal pairs count twice in the trace.
+      signalTerm += wij * kij;
+      const factorIJ = wij * gradientFactor;
+      for (let k = 0; k < d; k++) {
+        const diff = diffs[k] as number;
         gradient[k] = (gradient[k] as number) + factorIJ * diff * diff;
       }
     }
@@ -175,11 +229,7 @@ export function logMarginalLikelihood(x: Float64Array, y: Float64Array, h: GPHyp
   return { value, gradient };
 }
 
-function kernelValueFromGradientFactor(h: GPHyperparameters, r2: number): number {
-  if (h.kernel === "squared-exponential") return h.signalVariance * Math.exp(-0.5 * r2);
-  const r = Math.sqrt(r2);
-  return h.signalVariance * (1 + Math.sqrt(5) * r + (5 / 3) * r2) * Math.exp(-Math.sqrt(5) * r);
-}
+const SQRT5 = Math.sqrt(5);
 
 /** K^{-1} = L^{-T} L^{-1} from the Cholesky factor (flat, symmetric). */
 function choleskyInverse(l: Float64Array, n: number): Float64Array {
@@ -199,7 +249,35 @@ function choleskyInverse(l: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const columnI = i * n;
-    for (let j = 0; j <= i; j++) {
+    // Four entries at a time: each sum still runs over r = i..n-1 in order (the same
+    // floats), but the four are independent, so they do not wait on one another (issue 14).
+    let j = 0;
+    for (; j + 3 <= i; j += 4) {
+      const c0 = j * n;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let r = i; r < n; r++) {
+        const a = lInvColumns[columnI + r] as number;
+        s0 += a * (lInvColumns[c0 + r] as number);
+        s1 += a * (lInvColumns[c1 + r] as number);
+        s2 += a * (lInvColumns[c2 + r] as number);
+        s3 += a * (lInvColumns[c3 + r] as number);
+      }
+      out[i * n + j] = s0;
+      out[j * n + i] = s0;
+      out[i * n + j + 1] = s1;
+      out[(j + 1) * n + i] = s1;
+      out[i * n + j + 2] = s2;
+      out[(j + 2) * n + i] = s2;
+      out[i * n + j + 3] = s3;
+      out[(j + 3) * n + i] = s3;
+    }
+    for (; j <= i; j++) {
       const columnJ = j * n;
       let s = 0;
       for (let r = i; r < n; r++) s += (lInvColumns[columnI + r] as number) * (lInvColumns[columnJ + r] as number);

@@ -34,6 +34,8 @@ export interface AcquisitionSearch {
  * Maximises `score` over [0, 1]^dimension: uniform random candidates (plus `seeds`, e.g. the
  * best observed points), then a (1+1) evolution strategy with step-size adaptation from the
  * best few. `canonical` maps a raw point onto the space (one-hot, integer cells) in place.
+ * `scoreMany`, where given, scores m points (rows of a flat m x dimension array) at once and
+ * must equal `score` on each.
  */
 export function maximizeAcquisition(
   score: (x: Float64Array) => number,
@@ -42,13 +44,23 @@ export function maximizeAcquisition(
   search: AcquisitionSearch,
   seeds: readonly Float64Array[],
   canonical: (x: Float64Array) => Float64Array,
+  scoreMany?: (points: Float64Array, m: number) => Float64Array,
 ): Float64Array {
   const pool: Array<{ x: Float64Array; value: number }> = [];
+  const points: Float64Array[] = [];
   for (let c = 0; c < search.randomCandidates; c++) {
     const x = new Float64Array(dimension);
     for (let k = 0; k < dimension; k++) x[k] = rng.next();
-    const point = canonical(x);
-    pool.push({ x: point, value: score(point) });
+    points.push(canonical(x));
+  }
+  if (scoreMany !== undefined) {
+    // The random candidates in one batch (the same values as one `score` call each).
+    const flat = new Float64Array(points.length * dimension);
+    points.forEach((point, c) => flat.set(point, c * dimension));
+    const values = scoreMany(flat, points.length);
+    points.forEach((point, c) => pool.push({ x: point, value: values[c] as number }));
+  } else {
+    for (const point of points) pool.push({ x: point, value: score(point) });
   }
   for (const seed of seeds) pool.push({ x: Float64Array.from(seed), value: score(seed) });
   pool.sort((a, b) => b.value - a.value);

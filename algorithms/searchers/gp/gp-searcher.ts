@@ -28,6 +28,16 @@ export interface GPSearcherOptions extends SearcherOptions {
   restarts?: number;
   /** Refit hyperparameters from all starts every this many finished trials; in between, warm-start from the last optimum. @defaultValue 10 */
   refitEvery?: number;
+  /**
+   * Adam steps of a warm-started fit (between full refits), from the last optimum. The fit
+   * keeps the best point it visits, the start included, so few steps only refine it.
+   * 5 costs a third of the LML work of a suggestion; it stays an option until
+   * `benchmarks/gp-regret-check.ts --warm-iterations 5` has shown its median regret within
+   * 1.2x of the default's on all five compare-search problems (issue 14: on 20 seeds it
+   * was better on branin and hartmann3 and 1.23x on hartmann6; docs/architecture/tpe-gp-speed.md).
+   * @defaultValue 15
+   */
+  warmIterations?: number;
   /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
   randomCandidates?: number;
   /**
@@ -56,7 +66,13 @@ interface TrialRecord {
 
 const COMPONENT = "searcher:gp";
 const FULL_ITERATIONS = 50;
-const WARM_ITERATIONS = 15;
+
+/**
+ * GP-BO's rule before issue 14's speed work (15 warm Adam steps, today's default too):
+ * `new GPSearcher(space, { ...options, ...GP_BO_REFERENCE_OPTIONS })` proposes what it
+ * proposed, whatever the defaults become.
+ */
+export const GP_BO_REFERENCE_OPTIONS = Object.freeze({ warmIterations: 15 } as const satisfies Partial<GPSearcherOptions>);
 
 /**
  * Bayesian optimisation with a Gaussian process (Matern 5/2 ARD by default) on the encoded
@@ -77,6 +93,7 @@ export class GPSearcher implements Searcher {
   private readonly kernel: KernelName;
   private readonly restarts: number;
   private readonly refitEvery: number;
+  private readonly warmIterations: number;
   private readonly search: AcquisitionSearch;
   private readonly plainFloats: boolean;
   private readonly maxFitPoints: number;
@@ -106,6 +123,7 @@ export class GPSearcher implements Searcher {
     if (this.kernel !== "matern52" && this.kernel !== "squared-exponential") throw new OptionError("GPSearcher.kernel", `must be "matern52" or "squared-exponential", got ${String(this.kernel)}`);
     this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
     this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
+    this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 15);
     this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
     this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.maxPosteriorPoints = positiveInteger("GPSearcher.maxPosteriorPoints", options.maxPosteriorPoints ?? 200);
@@ -195,7 +213,7 @@ export class GPSearcher implements Searcher {
       this.lastFullFit = n;
     }
     const [fitX, fitY] = rows(x, y, d, bestAndNewest(y, this.maxFitPoints));
-    const { hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : WARM_ITERATIONS);
+    const { hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : this.warmIterations);
     this.theta = packHyperparameters(hyperparameters);
     const [postX, postY] = rows(x, y, d, bestAndNewest(y, this.maxPosteriorPoints));
     return { gp: fitGaussianProcess(postX, postY, hyperparameters), y: postY, x: postX, center, scale };
@@ -231,9 +249,22 @@ export class GPSearcher implements Searcher {
             const p = gp.predict(z);
             return negativeLowerConfidenceBound(p.mean, p.variance, this.kappa);
           };
+    const scoreMany = (points: Float64Array, m: number): Float64Array => {
+      const means = new Float64Array(m);
+      const variances = new Float64Array(m);
+      gp.predictMany(points, m, means, variances);
+      const out = new Float64Array(m);
+      for (let c = 0; c < m; c++) {
+        out[c] =
+          this.acquisition === "ei"
+            ? expectedImprovement(means[c] as number, variances[c] as number, best, this.xi)
+            : negativeLowerConfidenceBound(means[c] as number, variances[c] as number, this.kappa);
+      }
+      return out;
+    };
     const incumbents = [...finished].sort((a, b) => a.loss - b.loss).slice(0, 3).map((t) => t.x);
     const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : (z: Float64Array): Float64Array => this.encoding.encode(this.encoding.decode(z));
-    return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical);
+    return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical, scoreMany);
   }
 
   private defaultTheta(): Float64Array {

@@ -1,5 +1,5 @@
 import type { Rng } from "../../../core/rng.ts";
-import type { KernelMemo, ParzenMemo } from "./kernel-memo.ts";
+import type { KernelMemo, ParzenMemo, SortedColumn } from "./kernel-memo.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -163,7 +163,8 @@ export class ParzenEstimator {
       for (let i = 0; i < components; i++) total += weights[i] as number;
       for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
       this.weights = weights;
-      baseLogWeights = weights.map(Math.log);
+      baseLogWeights = new Float64Array(components);
+      for (let c = 0; c < components; c++) baseLogWeights[c] = Math.log(weights[c] as number);
       memo?.weights.keep({ n, rule: settings.weights, considerPrior, priorWeight: settings.priorWeight, weights, logWeights: baseLogWeights });
     }
 
@@ -171,7 +172,7 @@ export class ParzenEstimator {
     this.kernels = parameters.map((parameter, p) => {
       const column = observations[p] ?? new Float64Array(0);
       if (parameter.kind === "categorical") return categoricalKernels(column, parameter.choices, considerPrior, settings.priorWeight);
-      return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p]);
+      return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p], memo?.sorted?.[p]);
     });
     if (settings.scoring === "bandwidth-weighted") {
       const logWeights = baseLogWeights.slice();
@@ -242,8 +243,8 @@ const WINDOW_MIN_COMPONENTS = 64;
 /**
  * What `windowedLogPdf` needs of one continuous kernel: the "narrow" components
  * (bandwidth <= `reach`) sorted by centre, the others ("wide", the prior among
- * them), and `ceiling`, the largest log weight minus log normaliser: no component
- * scores above it (its quadratic term only subtracts).
+ * them), and `ceiling`, the largest log weight minus log normaliser of a narrow
+ * component: no narrow component scores above it (its quadratic term only subtracts).
  */
 interface ContinuousWindow {
   readonly reach: number;
@@ -252,24 +253,53 @@ interface ContinuousWindow {
   readonly narrowIds: Int32Array;
   readonly wideIds: Int32Array;
   readonly scores: Float64Array;
-  readonly taken: Uint8Array;
+  /** One bit per component: evaluated for the current point (summed in index order). */
+  readonly taken: Uint32Array;
 }
 
+/** Multiples of the smallest bandwidth tried as the window's reach. */
+const REACH_FACTORS = [1, 1.25, 1.5, 2, 3, 4, 8];
+
 function buildWindow(kernel: NumericKernels, logWeights: Float64Array): ContinuousWindow | null {
-  const { mus, sigmas, logNormalizers } = kernel;
+  const { mus, sigmas, logNormalizers, low, high } = kernel;
   const components = mus.length;
   let smallest = Infinity;
-  let ceiling = -Infinity;
+  for (let c = 0; c < components; c++) smallest = Math.min(smallest, sigmas[c] as number);
+  // The reach trades components always evaluated (wider) against a wider window over the
+  // narrow ones: about 2 reach sqrt(2 * 49) / range of them for centres spread over the range.
+  // within[f]: components no wider than REACH_FACTORS[f] times the smallest, in one pass.
+  const within = new Int32Array(REACH_FACTORS.length);
   for (let c = 0; c < components; c++) {
-    smallest = Math.min(smallest, sigmas[c] as number);
+    const sigma = sigmas[c] as number;
+    for (let f = 0; f < REACH_FACTORS.length; f++) {
+      if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
+        within[f] = (within[f] as number) + 1;
+        break;
+      }
+    }
+  }
+  let reach = 0;
+  let bestCost = Infinity;
+  let narrow = 0;
+  for (let f = 0; f < REACH_FACTORS.length; f++) {
+    const r = smallest * (REACH_FACTORS[f] as number);
+    narrow += within[f] as number;
+    const cost = components - narrow + narrow * Math.min(1, (2 * r * Math.sqrt(98)) / (high - low));
+    if (cost < bestCost) {
+      bestCost = cost;
+      reach = r;
+    }
+  }
+  if (!(bestCost < 0.8 * components)) return null;
+  let ceiling = -Infinity;
+  narrow = 0;
+  for (let c = 0; c < components; c++) {
+    if ((sigmas[c] as number) > reach) continue;
+    narrow++;
     ceiling = Math.max(ceiling, (logWeights[c] as number) - (logNormalizers[c] as number));
   }
-  // Most bandwidths sit at the magic-clip floor once n is large; wider ones are always evaluated.
-  const reach = 2 * smallest;
+  if (!Number.isFinite(ceiling)) return null;
   const order = kernel.order ?? stableArgsort(mus);
-  let narrow = 0;
-  for (let c = 0; c < components; c++) if ((sigmas[c] as number) <= reach) narrow++;
-  if (!Number.isFinite(ceiling) || narrow < components / 2) return null;
   const narrowCentres = new Float64Array(narrow);
   const narrowIds = new Int32Array(narrow);
   const wideIds = new Int32Array(components - narrow);
@@ -284,73 +314,95 @@ function buildWindow(kernel: NumericKernels, logWeights: Float64Array): Continuo
       wideIds[w++] = c;
     }
   }
-  return { reach, ceiling, narrowCentres, narrowIds, wideIds, scores: new Float64Array(components), taken: new Uint8Array(components) };
+  return { reach, ceiling, narrowCentres, narrowIds, wideIds, scores: new Float64Array(components), taken: new Uint32Array((components + 31) >>> 5) };
 }
+
+/** Narrow neighbours on each side of a point whose best score is the window's first floor. */
+const FLOOR_NEIGHBOURS = 4;
 
 /**
  * `logPdf` of a single continuous kernel, the same floats as the plain loop with
  * fewer components evaluated (issue 14). The plain loop's log-sum-exp takes the
  * maximum M of the component scores and adds exp(score - M) over those with
- * score - M > -40, in index order. A component scores at most
- * ceiling - z^2 / 2, so once some evaluated score `floor` is known, a narrow
+ * score - M > -40, in index order. A narrow component scores at most
+ * ceiling - z^2 / 2, z = |x - centre| / reach, so once some evaluated score `floor` is known, a narrow
  * component farther than reach * sqrt(2 (ceiling - floor + 41)) from x scores
  * below floor - 41 <= M - 41: it is neither the maximum nor a term (the margin of
  * 1 covers rounding). The others are evaluated with the plain loop's expression
- * and summed in index order, so the result is bit for bit the same.
+ * and summed in index order (a bit set of the evaluated ones), so the result is bit for bit the same.
  */
 function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow): Float64Array {
   const { mus, inverseSigmas, logNormalizers, low, high } = kernel;
-  const { narrowCentres, narrowIds, wideIds, scores, taken } = window;
-  const components = mus.length;
+  const { narrowCentres, narrowIds, wideIds, scores, taken, reach, ceiling } = window;
+  const narrowCount = narrowIds.length;
+  const words = taken.length;
   const out = new Float64Array(xs.length);
-  const score = (c: number, x: number): number => {
-    const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
-    return (logWeights[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
-  };
   for (let s = 0; s < xs.length; s++) {
     const x = xs[s] as number;
     if (!(x >= low && x <= high)) {
       out[s] = -Infinity;
       continue;
     }
-    // A first floor from the wide components and the narrow ones on either side of x.
+    // A first floor from the narrow components nearest x.
     let floor = -Infinity;
     const at = lowerBound(narrowCentres, x);
-    if (at > 0) floor = Math.max(floor, score(narrowIds[at - 1] as number, x));
-    if (at < narrowIds.length) floor = Math.max(floor, score(narrowIds[at] as number, x));
+    const first = Math.max(0, at - FLOOR_NEIGHBOURS);
+    const last = Math.min(narrowCount, at + FLOOR_NEIGHBOURS);
+    for (let k = first; k < last; k++) {
+      const c = narrowIds[k] as number;
+      const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+      const v = (logWeights[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
+      if (v > floor) floor = v;
+    }
     let max = -Infinity;
     for (let k = 0; k < wideIds.length; k++) {
       const c = wideIds[k] as number;
-      const v = score(c, x);
+      const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+      const v = (logWeights[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
       scores[c] = v;
-      taken[c] = 1;
+      taken[c >>> 5] = (taken[c >>> 5] as number) | (1 << (c & 31));
       if (v > max) max = v;
     }
-    floor = Math.max(floor, max);
-    const radius = window.reach * Math.sqrt(2 * (window.ceiling - floor + 41)) * (1 + 1e-9);
-    const end = lowerBound(narrowCentres, x + radius, at);
-    for (let k = lowerBound(narrowCentres, x - radius, 0, at); k < narrowIds.length && (k < end || narrowCentres[k] === x + radius); k++) {
+    if (max > floor) floor = max;
+    const radius = reach * Math.sqrt(2 * (ceiling - floor + 41)) * (1 + 1e-9);
+    // Every narrow centre in [x - radius, x + radius], the ends included.
+    const from = lowerBound(narrowCentres, x - radius, 0, at);
+    const to = upperBound(narrowCentres, x + radius, at);
+    for (let k = from; k < to; k++) {
       const c = narrowIds[k] as number;
-      const v = score(c, x);
+      const z = (x - (mus[c] as number)) * (inverseSigmas[c] as number);
+      const v = (logWeights[c] as number) - 0.5 * z * z - (logNormalizers[c] as number);
       scores[c] = v;
-      taken[c] = 1;
+      taken[c >>> 5] = (taken[c >>> 5] as number) | (1 << (c & 31));
       if (v > max) max = v;
-    }
-    if (max === -Infinity) {
-      taken.fill(0);
-      out[s] = -Infinity;
-      continue;
     }
     let sum = 0;
-    for (let c = 0; c < components; c++) {
-      if (taken[c] === 0) continue;
-      taken[c] = 0;
-      const gap = (scores[c] as number) - max;
-      if (gap > -40) sum += Math.exp(gap);
+    for (let word = 0; word < words; word++) {
+      let bits = taken[word] as number;
+      if (bits === 0) continue;
+      taken[word] = 0;
+      while (bits !== 0) {
+        const lowest = bits & -bits;
+        bits ^= lowest;
+        const gap = (scores[(word << 5) + 31 - Math.clz32(lowest)] as number) - max;
+        if (gap > -40) sum += Math.exp(gap);
+      }
     }
-    out[s] = max + Math.log(sum);
+    out[s] = max === -Infinity ? -Infinity : max + Math.log(sum);
   }
   return out;
+}
+
+/** First index in [from, to) of ascending `sorted` whose entry is > x. */
+function upperBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First index in [from, to) of ascending `sorted` whose entry is >= x. */
@@ -403,6 +455,7 @@ function numericKernels(
   sigma0: number,
   ids?: Int32Array,
   memo?: KernelMemo,
+  sortedColumn?: SortedColumn,
 ): NumericKernels {
   const { low, high, step } = parameter;
   const n = observations.length;
@@ -418,7 +471,8 @@ function numericKernels(
     sigmas.fill(sigma0 * (high - low));
   } else {
     // Each kernel is as wide as the larger gap to its sorted neighbours (bounds included).
-    const order = stableArgsort(mus);
+    // The searcher's column of every trial's value gives the order without a sort (kernel-memo.ts).
+    const order = sortedColumn !== undefined && ids !== undefined && n > 64 ? sortedColumn.orderOf(ids, considerPrior ? (mus[n] as number) : undefined) : stableArgsort(mus);
     sortedOrder = order;
     const sorted = new Float64Array(components + 2);
     sorted[0] = low;
@@ -443,7 +497,13 @@ function numericKernels(
 
   const logNormalizers = new Float64Array(components);
   const logSigmas = new Float64Array(components);
-  if (memo) memo.reserve((ids as Int32Array).reduce((m, id) => Math.max(m, id), -1) + 2);
+  let lastSigma = Number.NaN;
+  let lastLogSigma = Number.NaN;
+  if (memo) {
+    let largest = -1;
+    for (let c = 0; c < n; c++) largest = Math.max(largest, (ids as Int32Array)[c] as number);
+    memo.reserve(largest + 2);
+  }
   for (let c = 0; c < components; c++) {
     const mu = mus[c] as number;
     const sigma = sigmas[c] as number;
@@ -454,16 +514,23 @@ function numericKernels(
       logSigmas[c] = (memo as KernelMemo).logSigmas[slot] as number;
       continue;
     }
+    // One log per distinct bandwidth in a row (multivariate kernels share theirs): the same value.
+    if (sigma !== lastSigma) {
+      lastSigma = sigma;
+      lastLogSigma = Math.log(sigma);
+    }
     // -log pdf at the mode minus the quadratic: log sigma + log sqrt(2 pi) + log mass.
-    logNormalizers[c] = Math.log(sigma) - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
-    logSigmas[c] = Math.log(sigma);
+    logNormalizers[c] = lastLogSigma - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
+    logSigmas[c] = lastLogSigma;
     if (slot >= 0) {
       (memo as KernelMemo).sigmas[slot] = sigma;
       (memo as KernelMemo).logNormalizers[slot] = logNormalizers[c] as number;
       (memo as KernelMemo).logSigmas[slot] = logSigmas[c] as number;
     }
   }
-  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas: sigmas.map((v) => 1 / v), logNormalizers, logSigmas, order: sortedOrder };
+  const inverseSigmas = new Float64Array(components);
+  for (let c = 0; c < components; c++) inverseSigmas[c] = 1 / (sigmas[c] as number);
+  return { kind: "numeric", low, high, step, mus, sigmas, inverseSigmas, logNormalizers, logSigmas, order: sortedOrder };
 }
 
 /**

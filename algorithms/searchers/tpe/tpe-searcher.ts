@@ -2,7 +2,7 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
-import { KernelMemo, WeightsMemo } from "./kernel-memo.ts";
+import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
 
@@ -128,6 +128,10 @@ export class TPESearcher implements Searcher {
   private trials: TrialRecord[] = [];
   /** Kernel values carried between suggestions (kernel-memo.ts): one memo per parameter, and per suggestion the mixture weights. */
   private kernelMemos: KernelMemo[];
+  /** Per parameter, every trial's value in sorted order (kernel-memo.ts), for the bandwidths' neighbour gaps. */
+  private sortedColumns: SortedColumn[];
+  /** Per parameter, every trial's internal value by trial position (NaN: inactive): estimator columns are gathered from these. */
+  private valueColumns: Float64Array[];
   private readonly weightsMemo = new WeightsMemo();
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
@@ -178,6 +182,8 @@ export class TPESearcher implements Searcher {
     this.parzen = { ...this.univariateParzen, multivariate: this.multivariate };
     this.rng = rngFor(this.options.seed, COMPONENT);
     this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
+    this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
+    this.valueColumns = this.table.parameters.map(() => new Float64Array(64));
     this.rankingKeys = this.constantLiar ? liarKeys : ownKeys;
   }
 
@@ -196,6 +202,7 @@ export class TPESearcher implements Searcher {
     const record: TrialRecord = { id: trialId, index: this.trials.length, values, state: "running", step: Infinity, loss: Infinity };
     this.trials.push(record);
     this.byId.set(trialId, record);
+    this.index(record);
     return config;
   }
 
@@ -256,6 +263,23 @@ export class TPESearcher implements Searcher {
     this.byId.clear();
     for (const t of this.trials) this.byId.set(t.id, t);
     this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
+    this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
+    this.valueColumns = this.table.parameters.map(() => new Float64Array(64));
+    for (const t of this.trials) this.index(t);
+  }
+
+  /** Adds a new trial's values to the per-parameter columns. */
+  private index(record: TrialRecord): void {
+    for (let p = 0; p < this.table.size; p++) {
+      let column = this.valueColumns[p] as Float64Array;
+      if (record.index >= column.length) {
+        const grown = new Float64Array(column.length * 2);
+        grown.set(column);
+        column = this.valueColumns[p] = grown;
+      }
+      column[record.index] = record.values[p] as number;
+      (this.sortedColumns[p] as SortedColumn).insert(record.index, record.values[p] as number);
+    }
   }
 
   private sampleWithModel(finished: readonly TrialRecord[], values: Float64Array): void {
@@ -264,13 +288,14 @@ export class TPESearcher implements Searcher {
     // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
     const observed = this.constantLiar ? this.trials.filter((t) => t.state !== "error") : finished;
     const { below, above } = splitObservations(observed, this.gamma(n), this.rankingKeys);
+    const groups = { below, above, belowIds: Int32Array.from(below, (r) => r.index), aboveIds: Int32Array.from(above, (r) => r.index) };
     const joint = new Uint8Array(this.table.size);
     if (this.multivariate) {
       const blocks = this.group ? this.table.groups : [intersection(this.table.size, finished)];
       for (const block of blocks) {
         if (block.length === 0) continue;
         // Optuna samples every block (consuming random draws) and then keeps the active ones.
-        const chosen = this.sampleBlock(block, below, above, this.parzen);
+        const chosen = this.sampleBlock(block, groups, this.parzen);
         block.forEach((p, k) => {
           joint[p] = 1;
           values[p] = chosen[k] as number;
@@ -283,24 +308,30 @@ export class TPESearcher implements Searcher {
         continue;
       }
       if (joint[p] === 1) continue;
-      values[p] = (this.sampleBlock([p], below, above, this.univariateParzen)[0] as number);
+      values[p] = (this.sampleBlock([p], groups, this.univariateParzen)[0] as number);
     }
   }
 
   /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
-  private sampleBlock(block: readonly number[], below: readonly TrialRecord[], above: readonly TrialRecord[], settings: ParzenSettings): number[] {
+  private sampleBlock(block: readonly number[], groups: Groups, settings: ParzenSettings): number[] {
+    const { below, above } = groups;
     const first = block[0] as number;
-    const columns = (records: readonly TrialRecord[]): { columns: Float64Array[]; ids: Int32Array } => {
+    const firstColumn = this.valueColumns[first] as Float64Array;
+    const blockColumns = block.map((p) => this.valueColumns[p] as Float64Array);
+    // Gathered from the per-parameter columns by trial position (ascending, as the records).
+    const columns = (trialIds: Int32Array): { columns: Float64Array[]; ids: Int32Array } => {
       let kept = 0;
-      for (const r of records) if (!Number.isNaN(r.values[first] as number)) kept++;
-      const out = block.map(() => new Float64Array(kept));
-      const ids = new Int32Array(kept);
-      let k = 0;
-      for (const r of records) {
-        if (Number.isNaN(r.values[first] as number)) continue;
-        for (let b = 0; b < block.length; b++) (out[b] as Float64Array)[k] = r.values[block[b] as number] as number;
-        ids[k++] = r.index;
+      for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) kept++;
+      const ids = kept === trialIds.length ? trialIds : new Int32Array(kept);
+      if (ids !== trialIds) {
+        let j = 0;
+        for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) ids[j++] = trialIds[k] as number;
       }
+      const out = blockColumns.map((source) => {
+        const column = new Float64Array(kept);
+        for (let k = 0; k < kept; k++) column[k] = source[ids[k] as number] as number;
+        return column;
+      });
       return { columns: out, ids };
     };
     const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
@@ -309,10 +340,11 @@ export class TPESearcher implements Searcher {
         ? improvementWeighted(below.filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys), above.map(this.rankingKeys), settings)
         : settings;
     const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
-    const goodColumns = columns(below);
-    const badColumns = columns(above);
-    const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo });
-    const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo });
+    const sorted = block.map((p) => this.sortedColumns[p] as SortedColumn);
+    const goodColumns = columns(groups.belowIds);
+    const badColumns = columns(groups.aboveIds);
+    const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
+    const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted });
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const logL = good.logPdf(candidates);
     const logG = bad.logPdf(candidates);
@@ -322,6 +354,14 @@ export class TPESearcher implements Searcher {
     }
     return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
   }
+}
+
+/** The good and bad groups of a suggestion, with their trials' positions. */
+interface Groups {
+  readonly below: readonly TrialRecord[];
+  readonly above: readonly TrialRecord[];
+  readonly belowIds: Int32Array;
+  readonly aboveIds: Int32Array;
 }
 
 /** A record's ranking key: by its own step and loss, or (constant liar) worst of all while running. */

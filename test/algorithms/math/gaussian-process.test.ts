@@ -25,6 +25,24 @@ const hyper = (d: number, kernel: GPHyperparameters["kernel"] = "matern52"): GPH
 });
 
 describe("gaussian process", () => {
+  it("predictMany gives predict's floats bit for bit (batched acquisition, issue 14)", () => {
+    for (const kernel of ["matern52", "squared-exponential"] as const) {
+      const { x, y } = data(40, 3, 2);
+      const gp = fitGaussianProcess(x, y, { ...hyper(3, kernel), noiseVariance: 1e-3 });
+      const m = 57;
+      const z = data(m, 3, 3).x;
+      z.set(x.subarray(0, 3), 0); // a training point: variance at its floor
+      const means = new Float64Array(m);
+      const variances = new Float64Array(m);
+      gp.predictMany(z, m, means, variances);
+      for (let c = 0; c < m; c++) {
+        const p = gp.predict(z, c);
+        expect(Object.is(means[c], p.mean)).toBe(true);
+        expect(Object.is(variances[c], p.variance)).toBe(true);
+      }
+    }
+  });
+
   it("posterior mean interpolates noiseless training data, with vanishing variance there", () => {
     for (const kernel of ["matern52", "squared-exponential"] as const) {
       const { x, y } = data(25, 2, 1);

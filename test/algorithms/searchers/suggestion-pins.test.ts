@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { GPSearcher, TPESearcher, type TPESearcherOptions } from "../../../algorithms/searchers/index.ts";
+import { GP_BO_REFERENCE_OPTIONS, GPSearcher, TPESearcher, type TPESearcherOptions } from "../../../algorithms/searchers/index.ts";
 import { OPTUNA_31_TPE_OPTIONS } from "../../../algorithms/searchers/tpe/tpe-searcher.ts";
 import type { Config, Searcher } from "../../../core/contracts/index.ts";
 import { choice, loguniform, randint, uniform, type Space } from "../../../core/space/index.ts";
@@ -71,7 +71,9 @@ const cases: Record<string, (seed: number) => string> = {
   "tpe multivariate, 400 trials": (seed) => digestOf(tpe(floats, seed, { multivariate: true, group: true }), floatLoss, 400, 5),
   "tpe univariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed), mixedLoss, 80, 12, 4),
   "tpe multivariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed, { multivariate: true, group: true }), mixedLoss, 80, 12, 4),
-  "gp-bo": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 25, 4),
+  "gp-bo reference rule": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300, ...GP_BO_REFERENCE_OPTIONS }), floatLoss, 25, 4),
+  "gp-bo (default)": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 25, 4),
+  "gp-bo, 5 warm steps": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300, warmIterations: 5 }), floatLoss, 25, 4),
 };
 
 // Recorded at commit 92f999a, before any speed change.
@@ -87,7 +89,12 @@ const PINNED: Record<string, readonly string[]> = {
   "tpe multivariate, 400 trials": ["8f5742ee006b07f3", "3f5a240106f0f2cb"],
   "tpe univariate, mixed space, 4 pending": ["dae1a76c2c114510", "73d2b3de42eaff64"],
   "tpe multivariate, mixed space, 4 pending": ["81b8b31500cfa8ff", "9a41ebfe19181b77"],
-  "gp-bo": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
+  // The rule before issue 14's GP-BO change (15 warm Adam steps), recorded at 92f999a.
+  "gp-bo reference rule": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
+  // The default is the reference rule today.
+  "gp-bo (default)": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
+  // warmIterations 5 (issue 14, benchmarks/gp-regret-check.ts), recorded when it was added.
+  "gp-bo, 5 warm steps": ["b8a9eccd37641906", "4bb8943c62a36189"],
 };
 
 describe("model-based searchers propose the pinned configs", () => {

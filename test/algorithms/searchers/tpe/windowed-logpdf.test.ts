@@ -38,3 +38,31 @@ describe("windowed logPdf", () => {
     expect(compared).toBeGreaterThan(2000);
   });
 });
+
+describe("logPdf of several continuous kernels", () => {
+  it("does not depend on an extra one-choice categorical (log probability 0), points inside, at and beyond the bounds", () => {
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    let compared = 0;
+    for (const n of [5, 300]) {
+      for (const scoring of ["bandwidth-weighted", "normalized"] as const) {
+        const d = 3;
+        const columns = Array.from({ length: d }, () => Float64Array.from({ length: n }, () => -1 + 4 * random()));
+        // Per-parameter bandwidths (not multivariate's, whose width depends on the parameter count, which the extra categorical changes).
+        const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights, scoring };
+        const joint = new ParzenEstimator(columns, [numeric, numeric, numeric], settings);
+        const plain = new ParzenEstimator([...columns, new Float64Array(n)], [numeric, numeric, numeric, single], settings);
+        const points = Array.from({ length: d }, () => Float64Array.from({ length: 100 }, () => -1.2 + 4.4 * random()));
+        (points[0] as Float64Array)[0] = -1;
+        (points[1] as Float64Array)[1] = 3;
+        const a = joint.logPdf(points);
+        const b = plain.logPdf([...points, new Float64Array(100)]);
+        for (let s = 0; s < 100; s++) {
+          expect(Object.is(a[s], b[s])).toBe(true);
+          if (Number.isFinite(a[s] as number)) compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});
