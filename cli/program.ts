@@ -106,7 +106,7 @@ export function buildProgram(): Command {
 
   program
     .command("run")
-    .description("run a real experiment described in a YAML or JSON file (see docs: experiment files)")
+    .description("run an experiment described in a YAML or JSON file: a real one, or `kind: simulation` on the simulated cluster (see docs: experiment files)")
     .argument("<file>", "experiment file: name, trainable, space, metric, mode, trials, searcher, scheduler, ...")
     .option("--dry-run", "check the file and print the resolved experiment; run nothing")
     .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")

@@ -113,6 +113,7 @@ async function runSimulationFile(source: ExperimentSource, file: string, flags: 
     const summary = runResolvedSimulation(simulation, out);
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
     if (flags.report !== undefined && out !== undefined) {
+      const { writeReport } = await import("./report-command.ts");
       const written = await writeReport([out], "html", typeof flags.report === "string" ? flags.report : "report.html");
       process.stderr.write(`tunelab: wrote ${written}\n`);
     }
