@@ -6,6 +6,7 @@ import { compareCommand, DEFAULT_BUDGET_GPU_HOURS, DEFAULT_PAIRS } from "./compa
 import { runCommand } from "./run-command.ts";
 import { resumeCommand } from "./resume-command.ts";
 import { registerCheckCommand } from "./check-command.ts";
+import { registerWorkerCommand } from "./worker-command.ts";
 import { packageVersion } from "./package-version.ts";
 import { simCommand } from "./sim-command.ts";
 import { benchCommand } from "./bench/bench-command.ts";
@@ -132,6 +133,7 @@ program
   .option("--format <f>", "html, or svg for one file per figure", "html")
   .action(reportCommand);
 registerCheckCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);
