@@ -96,6 +96,8 @@ export class RedisExecutor implements DrivenExecutor {
   private readonly runs = new Map<string, TrialRun>();
   private readonly attempts = new Map<string, number>();
   private readonly recorded = new Set<string>();
+  /** Trial starts per worker id (a restart on another worker counts there too). */
+  readonly placements = new Map<string, number>();
   private readonly meter = new RealClockMeter();
   private listener: ExecutorListener | undefined;
   private busy = 0;
@@ -194,6 +196,7 @@ export class RedisExecutor implements DrivenExecutor {
     };
     this.runs.set(trial.id, run);
     placed.worker.trials.add(trial.id);
+    this.placements.set(placed.worker.info.id, (this.placements.get(placed.worker.info.id) ?? 0) + 1);
     this.busy++;
     this.send(run, { type: "start", config: trial.config, resources: trial.resources, ...(restoreFrom !== undefined ? { restoreFrom: plainCheckpoint(restoreFrom) } : {}) });
   }

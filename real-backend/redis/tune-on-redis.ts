@@ -24,6 +24,8 @@ export interface RedisTuneOptions extends ExperimentOptions {
 export interface RedisTuneRun extends TuneRun {
   /** Exactly-once and failure figures of the run. */
   redis: RedisExecutorCounts;
+  /** Trial starts per worker id. */
+  placements: Record<string, number>;
 }
 
 /**
@@ -65,7 +67,8 @@ export async function tuneOnRedis(given: RedisTuneOptions): Promise<RedisTuneRun
           ...(given.maxMemoryMB !== undefined ? { maxMemoryMB: given.maxMemoryMB } : {}),
         })),
     });
-    return { ...run, redis: { ...(executor as RedisExecutor).counts } };
+    const used = executor as RedisExecutor;
+    return { ...run, redis: { ...used.counts }, placements: Object.fromEntries(used.placements) };
   } finally {
     if (executor === undefined) connection.close();
   }
