@@ -315,6 +315,7 @@ export class RedisExecutor implements DrivenExecutor {
     this.workers.delete(id);
     this.excluded.add(id);
     this.counts.workersLost++;
+    this.meter.counts.nodesLost++;
     const { client, keys } = this.connection;
     // The lost set tells a worker that was only cut off to drop its actors and join again under a new id.
     client.multi().sadd(keys.lost, id).hdel(keys.workers, id).hdel(keys.heartbeats, id).del(keys.commands(id)).exec().catch(() => undefined);
@@ -324,6 +325,7 @@ export class RedisExecutor implements DrivenExecutor {
       if (!run || !run.live || run.worker !== worker) continue;
       if (run.awaiting !== undefined) this.busy--;
       this.endRun(run);
+      this.meter.counts.preemptions++;
       this.deliver((l) => l.onFailed(trialId, true, `worker ${id} lost: ${why}`));
     }
   }

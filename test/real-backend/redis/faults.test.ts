@@ -64,10 +64,12 @@ describeWithRedis("Redis backend under faults", () => {
     expect(everyIterationOnce(run.trials, SHAPE.iterations)).toBe(true);
     expect(histories(run.trials)).toEqual(reference);
     expect(run.redis.workersLost).toBe(1);
+    expect(run.summary.nodesLost).toBe(1);
+    expect(run.summary.preemptions).toBeGreaterThan(0);
     // The lost worker's trials were retried as recoverable failures, not counted against maxFailures (0 here).
     expect(run.summary.failures).toBe(0);
     expect(run.redis.results).toBe(SHAPE.trials * SHAPE.iterations + run.summary.redoneIterations);
-    console.log(`redis_fault_worker_sigkills=1 workers_lost=${run.redis.workersLost} trials_restarted=${run.summary.preemptedTrials} redone_iterations=${run.summary.redoneIterations} results_lost=0 results_doubled=0 duplicates_ignored=${run.redis.duplicateReplies} stale_ignored=${run.redis.staleReplies}`);
+    console.log(`redis_fault_worker_sigkills=1 workers_lost=${run.redis.workersLost} trials_restarted=${run.summary.preemptions} redone_iterations=${run.summary.redoneIterations} results_lost=0 results_doubled=0 duplicates_ignored=${run.redis.duplicateReplies} stale_ignored=${run.redis.staleReplies}`);
   }, 120_000);
 
   it("a worker that joins mid-run gets work", async () => {

@@ -1,7 +1,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OptionError } from "../../../core/contracts/index.ts";
+import { checkRedisUrl } from "../../../real-backend/redis/connection.ts";
+import { REDIS_PROTOCOL_VERSION, RedisKeys } from "../../../real-backend/redis/protocol.ts";
 import { tune } from "../../../real-backend/index.ts";
 import { tuneOnRedis } from "../../../real-backend/redis/tune-on-redis.ts";
 import { describeWithRedis, startRedisServer, type RedisServer } from "./_redis-server.ts";
@@ -34,4 +38,61 @@ describeWithRedis("RedisExecutor through a real redis-server", () => {
     // Trials ran on more than one worker (placement by free CPUs spreads them).
     expect(Object.keys(run.placements).sort()).toEqual(workers.map((w) => w.id).sort());
   }, 120_000);
+});
+
+describe("Redis options", () => {
+  it("a URL that is not redis:// or rediss:// is one OptionError naming the field", () => {
+    expect(() => checkRedisUrl("--redis", "http://127.0.0.1:6379")).toThrow(OptionError);
+    expect(() => checkRedisUrl("--redis", "http://127.0.0.1:6379")).toThrow(/--redis: must start with redis:\/\/ or rediss:\/\/ \(TLS\)/);
+    expect(() => checkRedisUrl("redis.url", "")).toThrow(/redis.url: must be a Redis URL/);
+    expect(checkRedisUrl("--redis", "rediss://user:pw@redis.example:6380/0")).toBe("rediss://user:pw@redis.example:6380/0");
+  });
+
+  it("tuneOnRedis refuses an in-process trainable: no code travels through Redis", async () => {
+    const options = { ...experiment(join(tmp(), "x"), SHAPE), trainable: { name: "f", init: () => ({}), step: () => ({ metrics: {} }) } };
+    await expect(tuneOnRedis({ ...(options as unknown as Parameters<typeof tuneOnRedis>[0]), redis: "redis://127.0.0.1:1" })).rejects.toThrow(/trainable: must be \{ module \} or \{ command \}/);
+  });
+});
+
+describeWithRedis("Redis with a password, and protocol versions", () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer({ password: "s3cret pw" });
+  }, 20_000);
+  afterAll(async () => {
+    await killAll();
+    await redis?.stop();
+  });
+
+  it("a worker and a driver with the password in the URL run the experiment; a wrong password is one OptionError that does not print it", async () => {
+    const ns = namespace();
+    const worker = await startWorker(redis.url, ns, 2);
+    const run = await tuneOnRedis({ ...experiment(join(tmp(), "pw"), { trials: 2, iterations: 3, stepMs: 1 }), redis: { url: redis.url, namespace: ns } });
+    expect(everyIterationOnce(run.trials, 3)).toBe(true);
+    expect(Object.keys(run.placements)).toEqual([worker.id]);
+    const wrong = `redis://:nope@127.0.0.1:${redis.port}`;
+    const refused = tuneOnRedis({ ...experiment(join(tmp(), "pw2"), SHAPE), redis: { url: wrong, namespace: ns, waitForWorkersSeconds: 1 } });
+    await expect(refused).rejects.toThrow(OptionError);
+    await expect(refused).rejects.toThrow(/cannot reach redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    await expect(refused).rejects.not.toThrow(/nope/);
+  }, 60_000);
+
+  it("the driver refuses a worker of another protocol version: it gets no trials, and alone it is an error naming both versions", async () => {
+    const ns = namespace();
+    const keys = new RedisKeys(ns);
+    const client = new Redis(redis.url);
+    try {
+      const alien = { v: REDIS_PROTOCOL_VERSION + 1, id: "alien", host: "elsewhere", pid: 1, cpu: 64, gpu: 0, gpuIndexes: [] };
+      await client.hset(keys.workers, "alien", JSON.stringify(alien));
+      const alone = tuneOnRedis({ ...experiment(join(tmp(), "v-alone"), SHAPE), redis: { url: redis.url, namespace: ns, waitForWorkersSeconds: 0.5 } });
+      await expect(alone).rejects.toThrow(`no worker of protocol version ${REDIS_PROTOCOL_VERSION} joined`);
+      await expect(alone).rejects.toThrow(`alien speaks version ${REDIS_PROTOCOL_VERSION + 1}`);
+      const worker = await startWorker(redis.url, ns, 2);
+      const run = await tuneOnRedis({ ...experiment(join(tmp(), "v-mixed"), { trials: 3, iterations: 2, stepMs: 1 }), redis: { url: redis.url, namespace: ns } });
+      expect(run.redis.workersRefused).toBe(1);
+      expect(Object.keys(run.placements)).toEqual([worker.id]);
+    } finally {
+      client.disconnect();
+    }
+  }, 60_000);
 });
