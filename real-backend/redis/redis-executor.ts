@@ -134,6 +134,11 @@ export class RedisExecutor implements DrivenExecutor {
     this.reading = this.readReplies();
     // After Redis comes back, commands whose replies never came are sent again (the worker answers a repeat once).
     this.connection.client.on("ready", () => this.resendAwaited());
+    // A poll waits in the offline queue while Redis is away and then reads beats that could not
+    // change meanwhile: the next poll after a dropped connection starts every worker's clock again.
+    this.connection.client.on("close", () => {
+      this.pollFailed = true;
+    });
   }
 
   now(): number {

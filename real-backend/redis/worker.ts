@@ -103,7 +103,17 @@ export class RedisWorker {
     this.client = await connectRedis(this.url, "tunelab-worker");
     this.reader = await connectRedis(this.url, "tunelab-worker-reader");
     await this.register();
-    this.heartbeat = setInterval(() => void this.beatOnce().catch(() => undefined), this.heartbeatMs);
+    // One beat at a time: while Redis is away a beat waits in the offline queue, and beats must not pile up behind it.
+    let beating = false;
+    this.heartbeat = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      void this.beatOnce()
+        .catch(() => undefined)
+        .finally(() => {
+          beating = false;
+        });
+    }, this.heartbeatMs);
     this.reading = this.readCommands();
     this.log(`${this.id} joined ${redactUrl(this.url)} with ${this.cpu} CPUs and ${this.gpuIndexes.length} GPUs`);
   }

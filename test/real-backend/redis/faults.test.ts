@@ -90,8 +90,8 @@ describeWithRedis("Redis backend under faults", () => {
     const ns = namespace();
     await Promise.all([1, 2].map(() => startWorker(redis.url, ns, 2)));
     const dir = join(tmp(), "redis-restarted");
-    // The default worker timeout: a restart is not a worker loss.
-    const running = tuneOnRedis({ ...experiment(dir, SHAPE), redis: { url: redis.url, namespace: ns, pollMs: 100 } });
+    // A short worker timeout: the time Redis is away is nobody's missed heartbeat, so no worker is lost.
+    const running = tuneOnRedis({ ...experiment(dir, SHAPE), redis: { url: redis.url, namespace: ns, pollMs: 100, workerTimeoutSeconds: 3 } });
     await until(() => resultsWritten(dir) >= 15, "15 results");
     const before = resultsWritten(dir);
     await redis.restart();
