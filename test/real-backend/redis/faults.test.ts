@@ -76,14 +76,27 @@ describeWithRedis("Redis backend under faults", () => {
     const ns = namespace();
     const first = await startWorker(redis.url, ns, 1);
     const dir = join(tmp(), "joined");
-    const running = tuneOnRedis({ ...experiment(dir, SHAPE), redis: REDIS(redis.url, ns) });
+    // A worker frozen for less than the timeout is not lost.
+    const running = tuneOnRedis({ ...experiment(dir, SHAPE), redis: { url: redis.url, namespace: ns, pollMs: 100, workerTimeoutSeconds: 120 } });
     await until(() => resultsWritten(dir) >= 5, "5 results");
-    const second = await startWorker(redis.url, ns, 2);
+    // The first worker holds the run still while the second starts (a worker's start-up takes seconds
+    // on a loaded machine; without the pause the run could end before it joins).
+    first.child.kill("SIGSTOP");
+    const paused = resultsWritten(dir);
+    let second: Awaited<ReturnType<typeof startWorker>>;
+    try {
+      second = await startWorker(redis.url, ns, 2);
+    } finally {
+      first.child.kill("SIGCONT");
+    }
     const run = await running;
+    expect(paused).toBeLessThan(SHAPE.trials * SHAPE.iterations);
     expect(everyIterationOnce(run.trials, SHAPE.iterations)).toBe(true);
     expect(histories(run.trials)).toEqual(reference);
     expect(run.placements[first.id]).toBeGreaterThan(0);
     expect(run.placements[second.id]).toBeGreaterThan(0);
+    expect(run.redis.workersLost).toBe(0);
+    console.log(`redis_fault_worker_joined=1 results_before_join=${paused} trials_on_new_worker=${run.placements[second.id]} of ${SHAPE.trials}`);
   }, 120_000);
 
   it("restart Redis mid-run (AOF): no result lost or doubled", async () => {
