@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OptionError } from "../../../core/contracts/index.ts";
 import { checkRedisUrl } from "../../../real-backend/redis/connection.ts";
 import { REDIS_PROTOCOL_VERSION, RedisKeys } from "../../../real-backend/redis/protocol.ts";
+import { RedisWorker } from "../../../real-backend/redis/worker.ts";
+import { checkDriverOptions } from "../../../real-backend/redis/driver-connection.ts";
 import { tune } from "../../../real-backend/index.ts";
 import { tuneOnRedis } from "../../../real-backend/redis/tune-on-redis.ts";
 import { describeWithRedis, startRedisServer, type RedisServer } from "./_redis-server.ts";
@@ -46,6 +48,15 @@ describe("Redis options", () => {
     expect(() => checkRedisUrl("--redis", "http://127.0.0.1:6379")).toThrow(/--redis: must start with redis:\/\/ or rediss:\/\/ \(TLS\)/);
     expect(() => checkRedisUrl("redis.url", "")).toThrow(/redis.url: must be a Redis URL/);
     expect(checkRedisUrl("--redis", "rediss://user:pw@redis.example:6380/0")).toBe("rediss://user:pw@redis.example:6380/0");
+  });
+
+  it("bad worker and driver options are one OptionError each, naming the flag or field", () => {
+    expect(() => new RedisWorker({ redis: "redis://127.0.0.1:6379", cpus: 0 })).toThrow("--cpus: must be a finite number > 0, got 0");
+    expect(() => new RedisWorker({ redis: "redis://127.0.0.1:6379", cpus: 1, gpus: 1.5 })).toThrow("--gpus: must be an integer >= 0, got 1.5");
+    expect(() => new RedisWorker({ redis: "tcp://127.0.0.1:6379" })).toThrow(/^--redis: must start with redis:\/\//);
+    expect(() => checkDriverOptions({ url: "redis://h:1", workerTimeoutSeconds: -1 })).toThrow("redis.workerTimeoutSeconds: must be a finite number > 0, got -1");
+    expect(() => checkDriverOptions({ url: "redis://h:1", pollMs: 1 })).toThrow("redis.pollMs: must be an integer >= 10, got 1");
+    expect(checkDriverOptions("redis://h:1")).toEqual({ url: "redis://h:1", namespace: "tunelab", workerTimeoutSeconds: 10, pollMs: 250, waitForWorkersSeconds: 60 });
   });
 
   it("tuneOnRedis refuses an in-process trainable: no code travels through Redis", async () => {
