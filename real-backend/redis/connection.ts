@@ -30,7 +30,7 @@ export function checkRedisUrl(field: string, url: unknown): string {
  * default). A re-sent XADD can therefore deliver a message twice: every consumer
  * of ours ignores repeats (see the protocol's attempt and seq).
  */
-export async function connectRedis(url: string, name: string): Promise<RedisClient> {
+export async function connectRedis(url: string, name: string, field = "redis"): Promise<RedisClient> {
   const { Redis } = (await import("ioredis")) as RedisModule;
   const client = new Redis(url, {
     maxRetriesPerRequest: null,
@@ -40,13 +40,17 @@ export async function connectRedis(url: string, name: string): Promise<RedisClie
     lazyConnect: true,
   });
   // Errors while reconnecting are expected during a Redis restart; the commands wait for the connection.
-  client.on("error", () => undefined);
+  let firstError: Error | undefined;
+  client.on("error", (error: Error) => {
+    firstError ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     client.disconnect();
-    throw new OptionError("redis", `cannot reach ${redactUrl(url)}: ${(error as Error).message}`);
+    // The socket's own error (ECONNREFUSED, WRONGPASS) says more than ioredis's "Connection is closed".
+    throw new OptionError(field, `cannot reach ${redactUrl(url)}: ${(firstError ?? (error as Error)).message}`);
   }
   return client;
 }

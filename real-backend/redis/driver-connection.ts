@@ -60,8 +60,8 @@ export class RedisDriverConnection {
     const options = checkDriverOptions(given);
     const keys = new RedisKeys(options.namespace);
     const session = randomUUID();
-    const client = await connectRedis(options.url, "tunelab-driver");
-    const reader = await connectRedis(options.url, "tunelab-driver-reader").catch((error: unknown) => {
+    const client = await connectRedis(options.url, "tunelab-driver", "redis.url");
+    const reader = await connectRedis(options.url, "tunelab-driver-reader", "redis.url").catch((error: unknown) => {
       client.disconnect();
       throw error;
     });

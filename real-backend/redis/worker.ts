@@ -100,8 +100,8 @@ export class RedisWorker {
 
   /** Connects, registers and starts beating and reading commands. */
   async start(): Promise<void> {
-    this.client = await connectRedis(this.url, "tunelab-worker");
-    this.reader = await connectRedis(this.url, "tunelab-worker-reader");
+    this.client = await connectRedis(this.url, "tunelab-worker", "--redis");
+    this.reader = await connectRedis(this.url, "tunelab-worker-reader", "--redis");
     await this.register();
     // One beat at a time: while Redis is away a beat waits in the offline queue, and beats must not pile up behind it.
     let beating = false;

@@ -59,6 +59,10 @@ describe("Redis options", () => {
     expect(checkDriverOptions("redis://h:1")).toEqual({ url: "redis://h:1", namespace: "tunelab", workerTimeoutSeconds: 10, pollMs: 250, waitForWorkersSeconds: 60 });
   });
 
+  it("a worker that cannot reach Redis stops with one OptionError naming --redis and the cause", async () => {
+    await expect(new RedisWorker({ redis: "redis://127.0.0.1:1", cpus: 1, gpus: 0 }).start()).rejects.toThrow(/^--redis: cannot reach redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
+  });
+
   it("tuneOnRedis refuses an in-process trainable: no code travels through Redis", async () => {
     const options = { ...experiment(join(tmp(), "x"), SHAPE), trainable: { name: "f", init: () => ({}), step: () => ({ metrics: {} }) } };
     await expect(tuneOnRedis({ ...(options as unknown as Parameters<typeof tuneOnRedis>[0]), redis: "redis://127.0.0.1:1" })).rejects.toThrow(/trainable: must be \{ module \} or \{ command \}/);
