@@ -192,7 +192,8 @@ export class RedisWorker {
       for (const [, fields] of entries) await this.handle(parseMessage(fields) as WorkerCommand | undefined);
       if (entries.length > 0) {
         const ids = entries.map(([entryId]) => entryId);
-        await (this.client as RedisClient).multi().xack(this.keys.commands(id), WORKER_GROUP, ...ids).xdel(this.keys.commands(id), ...ids).exec();
+        // Not awaited: on the other connection, off the step's critical path (a repeat after a lost ack is dropped by seq).
+        (this.client as RedisClient).multi().xack(this.keys.commands(id), WORKER_GROUP, ...ids).xdel(this.keys.commands(id), ...ids).exec().catch(() => undefined);
       }
     }
   }
