@@ -1,8 +1,7 @@
 import { OptionError } from "../../core/contracts/index.ts";
 
-/** ioredis is loaded on use, so nothing else in TuneLab pays for it. */
-type RedisModule = typeof import("ioredis");
-export type RedisClient = InstanceType<RedisModule["Redis"]>;
+/** ioredis is loaded on use (a dynamic import), so nothing else in TuneLab pays for it. */
+export type RedisClient = import("ioredis").Redis;
 
 /**
  * Checks a Redis URL: `redis://[user:password@]host:port[/db]` or `rediss://` (TLS).
@@ -31,7 +30,7 @@ export function checkRedisUrl(field: string, url: unknown): string {
  * of ours ignores repeats (see the protocol's attempt and seq).
  */
 export async function connectRedis(url: string, name: string, field = "redis"): Promise<RedisClient> {
-  const { Redis } = (await import("ioredis")) as RedisModule;
+  const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     maxRetriesPerRequest: null,
     connectionName: name,
