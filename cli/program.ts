@@ -158,6 +158,16 @@ export function buildProgram(): Command {
     .option("--only <groups>", `comma-separated check groups: ${PAPER_CHECK_GROUPS.join(", ")}`)
     .option("--json", "print the outcomes as one JSON array")
     .action(lazy(() => import("./check-command.ts"), "checkCommand"));
+
+  program
+    .command("worker")
+    .description("run trials for drivers on other machines through Redis (see docs/architecture/redis.md)")
+    .requiredOption("--redis <url>", "redis://[user:password@]host:port, or rediss:// for TLS")
+    .option("--cpus <n>", "CPUs this worker offers (default: all)")
+    .option("--gpus <n>", "GPUs this worker offers (default: those nvidia-smi lists)")
+    .option("--namespace <name>", "Redis key prefix shared with the driver", "tunelab")
+    .option("--heartbeat-ms <ms>", "how often the worker beats", "500")
+    .action(lazy(() => import("./worker-command.ts"), "workerCommand"));
   return program;
 }
 

@@ -3,3 +3,4 @@ export { defaultExperimentDir, tune, tuneFrom, type TuneOptions, type TuneRun } 
 export type { Trainable, TrainableOutcome, TrainableStepContext } from "./trainable.ts";
 export * from "./process/index.ts";
 export * from "./trainable-forms/index.ts";
+export * from "./redis/index.ts";

@@ -25,7 +25,7 @@ describe("tunelab's lazy commands", () => {
   it("--help lists every command, and a command's --help its flags and names", () => {
     const top = tunelabCli(["--help"]);
     expect(top.code).toBe(0);
-    for (const command of ["sim", "compare", "run", "resume", "bench", "analyze", "report", "check"]) {
+    for (const command of ["sim", "compare", "run", "resume", "bench", "analyze", "report", "check", "worker"]) {
       expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
     }
     const sim = tunelabCli(["sim", "--help"]);

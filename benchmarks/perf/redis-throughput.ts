@@ -1,0 +1,153 @@
+/**
+ * Throughput of the Redis backend (issue 16). Prints `name=value` lines:
+ * 1,000 trials x 20 no-op steps (a Node module, actors reused) over 4 `tunelab worker`
+ * processes of 1 CPU each, through a local redis-server (AOF on), against the
+ * single-machine ProcessExecutor with 4 CPUs on the same workload in this process:
+ * `redis_results_per_s`, `process_results_per_s`, `redis_ms_per_result`,
+ * `process_ms_per_result`, `redis_overhead_ms_per_result` (the difference) and
+ * `redis_vs_process` (the ratio of ms per result).
+ *
+ *   npx tsx benchmarks/perf/redis-throughput.ts [--scale 0.1] [--redis redis://host:port]
+ *
+ * Without --redis it starts redis-server (Debian's package) on a free loopback port in a
+ * temporary directory and stops it at the end. All processes share this machine, so the
+ * Redis figure includes 4 worker processes and redis-server competing with the driver: on
+ * a loaded machine compare the ratio, not the absolute rates.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RandomSearch } from "../../algorithms/searchers/index.ts";
+import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
+import type { DrivenExecutor } from "../../core/contracts/index.ts";
+import { uniform } from "../../core/space/index.ts";
+import { TuneLoop } from "../../core/tune-loop.ts";
+import { ProcessExecutor } from "../../real-backend/process/process-executor.ts";
+import { RedisDriverConnection } from "../../real-backend/redis/driver-connection.ts";
+import { RedisExecutor } from "../../real-backend/redis/redis-executor.ts";
+
+const flag = (name: string) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : undefined;
+};
+const scale = Number(flag("scale") ?? 1);
+const WORKERS = 4;
+const trials = Math.max(1, Math.round(1000 * scale));
+const module = fileURLToPath(new URL("./redis-noop-trainable.ts", import.meta.url));
+const trainable = { module, export: "noop20" };
+const cli = fileURLToPath(new URL("../../bin/tunelab.js", import.meta.url));
+const space = { x: uniform(0, 1) };
+
+async function timed(executor: DrivenExecutor, n: number): Promise<{ seconds: number; results: number }> {
+  const loop = new TuneLoop({
+    searcher: new RandomSearch(space, { metric: "loss", mode: "min", seed: 0 }),
+    scheduler: new FIFOScheduler(),
+    executor,
+    metric: "loss",
+    mode: "min",
+    trials: n,
+    resources: { cpu: 1, gpu: 0 },
+  });
+  const t0 = performance.now();
+  try {
+    loop.begin();
+    await executor.run(() => loop.finished);
+  } finally {
+    await executor.close?.();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const failed = loop.trials.filter((t) => t.status === "ERROR");
+  if (failed.length > 0) throw new Error(`${failed.length} trials failed: ${failed[0]?.errorMessage}`);
+  return { seconds, results: loop.counters.results };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+/** redis-server on loopback with AOF, in a temporary directory; waits until it accepts connections. */
+async function localRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-redis-"));
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--logfile", join(dir, "redis.log")], { stdio: "ignore" });
+  process.once("exit", () => child.kill("SIGKILL"));
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      const gone = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await gone;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function startWorkers(url: string, namespace: string): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: WORKERS }, () => {
+      const child = spawn(process.execPath, [cli, "worker", "--redis", url, "--namespace", namespace, "--cpus", "1", "--gpus", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+      process.once("exit", () => child.kill("SIGKILL"));
+      return new Promise<ChildProcess>((resolve, reject) => {
+        let text = "";
+        child.stderr?.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes(" joined ")) resolve(child);
+        });
+        child.once("exit", (code) => reject(new Error(`worker exited (${code}): ${text}`)));
+      });
+    }),
+  );
+}
+
+console.log(`machine: loadavg_1m=${loadavg()[0]?.toFixed(1)} scale=${scale} trials=${trials} steps=20 workers=${WORKERS}`);
+const given = flag("redis");
+const redis = given === undefined ? await localRedis() : { url: given, stop: async () => undefined };
+const namespace = `bench-${process.pid}`;
+const workers = await startWorkers(redis.url, namespace);
+try {
+  const warmDir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+  const dirs = [warmDir];
+  const redisRun = async (n: number) => {
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+    dirs.push(dir);
+    const connection = await RedisDriverConnection.open({ url: redis.url, namespace });
+    const executor = new RedisExecutor({ connection, trainable, seed: 0, experimentDir: dir });
+    const outcome = await timed(executor, n);
+    return { ...outcome, counts: executor.counts };
+  };
+  const processRun = (n: number) => {
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+    dirs.push(dir);
+    return timed(new ProcessExecutor({ trainable, seed: 0, experimentDir: dir, capacity: { cpu: WORKERS, gpu: 0 } }), n);
+  };
+  // Warm-ups: actors started (their tsx start-up is not what is measured), caches filled.
+  await redisRun(WORKERS * 2);
+  await processRun(WORKERS * 2);
+  const local = await processRun(trials);
+  const remote = await redisRun(trials);
+  const redisMs = (remote.seconds * 1000) / remote.results;
+  const processMs = (local.seconds * 1000) / local.results;
+  console.log(`redis: ${remote.results} results in ${remote.seconds.toFixed(2)} s; process executor: ${local.results} results in ${local.seconds.toFixed(2)} s`);
+  console.log(`redis_results_per_s=${(remote.results / remote.seconds).toFixed(1)}`);
+  console.log(`process_results_per_s=${(local.results / local.seconds).toFixed(1)}`);
+  console.log(`redis_ms_per_result=${redisMs.toFixed(3)}`);
+  console.log(`process_ms_per_result=${processMs.toFixed(3)}`);
+  console.log(`redis_overhead_ms_per_result=${(redisMs - processMs).toFixed(3)}`);
+  console.log(`redis_vs_process=${(redisMs / processMs).toFixed(2)}`);
+  console.log(`redis_duplicates_ignored=${remote.counts.duplicateReplies}`);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+} finally {
+  for (const w of workers) w.kill("SIGTERM");
+  await redis.stop();
+}
