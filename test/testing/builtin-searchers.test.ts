@@ -80,7 +80,9 @@ describe("the kit catches deliberately broken searchers", () => {
   });
 
   it("a save() that drops the random stream", () => {
-    const f = failureOf((space, o) => new BrokenSearcher(space as typeof contractSpace, o, "forgetful"));
+    // A fixed seed: how far fast-check shrinks depends on the case it found first, and
+    // an unpinned local run sometimes stops at 6 calls (the bound is about this seed's shrink).
+    const f = failureOf((space, o) => new BrokenSearcher(space as typeof contractSpace, o, "forgetful"), { seed: 20261128 });
     expect(f.property).toBe("save/restore");
     const c = f.counterexample as { script: unknown[] };
     expect(c.script.length).toBeLessThanOrEqual(5);
