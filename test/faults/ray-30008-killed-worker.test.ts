@@ -14,9 +14,11 @@ import { tune } from "../../real-backend/index.ts";
 const worker = fileURLToPath(new URL("./fixtures/steady-worker.mjs", import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The trial workers only, by their command line: test files share a worker process, and
+// another file's child (a CLI server, a Redis server) may still be alive.
 function children(): number[] {
   try {
-    return execFileSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync("pgrep", ["-P", String(process.pid), "-f", worker], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {
     return [];
   }

@@ -34,10 +34,13 @@ function options(storagePath: string): TuneOptions {
   };
 }
 
-/** This process's worker children (the trial processes ProcessExecutor spawned). */
+/**
+ * This process's worker children (the trial processes ProcessExecutor spawned), by their
+ * command line: test files share a worker process, and another file's child may still be alive.
+ */
 function workers(): number[] {
   try {
-    return execFileSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync("pgrep", ["-P", String(process.pid), "-f", worker], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {
     return []; // pgrep exits 1 when there is none
   }
