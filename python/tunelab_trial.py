@@ -60,6 +60,9 @@ class _Channel:
         self._out = os.fdopen(4, "w", encoding="utf-8")
 
     def send(self, message):
+        # The trainable's prints go to its stdout.log before the message that follows them.
+        sys.stdout.flush()
+        sys.stderr.flush()
         # allow_nan=False: a NaN metric is an error here, not a line the driver cannot read.
         self._out.write(json.dumps(message, allow_nan=False) + "\n")
         self._out.flush()

@@ -69,9 +69,8 @@ export class ActorProcess {
       });
       this.child.on("close", (code, signal) => {
         this.die(exitReason(code, signal, this.outOfMemory, this.tail()));
-        this.stdoutLog?.end();
-        this.stderrLog?.end();
-        resolve();
+        // 'close' comes after the last output chunk; `exited` waits until the logs hold it.
+        void Promise.all([finish(this.stdoutLog), finish(this.stderrLog)]).then(() => resolve());
       });
     });
   }
@@ -185,4 +184,13 @@ export function exitReason(code: number | null, signal: string | null, outOfMemo
   const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${code}`;
   const oom = outOfMemory === undefined ? "" : ` (out of memory: ${outOfMemory})`;
   return `actor process ${how}${oom}${stderr === "" ? " (no stderr)" : `; last stderr: ${stderr}`}`;
+}
+
+/** Ends a log stream and resolves once what was written to it is in the file. */
+function finish(stream: WriteStream | undefined): Promise<void> {
+  if (stream === undefined || stream.writableFinished) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once("error", () => resolve());
+    stream.end(() => resolve());
+  });
 }

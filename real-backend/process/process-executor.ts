@@ -316,12 +316,25 @@ export class ProcessExecutor implements DrivenExecutor {
     if (typeof checkpoint.handle === "string") this.store.discard(checkpoint.handle);
   }
 
-  /** Kills every actor (busy or idle) and waits until they are gone. Call it in `finally`. */
+  /**
+   * Ends every actor and waits until they are gone. Call it in `finally`. Idle actors
+   * and those already asked to stop get their grace period: a program that exits on its
+   * own flushes its buffered prints into stdout.log, which a SIGKILL would lose. Busy
+   * ones are killed.
+   */
   async close(): Promise<void> {
     const all = [...this.actors];
+    const idle = new Set(this.idle);
     this.idle = [];
     for (const actor of all) actor.trial = undefined;
-    await Promise.all([...all.map((a) => a.process.kill()), ...[...this.stopping].map((p) => p.kill())]);
+    const stopGracefully = (process: ActorProcess): Promise<void> => {
+      process.stop(STOP_GRACE_MS);
+      return process.exited;
+    };
+    await Promise.all([
+      ...all.map((a) => (idle.has(a) && a.ready ? stopGracefully(a.process) : a.process.kill())),
+      ...[...this.stopping].map((p) => p.exited),
+    ]);
     this.actors.clear();
     this.stopping.clear();
   }
