@@ -17,6 +17,7 @@ import { buildAlgorithms, defaultSearcherName, type BuiltAlgorithm } from "./bui
 import { problemsFromIssues } from "./issues.ts";
 import type { ExperimentSource } from "./read-file.ts";
 import { realOnlyKeys, simulationFileSchema, simulationKnownKeysAt, type SimulationFile } from "./simulation-schema.ts";
+import { splitAlgorithm } from "./resolve.ts";
 
 /** The objective as the file named it (a replay's directory made absolute), for the dry run. */
 export type SimulationObjectiveSource = { readonly benchmark: string } | { readonly formula: string; readonly space: unknown } | { readonly replay: string };
@@ -244,8 +245,3 @@ function collect<T>(problems: FieldProblem[], build: () => T): T | undefined {
   }
 }
 
-function splitAlgorithm(value: { name?: unknown; [key: string]: unknown } | undefined, fallback: string): { name: string; options: Record<string, unknown> } {
-  if (value === undefined) return { name: fallback, options: {} };
-  const { name, ...options } = value;
-  return { name: name as string, options };
-}

@@ -191,7 +191,8 @@ function collect<T>(problems: FieldProblem[], build: () => T): T | undefined {
   }
 }
 
-function splitAlgorithm(value: { name?: unknown; [key: string]: unknown } | undefined, fallback: string): { name: string; options: Record<string, unknown> } {
+/** A file's `{ name, ...options }` algorithm entry, split (the default name when absent); simulation files share it. */
+export function splitAlgorithm(value: { name?: unknown; [key: string]: unknown } | undefined, fallback: string): { name: string; options: Record<string, unknown> } {
   if (value === undefined) return { name: fallback, options: {} };
   const { name, ...options } = value;
   return { name: name as string, options };
