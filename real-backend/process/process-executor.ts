@@ -6,6 +6,7 @@ import { ContractError, DeadlockError, OptionError } from "../../core/contracts/
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import { rngFor, streamSeed, type RngState } from "../../core/rng.ts";
 import { FileCheckpointStore, usableCheckpoint, type CheckpointMeta } from "../file-checkpoints.ts";
+import { ListenerPump } from "../listener-pump.ts";
 import { RealClockMeter } from "../real-clock-meter.ts";
 import type { Trainable } from "../trainable.ts";
 import { ActorProcess, type ActorSpawn } from "./actor-process.ts";
@@ -78,8 +79,6 @@ const require = createRequire(import.meta.url);
 const START_UP_GRACE_SECONDS = 60;
 /** How long a stopped actor may take to exit on its own before it is killed. */
 const STOP_GRACE_MS = 2000;
-/** How often the loop is told the time while trials run. */
-const TICK_MS = 1000;
 
 /**
  * Runs every trial in a child process, an actor that keeps the trainable's state
@@ -108,8 +107,11 @@ export class ProcessExecutor implements DrivenExecutor {
   private readonly stopping = new Set<ActorProcess>();
   private listener: ExecutorListener | undefined;
   private busy = 0;
-  private settle: (() => void) | undefined;
-  private failure: unknown;
+  /** One machine: with nothing busy, nothing can change, so that is a deadlock at once. */
+  private readonly pump = new ListenerPump({
+    busy: () => this.busy,
+    starvation: { waitSeconds: 0, error: () => new DeadlockError("no trial is running and the experiment has not ended") },
+  });
   private readonly meter = new RealClockMeter();
 
   constructor(options: ProcessExecutorOptions) {
@@ -143,6 +145,7 @@ export class ProcessExecutor implements DrivenExecutor {
 
   setListener(listener: ExecutorListener): void {
     this.listener = listener;
+    this.pump.setListener(listener);
   }
 
   canPlace(resources: Resources): boolean {
@@ -293,23 +296,7 @@ export class ProcessExecutor implements DrivenExecutor {
 
   /** Resolves once `isFinished()` holds after an event; rejects with the loop's own error, or a DeadlockError when nothing runs. */
   run(isFinished: () => boolean): Promise<void> {
-    if (isFinished()) return Promise.resolve();
-    return new Promise((resolvePromise, reject) => {
-      // The loop hears the time every second, so time-based stoppers act while steps run.
-      const ticker = setInterval(() => this.deliverTick(), TICK_MS);
-      ticker.unref();
-      const end = (error?: unknown) => {
-        clearInterval(ticker);
-        this.settle = undefined;
-        if (error === undefined) resolvePromise();
-        else reject(error);
-      };
-      this.settle = () => {
-        if (this.failure !== undefined) end(this.failure);
-        else if (isFinished()) end();
-        else if (this.busy === 0) end(new DeadlockError("no trial is running and the experiment has not ended"));
-      };
-    });
+    return this.pump.run(isFinished);
   }
 
   discard(checkpoint: CheckpointRef): void {
@@ -503,21 +490,7 @@ export class ProcessExecutor implements DrivenExecutor {
   /** Calls the loop; an error it throws ends the run (it is not the trial's fault). */
   private deliver(call: (listener: ExecutorListener) => void): void {
     this.meter.counts.events++;
-    try {
-      call(this.listener as ExecutorListener);
-    } catch (error) {
-      if (this.failure === undefined) this.failure = error;
-    }
-    this.settle?.();
-  }
-
-  private deliverTick(): void {
-    try {
-      this.listener?.onClockTick?.();
-    } catch (error) {
-      if (this.failure === undefined) this.failure = error;
-    }
-    this.settle?.();
+    this.pump.deliver(call);
   }
 
   private live(trialId: string): TrialRun {

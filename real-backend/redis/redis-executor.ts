@@ -2,6 +2,7 @@ import { ContractError, DeadlockError, OptionError } from "../../core/contracts/
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import type { TrainableSource } from "../process/process-executor.ts";
 import { ResourceAllocator, type Allocation } from "../process/resource-allocator.ts";
+import { ListenerPump } from "../listener-pump.ts";
 import { RealClockMeter } from "../real-clock-meter.ts";
 import { SharedPathStorage, type CheckpointStorage } from "./checkpoint-storage.ts";
 import { parseWorkers, type RedisDriverConnection } from "./driver-connection.ts";
@@ -67,7 +68,6 @@ interface TrialRun {
 
 /** How long the driver's session key lives without a refresh: past it, workers free the session's actors. */
 const SESSION_TTL_MS = 60_000;
-const TICK_MS = 1000;
 
 /**
  * Runs trials on `tunelab worker`s through Redis, behind the same Executor contract
@@ -99,10 +99,9 @@ export class RedisExecutor implements DrivenExecutor {
   /** Trial starts per worker id (a restart on another worker counts there too). */
   readonly placements = new Map<string, number>();
   private readonly meter = new RealClockMeter();
-  private listener: ExecutorListener | undefined;
   private busy = 0;
-  private settle: (() => void) | undefined;
-  private failure: unknown;
+  /** Many machines: with nothing busy, a worker may still join and take the waiting trials. */
+  private readonly pump: ListenerPump;
   private closed = false;
   private polling = false;
   private pollFailed = false;
@@ -128,6 +127,17 @@ export class RedisExecutor implements DrivenExecutor {
       ...(options.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: options.stepTimeoutSeconds } : {}),
       ...(options.maxMemoryMB !== undefined ? { maxMemoryMB: options.maxMemoryMB } : {}),
     };
+    const seconds = this.connection.options.waitForWorkersSeconds;
+    this.pump = new ListenerPump({
+      busy: () => this.busy,
+      starvation: {
+        waitSeconds: seconds,
+        error: () =>
+          new DeadlockError(
+            `no trial has run for ${seconds} s and the experiment has not ended: no worker (${this.workers.size} live) has room for the waiting trials; start one with: tunelab worker --redis URL`,
+          ),
+      },
+    });
     this.refreshSession();
     for (const info of this.connection.initialWorkers.values()) this.join(info, false);
     this.poller = setInterval(() => void this.poll(), this.connection.options.pollMs);
@@ -154,7 +164,7 @@ export class RedisExecutor implements DrivenExecutor {
   }
 
   setListener(listener: ExecutorListener): void {
-    this.listener = listener;
+    this.pump.setListener(listener);
   }
 
   canPlace(resources: Resources): boolean {
@@ -241,39 +251,7 @@ export class RedisExecutor implements DrivenExecutor {
 
   /** Resolves once `isFinished()` holds after an event; rejects with the loop's own error, or a DeadlockError when nothing has run for waitForWorkersSeconds. */
   run(isFinished: () => boolean): Promise<void> {
-    if (isFinished()) return Promise.resolve();
-    return new Promise((resolvePromise, reject) => {
-      const ticker = setInterval(() => this.deliverTick(), TICK_MS);
-      let starved: NodeJS.Timeout | undefined;
-      const end = (error?: unknown) => {
-        clearInterval(ticker);
-        clearTimeout(starved);
-        this.settle = undefined;
-        if (error === undefined) resolvePromise();
-        else reject(error);
-      };
-      this.settle = () => {
-        if (this.failure !== undefined) return end(this.failure);
-        if (isFinished()) return end();
-        if (this.busy > 0) {
-          clearTimeout(starved);
-          starved = undefined;
-        } else if (starved === undefined) {
-          // Nothing runs: a worker may join (or come back) and take the waiting trials; give up after the wait.
-          const seconds = this.connection.options.waitForWorkersSeconds;
-          starved = setTimeout(
-            () =>
-              end(
-                new DeadlockError(
-                  `no trial has run for ${seconds} s and the experiment has not ended: no worker (${this.workers.size} live) has room for the waiting trials; start one with: tunelab worker --redis URL`,
-                ),
-              ),
-            seconds * 1000,
-          );
-        }
-      };
-      this.settle();
-    });
+    return this.pump.run(isFinished);
   }
 
   /** Tells the workers the session is over (they free its actors) and disconnects. */
@@ -484,21 +462,7 @@ export class RedisExecutor implements DrivenExecutor {
   /** Calls the loop; an error it throws ends the run (it is not the trial's fault). */
   private deliver(call: (listener: ExecutorListener) => void): void {
     this.meter.counts.events++;
-    try {
-      if (this.listener) call(this.listener);
-    } catch (error) {
-      if (this.failure === undefined) this.failure = error;
-    }
-    this.settle?.();
-  }
-
-  private deliverTick(): void {
-    try {
-      this.listener?.onClockTick?.();
-    } catch (error) {
-      if (this.failure === undefined) this.failure = error;
-    }
-    this.settle?.();
+    this.pump.deliver(call);
   }
 
   private live(trialId: string): TrialRun {
