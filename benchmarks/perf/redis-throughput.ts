@@ -16,18 +16,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RandomSearch } from "../../algorithms/searchers/index.ts";
-import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
-import type { DrivenExecutor } from "../../core/contracts/index.ts";
-import { uniform } from "../../core/space/index.ts";
-import { TuneLoop } from "../../core/tune-loop.ts";
 import { ProcessExecutor } from "../../real-backend/process/process-executor.ts";
 import { RedisDriverConnection } from "../../real-backend/redis/driver-connection.ts";
+import { startRedisServer } from "../../real-backend/redis/local-server.ts";
 import { RedisExecutor } from "../../real-backend/redis/redis-executor.ts";
+import { timed } from "./timed-trials.ts";
 
 const flag = (name: string) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -39,59 +35,6 @@ const trials = Math.max(1, Math.round(1000 * scale));
 const module = fileURLToPath(new URL("./redis-noop-trainable.ts", import.meta.url));
 const trainable = { module, export: "noop20" };
 const cli = fileURLToPath(new URL("../../bin/tunelab.js", import.meta.url));
-const space = { x: uniform(0, 1) };
-
-async function timed(executor: DrivenExecutor, n: number): Promise<{ seconds: number; results: number }> {
-  const loop = new TuneLoop({
-    searcher: new RandomSearch(space, { metric: "loss", mode: "min", seed: 0 }),
-    scheduler: new FIFOScheduler(),
-    executor,
-    metric: "loss",
-    mode: "min",
-    trials: n,
-    resources: { cpu: 1, gpu: 0 },
-  });
-  const t0 = performance.now();
-  try {
-    loop.begin();
-    await executor.run(() => loop.finished);
-  } finally {
-    await executor.close?.();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const failed = loop.trials.filter((t) => t.status === "ERROR");
-  if (failed.length > 0) throw new Error(`${failed.length} trials failed: ${failed[0]?.errorMessage}`);
-  return { seconds, results: loop.counters.results };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
-/** redis-server on loopback with AOF, in a temporary directory; waits until it accepts connections. */
-async function localRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-redis-"));
-  const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--logfile", join(dir, "redis.log")], { stdio: "ignore" });
-  process.once("exit", () => child.kill("SIGKILL"));
-  await new Promise((r) => setTimeout(r, 300));
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      const gone = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await gone;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function startWorkers(url: string, namespace: string): Promise<ChildProcess[]> {
   return Promise.all(
@@ -112,7 +55,7 @@ function startWorkers(url: string, namespace: string): Promise<ChildProcess[]> {
 
 console.log(`machine: loadavg_1m=${loadavg()[0]?.toFixed(1)} scale=${scale} trials=${trials} steps=20 workers=${WORKERS}`);
 const given = flag("redis");
-const redis = given === undefined ? await localRedis() : { url: given, stop: async () => undefined };
+const redis = given === undefined ? await startRedisServer() : { url: given, stop: async () => undefined };
 const namespace = `bench-${process.pid}`;
 const workers = await startWorkers(redis.url, namespace);
 try {
