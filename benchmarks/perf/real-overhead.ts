@@ -30,15 +30,13 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultAlgorithms } from "../../algorithms/experiment-defaults.ts";
-import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { runExperiment } from "../../core/experiment/index.ts";
-import { RandomSearch } from "../../algorithms/searchers/index.ts";
-import type { Executor, ExecutorListener } from "../../core/contracts/index.ts";
+import type { ExecutorListener } from "../../core/contracts/index.ts";
 import { uniform } from "../../core/space/index.ts";
-import { TuneLoop } from "../../core/tune-loop.ts";
 import { InProcessExecutor } from "../../real-backend/in-process-executor.ts";
 import { ProcessExecutor, type TrainableSource } from "../../real-backend/process/process-executor.ts";
 import type { Trainable } from "../../real-backend/trainable.ts";
+import { timed } from "./timed-trials.ts";
 import { noop, sleep50 } from "./trainables/overhead.ts";
 
 const flag = (name: string) => {
@@ -53,32 +51,6 @@ const bWorkers = Number(flag("workers") ?? cores);
 const module = fileURLToPath(new URL("./trainables/overhead.ts", import.meta.url));
 const python = fileURLToPath(new URL("./trainables/one_step.py", import.meta.url));
 const space = { x: uniform(0, 1) };
-
-type Runnable = Executor & { run(isFinished: () => boolean): Promise<void>; close?(): Promise<void> };
-
-/** Runs `trials` trials of one cpu each to their end; returns wall seconds and results. */
-async function timed(executor: Runnable, trials: number): Promise<{ seconds: number; results: number }> {
-  const loop = new TuneLoop({
-    searcher: new RandomSearch(space, { metric: "loss", mode: "min", seed: 0 }),
-    scheduler: new FIFOScheduler(),
-    executor,
-    metric: "loss",
-    mode: "min",
-    trials,
-    resources: { cpu: 1, gpu: 0 },
-  });
-  const t0 = performance.now();
-  try {
-    loop.begin();
-    await executor.run(() => loop.finished);
-  } finally {
-    await executor.close?.();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const failed = loop.trials.filter((t) => t.status === "ERROR");
-  if (failed.length > 0) throw new Error(`${failed.length} trials failed: ${failed[0]?.errorMessage}`);
-  return { seconds, results: loop.counters.results };
-}
 
 function processExecutor(trainable: TrainableSource, workers: number, reuseActors?: boolean): { executor: ProcessExecutor; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
