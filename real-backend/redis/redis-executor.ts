@@ -2,6 +2,7 @@ import { ContractError, DeadlockError, OptionError } from "../../core/contracts/
 import type { CheckpointRef, Config, DrivenExecutor, ExecutorListener, ExecutorStats, Resources, TrialView } from "../../core/contracts/index.ts";
 import type { TrainableSource } from "../process/process-executor.ts";
 import { ResourceAllocator, type Allocation } from "../process/resource-allocator.ts";
+import { usableCheckpoint } from "../file-checkpoints.ts";
 import { ListenerPump } from "../listener-pump.ts";
 import { RealClockMeter } from "../real-clock-meter.ts";
 import { SharedPathStorage, type CheckpointStorage } from "./checkpoint-storage.ts";
@@ -99,6 +100,7 @@ export class RedisExecutor implements DrivenExecutor {
   /** Trial starts per worker id (a restart on another worker counts there too). */
   readonly placements = new Map<string, number>();
   private readonly meter = new RealClockMeter();
+  private listener: ExecutorListener | undefined;
   private busy = 0;
   /** Many machines: with nothing busy, a worker may still join and take the waiting trials. */
   private readonly pump: ListenerPump;
@@ -164,6 +166,7 @@ export class RedisExecutor implements DrivenExecutor {
   }
 
   setListener(listener: ExecutorListener): void {
+    this.listener = listener;
     this.pump.setListener(listener);
   }
 
@@ -195,25 +198,17 @@ export class RedisExecutor implements DrivenExecutor {
     if (this.runs.get(trial.id)?.live) throw new ContractError("RedisExecutor", `trial ${trial.id} is already running`);
     const placed = this.place(trial.resources);
     if (!placed) throw new ContractError("RedisExecutor.start", `no worker has room for ${JSON.stringify(trial.resources)}; the loop must check canPlace first`);
-    const attempt = (this.attempts.get(trial.id) ?? 0) + 1;
-    this.attempts.set(trial.id, attempt);
-    const run: TrialRun = {
-      trialId: trial.id,
-      worker: placed.worker,
-      allocation: placed.allocation,
-      resources: trial.resources,
-      attempt,
-      placedAt: this.now(),
-      seq: 0,
-      awaiting: "step",
-      last: undefined,
-      live: true,
-    };
-    this.runs.set(trial.id, run);
-    placed.worker.trials.add(trial.id);
-    this.placements.set(placed.worker.info.id, (this.placements.get(placed.worker.info.id) ?? 0) + 1);
+    const run = this.newAttempt(trial.id, trial.resources, placed.worker, placed.allocation);
     this.busy++;
-    this.send(run, { type: "start", config: trial.config, resources: trial.resources, ...(restoreFrom !== undefined ? { restoreFrom: plainCheckpoint(restoreFrom) } : {}) });
+    let from: CheckpointRef | undefined;
+    try {
+      from = restoreFrom === undefined ? undefined : this.usable(trial.id, restoreFrom, false);
+    } catch (error) {
+      // Deliver the failure from a fresh task: the loop is still inside the call that started this trial.
+      setImmediate(() => this.failRun(run, (error as Error).message));
+      return;
+    }
+    this.send(run, { type: "start", config: trial.config, resources: trial.resources, ...(from !== undefined ? { restoreFrom: plainCheckpoint(from) } : {}) });
   }
 
   continueTrial(trialId: string): void {
@@ -234,7 +229,30 @@ export class RedisExecutor implements DrivenExecutor {
     const run = this.live(trialId);
     this.busy++;
     run.awaiting = "step";
-    this.send(run, { type: "restore", checkpoint: plainCheckpoint(checkpoint), config });
+    let from: CheckpointRef | undefined;
+    try {
+      from = this.usable(trialId, checkpoint, true);
+    } catch (error) {
+      setImmediate(() => this.failRun(run, (error as Error).message));
+      return;
+    }
+    if (from !== undefined) {
+      this.send(run, { type: "restore", checkpoint: plainCheckpoint(from), config });
+      return;
+    }
+    // A donor's (PBT), none left: the exploit was undone, the actor goes on with its own weights and config.
+    if (checkpoint.trialId !== trialId) {
+      this.send(run, { type: "continue" });
+      return;
+    }
+    // Its own, none left: from scratch under the new config (the loop counted a failure), as a new
+    // attempt on the same worker, so no reply of the old one can pass for the new one's.
+    this.send(run, { type: "stop" });
+    const { worker, resources } = run;
+    this.endRun(run);
+    const allocation = worker.allocator.allocate(resources) as Allocation;
+    this.newAttempt(trialId, resources, worker, allocation);
+    this.send(this.runs.get(trialId) as TrialRun, { type: "start", config, resources });
   }
 
   stop(trialId: string): void {
@@ -449,6 +467,36 @@ export class RedisExecutor implements DrivenExecutor {
     } else {
       this.counts.malformed++;
     }
+  }
+
+  /** A new placement of the trial on `worker`: the next attempt, awaiting its first step. */
+  private newAttempt(trialId: string, resources: Resources, worker: WorkerState, allocation: Allocation): TrialRun {
+    const attempt = (this.attempts.get(trialId) ?? 0) + 1;
+    this.attempts.set(trialId, attempt);
+    const run: TrialRun = { trialId, worker, allocation, resources, attempt, placedAt: this.now(), seq: 0, awaiting: "step", last: undefined, live: true };
+    this.runs.set(trialId, run);
+    worker.trials.add(trialId);
+    this.placements.set(worker.info.id, (this.placements.get(worker.info.id) ?? 0) + 1);
+    return run;
+  }
+
+  /**
+   * The checkpoint a trial restores, checked by the driver before any worker reads it
+   * (usableCheckpoint, as on one machine; the shared path is the driver's too): a damaged
+   * one falls back to an earlier one with a warning naming the path, or to none (undefined),
+   * as the loop decides. An object store would have to be checked on the worker.
+   */
+  private usable(trialId: string, checkpoint: CheckpointRef, live: boolean): CheckpointRef | undefined {
+    if (this.storage.kind !== "shared-path") return checkpoint;
+    return usableCheckpoint(this.storage.location, trialId, checkpoint, this.listener, live)?.ref;
+  }
+
+  /** The trial fails here, before its worker ran anything of this command. */
+  private failRun(run: TrialRun, reason: string): void {
+    if (!run.live) return;
+    if (run.awaiting !== undefined) this.busy--;
+    this.endRun(run);
+    this.deliver((l) => l.onFailed(run.trialId, false, reason));
   }
 
   private endRun(run: TrialRun): void {
