@@ -112,6 +112,7 @@ export function buildProgram(): Command {
     .option("--json", "print JSON instead of a table (or, with --dry-run, instead of YAML)")
     .option("--report [file]", "after the run, write an HTML report of its experiment directory (default report.html)")
     .option("--resume", "carry on the experiment saved in its directory (after a crash or a kill); starts it if nothing is saved")
+    .option("--redis <url>", "run the trials on `tunelab worker`s through this Redis (redis://[:password@]host:port or rediss://); the experiment directory must be on a path every worker reaches")
     .action(lazy(() => import("./run-command.ts"), "runCommand"));
 
   program

@@ -5,6 +5,7 @@ import { formatSummary } from "./format-summary.ts";
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { OptionError, TuneLabError } from "../core/errors/index.ts";
 import { tuneFrom } from "../real-backend/index.ts";
+import { checkRedisUrl } from "../real-backend/redis/connection.ts";
 import { defaultExperimentDir } from "../real-backend/tune.ts";
 import type { ExperimentOrigin } from "../core/experiment-dir/index.ts";
 import {
@@ -20,6 +21,7 @@ import {
   resolveSimulation,
   runResolvedSimulation,
   type ExperimentSource,
+  type ExperimentTuneOptions,
   type ResolvedExperiment,
 } from "./experiment-file/index.ts";
 
@@ -34,6 +36,8 @@ export interface RunFlags {
   resolved?: ResolvedExperiment;
   /** With `resolved`: the origin saved in the directory, kept for the next resume. */
   origin?: ExperimentOrigin;
+  /** Run the trials on `tunelab worker`s through this Redis (redis:// or rediss://); this process is the driver. */
+  redis?: string;
 }
 
 /** Reads, checks and resolves an experiment file; throws an OptionError listing every bad field. */
@@ -50,8 +54,11 @@ export function loadExperiment(path: string): ResolvedExperiment {
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   try {
+    // Checked before the file: a bad URL is one line naming the flag, whatever else is wrong.
+    if (flags.redis !== undefined) checkRedisUrl("--redis", flags.redis);
     const source = flags.resolved === undefined ? readExperimentFile(file) : undefined;
     if (source !== undefined && isSimulationFile(source.plain)) {
+      if (flags.redis !== undefined) throw new OptionError("--redis", "applies to real runs; a simulation runs in this process");
       await runSimulationFile(source, file, flags);
       return;
     }
@@ -68,7 +75,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     if (flags.report !== undefined) options.storagePath ??= defaultExperimentDir(resolved.name);
     // The file's text goes into experiment_state.json, so `tunelab resume DIR` can rebuild the experiment.
     const origin = flags.origin ?? { kind: "experiment-file", path: resolved.file, text: readFileSync(resolved.file, "utf8") };
-    const run = await tuneFrom(options, origin);
+    const run = flags.redis === undefined ? await tuneFrom(options, origin) : await tuneOnWorkers(options, origin, flags.redis);
     const summary = runSummary(
       {
         name: resolved.name,
@@ -92,6 +99,23 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     const kind = error instanceof OptionError ? "" : `${error.name}: `;
     for (const line of error.message.split("\n")) process.stderr.write(`tunelab: ${kind}${line}\n`);
     process.exitCode = error.exitCode;
+  }
+}
+
+/**
+ * The experiment's trials on `tunelab worker`s through Redis (loaded on use: ioredis stays out
+ * of every other run). A connection problem (unreachable, wrong password, no worker joined) is
+ * the flag's error: one line naming --redis, the password hidden.
+ */
+async function tuneOnWorkers(options: ExperimentTuneOptions & { storagePath?: string }, origin: ExperimentOrigin, url: string) {
+  const { tuneOnRedisFrom } = await import("../real-backend/redis/tune-on-redis.ts");
+  try {
+    return await tuneOnRedisFrom({ ...options, redis: url }, origin);
+  } catch (error) {
+    if (error instanceof OptionError && (error.field === "redis" || error.field.startsWith("redis."))) {
+      throw new OptionError("--redis", error.message.slice(error.field.length + 2), { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -35,11 +35,13 @@ export interface RedisTuneRun extends TuneRun {
  * against the same Redis and workers after the driver was killed.
  */
 export async function tuneOnRedis(given: RedisTuneOptions): Promise<RedisTuneRun> {
-  if (typeof given !== "object" || given === null) throw new OptionError("options", "must be an object");
-  const source = given.trainable;
-  if (typeof source !== "object" || source === null || !("module" in source || "command" in source)) {
-    throw new OptionError("trainable", "must be { module } or { command } naming code on the workers' machines (no code travels through Redis)");
-  }
+  const source = checkSource(given);
+  return tuneOnRedisFrom(given, { kind: "code", trainable: "module" in source ? "module" : "command" });
+}
+
+/** `tuneOnRedis()` with how to rebuild the experiment recorded (`tunelab run FILE --redis URL` records its file). */
+export async function tuneOnRedisFrom(given: RedisTuneOptions, origin: ExperimentOrigin): Promise<RedisTuneRun> {
+  const source = checkSource(given);
   if (given.resume === true && given.storagePath === undefined && given.name === undefined) {
     throw new OptionError("resume", "needs the name (or storagePath) of the experiment to resume");
   }
@@ -47,7 +49,6 @@ export async function tuneOnRedis(given: RedisTuneOptions): Promise<RedisTuneRun
   const options = { ...given, storagePath };
   const connection = await RedisDriverConnection.open(given.redis);
   let executor: RedisExecutor | undefined;
-  const origin: ExperimentOrigin = { kind: "code", trainable: "module" in source ? "module" : "command" };
   try {
     const run = await runExperiment({
       options,
@@ -72,4 +73,13 @@ export async function tuneOnRedis(given: RedisTuneOptions): Promise<RedisTuneRun
   } finally {
     if (executor === undefined) connection.close();
   }
+}
+
+function checkSource(given: RedisTuneOptions): TrainableSource {
+  if (typeof given !== "object" || given === null) throw new OptionError("options", "must be an object");
+  const source = given.trainable;
+  if (typeof source !== "object" || source === null || !("module" in source || "command" in source)) {
+    throw new OptionError("trainable", "must be { module } or { command } naming code on the workers' machines (no code travels through Redis)");
+  }
+  return source;
 }
