@@ -18,6 +18,12 @@
  *     the whole directory (loggers too), interleaved, median of 3 each; per executor
  *     (processes, and in process: the worst case, where the loop's own cost is tiny).
  *     `dir_vs_none_*` and `state_vs_none_*`: ratios of ms per result (target <= 1.10).
+ *     `dirsync_vs_none_*`: the whole directory with its per-trial files written on the
+ *     event loop, as before they moved to the thread pool (an injected copy of node:fs
+ *     keeps the logger synchronous), so the two are compared under the same load.
+ *     `--backends process,in_process` picks the executors (default both).
+ *     `--trainable sleep50` runs (b)'s trainable instead (5 steps of a 50 ms sleep, trial
+ *     count / 5): the directory's cost against a step that does some work.
  *
  *   npx tsx benchmarks/perf/real-overhead.ts [--only a|b|c|d] [--scale 0.1] [--workers N (b only; default: all cores)]
  *
@@ -26,7 +32,8 @@
  * ratios, and rerun when the machine is quiet.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { nodeStorageFs } from "../../core/experiment-dir/index.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultAlgorithms } from "../../algorithms/experiment-defaults.ts";
@@ -133,27 +140,33 @@ if (only === undefined || only === "c") {
 }
 
 if (only === undefined || only === "d") {
-  const trials = n(2000);
-  const modes = ["none", "state", "dir"] as const;
-  for (const backend of ["process", "in_process"] as const) {
-    const ms: Record<(typeof modes)[number], number[]> = { none: [], state: [], dir: [] };
+  const trainable = (flag("trainable") ?? "noop") as "noop" | "sleep50";
+  const trials = trainable === "noop" ? n(2000) : n(400);
+  const modes = ["none", "state", "dir", "dirsync"] as const;
+  const backends = (flag("backends") ?? "process,in_process").split(",") as ("process" | "in_process")[];
+  for (const backend of backends) {
+    const ms: Record<(typeof modes)[number], number[]> = { none: [], state: [], dir: [], dirsync: [] };
     for (let round = 0; round < 3; round++) {
-      for (const mode of modes) ms[mode].push(await throughEngine(backend, mode, trials));
+      for (const mode of modes) ms[mode].push(await throughEngine(backend, mode, trials, trainable));
     }
     const med = (xs: number[]) => median(xs);
-    console.log(`d: ${backend}: ${trials} trials x 10 no-op steps on ${cores} workers, ms per result (median of 3): none ${med(ms.none).toFixed(4)}, state ${med(ms.state).toFixed(4)}, dir ${med(ms.dir).toFixed(4)}`);
+    console.log(
+      `d: ${backend}: ${trials} trials x ${trainable === "noop" ? "10 no-op steps" : "5 steps of 50 ms"} on ${cores} workers, ms per result (median of 3): none ${med(ms.none).toFixed(4)}, state ${med(ms.state).toFixed(4)}, dir ${med(ms.dir).toFixed(4)}, dirsync ${med(ms.dirsync).toFixed(4)}; loadavg_1m=${loadavg()[0]?.toFixed(1)}`,
+    );
     console.log(`state_vs_none_${backend}=${(med(ms.state) / med(ms.none)).toFixed(3)}`);
     console.log(`dir_vs_none_${backend}=${(med(ms.dir) / med(ms.none)).toFixed(3)}`);
+    console.log(`dirsync_vs_none_${backend}=${(med(ms.dirsync) / med(ms.none)).toFixed(3)}`);
+    console.log(`dir_ms_per_result_extra_${backend}=${(med(ms.dir) - med(ms.none)).toFixed(4)}`);
   }
 }
 
 /** (d): ms per result of the noop workload through runExperiment, as tune() runs it, with no directory, the durable state only, or the whole directory. */
-async function throughEngine(backend: "process" | "in_process", mode: "none" | "state" | "dir", trials: number): Promise<number> {
+async function throughEngine(backend: "process" | "in_process", mode: "none" | "state" | "dir" | "dirsync", trials: number, trainable: "noop" | "sleep50" = "noop"): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
   const executor =
     backend === "process"
-      ? new ProcessExecutor({ trainable: { module, export: "noop" }, seed: 0, experimentDir: root, capacity: { cpu: cores, gpu: 0 } })
-      : new InProcessExecutor({ trainable: noop, seed: 0, capacity: { cpu: cores, gpu: 0 } });
+      ? new ProcessExecutor({ trainable: { module, export: trainable }, seed: 0, experimentDir: root, capacity: { cpu: cores, gpu: 0 } })
+      : new InProcessExecutor({ trainable: trainable === "noop" ? noop : sleep50, seed: 0, capacity: { cpu: cores, gpu: 0 } });
   const options = {
     space,
     metric: "loss",
@@ -162,7 +175,9 @@ async function throughEngine(backend: "process" | "in_process", mode: "none" | "
     maxIterations: null,
     resources: { cpu: 1, gpu: 0 },
     progress: false,
-    ...(mode === "none" ? {} : { storagePath: join(root, "exp"), loggers: mode === "dir" }),
+    ...(mode === "none" ? {} : { storagePath: join(root, "exp"), loggers: mode !== "state" }),
+    // A copy of node:fs: the same calls, but the logger then keeps every write on the event loop.
+    ...(mode === "dirsync" ? { storageFs: { ...nodeStorageFs } } : {}),
   };
   try {
     const run = await runExperiment({

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { OptionError } from "../contracts/index.ts";
 import type { CheckpointRef, Mode, Result, TrialView } from "../contracts/index.ts";
 import type { DecisionEvent, ExperimentEndInfo, ExperimentStartInfo, ExploitEvent, TrialStartInfo, TuneCallback } from "../callbacks/index.ts";
@@ -24,10 +25,11 @@ import {
   type ResultRecord,
   type TrialParams,
   effectiveResults,
-  type ResultLine,
   type RestartRecord,
 } from "./layout.ts";
+import { parseLines, progressRow, repairTrialFiles } from "./repair-trial-files.ts";
 import { Appenders, nodeStorageFs, replaceAtomically, storageError, type StorageFs } from "./storage-fs.ts";
+import { TrialFileWriter, type TrialFileName } from "./trial-files.ts";
 
 export interface ExperimentLoggerOptions {
   /** @defaultValue the directory's last path segment */
@@ -45,6 +47,15 @@ export interface ExperimentLoggerOptions {
   trialTableEveryMs?: number;
   /** The file operations (a test injects failing ones). @defaultValue node:fs */
   fs?: StorageFs;
+  /**
+   * Write the per-trial files (directory, params.json, result.jsonl, progress.csv)
+   * off the event loop, through TrialFileWriter; the engine then awaits `drain()` at
+   * the end. Only with node:fs (an injected `fs` keeps every write synchronous).
+   * Real runs use it: creating a trial's files costs milliseconds of blocking system
+   * calls on a busy disk, the loop's whole per-result budget.
+   * @defaultValue false
+   */
+  asyncTrialFiles?: boolean;
 }
 
 interface TrialLog {
@@ -59,6 +70,8 @@ interface TrialLog {
   last: number | null;
   /** Results of this trial standing in result.jsonl; undefined when the file predates this logger (a resume). */
   standing: number | undefined;
+  /** progress.csv was created empty by this logger (the async writer's `create`): its header is still to come. */
+  freshProgress?: boolean;
 }
 
 /**
@@ -91,7 +104,12 @@ export class ExperimentLogger implements TuneCallback {
    * path. The loop runs callbacks guarded (a throwing hook is reported and the run goes
    * on), so the engine reads this after each event and ends the run with it.
    */
-  failure: Error | undefined;
+  get failure(): Error | undefined {
+    return this.firstFailure ?? this.trialFiles?.failure;
+  }
+  private firstFailure: Error | undefined;
+  /** The per-trial files' writer, when they are written off the event loop. */
+  private readonly trialFiles: TrialFileWriter | undefined;
 
   constructor(
     readonly dir: string,
@@ -101,6 +119,7 @@ export class ExperimentLogger implements TuneCallback {
     this.trialTableEveryMs = options.trialTableEveryMs ?? 1000;
     this.fs = options.fs ?? nodeStorageFs;
     this.appenders = new Appenders(this.fs);
+    this.trialFiles = options.asyncTrialFiles === true && this.fs === nodeStorageFs ? new TrialFileWriter(dir) : undefined;
     prepareDirectory(dir, this.fs);
   }
 
@@ -129,6 +148,16 @@ export class ExperimentLogger implements TuneCallback {
       }
       this.trials.set(trial.id, log);
       this.noteConfigKeys(trial);
+      if (this.trialFiles) {
+        // The files may lag the journal (their writes were queued when the driver died): brought up to it first, in the trial's queue.
+        log.standing = trial.history.length;
+        // As the journal has it now: the trial's live history grows before the queued repair runs.
+        const asJournaled = { id: trial.id, config: trial.config, resources: trial.resources, history: [...trial.history] };
+        const columns = [...log.columns];
+        this.trialFiles.enqueue(trial.id, trialFile(this.dir, trial.id, RESULT_FILE), async () => {
+          await repairTrialFiles(this.dir, asJournaled, columns);
+        });
+      }
     }
   }
 
@@ -147,8 +176,8 @@ export class ExperimentLogger implements TuneCallback {
     try {
       write();
     } catch (error) {
-      this.failure = storageError(path, error);
-      throw this.failure;
+      this.firstFailure = storageError(path, error);
+      throw this.firstFailure;
     }
   }
 
@@ -181,6 +210,14 @@ export class ExperimentLogger implements TuneCallback {
 
   onTrialStart(trial: TrialView, info: TrialStartInfo): void {
     let log = this.trials.get(trial.id);
+    if (!log && this.trialFiles) {
+      // Created off the loop, ahead of the first result (the writer truncates an earlier session's uncommitted files).
+      log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: 0, freshProgress: true };
+      this.trials.set(trial.id, log);
+      const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
+      this.trialFiles.create(trial.id, JSON.stringify(params, null, 2) + "\n");
+      this.noteConfigKeys(trial);
+    }
     if (!log) {
       const path = trialFile(this.dir, trial.id, RESULT_FILE);
       // A result file already there is an earlier session's (a driver killed before its first commit).
@@ -217,7 +254,7 @@ export class ExperimentLogger implements TuneCallback {
       log.last = value;
       if (log.best === null || (this.mode === "max" ? value > log.best : value < log.best)) log.best = value;
     }
-    this.append(trialFile(this.dir, trial.id, RESULT_FILE), JSON.stringify(record) + "\n");
+    this.appendTrial(trial.id, RESULT_FILE, JSON.stringify(record) + "\n");
     if (log.standing !== undefined) log.standing++;
     this.appendProgress(log, record);
     this.maybeFlush();
@@ -238,18 +275,20 @@ export class ExperimentLogger implements TuneCallback {
       return;
     }
     const record: RestartRecord = { type: "restart", trial_id: log.trial.id, kept, time };
-    this.append(path, JSON.stringify(record) + "\n");
+    this.appendTrial(log.trial.id, RESULT_FILE, JSON.stringify(record) + "\n");
     log.standing = kept;
     this.rewriteProgress(log);
   }
 
   onCheckpoint(_trial: TrialView, _checkpoint: CheckpointRef): void {}
 
-  onTrialComplete(): void {
+  onTrialComplete(trial: TrialView): void {
+    this.trialFiles?.end(trial.id);
     this.maybeWriteTable();
   }
 
-  onTrialError(): void {
+  onTrialError(trial: TrialView): void {
+    this.trialFiles?.end(trial.id);
     this.maybeWriteTable();
   }
 
@@ -295,8 +334,9 @@ export class ExperimentLogger implements TuneCallback {
     }
   }
 
-  /** Writes every buffered line now: one write per file. */
+  /** Writes every buffered line now: one write per file (the per-trial files' are enqueued, see `drain`). */
   flush(): void {
+    this.trialFiles?.flush();
     if (this.pending.size === 0) return;
     for (const [path, lines] of this.pending) {
       if (lines.length > 0) this.guard(path, () => this.appenders.append(path, lines.length === 1 ? (lines[0] as string) : lines.join("")));
@@ -310,7 +350,22 @@ export class ExperimentLogger implements TuneCallback {
     if (this.flushEveryMs === 0) this.flush();
   }
 
-  /** Closes the files kept open (the run ended, or failed). */
+  /** Whether per-trial files are written off the event loop (the engine then awaits `drain`). */
+  get writesOffLoop(): boolean {
+    return this.trialFiles !== undefined;
+  }
+
+  /** Resolves when the per-trial files written off the loop are all out (their first failure is in `failure`). */
+  async drain(): Promise<void> {
+    try {
+      this.flush();
+    } catch {
+      // Remembered in `failure`.
+    }
+    await this.trialFiles?.close();
+  }
+
+  /** Closes the files kept open (the run ended, or failed); the per-trial files' writer closes in `drain`. */
   close(): void {
     try {
       this.flush();
@@ -318,6 +373,12 @@ export class ExperimentLogger implements TuneCallback {
       // Remembered in `failure`; closing goes on.
     }
     this.appenders.close();
+  }
+
+  /** A line for one of the trial's files: queued off the loop, or buffered with the others. */
+  private appendTrial(trialId: string, file: TrialFileName, line: string): void {
+    if (this.trialFiles) this.trialFiles.append(trialId, file, line);
+    else this.append(trialFile(this.dir, trialId, file), line);
   }
 
   private append(path: string, line: string): void {
@@ -356,7 +417,12 @@ export class ExperimentLogger implements TuneCallback {
       }
     }
     if (!grew) {
-      this.append(path, progressRow(log.columns, record));
+      this.appendTrial(record.trial_id, PROGRESS_CSV, progressRow(log.columns, record));
+      return;
+    }
+    if (this.trialFiles && log.standing === 1 && log.freshProgress === true) {
+      log.freshProgress = false;
+      this.trialFiles.append(record.trial_id, PROGRESS_CSV, csvLine([...PROGRESS_FIXED_COLUMNS, ...log.columns]) + progressRow(log.columns, record));
       return;
     }
     // The trial's first standing result (nearly always where the columns appear): the file is this header and row.
@@ -371,6 +437,17 @@ export class ExperimentLogger implements TuneCallback {
 
   /** progress.csv again from result.jsonl's standing results (after a new column or a restart). */
   private rewriteProgress(log: TrialLog): void {
+    log.freshProgress = false;
+    if (this.trialFiles) {
+      // In the trial's queue: result.jsonl's earlier lines are written when this reads it.
+      const columns = [...log.columns];
+      const resultPath = trialFile(this.dir, log.trial.id, RESULT_FILE);
+      this.trialFiles.replace(log.trial.id, PROGRESS_CSV, async () => {
+        const records = effectiveResults(parseLines(await readFile(resultPath, "utf8").catch(() => "")));
+        return csvLine([...PROGRESS_FIXED_COLUMNS, ...columns]) + records.map((r) => progressRow(columns, r)).join("");
+      });
+      return;
+    }
     this.flush();
     const path = trialFile(this.dir, log.trial.id, PROGRESS_CSV);
     const records = readResultLines(trialFile(this.dir, log.trial.id, RESULT_FILE));
@@ -410,22 +487,9 @@ export class ExperimentLogger implements TuneCallback {
   }
 }
 
-function progressRow(columns: readonly string[], r: ResultRecord): string {
-  return csvLine([r.training_iteration, r.time, r.time_total_s, r.done, ...columns.map((c) => r.metrics[c])]);
-}
-
 function readResultLines(path: string): ResultRecord[] {
-  const out: ResultLine[] = [];
   if (!existsSync(path)) return [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (line.trim() === "") continue;
-    try {
-      out.push(JSON.parse(line) as ResultLine);
-    } catch {
-      // A torn last line from a killed driver: the results before it stand.
-    }
-  }
-  return effectiveResults(out);
+  return effectiveResults(parseLines(readFileSync(path, "utf8")));
 }
 
 function round6(x: number): number {

@@ -120,6 +120,8 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
     dir !== undefined && options.loggers !== false
       ? new ExperimentLogger(dir, {
           kind: setup.logging.kind,
+          // A real run's per-trial files are written off the event loop (drained before the run returns); a simulation's stay synchronous.
+          asyncTrialFiles: setup.logging.kind === "real",
           ...(setup.logging.flushEveryMs !== undefined ? { flushEveryMs: setup.logging.flushEveryMs } : {}),
           ...(options.storageFs ? { fs: options.storageFs } : {}),
         })
@@ -184,11 +186,19 @@ export function runExperiment(setup: ExperimentSetup<DrivenExecutor>): Experimen
     const best = bestTrial(loop.trials, options.metric, options.mode, options.scope ?? "last", options.bestIncludesErrored === true);
     return { best, trials: loop.trials, summary: summarize(loop, executor, seed, options, best, (performance.now() - started) / 1000), loop };
   };
-  if (ran instanceof Promise) {
-    return ran.then(finish).finally(async () => {
-      session?.close();
-      await executor.close?.();
-    });
+  if (ran instanceof Promise || logger?.writesOffLoop === true) {
+    return Promise.resolve(ran)
+      .then(async () => {
+        // The per-trial files written off the loop are out before the run returns (and their first failed write fails it).
+        await logger?.drain();
+        if (logger?.failure) throw logger.failure;
+        return finish();
+      })
+      .finally(async () => {
+        await logger?.drain().catch(() => undefined);
+        session?.close();
+        await executor.close?.();
+      });
   }
   session?.close();
   void executor.close?.();
