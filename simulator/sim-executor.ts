@@ -243,10 +243,7 @@ export class SimExecutor implements DrivenExecutor {
     if (node.runs.size === 0) node.idleSeconds += this.clock - node.idleSince;
     run.gpuUnits = toUnits(trial.resources.gpu);
     run.cpuUnits = toUnits(trial.resources.cpu);
-    this.placement.update(node, (n) => {
-      n.freeCpu -= run.cpuUnits;
-      n.freeGpu -= run.gpuUnits;
-    });
+    this.placement.adjustFree(node, -run.cpuUnits, -run.gpuUnits);
     node.runs.add(run.index);
     run.placedAt = this.clock;
     run.durableAt = this.clock;
@@ -602,10 +599,7 @@ export class SimExecutor implements DrivenExecutor {
   private releaseRun(run: Run): void {
     const node = run.node as SimNode;
     run.noticeDeadline = undefined;
-    this.placement.update(node, (n) => {
-      n.freeCpu += run.cpuUnits;
-      n.freeGpu += run.gpuUnits;
-    });
+    this.placement.adjustFree(node, run.cpuUnits, run.gpuUnits);
     node.runs.delete(run.index);
     if (node.runs.size === 0) {
       node.idleSince = this.clock;
