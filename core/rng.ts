@@ -35,8 +35,15 @@ export class Rng implements RandomStream {
     return this.prng();
   }
 
-  /** A bound uniform source, for APIs that take `() => number` (core/space). */
-  readonly uniform = (): number => this.prng();
+  private boundUniform: (() => number) | undefined;
+
+  /**
+   * A bound uniform source, for APIs that take `() => number` (core/space).
+   * Made on first use: the simulator makes a stream per trial, and most never need it.
+   */
+  get uniform(): () => number {
+    return (this.boundUniform ??= () => this.prng());
+  }
 
 
   normal(): number {

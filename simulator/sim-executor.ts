@@ -243,10 +243,7 @@ export class SimExecutor implements DrivenExecutor {
     if (node.runs.size === 0) node.idleSeconds += this.clock - node.idleSince;
     run.gpuUnits = toUnits(trial.resources.gpu);
     run.cpuUnits = toUnits(trial.resources.cpu);
-    this.placement.update(node, (n) => {
-      n.freeCpu -= run.cpuUnits;
-      n.freeGpu -= run.gpuUnits;
-    });
+    this.placement.adjustFree(node, -run.cpuUnits, -run.gpuUnits);
     node.runs.add(run.index);
     run.placedAt = this.clock;
     run.durableAt = this.clock;
@@ -255,7 +252,7 @@ export class SimExecutor implements DrivenExecutor {
     let delay = this.startupSeconds(node, trial.resources);
     if (restoreFrom) {
       const cp = usable(restoreFrom);
-      run.adopt({ ...cp, state: structuredClone(cp.state) }, restoreFrom.trialId);
+      run.adopt({ ...cp, state: this.checkpointState(cp.state) }, restoreFrom.trialId);
       delay += this.objective.restoreSeconds ?? this.cluster.restoreSeconds;
     } else {
       try {
@@ -282,9 +279,14 @@ export class SimExecutor implements DrivenExecutor {
     const run = this.runOf(trialId);
     const cp = usable(checkpoint);
     // An exploit: the donor's state and iteration; the random stream stays the trial's own (TrialActor.adopt).
-    run.adopt({ ...cp, state: structuredClone(cp.state) }, checkpoint.trialId);
+    run.adopt({ ...cp, state: this.checkpointState(cp.state) }, checkpoint.trialId);
     run.config = config;
     this.step(run, this.objective.restoreSeconds ?? this.cluster.restoreSeconds);
+  }
+
+  /** The state a restart from a checkpoint runs on: the checkpoint's own for an objective that never modifies states, else a copy. */
+  private checkpointState(state: unknown): unknown {
+    return this.objective.immutableState === true ? state : structuredClone(state);
   }
 
   /** The checkpoint's state is dropped (memory in the simulator; a directory for a real backend). */
@@ -504,7 +506,8 @@ export class SimExecutor implements DrivenExecutor {
     } else if (kind === SAVE_DONE) {
       const run = this.runs[target] as Run;
       if (run.generation !== generation || !run.node) return;
-      const copy = cloneTrialState(`objective "${this.objective.name}"`, run.trialId, run.state);
+      // An objective whose states are never modified shares them with its checkpoints.
+      const copy = this.objective.immutableState === true ? { state: run.state } : cloneTrialState(`objective "${this.objective.name}"`, run.trialId, run.state);
       if ("problem" in copy) {
         // A state that cannot be copied fails its trial, not the whole run.
         this.releaseRun(run);
@@ -602,10 +605,7 @@ export class SimExecutor implements DrivenExecutor {
   private releaseRun(run: Run): void {
     const node = run.node as SimNode;
     run.noticeDeadline = undefined;
-    this.placement.update(node, (n) => {
-      n.freeCpu += run.cpuUnits;
-      n.freeGpu += run.gpuUnits;
-    });
+    this.placement.adjustFree(node, run.cpuUnits, run.gpuUnits);
     node.runs.delete(run.index);
     if (node.runs.size === 0) {
       node.idleSince = this.clock;

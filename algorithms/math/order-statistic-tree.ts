@@ -35,24 +35,50 @@ export class OrderStatisticTree {
   /** Adds an entry; `payload` (an int32) comes back from `payloadAt`. Keys (score, tie) must be distinct. */
   insert(score: number, tie: number, payload = 0): void {
     const node = this.allocate(score, tie, payload);
-    const a = this.split(this.root, score, tie);
-    const b = this.splitRight;
-    this.root = this.merge(this.merge(a, node), b);
+    // Walk down while the path's priorities beat the new node's, counting it into
+    // each subtree passed; split only the subtree it becomes the root of. The
+    // treap is the same one split-and-merge would build (distinct keys and
+    // priorities fix its shape); this touches one path instead of three.
+    const priority = this.priority[node] as number;
+    let parent = 0;
+    let toRight = false;
+    let at = this.root;
+    while (at !== 0 && (this.priority[at] as number) > priority) {
+      this.sizes[at] = (this.sizes[at] as number) + 1;
+      parent = at;
+      toRight = this.before(at, score, tie);
+      at = (toRight ? this.right[at] : this.left[at]) as number;
+    }
+    this.left[node] = this.split(at, score, tie);
+    this.right[node] = this.splitRight;
+    this.update(node);
+    if (parent === 0) this.root = node;
+    else if (toRight) this.right[parent] = node;
+    else this.left[parent] = node;
   }
 
   /** Removes the entry with this key; false when there is none. */
   remove(score: number, tie: number): boolean {
-    const a = this.split(this.root, score, tie);
-    const rest = this.splitRight;
-    // rest starts with the key if present: split off its first entry.
-    const first = this.firstOf(rest);
-    if (first === 0 || this.scores[first] !== score || this.ties[first] !== tie) {
-      this.root = this.merge(a, rest);
-      return false;
+    // Find the node, then walk the path again taking it out of each subtree
+    // size, and put the merge of its children in its place: one path and one
+    // merge, where split-and-merge rebuilt three.
+    let parent = 0;
+    let toRight = false;
+    let at = this.root;
+    while (at !== 0 && !(this.scores[at] === score && this.ties[at] === tie)) {
+      parent = at;
+      toRight = this.before(at, score, tie);
+      at = (toRight ? this.right[at] : this.left[at]) as number;
     }
-    const remainder = this.dropFirst(rest);
-    this.free.push(first);
-    this.root = this.merge(a, remainder);
+    if (at === 0) return false;
+    for (let on = this.root; on !== at; on = (this.before(on, score, tie) ? this.right[on] : this.left[on]) as number) {
+      this.sizes[on] = (this.sizes[on] as number) - 1;
+    }
+    const joined = this.merge(this.left[at] as number, this.right[at] as number);
+    if (parent === 0) this.root = joined;
+    else if (toRight) this.right[parent] = joined;
+    else this.left[parent] = joined;
+    this.free.push(at);
     return true;
   }
 
@@ -148,20 +174,6 @@ export class OrderStatisticTree {
     this.left[b] = this.merge(a, this.left[b] as number);
     this.update(b);
     return b;
-  }
-
-  private firstOf(node: number): number {
-    if (node === 0) return 0;
-    while (this.left[node] !== 0) node = this.left[node] as number;
-    return node;
-  }
-
-  /** The tree without its first entry. */
-  private dropFirst(node: number): number {
-    if (this.left[node] === 0) return this.right[node] as number;
-    this.left[node] = this.dropFirst(this.left[node] as number);
-    this.update(node);
-    return node;
   }
 
   private update(node: number): void {

@@ -113,15 +113,11 @@ export class RunningMeans {
     const count = tree.size - (skip >= 0 ? 1 : 0);
     if (count === 0) return { median: undefined, count };
     // numpy's median on the ascending order; the tree ranks highest first.
-    const valueAt = (ascending: number): number => {
-      const rank = count - 1 - ascending;
-      return tree.scoreAt(skip >= 0 && rank >= skip ? rank + 1 : rank);
-    };
     const position = 0.5 * (count - 1);
     const lower = Math.floor(position);
     const upper = Math.min(count - 1, lower + 1);
-    const low = valueAt(lower);
-    return { median: low + (valueAt(upper) - low) * (position - lower), count };
+    const low = ascendingScore(tree, count, skip, lower);
+    return { median: low + (ascendingScore(tree, count, skip, upper) - low) * (position - lower), count };
   }
 
   /** The running means of every trial but `self` at `time`, in trial order (the pass; also for tests). */
@@ -230,6 +226,12 @@ export class RunningMeans {
   private curveOf(trial: TrialView): TrialCurve {
     return this.curves.get(trial.id) ?? this.update(trial);
   }
+}
+
+/** The `ascending`-th smallest of the tree's `count` scores left once the entry at rank `skip` (if >= 0) is set aside. */
+function ascendingScore(tree: OrderStatisticTree, count: number, skip: number, ascending: number): number {
+  const rank = count - 1 - ascending;
+  return tree.scoreAt(skip >= 0 && rank >= skip ? rank + 1 : rank);
 }
 
 /** The trial's running mean at `time` over its first `times` sums, or undefined where it does not count. */

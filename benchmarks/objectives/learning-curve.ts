@@ -184,6 +184,8 @@ export function learningCurveObjective(
     name: fn.name,
     metrics: ["loss", "f"],
     resourceScaling,
+    // `step` builds a new state and never writes to the one it is given: checkpoints may share it.
+    immutableState: true,
     init(config: Config, _rng: RandomStream): LearningCurveState {
       return profile(config, 0, 1);
     },

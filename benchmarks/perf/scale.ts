@@ -38,14 +38,15 @@ const budgetSeconds = Number(flag("--budget-s") ?? 300);
  * cost still grows with the trial count cannot hold the whole benchmark: past
  * `--budget-s` it is reported as over budget. Each child warms up first.
  */
-function simThroughput(name: string, scale: SimScale): { seconds: number; results: number; resultsPerSecond: number } | undefined {
+type SimRate = { seconds: number; cpuSeconds: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number };
+function simThroughput(name: string, scale: SimScale): SimRate | undefined {
   const run = spawnSync(process.execPath, ["--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus)], {
     encoding: "utf8",
     timeout: budgetSeconds * 1000,
     stdio: ["ignore", "pipe", "inherit"],
   });
   if (run.status !== 0) return undefined;
-  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as { seconds: number; results: number; resultsPerSecond: number };
+  return JSON.parse(run.stdout.trim().split("\n").pop() as string) as SimRate;
 }
 
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
@@ -63,10 +64,13 @@ if (only.has("sim")) {
   if (large) scales.push({ label: "100k_trials_10000_gpus", trials: 100_000, gpus: 10_000 });
   // Placement: FIFO on a small cluster is the baseline of the big-cluster figures.
   const fifo256 = simThroughput("fifo", { label: "10k_trials_256_gpus", trials: 10_000, gpus: 256 });
-  if (fifo256) print("sim.fifo.10k_trials_256_gpus.results_per_s", fifo256.resultsPerSecond);
-  const first = new Map<string, number>();
+  if (fifo256) {
+    print("sim.fifo.10k_trials_256_gpus.results_per_s", fifo256.resultsPerSecond);
+    print("sim.fifo.10k_trials_256_gpus.results_per_cpu_s", fifo256.resultsPerCpuSecond);
+  }
+  const first = new Map<string, SimRate>();
   for (const scale of scales) {
-    let fifoRate: number | undefined;
+    let fifoRate: SimRate | undefined;
     for (const name of ["fifo", ...schedulers.filter((s) => s !== "fifo")]) {
       const key = `sim.${name}.${scale.label}`;
       const r = simThroughput(name, scale);
@@ -77,11 +81,23 @@ if (only.has("sim")) {
       print(`${key}.results_per_s`, r.resultsPerSecond);
       print(`${key}.results`, r.results);
       print(`${key}.wall_s`, r.seconds);
-      if (name === "fifo") fifoRate = r.resultsPerSecond;
-      else if (fifoRate !== undefined) print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate);
-      if (scale === scales[0]) first.set(name, r.resultsPerSecond);
-      else if (first.has(name)) print(`${key}.ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerSecond / (first.get(name) as number));
-      if (name === "fifo" && fifo256) print(`${key}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
+      // Per CPU second as well: on a shared machine wall time also counts other processes' turns.
+      print(`${key}.results_per_cpu_s`, r.resultsPerCpuSecond);
+      if (name === "fifo") fifoRate = r;
+      else if (fifoRate !== undefined) {
+        print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate.resultsPerSecond);
+        print(`${key}.cpu_ratio_vs_fifo`, r.resultsPerCpuSecond / fifoRate.resultsPerCpuSecond);
+      }
+      if (scale === scales[0]) first.set(name, r);
+      else if (first.has(name)) {
+        const base = first.get(name) as SimRate;
+        print(`${key}.ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerSecond / base.resultsPerSecond);
+        print(`${key}.cpu_ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerCpuSecond / base.resultsPerCpuSecond);
+      }
+      if (name === "fifo" && fifo256) {
+        print(`${key}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
+        print(`${key}.cpu_ratio_vs_256_gpus`, r.resultsPerCpuSecond / fifo256.resultsPerCpuSecond);
+      }
     }
   }
 }

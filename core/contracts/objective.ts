@@ -60,6 +60,16 @@ export interface Objective<S = unknown> {
    * Absent: step time does not depend on resources.
    */
   readonly resourceScaling?: ResourceScaling;
+  /**
+   * True when `step` never modifies the state it is given (it returns a new
+   * one) and nothing else holds on to a state to change it later. The
+   * simulator's checkpoints then keep the state by reference instead of a
+   * structuredClone at each save and restore: the same runs, without a copy per
+   * rung pause (ASHA promotion, HyperBand) or PBT checkpoint. A state that cannot
+   * be cloned then fails only when the whole simulation is saved.
+   * @defaultValue false
+   */
+  readonly immutableState?: boolean;
   init(config: Config, rng: RandomStream): S;
   step(state: S, config: Config, context: StepContext): StepOutcome<S>;
 }

@@ -60,5 +60,11 @@ describe("OrderStatisticTree", () => {
     // A degenerate (list-shaped) treap would overflow the stack in the recursive split.
     expect(tree.scoreAt(0)).toBe(99_999);
     expect(tree.rankOf(50_000, 50_000)).toBe(49_999);
+    // Removals merge the removed node's children (recursive too): the even keys go, in order.
+    for (let i = 0; i < 100_000; i += 2) expect(tree.remove(i, i)).toBe(true);
+    expect(tree.size).toBe(50_000);
+    expect(tree.scoreAt(0)).toBe(99_999);
+    expect(tree.scoreAt(49_999)).toBe(1);
+    expect(tree.rankOf(50_001, 50_001)).toBe(24_999);
   });
 });
