@@ -8,7 +8,7 @@ import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, type MessagePort } from "node:worker_threads";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
-import { runCell, type CellRecord, type CellSpec } from "./cell.ts";
+import { cellKey, runCell, type CellRecord, type CellSpec } from "./cell.ts";
 
 /**
  * Cells one thread runs in a row: every method on one benchmark with one seed. Methods
@@ -23,6 +23,9 @@ export interface CellTask {
   /** Module URLs to import first (registrations); imported once per worker. */
   readonly modules: readonly string[];
 }
+
+/** What a worker posts on its task's port: a cell starting (the runner's watchdog arms), or a cell's record as it ends. */
+export type WorkerMessage = { readonly started: string } | CellRecord;
 
 const imported = new Set<string>();
 
@@ -55,6 +58,7 @@ export default async function runTask(task: CellTask & { readonly port?: Message
   await importRegistrations(task.modules);
   const records: CellRecord[] = [];
   for (const spec of task.specs) {
+    task.port?.postMessage({ started: cellKey(spec) } satisfies WorkerMessage);
     const record = await runCell(spec, task.suite);
     records.push(record);
     report?.(record);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -83,4 +83,34 @@ describe("runGrid", () => {
     const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
     expect(pooled.records.map(strip)).toEqual((await run(0)).records.map(strip));
   }, 60_000);
+
+  it("a cell that hangs its thread is recorded failed after the cell timeout, its thread replaced, and the rest of its group still runs", async () => {
+    const { budget: _budget, ...equalTrials } = tiny;
+    const suite: SuiteDefinition = { ...equalTrials, name: "test-hang", benchmarks: ["fixture/hang-once", "branin"], trials: 4, gpus: 2 };
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+    const marker = join(dir, "hung");
+    process.env.TUNELAB_TEST_HANG_MARKER = marker;
+    try {
+      const modules = [pathToFileURL(join(import.meta.dirname, "fixtures/register-hanging-benchmark.ts")).href];
+      // One thread: the branin group can only run if the hung thread was replaced.
+      const run = await runGrid({ suite, methods: ["random:fifo", "random:asha"], seeds: 1, out: join(dir, "out"), threads: 1, modules, progress: false, cellTimeoutSeconds: 3 });
+      expect(existsSync(marker)).toBe(true);
+      expect(run.records.map((r) => `${r.benchmark} ${r.method} ${r.ok ? "ok" : r.error}`)).toEqual([
+        "fixture/hang-once random:fifo timed out: ran over 3 s of wall time (its thread was stopped)",
+        "fixture/hang-once random:asha ok",
+        "branin random:fifo ok",
+        "branin random:asha ok",
+      ]);
+      // The failed cell is a recorded line like any other, so a rerun computes it again.
+      expect(readFileSync(join(dir, "out", "cells.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    } finally {
+      delete process.env.TUNELAB_TEST_HANG_MARKER;
+    }
+  }, 60_000);
+
+  it("refuses a cell timeout that is not a positive number", async () => {
+    await expect(runGrid({ suite: tiny, methods: tiny.methods, seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, cellTimeoutSeconds: 0 })).rejects.toThrow(
+      "cellTimeoutSeconds: must be a number > 0, got 0",
+    );
+  });
 });
