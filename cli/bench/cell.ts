@@ -9,6 +9,9 @@ import { cellKey, type CellRecord, type CellSpec, type CurvePoint, type Finished
 export { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
 
 
+/** Schedulers that stop no trial early. */
+const TRAINS_TO_END: ReadonlySet<string> = new Set(["fifo", "pbt", "pb2"]);
+
 /** Runs a cell; any error becomes a FailedCell with its message (the grid goes on). */
 export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<CellRecord> {
   const started = performance.now();
@@ -44,11 +47,13 @@ function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBench
     perturbationInterval: defaults.perturbationInterval,
     ...(schedulerName.startsWith("asha") ? { gracePeriod: defaults.gracePeriod } : {}),
   };
+  // FIFO, PBT and PB2 train every trial to the end: a surrogate predicts its whole curve at once.
+  const objective = loaded.objectiveFor?.({ wholeCurves: TRAINS_TO_END.has(schedulerName) }) ?? benchmark.objective;
   const meter = { gpuSeconds: 0 };
   const recorder = new AnytimeRecorder(benchmark.metric, benchmark.mode, benchmark.optimum, regretScale, meter, trueMetric);
   const budget = budgetFor(suite, spec.benchmark);
   const run = simulate({
-    objective: metered(benchmark.objective, meter),
+    objective: metered(objective, meter),
     space: benchmark.space,
     metric: benchmark.metric,
     mode: benchmark.mode,

@@ -77,9 +77,10 @@ describe("runGrid", () => {
     // Regret is normalised by YAHPO's range of the task: inside [0, 1] for a surrogate prediction.
     expect(lcbench.finalRegret).toBeGreaterThanOrEqual(0);
     expect(lcbench.finalRegret).toBeLessThan(1);
-    // One 52-row call per configuration: the whole curve at the trial's start.
-    expect(lcbench.surrogate?.calls).toBe(6);
-    expect(lcbench.surrogate?.rows).toBe(6 * 52);
+    // ASHA stops trials early: each configuration's first call is 8 rows (epochs 1-4 and 49-52), more only as it is promoted.
+    expect(lcbench.surrogate?.calls).toBeGreaterThanOrEqual(6);
+    expect(lcbench.surrogate?.rows).toBeGreaterThanOrEqual(6 * 8);
+    expect(lcbench.surrogate?.rows).toBeLessThanOrEqual(6 * 52);
     const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
     expect(pooled.records.map(strip)).toEqual((await run(0)).records.map(strip));
   }, 60_000);
