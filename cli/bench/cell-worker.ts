@@ -54,12 +54,12 @@ export async function importRegistrations(modules: readonly string[]): Promise<v
  * Runs the task's cells in order; each record goes to `report` as its cell ends
  * (the pool passes a MessagePort, so the grid appends and shows it at once).
  */
-export default async function runTask(task: CellTask & { readonly port?: MessagePort }, report?: (record: CellRecord) => void): Promise<CellRecord[]> {
+export default async function runTask(task: CellTask & { readonly port?: MessagePort; readonly measureCpu?: boolean }, report?: (record: CellRecord) => void): Promise<CellRecord[]> {
   await importRegistrations(task.modules);
   const records: CellRecord[] = [];
   for (const spec of task.specs) {
     task.port?.postMessage({ started: cellKey(spec) } satisfies WorkerMessage);
-    const record = await runCell(spec, task.suite);
+    const record = await runCell(spec, task.suite, { measureCpu: task.measureCpu === true });
     records.push(record);
     report?.(record);
     task.port?.postMessage(record);

@@ -119,7 +119,8 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
       await importRegistrations(modules);
       busy = 1;
       for (const specs of groups) {
-        const task: CellTask = { specs, suite: options.suite, modules };
+        // Alone in the process, a cell's CPU-seconds are its own: recorded for the cost table.
+        const task = { specs, suite: options.suite, modules, measureCpu: true };
         await runTask(task, record).catch((error: unknown) => specs.forEach((spec) => record(failure(spec, error))));
       }
     } else if (todo.length > 0) {

@@ -59,7 +59,10 @@ describe("runGrid", () => {
     const suite = { ...tiny, benchmarks: ["branin"] };
     const pooled = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, progress: false });
     const inline = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 0, progress: false });
-    const strip = (r: object) => ({ ...r, wallSeconds: 0 });
+    // Only a cell that ran alone (threads 0) has its own CPU-seconds.
+    expect(inline.records[0]?.cpuSeconds).toBeGreaterThan(0);
+    expect(pooled.records[0]?.cpuSeconds).toBeUndefined();
+    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, cpuSeconds: 0 });
     expect(pooled.records.map(strip)).toEqual(inline.records.map(strip));
     expect(pooled.records[0]?.ok).toBe(true);
   }, 30_000);
@@ -81,7 +84,7 @@ describe("runGrid", () => {
     expect(lcbench.surrogate?.calls).toBeGreaterThanOrEqual(6);
     expect(lcbench.surrogate?.rows).toBeGreaterThanOrEqual(6 * 8);
     expect(lcbench.surrogate?.rows).toBeLessThanOrEqual(6 * 52);
-    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
+    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, cpuSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
     expect(pooled.records.map(strip)).toEqual((await run(0)).records.map(strip));
   }, 60_000);
 
