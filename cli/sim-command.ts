@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark } from "../benchmarks/objectives/index.ts";
+import { benchmarkByName, benchmarkDefaults, benchmarkNames, type Benchmark, type BenchmarkDefaults } from "../benchmarks/objectives/index.ts";
 import type { ComputeBudget } from "../core/stoppers/index.ts";
 import { checkTrialCount } from "../core/experiment/index.ts";
 import { simulate, type ClusterSpec } from "../simulator/index.ts";
@@ -18,6 +18,7 @@ import { isLoadedBenchmark } from "./is-loaded-benchmark.ts";
 import { openTraceFile } from "./trace-file.ts";
 import { simulationReport, type SimulationReport } from "./simulation-report.ts";
 import { progressSetting } from "./progress-flag.ts";
+import type { LoadedBenchmark } from "./load-benchmark.ts";
 
 /** Raw `tunelab sim` flags as commander hands them over (strings, checked here). */
 export interface SimFlags extends ClusterFlags {
@@ -99,7 +100,13 @@ function givenAlgorithmFlags(flags: SimFlags): string[] {
   return given.filter(([, value]) => value !== undefined).map(([flag]) => flag);
 }
 
-export function planFromFlags(flags: SimFlags): SimPlan {
+/**
+ * The run a set of flags asks for. `natural` is the benchmark's own budget when it is
+ * known only once loaded (LCBench: 52 epochs, ASHA's first rung at epoch 1, PBT every
+ * 4 median epochs of the task); left out, the registered benchmark's, and formulas and
+ * replays take the learning-curve functions'.
+ */
+export function planFromFlags(flags: SimFlags, natural?: BenchmarkDefaults): SimPlan {
   const gpusPerTrial = parseNumber("--gpus-per-trial", flags.gpusPerTrial, 0);
   if (gpusPerTrial > 1 && !Number.isInteger(gpusPerTrial)) {
     parseInteger("--gpus-per-trial", flags.gpusPerTrial, 1);
@@ -109,8 +116,7 @@ export function planFromFlags(flags: SimFlags): SimPlan {
   const scheduler = parseName("--scheduler", flags.scheduler, schedulerNames);
   checkFlagsApply(givenAlgorithmFlags(flags), { searcher, scheduler });
   // The benchmark's natural budget fills what the flags leave out (ASHA's grace period only: the median rule's is in seconds).
-  // Formulas and LCBench take the learning-curve functions' budget (LCBench is capped at its 52 epochs on load).
-  const natural = benchmarkDefaults(benchmarkNames.includes(benchmark) ? benchmark : "branin");
+  natural ??= benchmarkDefaults(benchmarkNames.includes(benchmark) ? benchmark : "branin");
   const budget = budgetFromFlags(flags);
   if (searcher === "grid" && flags.trials === undefined && budget) throw new OptionError("--trials", "is needed with --searcher grid and a budget (the grid's size)");
   const cluster = clusterFromFlags(flags);
@@ -233,16 +239,42 @@ export function runPlan(
   return simulationReport(run, bench, { benchmark: plan.benchmark, searcher: plan.searcher, scheduler: plan.scheduler });
 }
 
-export async function simCommand(flags: SimFlags): Promise<void> {
+/**
+ * The plan and, for --formula, --replay and LCBench, the loaded benchmark (close it after
+ * the run). An LCBench task's natural budget is known only once its surrogate is loaded,
+ * so the flags are planned twice: first with the generic defaults (a bad flag fails
+ * before anything loads), then with the task's own.
+ */
+export async function planAndLoad(flags: SimFlags): Promise<{ plan: SimPlan; loaded?: LoadedBenchmark }> {
   let plan = planFromFlags(flags);
+  // Loaded on use: onnxruntime and mathjs stay out of the start-up of runs that do not need them.
+  const loaded = isLoadedBenchmark(flags)
+    ? await (await import("./load-benchmark.ts")).loadBenchmark(flags, flags.maxIterations !== undefined ? plan.maxIterations : undefined)
+    : undefined;
+  try {
+    // An LCBench task's own budget replaces the generic one the first plan had to assume.
+    if (loaded?.defaults !== undefined) plan = planFromFlags(flags, loaded.defaults);
+    // LCBench has 52 epochs: the run (and ASHA/HyperBand's max_t) stops there.
+    if (loaded?.maxIterations !== undefined) plan = { ...plan, maxIterations: loaded.maxIterations };
+  } catch (error) {
+    await loaded?.close();
+    throw error;
+  }
+  return loaded ? { plan, loaded } : { plan };
+}
+
+export async function simCommand(flags: SimFlags): Promise<void> {
+  const { plan, loaded } = await planAndLoad(flags);
   const progress = progressSetting(flags);
   for (const warning of combinationWarnings(plan)) process.stderr.write(`tunelab: warning: ${warning}\n`);
   // Opened before the run: a bad path fails in a second, not after the whole run.
-  const traceFile = flags.trace !== undefined ? openTraceFile("--trace", flags.trace) : undefined;
-  // Loaded on use: onnxruntime and mathjs stay out of the start-up of runs that do not need them.
-  const loaded = isLoadedBenchmark(flags) ? await (await import("./load-benchmark.ts")).loadBenchmark(flags, plan.maxIterations) : undefined;
-  // LCBench has 52 epochs: the run (and ASHA/HyperBand's max_t) stops there.
-  if (loaded?.maxIterations !== undefined) plan = { ...plan, maxIterations: loaded.maxIterations };
+  let traceFile: ReturnType<typeof openTraceFile> | undefined;
+  try {
+    traceFile = flags.trace !== undefined ? openTraceFile("--trace", flags.trace) : undefined;
+  } catch (error) {
+    await loaded?.close();
+    throw error;
+  }
   // A report reads the experiment directory: without --out, the run writes one to a temporary folder.
   const out = flags.out ?? (flags.report !== undefined ? mkdtempSync(join(tmpdir(), "tunelab-sim-")) : undefined);
   let summary: ReturnType<typeof runPlan>;

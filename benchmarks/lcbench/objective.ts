@@ -1,7 +1,8 @@
 import { OptionError } from "../../core/contracts/index.ts";
 import type { Config, Objective, RandomStream, StepContext, StepOutcome } from "../../core/contracts/index.ts";
 import type { Benchmark } from "../objectives/learning-curve.ts";
-import { predictCurves, surrogateInputs, type LcbenchCurve } from "./curve.ts";
+import { surrogateInputs } from "./curve.ts";
+import { blockwiseExact, extendCurve, startCurve, type GrowingCurve } from "./growing-curve.ts";
 import { lcbenchSpace, LCBENCH_OUTPUTS, type LcbenchData } from "./lcbench-data.ts";
 import type { OnnxSurrogate } from "./onnx-surrogate.ts";
 
@@ -22,16 +23,25 @@ export interface LcbenchBenchmark extends Benchmark<LcbenchState> {
   readonly taskId: string;
   /** (max - value) / (max - min) of val_accuracy over YAHPO's data for this task: 0 is the task's best, 1 its worst. */
   normalizedRegret(valAccuracy: number): number;
-  /** Surrogate calls made so far (one per distinct config, cache misses only). */
+  /** Surrogate calls made so far (cache misses only: a config's first epochs, then each further block it reaches). */
   readonly surrogateCalls: () => number;
+  /**
+   * The same task's objective over the same curve cache, predicting each new config's
+   * curve whole in one call when `wholeCurves` (FIFO: every trial trains to the end, so
+   * blocks would only add calls), else block by block as trials get deeper (the default:
+   * ASHA stops most trials at the first rung). Both give the same numbers bit for bit.
+   */
+  objectiveWith(options: { wholeCurves: boolean }): Objective<LcbenchState>;
 }
 
 /**
  * One LCBench task (an OpenML data set) as a simulated trainable.
  *
- * `init` predicts the config's whole 52-epoch curve in one batched surrogate
- * call (52 rows); `step` t reports epoch t of it, with the epoch's simulated
- * seconds from the surrogate's cumulative `time`. Curves are cached by their
+ * `init` predicts the config's curve in one batched surrogate call: its first
+ * 4 epochs and its last 4 (growing by blocks as the trial goes deeper: see
+ * GrowingCurve), or all 52 rows with `objectiveWith({ wholeCurves: true })`.
+ * `step` t reports epoch t of it, with the epoch's simulated seconds from the
+ * surrogate's cumulative `time`. Curves are cached by their
  * (clamped, rounded) inputs outside the state, so the state stays a tiny plain
  * object that checkpoints copy for free; the cache is a pure function of the
  * inputs, so a restore or a PBT clone reads the same curve. A config change
@@ -59,41 +69,50 @@ export function lcbenchObjective(
   const normalizedRegret = (valAccuracy: number) => (best - valAccuracy) / range;
 
   // Map iteration order is insertion order: re-inserting on a hit makes the first key the least recently used.
-  const cache = new Map<string, LcbenchCurve>();
+  const cache = new Map<string, GrowingCurve>();
+  const code = data.taskCode.get(taskId) as number;
+  // Block-wise only where it reproduces the whole curve's numbers exactly (checked once per surrogate, here: before any call is counted).
+  const blockwise = blockwiseExact(surrogate, data);
   let calls = 0;
-  function curveOf(config: Config): LcbenchCurve {
+  /** The config's curve with epoch `epoch` known: cached, grown by a block, or started. */
+  function curveOf(config: Config, epoch: number, whole: boolean): GrowingCurve {
     const inputs = surrogateInputs(data, config);
     const key = inputs.join(",");
     const hit = cache.get(key);
+    const before = surrogate.usage.calls;
+    let curve: GrowingCurve;
     if (hit) {
       cache.delete(key);
       cache.set(key, hit);
-      return hit;
+      extendCurve(surrogate, data, code, hit, epoch);
+      curve = hit;
+    } else {
+      curve = startCurve(surrogate, data, code, inputs, epoch, whole || !blockwise);
+      cache.set(key, curve);
+      if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
     }
-    calls++;
-    const [curve] = predictCurves(surrogate, data, taskId, [inputs]) as [LcbenchCurve];
-    cache.set(key, curve);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+    calls += surrogate.usage.calls - before;
     return curve;
   }
 
-  const objective: Objective<LcbenchState> = {
+  const objectiveWith = ({ wholeCurves }: { wholeCurves: boolean }): Objective<LcbenchState> => ({
     name: `lcbench/${taskId}`,
     metrics: [...LCBENCH_OUTPUTS, "normalized_regret"],
     init(config: Config, _rng: RandomStream): LcbenchState {
-      curveOf(config);
+      curveOf(config, 1, wholeCurves);
       return { t: 0 };
     },
     step(state: LcbenchState, config: Config, _context: StepContext): StepOutcome<LcbenchState> {
-      const curve = curveOf(config);
       const t = state.t + 1;
       const e = Math.min(t, data.maxEpoch) - 1;
+      const curve = curveOf(config, e + 1, wholeCurves);
       const metrics: Record<string, number> = {};
-      for (const name of LCBENCH_OUTPUTS) metrics[name] = curve[name][e] as number;
+      for (const name of LCBENCH_OUTPUTS) metrics[name] = curve.columns[name][e] as number;
       metrics.normalized_regret = normalizedRegret(metrics.val_accuracy as number);
       return { metrics, seconds: curve.seconds[e] as number, state: { t }, done: t >= maxIterations };
     },
-  };
+  });
+  const objective = objectiveWith({ wholeCurves: false });
 
   return {
     name: `lcbench/${taskId}`,
@@ -105,5 +124,6 @@ export function lcbenchObjective(
     mode: "max",
     normalizedRegret,
     surrogateCalls: () => calls,
+    objectiveWith,
   };
 }

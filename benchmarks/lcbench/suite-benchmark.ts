@@ -47,6 +47,7 @@ export async function lcbenchSuiteBenchmark(taskId: string): Promise<SuiteBenchm
     defaults: lcbenchDefaults(suite, taskId),
     regretScale: stats.val_accuracy.max - stats.val_accuracy.min,
     surrogateUsage: () => ({ ...suite.surrogate.usage }),
+    objectiveFor: (options) => benchmark.objectiveWith(options),
   };
 }
 

@@ -26,6 +26,12 @@ export interface SuiteBenchmark {
    * the runner records each cell's share. Shared by the benchmarks of one process (thread).
    */
   readonly surrogateUsage?: () => { calls: number; rows: number; seconds: number };
+  /**
+   * The objective tuned to how deep the scheduler trains (LCBench: whole curves in one
+   * surrogate call when every trial trains to the end, blocks of epochs when most stop
+   * early). The same numbers either way; only the cost differs. Left out: `benchmark.objective`.
+   */
+  readonly objectiveFor?: (options: { wholeCurves: boolean }) => Benchmark["objective"];
 }
 
 /**

@@ -15,6 +15,12 @@ export type CurvePoint = [number, number, number];
 export interface CellBase extends CellSpec {
   readonly key: string;
   readonly wallSeconds: number;
+  /**
+   * CPU-seconds (user + system) of the whole process while the cell ran, its surrogate
+   * thread included: recorded only where the cell ran alone (`--threads 0`), where that
+   * is the cell's own cost, unlike its wall seconds on a loaded machine.
+   */
+  readonly cpuSeconds?: number;
 }
 
 export interface FinishedCell extends CellBase {

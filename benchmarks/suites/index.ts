@@ -16,7 +16,7 @@ export { regretAt, timeToTarget, type Axis } from "./report/anytime.ts";
 
 const suites = new Map<string, SuiteDefinition>();
 
-/** Adds a suite `tunelab bench --suite` can run (the papers suite of issue 13 registers itself here). */
+/** Adds a suite `tunelab bench --suite` can run (a user module passed with --import calls this; the paper checks are `tunelab check papers`, not a suite). */
 export function registerSuite(suite: SuiteDefinition): void {
   validateSuite(suite);
   if (suites.has(suite.name)) throw new OptionError("suite.name", `"${suite.name}" is already registered`);

@@ -8,7 +8,7 @@ import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, type MessagePort } from "node:worker_threads";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
-import { runCell, type CellRecord, type CellSpec } from "./cell.ts";
+import { cellKey, runCell, type CellRecord, type CellSpec } from "./cell.ts";
 
 /**
  * Cells one thread runs in a row: every method on one benchmark with one seed. Methods
@@ -23,6 +23,9 @@ export interface CellTask {
   /** Module URLs to import first (registrations); imported once per worker. */
   readonly modules: readonly string[];
 }
+
+/** What a worker posts on its task's port: a cell starting (the runner's watchdog arms), or a cell's record as it ends. */
+export type WorkerMessage = { readonly started: string } | CellRecord;
 
 const imported = new Set<string>();
 
@@ -51,11 +54,12 @@ export async function importRegistrations(modules: readonly string[]): Promise<v
  * Runs the task's cells in order; each record goes to `report` as its cell ends
  * (the pool passes a MessagePort, so the grid appends and shows it at once).
  */
-export default async function runTask(task: CellTask & { readonly port?: MessagePort }, report?: (record: CellRecord) => void): Promise<CellRecord[]> {
+export default async function runTask(task: CellTask & { readonly port?: MessagePort; readonly measureCpu?: boolean }, report?: (record: CellRecord) => void): Promise<CellRecord[]> {
   await importRegistrations(task.modules);
   const records: CellRecord[] = [];
   for (const spec of task.specs) {
-    const record = await runCell(spec, task.suite);
+    task.port?.postMessage({ started: cellKey(spec) } satisfies WorkerMessage);
+    const record = await runCell(spec, task.suite, { measureCpu: task.measureCpu === true });
     records.push(record);
     report?.(record);
     task.port?.postMessage(record);

@@ -9,9 +9,18 @@ import { cellKey, type CellRecord, type CellSpec, type CurvePoint, type Finished
 export { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
 
 
+/** Schedulers that stop no trial early. */
+const TRAINS_TO_END: ReadonlySet<string> = new Set(["fifo", "pbt", "pb2"]);
+
 /** Runs a cell; any error becomes a FailedCell with its message (the grid goes on). */
-export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<CellRecord> {
+export async function runCell(spec: CellSpec, suite: SuiteDefinition, options: { measureCpu?: boolean } = {}): Promise<CellRecord> {
   const started = performance.now();
+  const cpuBefore = options.measureCpu ? process.cpuUsage() : undefined;
+  const cpu = () => {
+    if (!cpuBefore) return {};
+    const used = process.cpuUsage(cpuBefore);
+    return { cpuSeconds: round((used.user + used.system) / 1e6) };
+  };
   const base = { ...spec, key: cellKey(spec) };
   try {
     const loaded = await loadBenchmark(spec.benchmark);
@@ -19,10 +28,10 @@ export async function runCell(spec: CellSpec, suite: SuiteDefinition): Promise<C
     const outcome = simulateCell(spec, suite, loaded);
     const after = loaded.surrogateUsage?.();
     const surrogate = before && after ? { calls: after.calls - before.calls, rows: after.rows - before.rows, seconds: round(after.seconds - before.seconds) } : undefined;
-    return { ...base, ok: true, ...outcome, ...(surrogate ? { surrogate } : {}), wallSeconds: (performance.now() - started) / 1000 };
+    return { ...base, ok: true, ...outcome, ...(surrogate ? { surrogate } : {}), wallSeconds: (performance.now() - started) / 1000, ...cpu() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...base, ok: false, error: message, wallSeconds: (performance.now() - started) / 1000 };
+    return { ...base, ok: false, error: message, wallSeconds: (performance.now() - started) / 1000, ...cpu() };
   }
 }
 
@@ -44,11 +53,13 @@ function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBench
     perturbationInterval: defaults.perturbationInterval,
     ...(schedulerName.startsWith("asha") ? { gracePeriod: defaults.gracePeriod } : {}),
   };
+  // FIFO, PBT and PB2 train every trial to the end: a surrogate predicts its whole curve at once.
+  const objective = loaded.objectiveFor?.({ wholeCurves: TRAINS_TO_END.has(schedulerName) }) ?? benchmark.objective;
   const meter = { gpuSeconds: 0 };
   const recorder = new AnytimeRecorder(benchmark.metric, benchmark.mode, benchmark.optimum, regretScale, meter, trueMetric);
   const budget = budgetFor(suite, spec.benchmark);
   const run = simulate({
-    objective: metered(benchmark.objective, meter),
+    objective: metered(objective, meter),
     space: benchmark.space,
     metric: benchmark.metric,
     mode: benchmark.mode,

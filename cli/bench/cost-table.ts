@@ -11,6 +11,8 @@ export interface MethodCost {
   /** Seconds inside the surrogate model (LCBench), and rows it predicted. */
   readonly surrogateSeconds: number;
   readonly surrogateRows: number;
+  /** CPU-seconds per cell, from cells that ran alone (`--threads 0`: see CellBase.cpuSeconds); undefined when none did. */
+  readonly cpuPerCell?: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export function methodCosts(records: readonly CellRecord[], methods: readonly st
   return methods.map((method) => {
     const own = finished.filter((r) => r.method === method);
     const cellSeconds = own.reduce((sum, r) => sum + r.wallSeconds, 0);
+    const measured = own.filter((r) => r.cpuSeconds !== undefined);
     return {
       method,
       cells: own.length,
@@ -31,6 +34,7 @@ export function methodCosts(records: readonly CellRecord[], methods: readonly st
       share: total > 0 ? cellSeconds / total : 0,
       surrogateSeconds: own.reduce((sum, r) => sum + (r.ok ? (r.surrogate?.seconds ?? 0) : 0), 0),
       surrogateRows: own.reduce((sum, r) => sum + (r.ok ? (r.surrogate?.rows ?? 0) : 0), 0),
+      ...(measured.length > 0 ? { cpuPerCell: measured.reduce((sum, r) => sum + (r.cpuSeconds as number), 0) / measured.length } : {}),
     };
   });
 }
@@ -40,16 +44,19 @@ export function formatCosts(costs: readonly MethodCost[], cpuSeconds?: number): 
   const total = costs.reduce((sum, c) => sum + c.cellSeconds, 0);
   const surrogate = costs.reduce((sum, c) => sum + c.surrogateSeconds, 0);
   const rows = costs.reduce((sum, c) => sum + c.surrogateRows, 0);
-  const header = ["method", "cells", "cell s", "share", ...(cpuSeconds !== undefined ? ["CPU s (est.)"] : []), "surrogate s", "surrogate share", "rows/s"];
+  const measured = costs.some((c) => c.cpuPerCell !== undefined);
+  const header = ["method", "cells", "cell s", "share", ...(cpuSeconds !== undefined ? ["CPU s (est.)"] : []), ...(measured ? ["CPU s/cell"] : []), "surrogate s", "surrogate share", "rows/s", "rows/cell"];
   const body = costs.map((c) => [
     c.method,
     String(c.cells),
     fmt(c.cellSeconds),
     fmt(c.share, 3),
     ...(cpuSeconds !== undefined ? [fmt(c.share * cpuSeconds)] : []),
+    ...(measured ? [c.cpuPerCell !== undefined ? fmt(c.cpuPerCell, 3) : "-"] : []),
     fmt(c.surrogateSeconds),
     c.cellSeconds > 0 && c.surrogateRows > 0 ? fmt(c.surrogateSeconds / c.cellSeconds, 3) : "-",
     c.surrogateSeconds > 0 ? fmt(c.surrogateRows / c.surrogateSeconds) : "-",
+    c.cells > 0 && c.surrogateRows > 0 ? fmt(c.surrogateRows / c.cells) : "-",
   ]);
   const summary =
     rows > 0 ? `\nSurrogate: ${rows} rows in ${fmt(surrogate)} s (${fmt(rows / Math.max(1e-9, surrogate))} rows/s), ${fmt(surrogate / Math.max(1e-9, total), 3)} of the cells' time.\n` : "";

@@ -7,7 +7,7 @@ import { OptionError } from "../../core/contracts/index.ts";
 import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
 import { cellKey, type CellRecord, type CellSpec } from "./cell.ts";
 import { CellStore } from "./cell-store.ts";
-import runTask, { importRegistrations, type CellTask } from "./cell-worker.ts";
+import runTask, { importRegistrations, type CellTask, type WorkerMessage } from "./cell-worker.ts";
 import { gridProgressFor } from "./progress.ts";
 import type { ProgressStream } from "../../core/progress/index.ts";
 
@@ -27,7 +27,19 @@ export interface GridOptions {
   progress?: boolean | "auto";
   /** Where progress goes. @defaultValue process.stderr */
   progressStream?: ProgressStream;
+  /**
+   * Wall seconds one cell may run on a pool thread. Past it the cell is recorded as
+   * failed, its thread is stopped (piscina replaces it), and the rest of its group runs
+   * again on another thread: a stuck cell costs its own result, not a thread for the
+   * rest of the grid. A cell takes seconds idle; the default leaves room for a loaded
+   * machine. Not enforced with `threads: 0` (a cell in this thread cannot be stopped).
+   * @defaultValue DEFAULT_CELL_TIMEOUT_SECONDS
+   */
+  cellTimeoutSeconds?: number;
 }
+
+/** 10 minutes: over 100 times an idle cell's few seconds (an LCBench gp:fifo cell, the dearest, takes ~5 s). */
+export const DEFAULT_CELL_TIMEOUT_SECONDS = 600;
 
 export interface GridRun {
   /** Every cell of the grid, old and new, in grid order. */
@@ -76,6 +88,8 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 0) throw new OptionError("threads", `must be an integer >= 0, got ${threads}`);
   const modules = options.modules ?? [];
+  const cellTimeout = options.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS;
+  if (!(cellTimeout > 0)) throw new OptionError("cellTimeoutSeconds", `must be a number > 0, got ${cellTimeout}`);
   const groups = groupCells(todo);
   // Cells handed to a thread and not finished: one per busy thread (a thread runs its group's cells in a row).
   let busy = 0;
@@ -105,7 +119,8 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
       await importRegistrations(modules);
       busy = 1;
       for (const specs of groups) {
-        const task: CellTask = { specs, suite: options.suite, modules };
+        // Alone in the process, a cell's CPU-seconds are its own: recorded for the cost table.
+        const task = { specs, suite: options.suite, modules, measureCpu: true };
         await runTask(task, record).catch((error: unknown) => specs.forEach((spec) => record(failure(spec, error))));
       }
     } else if (todo.length > 0) {
@@ -118,21 +133,51 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
         execArgv: process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", "tsx"],
       });
       const running = pool;
+      /**
+       * Runs a group on the pool. A watchdog arms as each of its cells starts (the worker
+       * says so on the port) and fires after `cellTimeout`: it aborts the task, which
+       * stops the thread; the stuck cell is recorded failed and the cells after it run
+       * again as a group of their own.
+       */
+      const runGroup = async (specs: readonly CellSpec[]): Promise<void> => {
+        // Each cell's record arrives on the port as it ends; the task's result repeats them (and covers a port message still in flight).
+        const { port1, port2 } = new MessageChannel();
+        const abort = new AbortController();
+        let watchdog: NodeJS.Timeout | undefined;
+        let stuck: CellSpec | undefined;
+        port1.on("message", (message: WorkerMessage) => {
+          clearTimeout(watchdog);
+          if ("started" in message) {
+            const spec = specs.find((c) => cellKey(c) === message.started);
+            watchdog = setTimeout(() => {
+              stuck = spec;
+              abort.abort();
+            }, cellTimeout * 1000);
+          } else record(message);
+        });
+        const task = { specs, suite: options.suite, modules, port: port2 };
+        try {
+          (await running.run(task, { transferList: [port2], signal: abort.signal })).forEach(record);
+        } catch (error) {
+          if (stuck === undefined) {
+            specs.forEach((spec) => record(failure(spec, error)));
+            return;
+          }
+          record(failure(stuck, `timed out: ran over ${cellTimeout} s of wall time (its thread was stopped)`));
+          const rest = specs.filter((spec) => !fresh.has(cellKey(spec)));
+          if (rest.length > 0) await runGroup(rest);
+        } finally {
+          clearTimeout(watchdog);
+          port1.close();
+        }
+      };
       try {
         await Promise.all(
-          groups.map((specs) => {
-            // Each cell's record arrives on the port as it ends; the task's result repeats them (and covers a port message still in flight).
-            const { port1, port2 } = new MessageChannel();
-            port1.on("message", (r: CellRecord) => record(r));
-            const task = { specs, suite: options.suite, modules, port: port2 };
-            return running
-              .run(task, { transferList: [port2] })
-              .then((records) => records.forEach(record), (error: unknown) => specs.forEach((spec) => record(failure(spec, error))))
-              .finally(() => {
-                groupsLeft--;
-                port1.close();
-              });
-          }),
+          groups.map((specs) =>
+            runGroup(specs).finally(() => {
+              groupsLeft--;
+            }),
+          ),
         );
       } finally {
         await running.destroy();

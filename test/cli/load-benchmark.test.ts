@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { OptionError } from "../../core/errors/index.ts";
 import { isLoadedBenchmark, loadBenchmark } from "../../cli/load-benchmark.ts";
-import { simCommand, type SimFlags } from "../../cli/sim-command.ts";
+import { planAndLoad, simCommand, type SimFlags } from "../../cli/sim-command.ts";
+import { lcbenchDefaults, sharedLcbench } from "../../benchmarks/lcbench/suite-benchmark.ts";
 
 const defaults: SimFlags = {
   benchmark: "hartmann6",
@@ -49,6 +50,25 @@ describe("tunelab sim with loaded benchmarks", () => {
     expect(s.mode).toBe("max");
     expect((s.best as { iteration: number }).iteration).toBeLessThanOrEqual(52);
     expect(s.results as number).toBeLessThanOrEqual(12 * 52);
+  });
+
+  it("--benchmark lcbench/<task> takes the task's own budget, not the CLI's generic one; flags still win", async () => {
+    const { maxIterations: _generic, ...noIterations } = defaults;
+    const own = lcbenchDefaults(await sharedLcbench(), "3945");
+    // The task's PBT interval is 4 median epochs of its own (seconds differ ~100x between tasks): not the synthetic functions' 60.
+    expect(own.perturbationInterval).not.toBe(60);
+    const plan = async (flags: Partial<SimFlags>) => {
+      const { plan, loaded } = await planAndLoad({ ...noIterations, benchmark: "lcbench/3945", ...flags });
+      await loaded?.close();
+      return plan;
+    };
+    expect(await plan({ scheduler: "pbt" })).toMatchObject({ maxIterations: 52, perturbationInterval: own.perturbationInterval });
+    expect(await plan({ scheduler: "asha" })).toMatchObject({ maxIterations: 52, gracePeriod: 1 });
+    expect(await plan({ scheduler: "pbt", maxIterations: "20", perturbationInterval: "7" })).toMatchObject({ maxIterations: 20, perturbationInterval: 7 });
+    // More epochs than the data has: capped at 52, as before.
+    expect((await plan({ maxIterations: "100" })).maxIterations).toBe(52);
+    // A grace period past the task's 52 epochs is refused against the task's max, naming the flag.
+    await expect(plan({ scheduler: "asha", gracePeriod: "60" })).rejects.toThrow(/^--grace-period: must be < max-t \(52, from --max-iterations\)/);
   });
 
   it("an unknown LCBench task is a one-line flag error listing the known ones", async () => {

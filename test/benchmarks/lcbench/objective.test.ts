@@ -5,6 +5,8 @@ import { RandomSearch } from "../../../algorithms/searchers/index.ts";
 import { loadLcbench, predictCurves, surrogateInputs, type LcbenchSuite } from "../../../benchmarks/lcbench/index.ts";
 import { OptionError } from "../../../core/contracts/index.ts";
 import { rngFor } from "../../../core/rng.ts";
+import { sampleConfig } from "../../../core/space/index.ts";
+import { blockwiseExact } from "../../../benchmarks/lcbench/growing-curve.ts";
 import { simulate } from "../../../simulator/index.ts";
 
 interface ReferenceCase {
@@ -63,15 +65,16 @@ describe("lcbenchObjective", () => {
     expect(suite.taskIds).toHaveLength(34);
   });
 
-  it("runs 52 epochs from one surrogate call, with positive seconds and YAHPO-normalised regret", () => {
+  it("runs 52 epochs from one surrogate call with whole curves, with positive seconds and YAHPO-normalised regret", () => {
     const bench = suite.benchmark("3945");
+    const objective = bench.objectiveWith({ wholeCurves: true });
     const rng = rngFor(0, "test");
-    let state = bench.objective.init(defaultConfig, rng);
+    let state = objective.init(defaultConfig, rng);
     expect(bench.surrogateCalls()).toBe(1);
     let last: Record<string, number> = {};
     let steps = 0;
     for (;;) {
-      const out = bench.objective.step(state, defaultConfig, { iteration: steps + 1, rng, resources: { cpu: 1, gpu: 1 } });
+      const out = objective.step(state, defaultConfig, { iteration: steps + 1, rng, resources: { cpu: 1, gpu: 1 } });
       steps++;
       state = out.state;
       last = out.metrics;
@@ -85,6 +88,38 @@ describe("lcbenchObjective", () => {
     expect(last.val_accuracy).toBeGreaterThan(0);
     expect(last.val_accuracy).toBeLessThanOrEqual(100);
     expect(last.val_balanced_accuracy).toBeLessThanOrEqual(1);
+  });
+
+  it("block-wise curves (the default) give every epoch's metrics and seconds bit for bit as whole ones, from fewer rows", () => {
+    // Whole 4-row blocks reproduce the 52-row call on x86's ONNX Runtime; where they would not, curves come whole (same numbers, 52 rows).
+    const exact = blockwiseExact(suite.surrogate, suite.data);
+    const rng = rngFor(2, "test");
+    const space = suite.benchmark("3945").space;
+    for (const task of ["3945", "167190", "189908"]) {
+      const whole = suite.benchmark(task).objectiveWith({ wholeCurves: true });
+      const grown = suite.benchmark(task);
+      for (let c = 0; c < 4; c++) {
+        const config = sampleConfig(space, () => rng.next());
+        const ctx = { iteration: 1, rng, resources: { cpu: 1, gpu: 1 } };
+        let a = whole.init(config, rng);
+        let b = grown.objective.init(config, rng);
+        for (let epoch = 1; epoch <= 52; epoch++) {
+          const x = whole.step(a, config, ctx);
+          const y = grown.objective.step(b, config, ctx);
+          expect(y.metrics, `task ${task} config ${c} epoch ${epoch}`).toEqual(x.metrics);
+          expect(y.seconds).toBe(x.seconds);
+          a = x.state;
+          b = y.state;
+        }
+      }
+      // 4 configs to epoch 52 in blocks: 8 rows (epochs 1-4 and 49-52), then 5-16, then 17-48.
+      expect(grown.surrogateCalls()).toBe(exact ? 4 * 3 : 4);
+    }
+    // A trial stopped at epoch 1 costs 8 rows, not 52.
+    const before = suite.surrogate.usage.rows;
+    const bench = suite.benchmark("3945");
+    bench.objective.step(bench.objective.init(defaultConfig, rng), defaultConfig, { iteration: 1, rng, resources: { cpu: 1, gpu: 1 } });
+    expect(suite.surrogate.usage.rows - before).toBe(exact ? 8 : 52);
   });
 
   it("is deterministic and clamps a PBT-style out-of-bounds value to the bound", () => {
@@ -109,6 +144,7 @@ describe("lcbenchObjective", () => {
 
   it("runs in the simulator with ASHA: trials stop at rungs, the best is a real accuracy", () => {
     const bench = suite.benchmark("3945");
+    const rowsBefore = suite.surrogate.usage.rows;
     const run = simulate({
       objective: bench.objective,
       space: bench.space,
@@ -125,6 +161,8 @@ describe("lcbenchObjective", () => {
     expect(run.summary.results).toBeLessThan(24 * 52);
     expect(run.best!.metric).toBeGreaterThan(50);
     expect(bench.normalizedRegret(run.best!.metric)).toBeGreaterThanOrEqual(-0.05);
-    expect(bench.surrogateCalls()).toBe(24);
+    // Each config's first block, then more blocks only for the trials ASHA promotes.
+    expect(bench.surrogateCalls()).toBeGreaterThanOrEqual(24);
+    expect(suite.surrogate.usage.rows - rowsBefore).toBeLessThan(blockwiseExact(suite.surrogate, suite.data) ? 24 * 52 : 24 * 52 + 1);
   });
 });

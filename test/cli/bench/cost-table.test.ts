@@ -37,4 +37,15 @@ describe("methodCosts", () => {
     expect(text).toContain("Surrogate: 260 rows in 2 s (130 rows/s), 0.2 of the cells' time.");
     expect(formatCosts([gp!, random!])).not.toContain("CPU s");
   });
+
+  it("gives CPU-seconds per cell from cells that ran alone, and rows per cell", () => {
+    const alone = (method: string, cpuSeconds: number): CellRecord => ({ ...cell(method, 10, { calls: 1, rows: 52, seconds: 1 }), cpuSeconds });
+    const [gp, random] = methodCosts([alone("gp:fifo", 3), alone("gp:fifo", 5), cell("random:fifo", 1)], ["gp:fifo", "random:fifo"]);
+    expect(gp?.cpuPerCell).toBe(4);
+    expect(random?.cpuPerCell).toBeUndefined();
+    const text = formatCosts([gp!, random!]);
+    expect(text).toMatch(/CPU s\/cell .* rows\/cell/);
+    expect(text).toMatch(/gp:fifo\s+2\s+20\s+[\d.]+\s+4\s+2\s+0\.1\s+52\s+52/);
+    expect(text).toMatch(/random:fifo\s+1\s+1\s+[\d.]+\s+-\s/);
+  });
 });

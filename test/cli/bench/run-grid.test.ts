@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -59,7 +59,10 @@ describe("runGrid", () => {
     const suite = { ...tiny, benchmarks: ["branin"] };
     const pooled = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, progress: false });
     const inline = await runGrid({ suite, methods: ["random:asha"], seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 0, progress: false });
-    const strip = (r: object) => ({ ...r, wallSeconds: 0 });
+    // Only a cell that ran alone (threads 0) has its own CPU-seconds.
+    expect(inline.records[0]?.cpuSeconds).toBeGreaterThan(0);
+    expect(pooled.records[0]?.cpuSeconds).toBeUndefined();
+    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, cpuSeconds: 0 });
     expect(pooled.records.map(strip)).toEqual(inline.records.map(strip));
     expect(pooled.records[0]?.ok).toBe(true);
   }, 30_000);
@@ -77,10 +80,41 @@ describe("runGrid", () => {
     // Regret is normalised by YAHPO's range of the task: inside [0, 1] for a surrogate prediction.
     expect(lcbench.finalRegret).toBeGreaterThanOrEqual(0);
     expect(lcbench.finalRegret).toBeLessThan(1);
-    // One 52-row call per configuration: the whole curve at the trial's start.
-    expect(lcbench.surrogate?.calls).toBe(6);
-    expect(lcbench.surrogate?.rows).toBe(6 * 52);
-    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
+    // ASHA stops trials early: each configuration's first call is 8 rows (epochs 1-4 and 49-52), more only as it is promoted.
+    expect(lcbench.surrogate?.calls).toBeGreaterThanOrEqual(6);
+    expect(lcbench.surrogate?.rows).toBeGreaterThanOrEqual(6 * 8);
+    expect(lcbench.surrogate?.rows).toBeLessThanOrEqual(6 * 52);
+    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, cpuSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
     expect(pooled.records.map(strip)).toEqual((await run(0)).records.map(strip));
   }, 60_000);
+
+  it("a cell that hangs its thread is recorded failed after the cell timeout, its thread replaced, and the rest of its group still runs", async () => {
+    const { budget: _budget, ...equalTrials } = tiny;
+    const suite: SuiteDefinition = { ...equalTrials, name: "test-hang", benchmarks: ["fixture/hang-once", "branin"], trials: 4, gpus: 2 };
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-bench-"));
+    const marker = join(dir, "hung");
+    process.env.TUNELAB_TEST_HANG_MARKER = marker;
+    try {
+      const modules = [pathToFileURL(join(import.meta.dirname, "fixtures/register-hanging-benchmark.ts")).href];
+      // One thread: the branin group can only run if the hung thread was replaced.
+      const run = await runGrid({ suite, methods: ["random:fifo", "random:asha"], seeds: 1, out: join(dir, "out"), threads: 1, modules, progress: false, cellTimeoutSeconds: 3 });
+      expect(existsSync(marker)).toBe(true);
+      expect(run.records.map((r) => `${r.benchmark} ${r.method} ${r.ok ? "ok" : r.error}`)).toEqual([
+        "fixture/hang-once random:fifo timed out: ran over 3 s of wall time (its thread was stopped)",
+        "fixture/hang-once random:asha ok",
+        "branin random:fifo ok",
+        "branin random:asha ok",
+      ]);
+      // The failed cell is a recorded line like any other, so a rerun computes it again.
+      expect(readFileSync(join(dir, "out", "cells.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    } finally {
+      delete process.env.TUNELAB_TEST_HANG_MARKER;
+    }
+  }, 60_000);
+
+  it("refuses a cell timeout that is not a positive number", async () => {
+    await expect(runGrid({ suite: tiny, methods: tiny.methods, seeds: 1, out: mkdtempSync(join(tmpdir(), "tunelab-bench-")), threads: 1, cellTimeoutSeconds: 0 })).rejects.toThrow(
+      "cellTimeoutSeconds: must be a number > 0, got 0",
+    );
+  });
 });
