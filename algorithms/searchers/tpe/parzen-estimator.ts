@@ -213,11 +213,8 @@ export class ParzenEstimator {
 
   /** log density (log mass for quantized and categorical parameters) of each sample. */
   logPdf(samples: readonly Float64Array[]): Float64Array {
-    const only = this.kernels.length === 1 ? (this.kernels[0] as NumericKernels | CategoricalKernels) : undefined;
-    if (only !== undefined && only.kind === "numeric" && only.step === null && this.weights.length >= WINDOW_MIN_COMPONENTS) {
-      if (this.window === undefined) this.window = buildWindow(only, this.logWeights);
-      if (this.window !== null) return windowedLogPdf(samples[0] as Float64Array, only, this.logWeights, this.window);
-    }
+    const windowed = this.windowed();
+    if (windowed !== null) return windowedLogPdf(samples[0] as Float64Array, windowed, this.logWeights, this.window as ContinuousWindow, EXACT_MARGIN);
     const size = samples[0]?.length ?? 0;
     const out = new Float64Array(size);
     const perComponent = new Float64Array(this.weights.length);
@@ -235,7 +232,42 @@ export class ParzenEstimator {
     }
     return out;
   }
+
+  /**
+   * Bounds on `logPdf` from fewer components, where that is cheaper (a single continuous
+   * kernel with a window; null otherwise): for each sample, logPdf lies in
+   * [value - rounding, value + bound + rounding], `rounding` a few ulps of the sums (see
+   * best-candidate.ts, which adds a generous allowance). Used to find which candidates can
+   * be TPE's argmax before computing any logPdf exactly (issue 14).
+   */
+  logPdfBounds(samples: readonly Float64Array[]): { value: Float64Array; bound: Float64Array } | null {
+    const windowed = this.windowed();
+    if (windowed === null) return null;
+    const xs = samples[0] as Float64Array;
+    const bound = new Float64Array(xs.length);
+    const value = windowedLogPdf(xs, windowed, this.logWeights, this.window as ContinuousWindow, BOUND_MARGINS[0] as number, bound);
+    return { value, bound };
+  }
+
+  /** The kernel whose window `logPdf` uses (building the window on first use), or null for the plain loop. */
+  private windowed(): NumericKernels | null {
+    const only = this.kernels.length === 1 ? (this.kernels[0] as NumericKernels | CategoricalKernels) : undefined;
+    if (only === undefined || only.kind !== "numeric" || only.step !== null || this.weights.length < WINDOW_MIN_COMPONENTS) return null;
+    if (this.window === undefined) this.window = buildWindow(only, this.logWeights);
+    return this.window === null ? null : only;
+  }
 }
+
+/**
+ * The exact window's margin: components scoring below the best evaluated one minus this
+ * are neither the maximum nor a term of the log-sum-exp (which drops gaps below -40; 1 covers rounding).
+ */
+const EXACT_MARGIN = 41;
+/**
+ * `logPdfBounds` evaluates the components within the first margin and bounds the rest by
+ * shells: a skipped component between the j-th and (j+1)-th margins contributes below e^-margin_j.
+ */
+const BOUND_MARGINS = [8, 12, 16, 20, 25, 30, 35, EXACT_MARGIN];
 
 /** Below this many components the plain loop is as fast as the window. */
 const WINDOW_MIN_COMPONENTS = 64;
@@ -331,7 +363,14 @@ const FLOOR_NEIGHBOURS = 4;
  * 1 covers rounding). The others are evaluated with the plain loop's expression
  * and summed in index order (a bit set of the evaluated ones), so the result is bit for bit the same.
  */
-function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow): Float64Array {
+function windowedLogPdf(
+  xs: Float64Array,
+  kernel: NumericKernels,
+  logWeights: Float64Array,
+  window: ContinuousWindow,
+  margin: number,
+  bound?: Float64Array,
+): Float64Array {
   const { mus, inverseSigmas, logNormalizers, low, high } = kernel;
   const { narrowCentres, narrowIds, wideIds, scores, taken, reach, ceiling } = window;
   const narrowCount = narrowIds.length;
@@ -364,7 +403,7 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
       if (v > max) max = v;
     }
     if (max > floor) floor = max;
-    const radius = reach * Math.sqrt(2 * (ceiling - floor + 41)) * (1 + 1e-9);
+    const radius = reach * Math.sqrt(2 * (ceiling - floor + margin)) * (1 + 1e-9);
     // Every narrow centre in [x - radius, x + radius], the ends included.
     const from = lowerBound(narrowCentres, x - radius, 0, at);
     const to = upperBound(narrowCentres, x + radius, at);
@@ -389,6 +428,21 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
       }
     }
     out[s] = max === -Infinity ? -Infinity : max + Math.log(sum);
+    if (bound !== undefined) {
+      // The skipped narrow components, shell by shell: between the radii of margins m_j and
+      // m_j+1 each scores below floor - m_j <= max - m_j, so adds below e^-m_j to a sum >= 1
+      // (1 + 1e-6: rounding of the scores); beyond the exact margin they are not terms at all.
+      // log(sum + extra) - log(sum) <= extra.
+      let extra = 0;
+      let inside = to - from;
+      for (let j = 1; j < BOUND_MARGINS.length; j++) {
+        const r = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[j] as number))) * (1 + 1e-9);
+        const within = upperBound(narrowCentres, x + r) - lowerBound(narrowCentres, x - r);
+        extra += (within - inside) * Math.exp(-(BOUND_MARGINS[j - 1] as number));
+        inside = within;
+      }
+      bound[s] = extra * (1 + 1e-6);
+    }
   }
   return out;
 }
