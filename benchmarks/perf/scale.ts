@@ -119,6 +119,11 @@ function printTimes(key: string, r: { ours: SuggestionTime; baseline?: Suggestio
 const ours = new Map<string, number>();
 if (only.has("tpe")) {
   for (const mode of ["univariate", "multivariate"] as const) {
+    // JIT warm-up first, on a throwaway history of 300: a searcher with N = 1,000 trials in a
+    // real run has made ~990 model suggestions, and with only the 10 warm-up suggestions
+    // below the CPU figure counted V8's optimising compiler (about half of it at N = 1,000).
+    const factories = baseline ? [searcherFactories[`tpe-${mode}`], baseline[`tpe-${mode}`]] : [searcherFactories[`tpe-${mode}`]];
+    msPerSuggestion(factories, 300, 1, 150);
     for (const n of [1000, 2000]) {
       const r = timed(`tpe-${mode}`, n, 21, 10);
       ours.set(`${mode}.${n}`, r.ours.wallMs);
