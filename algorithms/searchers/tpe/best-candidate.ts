@@ -5,9 +5,9 @@ import type { ParzenEstimator } from "./parzen-estimator.ts";
  * logL[s] - logG[s] (strictly greater replaces, so ties keep the earlier candidate).
  *
  * Only the argmax matters, not the values of g, so g is first bounded cheaply
- * (`ParzenEstimator.logPdfBounds`: fewer components, with a bound on the rest) and
- * computed exactly only for the candidates whose interval reaches the best lower bound
- * (issue 14). Every other candidate's ratio is strictly below the maximum, so the first
+ * (`ParzenEstimator.logPdfBounds`: fewer components, with a bound on the rest), the
+ * candidates whose interval reaches the best lower bound are bounded again more tightly,
+ * and only those still in doubt are computed exactly (issue 14). Every other candidate's ratio is strictly below the maximum, so the first
  * maximiser is among those computed exactly and the choice is the same index, bit for bit,
  * as scoring every candidate exactly (`exactBestCandidate`). Where bounds are not
  * available or not finite, every candidate is scored exactly.
@@ -29,13 +29,25 @@ export function bestCandidate(logL: Float64Array, bad: ParzenEstimator, candidat
     const lower = l - (g + (bound[s] as number)) - (slack[s] as number);
     if (lower > bestLower) bestLower = lower;
   }
-  const contenders: number[] = [];
+  let contenders: number[] = [];
   for (let s = 0; s < size; s++) {
     const upper = (logL[s] as number) - (value[s] as number) + (slack[s] as number);
     if (upper >= bestLower) contenders.push(s);
   }
   if (contenders.length === 1) return contenders[0] as number;
-  const exact = bad.logPdf(candidates.map((column) => Float64Array.from(contenders, (s) => column[s] as number)));
+  // Tighter bounds for the contenders. The candidate with the best lower bound is one of
+  // them, so the best of their tighter lower bounds is still a lower bound on the maximum.
+  const columns = (chosen: readonly number[]) => candidates.map((column) => Float64Array.from(chosen, (s) => column[s] as number));
+  const tight = bad.logPdfBounds(columns(contenders), true) as { value: Float64Array; bound: Float64Array };
+  bestLower = -Infinity;
+  for (let k = 0; k < contenders.length; k++) {
+    const s = contenders[k] as number;
+    const lower = (logL[s] as number) - ((tight.value[k] as number) + (tight.bound[k] as number)) - (slack[s] as number);
+    if (lower > bestLower) bestLower = lower;
+  }
+  contenders = contenders.filter((s, k) => (logL[s] as number) - (tight.value[k] as number) + (slack[s] as number) >= bestLower);
+  if (contenders.length === 1) return contenders[0] as number;
+  const exact = bad.logPdf(columns(contenders));
   let best = 0;
   for (let k = 1; k < contenders.length; k++) {
     const s = contenders[k] as number;

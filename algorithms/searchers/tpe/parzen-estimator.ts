@@ -255,17 +255,18 @@ export class ParzenEstimator {
    * Bounds on `logPdf` from fewer components, where that is cheaper (a single continuous
    * kernel with a window; null otherwise): for each sample, logPdf lies in
    * [value - rounding, value + bound + rounding], `rounding` a few ulps of the sums (see
-   * best-candidate.ts, which adds a generous allowance). Used to find which candidates can
+   * best-candidate.ts, which adds a generous allowance). `tight`: more components
+   * evaluated, a bound about 1e-4 times as large (for the few candidates still in doubt). Used to find which candidates can
    * be TPE's argmax before computing any logPdf exactly (issue 14).
    */
-  logPdfBounds(samples: readonly Float64Array[]): { value: Float64Array; bound: Float64Array } | null {
+  logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } | null {
     const windowed = this.windowed();
     if (windowed === null) return null;
     const xs = samples[0] as Float64Array;
     if (this.bounded === undefined) this.bounded = boundedWindow(windowed, this.weights, this.baseLogWeights, this.bandwidthWeighted, this.window as ContinuousWindow);
     if (this.bounded === null) return null;
     const bound = new Float64Array(xs.length);
-    const value = boundedLogPdf(xs, windowed, this.window as ContinuousWindow, this.bounded, bound);
+    const value = boundedLogPdf(xs, windowed, this.window as ContinuousWindow, this.bounded, tight ? TIGHT_SHELL : 0, bound);
     return { value, bound };
   }
 
@@ -288,6 +289,8 @@ const EXACT_MARGIN = 41;
  * shells: a skipped component between the j-th and (j+1)-th margins contributes below e^-margin_j.
  */
 const BOUND_MARGINS = [8, 11, 15, 20, 28, EXACT_MARGIN];
+/** `logPdfBounds(…, tight)` evaluates within this entry of BOUND_MARGINS (margin 20: bounds of a few 1e-6). */
+const TIGHT_SHELL = 3;
 
 /** e^-margin for each of BOUND_MARGINS: the most a component beyond that margin adds. */
 const SHELL_TERMS = BOUND_MARGINS.map((m) => Math.exp(-m));
@@ -511,7 +514,7 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
  * that is >= 1 relative to M (1 + 1e-6: rounding of the scores); beyond the exact
  * margin they are not terms at all. log(sum + extra) - log(sum) <= extra.
  */
-function boundedLogPdf(xs: Float64Array, kernel: NumericKernels, window: ContinuousWindow, bounded: BoundedWindow, bound: Float64Array): Float64Array {
+function boundedLogPdf(xs: Float64Array, kernel: NumericKernels, window: ContinuousWindow, bounded: BoundedWindow, shell: number, bound: Float64Array): Float64Array {
   const { low, high } = kernel;
   const { narrowCentres, narrowInverseSigmas, reach } = window;
   const { ceiling, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets } = bounded;
@@ -543,7 +546,7 @@ function boundedLogPdf(xs: Float64Array, kernel: NumericKernels, window: Continu
     // Relative to floor (every score is at most ceiling or a wide one's, so no overflow).
     let sum = 0;
     for (let k = 0; k < wideCount; k++) sum += Math.exp((wideScores[k] as number) - floor);
-    const radius = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[0] as number))) * (1 + 1e-9);
+    const radius = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[shell] as number))) * (1 + 1e-9);
     const from = lowerBound(narrowCentres, x - radius, 0, at);
     const to = upperBound(narrowCentres, x + radius, at);
     for (let k = from; k < to; k++) {
@@ -554,7 +557,7 @@ function boundedLogPdf(xs: Float64Array, kernel: NumericKernels, window: Continu
     let extra = 0;
     let left = from;
     let right = to;
-    for (let j = 1; j < BOUND_MARGINS.length; j++) {
+    for (let j = shell + 1; j < BOUND_MARGINS.length; j++) {
       const r = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[j] as number))) * (1 + 1e-9);
       // The radii grow, so each shell's ends lie beyond the previous ones.
       const shellLeft = lowerBound(narrowCentres, x - r, 0, left);

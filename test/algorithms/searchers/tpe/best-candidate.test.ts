@@ -40,13 +40,15 @@ describe("bestCandidate", () => {
           if (repeat % 4 === 0) xs[5] = xs[17] as number;
           const logL = good.logPdf(candidates);
           const exact = bad.logPdf(candidates);
-          const bounds = bad.logPdfBounds(candidates);
-          if (bounds !== null) {
+          for (const tight of [false, true]) {
+            const bounds = bad.logPdfBounds(candidates, tight);
+            if (bounds === null) continue;
             for (let s = 0; s < 24; s++) {
               const v = bounds.value[s] as number;
               const e = exact[s] as number;
               expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
               expect(e).toBeLessThanOrEqual(v + (bounds.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
+              if (tight) expect(bounds.bound[s] as number).toBeLessThan(1e-3);
               bounded++;
             }
           }
@@ -57,7 +59,7 @@ describe("bestCandidate", () => {
     }
     expect(cases).toBe(72);
     // The windowed estimators (n >= 500 at least) were bounded.
-    expect(bounded).toBeGreaterThanOrEqual(48 * 24);
+    expect(bounded).toBeGreaterThanOrEqual(2 * 48 * 24);
   });
 
   it("keeps the first of exactly tied candidates", () => {
