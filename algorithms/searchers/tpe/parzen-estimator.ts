@@ -301,8 +301,9 @@ const WINDOW_MIN_COMPONENTS = 64;
 /**
  * What `windowedLogPdf` needs of one continuous kernel: the "narrow" components
  * (bandwidth <= `reach`) sorted by centre, the others ("wide", the prior among
- * them), and `ceiling`, the largest log weight minus log normaliser of a narrow
- * component: no narrow component scores above it (its quadratic term only subtracts).
+ * them). `windowedLogPdf` also takes the ceiling (`exactCeiling`), the largest log weight
+ * minus log normaliser of a narrow component: no narrow component scores above it (its
+ * quadratic term only subtracts).
  */
 interface ContinuousWindow {
   readonly reach: number;
