@@ -124,10 +124,18 @@ interface CategoricalKernels {
 export class ParzenEstimator {
   /** Normalised mixture weights, observations first, then the prior. */
   readonly weights: Float64Array;
-  private readonly logWeights: Float64Array;
+  /** The mixture weights' logs before bandwidth weighting (the log weights of "normalized" scoring). */
+  private readonly baseLogWeights: Float64Array;
+  private readonly bandwidthWeighted: boolean;
+  /** The scoring's log weights, computed on first use (`logWeights`): the bounds need only their sum. */
+  private exactLogWeights: Float64Array | undefined;
   private readonly kernels: ReadonlyArray<NumericKernels | CategoricalKernels>;
   /** The window of `windowedLogPdf`, built on its first use (null: not worth it for this estimator). */
   private window: ContinuousWindow | null | undefined;
+  /** The exact window's ceiling (see ContinuousWindow), on first use. */
+  private ceiling: number | undefined;
+  /** What `logPdfBounds` reads, on first use (null: no bounds). */
+  private bounded: BoundedWindow | null | undefined;
 
   /**
    * @param observations one column per parameter, all the same length n, oldest first.
@@ -174,20 +182,25 @@ export class ParzenEstimator {
       if (parameter.kind === "categorical") return categoricalKernels(column, parameter.choices, considerPrior, settings.priorWeight);
       return numericKernels(column, parameter, considerPrior, settings, sigma0, memo?.ids, memo?.kernels[p], memo?.sorted?.[p]);
     });
-    if (settings.scoring === "bandwidth-weighted") {
-      const logWeights = baseLogWeights.slice();
-      for (const kernel of this.kernels) {
-        // Optuna 3.1 scores quantized parameters by bin masses, which carry no scale term.
-        if (kernel.kind !== "numeric" || kernel.step !== null) continue;
-        const logSigmas = kernel.logSigmas;
-        for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) + (logSigmas[c] as number);
-      }
-      const total = logSumExp(logWeights);
-      for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) - total;
-      this.logWeights = logWeights;
-    } else {
-      this.logWeights = baseLogWeights;
+    this.baseLogWeights = baseLogWeights;
+    this.bandwidthWeighted = settings.scoring === "bandwidth-weighted";
+  }
+
+  /** The log weights `logPdf` scores components with. */
+  private get logWeights(): Float64Array {
+    if (this.exactLogWeights !== undefined) return this.exactLogWeights;
+    if (!this.bandwidthWeighted) return (this.exactLogWeights = this.baseLogWeights);
+    const logWeights = this.baseLogWeights.slice();
+    const components = logWeights.length;
+    for (const kernel of this.kernels) {
+      // Optuna 3.1 scores quantized parameters by bin masses, which carry no scale term.
+      if (kernel.kind !== "numeric" || kernel.step !== null) continue;
+      const logSigmas = kernel.logSigmas;
+      for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) + (logSigmas[c] as number);
     }
+    const total = logSumExp(logWeights);
+    for (let c = 0; c < components; c++) logWeights[c] = (logWeights[c] as number) - total;
+    return (this.exactLogWeights = logWeights);
   }
 
   /** `size` draws; one column per parameter. */
@@ -213,10 +226,12 @@ export class ParzenEstimator {
 
   /** log density (log mass for quantized and categorical parameters) of each sample. */
   logPdf(samples: readonly Float64Array[]): Float64Array {
-    const only = this.kernels.length === 1 ? (this.kernels[0] as NumericKernels | CategoricalKernels) : undefined;
-    if (only !== undefined && only.kind === "numeric" && only.step === null && this.weights.length >= WINDOW_MIN_COMPONENTS) {
-      if (this.window === undefined) this.window = buildWindow(only, this.logWeights);
-      if (this.window !== null) return windowedLogPdf(samples[0] as Float64Array, only, this.logWeights, this.window);
+    const windowed = this.windowed();
+    if (windowed !== null) {
+      const window = this.window as ContinuousWindow;
+      const logWeights = this.logWeights;
+      if (this.ceiling === undefined) this.ceiling = exactCeiling(windowed, logWeights, window);
+      if (Number.isFinite(this.ceiling)) return windowedLogPdf(samples[0] as Float64Array, windowed, logWeights, window, this.ceiling, EXACT_MARGIN);
     }
     const size = samples[0]?.length ?? 0;
     const out = new Float64Array(size);
@@ -235,7 +250,50 @@ export class ParzenEstimator {
     }
     return out;
   }
+
+  /**
+   * Bounds on `logPdf` from fewer components, where that is cheaper (a single continuous
+   * kernel with a window; null otherwise): for each sample, logPdf lies in
+   * [value - rounding, value + bound + rounding], `rounding` a few ulps of the sums (see
+   * best-candidate.ts, which adds a generous allowance). `tight`: more components
+   * evaluated, a bound about 1e-4 times as large (for the few candidates still in doubt). Used to find which candidates can
+   * be TPE's argmax before computing any logPdf exactly (issue 14).
+   */
+  logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } | null {
+    const windowed = this.windowed();
+    if (windowed === null) return null;
+    const xs = samples[0] as Float64Array;
+    if (this.bounded === undefined) this.bounded = boundedWindow(windowed, this.weights, this.baseLogWeights, this.bandwidthWeighted, this.window as ContinuousWindow);
+    if (this.bounded === null) return null;
+    const bound = new Float64Array(xs.length);
+    const value = boundedLogPdf(xs, windowed, this.window as ContinuousWindow, this.bounded, tight ? TIGHT_SHELL : 0, bound);
+    return { value, bound };
+  }
+
+  /** The kernel whose window `logPdf` uses (building the window on first use), or null for the plain loop. */
+  private windowed(): NumericKernels | null {
+    const only = this.kernels.length === 1 ? (this.kernels[0] as NumericKernels | CategoricalKernels) : undefined;
+    if (only === undefined || only.kind !== "numeric" || only.step !== null || this.weights.length < WINDOW_MIN_COMPONENTS) return null;
+    if (this.window === undefined) this.window = buildWindow(only);
+    return this.window === null ? null : only;
+  }
 }
+
+/**
+ * The exact window's margin: components scoring below the best evaluated one minus this
+ * are neither the maximum nor a term of the log-sum-exp (which drops gaps below -40; 1 covers rounding).
+ */
+const EXACT_MARGIN = 41;
+/**
+ * `logPdfBounds` evaluates the components within the first margin and bounds the rest by
+ * shells: a skipped component between the j-th and (j+1)-th margins contributes below e^-margin_j.
+ */
+const BOUND_MARGINS = [8, 11, 15, 20, 28, EXACT_MARGIN];
+/** `logPdfBounds(…, tight)` evaluates within this entry of BOUND_MARGINS (margin 20: bounds of a few 1e-6). */
+const TIGHT_SHELL = 3;
+
+/** e^-margin for each of BOUND_MARGINS: the most a component beyond that margin adds. */
+const SHELL_TERMS = BOUND_MARGINS.map((m) => Math.exp(-m));
 
 /** Below this many components the plain loop is as fast as the window. */
 const WINDOW_MIN_COMPONENTS = 64;
@@ -243,13 +301,15 @@ const WINDOW_MIN_COMPONENTS = 64;
 /**
  * What `windowedLogPdf` needs of one continuous kernel: the "narrow" components
  * (bandwidth <= `reach`) sorted by centre, the others ("wide", the prior among
- * them), and `ceiling`, the largest log weight minus log normaliser of a narrow
- * component: no narrow component scores above it (its quadratic term only subtracts).
+ * them). `windowedLogPdf` also takes the ceiling (`exactCeiling`), the largest log weight
+ * minus log normaliser of a narrow component: no narrow component scores above it (its
+ * quadratic term only subtracts).
  */
 interface ContinuousWindow {
   readonly reach: number;
-  readonly ceiling: number;
   readonly narrowCentres: Float64Array;
+  /** By the narrow order: 1 / bandwidth. */
+  readonly narrowInverseSigmas: Float64Array;
   readonly narrowIds: Int32Array;
   readonly wideIds: Int32Array;
   readonly scores: Float64Array;
@@ -260,8 +320,8 @@ interface ContinuousWindow {
 /** Multiples of the smallest bandwidth tried as the window's reach. */
 const REACH_FACTORS = [1, 1.25, 1.5, 2, 3, 4, 8];
 
-function buildWindow(kernel: NumericKernels, logWeights: Float64Array): ContinuousWindow | null {
-  const { mus, sigmas, logNormalizers, low, high } = kernel;
+function buildWindow(kernel: NumericKernels): ContinuousWindow | null {
+  const { mus, sigmas, low, high } = kernel;
   const components = mus.length;
   let smallest = Infinity;
   for (let c = 0; c < components; c++) smallest = Math.min(smallest, sigmas[c] as number);
@@ -291,30 +351,80 @@ function buildWindow(kernel: NumericKernels, logWeights: Float64Array): Continuo
     }
   }
   if (!(bestCost < 0.8 * components)) return null;
-  let ceiling = -Infinity;
   narrow = 0;
-  for (let c = 0; c < components; c++) {
-    if ((sigmas[c] as number) > reach) continue;
-    narrow++;
-    ceiling = Math.max(ceiling, (logWeights[c] as number) - (logNormalizers[c] as number));
-  }
-  if (!Number.isFinite(ceiling)) return null;
+  for (let c = 0; c < components; c++) if ((sigmas[c] as number) <= reach) narrow++;
   const order = kernel.order ?? stableArgsort(mus);
   const narrowCentres = new Float64Array(narrow);
   const narrowIds = new Int32Array(narrow);
   const wideIds = new Int32Array(components - narrow);
+  const narrowInverseSigmas = new Float64Array(narrow);
+  const { inverseSigmas } = kernel;
   let k = 0;
   let w = 0;
   for (let r = 0; r < components; r++) {
     const c = order[r] as number;
     if ((sigmas[c] as number) <= reach) {
       narrowCentres[k] = mus[c] as number;
+      narrowInverseSigmas[k] = inverseSigmas[c] as number;
       narrowIds[k++] = c;
     } else {
       wideIds[w++] = c;
     }
   }
-  return { reach, ceiling, narrowCentres, narrowIds, wideIds, scores: new Float64Array(components), taken: new Uint32Array((components + 31) >>> 5) };
+  return { reach, narrowCentres, narrowInverseSigmas, narrowIds, wideIds, scores: new Float64Array(components), taken: new Uint32Array((components + 31) >>> 5) };
+}
+
+/** The largest log weight minus log normaliser of a narrow component (not finite: the plain loop is used). */
+function exactCeiling(kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow): number {
+  const { logNormalizers } = kernel;
+  const { narrowIds } = window;
+  let ceiling = -Infinity;
+  for (let k = 0; k < narrowIds.length; k++) {
+    const c = narrowIds[k] as number;
+    ceiling = Math.max(ceiling, (logWeights[c] as number) - (logNormalizers[c] as number));
+  }
+  return ceiling;
+}
+
+/**
+ * What `boundedLogPdf` reads, contiguous in the window's orders: each component's score
+ * at its centre (log weight minus log normaliser) and the largest narrow one. The log
+ * weights here skip the exact log-sum-exp of bandwidth-weighted scoring: they are
+ * log w + log sigma - log(sum of w sigma), equal to the exact ones up to rounding and
+ * the exact sum's dropped terms below e^-40 (far inside the caller's allowance), so
+ * the exact log weights are only computed when a contender needs the exact density.
+ */
+interface BoundedWindow {
+  readonly ceiling: number;
+  readonly narrowOffsets: Float64Array;
+  readonly wideCentres: Float64Array;
+  readonly wideInverseSigmas: Float64Array;
+  readonly wideOffsets: Float64Array;
+}
+
+function boundedWindow(kernel: NumericKernels, weights: Float64Array, baseLogWeights: Float64Array, bandwidthWeighted: boolean, window: ContinuousWindow): BoundedWindow | null {
+  const { mus, sigmas, inverseSigmas, logSigmas, logNormalizers } = kernel;
+  const { narrowIds, wideIds } = window;
+  let shift = 0;
+  if (bandwidthWeighted) {
+    let total = 0;
+    for (let c = 0; c < weights.length; c++) total += (weights[c] as number) * (sigmas[c] as number);
+    shift = Math.log(total);
+  }
+  const offset = (c: number): number =>
+    (bandwidthWeighted ? (baseLogWeights[c] as number) + (logSigmas[c] as number) - shift : (baseLogWeights[c] as number)) - (logNormalizers[c] as number);
+  const narrowOffsets = new Float64Array(narrowIds.length);
+  let ceiling = -Infinity;
+  for (let k = 0; k < narrowIds.length; k++) {
+    const v = offset(narrowIds[k] as number);
+    narrowOffsets[k] = v;
+    if (v > ceiling) ceiling = v;
+  }
+  if (!Number.isFinite(ceiling) || !Number.isFinite(shift)) return null;
+  const wideCentres = Float64Array.from(wideIds, (c) => mus[c] as number);
+  const wideInverseSigmas = Float64Array.from(wideIds, (c) => inverseSigmas[c] as number);
+  const wideOffsets = Float64Array.from(wideIds, offset);
+  return { ceiling, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets };
 }
 
 /** Narrow neighbours on each side of a point whose best score is the window's first floor. */
@@ -331,9 +441,9 @@ const FLOOR_NEIGHBOURS = 4;
  * 1 covers rounding). The others are evaluated with the plain loop's expression
  * and summed in index order (a bit set of the evaluated ones), so the result is bit for bit the same.
  */
-function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow): Float64Array {
+function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Float64Array, window: ContinuousWindow, ceiling: number, margin: number): Float64Array {
   const { mus, inverseSigmas, logNormalizers, low, high } = kernel;
-  const { narrowCentres, narrowIds, wideIds, scores, taken, reach, ceiling } = window;
+  const { narrowCentres, narrowIds, wideIds, scores, taken, reach } = window;
   const narrowCount = narrowIds.length;
   const words = taken.length;
   const out = new Float64Array(xs.length);
@@ -364,7 +474,7 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
       if (v > max) max = v;
     }
     if (max > floor) floor = max;
-    const radius = reach * Math.sqrt(2 * (ceiling - floor + 41)) * (1 + 1e-9);
+    const radius = reach * Math.sqrt(2 * (ceiling - floor + margin)) * (1 + 1e-9);
     // Every narrow centre in [x - radius, x + radius], the ends included.
     const from = lowerBound(narrowCentres, x - radius, 0, at);
     const to = upperBound(narrowCentres, x + radius, at);
@@ -389,6 +499,75 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
       }
     }
     out[s] = max === -Infinity ? -Infinity : max + Math.log(sum);
+  }
+  return out;
+}
+
+/**
+ * A cheaper estimate of `windowedLogPdf` with a bound (`logPdfBounds`): the first
+ * floor as there (so the maximum M is among the evaluated components), then only the
+ * narrow components within the radius of the first of BOUND_MARGINS, in centre order
+ * from contiguous arrays, summed in any order (the rounding differs from the exact sum
+ * by a few ulps per term; the caller allows for it). The sum also keeps terms below
+ * e^-40 that the exact one drops: at most n e^-40 relative, inside that allowance.
+ * Skipped narrow components are bounded shell by shell: between the radii of margins
+ * m_j and m_j+1 each scores below floor - m_j <= M - m_j, so adds below e^-m_j to a sum
+ * that is >= 1 relative to M (1 + 1e-6: rounding of the scores); beyond the exact
+ * margin they are not terms at all. log(sum + extra) - log(sum) <= extra.
+ */
+function boundedLogPdf(xs: Float64Array, kernel: NumericKernels, window: ContinuousWindow, bounded: BoundedWindow, shell: number, bound: Float64Array): Float64Array {
+  const { low, high } = kernel;
+  const { narrowCentres, narrowInverseSigmas, reach } = window;
+  const { ceiling, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets } = bounded;
+  const narrowCount = narrowCentres.length;
+  const wideCount = wideCentres.length;
+  const wideScores = window.scores;
+  const out = new Float64Array(xs.length);
+  for (let s = 0; s < xs.length; s++) {
+    const x = xs[s] as number;
+    if (!(x >= low && x <= high)) {
+      out[s] = -Infinity;
+      continue;
+    }
+    let floor = -Infinity;
+    const at = lowerBound(narrowCentres, x);
+    const first = Math.max(0, at - FLOOR_NEIGHBOURS);
+    const last = Math.min(narrowCount, at + FLOOR_NEIGHBOURS);
+    for (let k = first; k < last; k++) {
+      const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
+      const v = (narrowOffsets[k] as number) - 0.5 * z * z;
+      if (v > floor) floor = v;
+    }
+    for (let k = 0; k < wideCount; k++) {
+      const z = (x - (wideCentres[k] as number)) * (wideInverseSigmas[k] as number);
+      const v = (wideOffsets[k] as number) - 0.5 * z * z;
+      wideScores[k] = v;
+      if (v > floor) floor = v;
+    }
+    // Relative to floor (every score is at most ceiling or a wide one's, so no overflow).
+    let sum = 0;
+    for (let k = 0; k < wideCount; k++) sum += Math.exp((wideScores[k] as number) - floor);
+    const radius = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[shell] as number))) * (1 + 1e-9);
+    const from = lowerBound(narrowCentres, x - radius, 0, at);
+    const to = upperBound(narrowCentres, x + radius, at);
+    for (let k = from; k < to; k++) {
+      const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
+      sum += Math.exp((narrowOffsets[k] as number) - 0.5 * z * z - floor);
+    }
+    out[s] = floor + Math.log(sum);
+    let extra = 0;
+    let left = from;
+    let right = to;
+    for (let j = shell + 1; j < BOUND_MARGINS.length; j++) {
+      const r = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[j] as number))) * (1 + 1e-9);
+      // The radii grow, so each shell's ends lie beyond the previous ones.
+      const shellLeft = lowerBound(narrowCentres, x - r, 0, left);
+      const shellRight = upperBound(narrowCentres, x + r, right, narrowCount);
+      extra += (left - shellLeft + shellRight - right) * (SHELL_TERMS[j - 1] as number);
+      left = shellLeft;
+      right = shellRight;
+    }
+    bound[s] = extra * (1 + 1e-6);
   }
   return out;
 }

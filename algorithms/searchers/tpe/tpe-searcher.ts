@@ -2,6 +2,7 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
+import { bestCandidate } from "./best-candidate.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
@@ -346,12 +347,7 @@ export class TPESearcher implements Searcher {
     const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
     const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted });
     const candidates = good.sample(this.rng, this.nEiCandidates);
-    const logL = good.logPdf(candidates);
-    const logG = bad.logPdf(candidates);
-    let best = 0;
-    for (let s = 1; s < this.nEiCandidates; s++) {
-      if ((logL[s] as number) - (logG[s] as number) > (logL[best] as number) - (logG[best] as number)) best = s;
-    }
+    const best = bestCandidate(good.logPdf(candidates), bad, candidates);
     return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
   }
 }

@@ -1,0 +1,73 @@
+/**
+ * TPE's argmax from bounds (issue 14): the bad group's density is bounded for every
+ * candidate and computed exactly only for the contenders. The bounds must contain the
+ * exact logPdf, and the chosen index must be the plain rule's, ties included.
+ */
+import { describe, expect, it } from "vitest";
+import { bestCandidate, exactBestCandidate } from "../../../../algorithms/searchers/tpe/best-candidate.ts";
+import { ParzenEstimator, defaultWeights, type ParzenParameter, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
+import { rngFor } from "../../../../core/rng.ts";
+
+const numeric: ParzenParameter = { kind: "numeric", low: -1, high: 3, step: null };
+const settings: ParzenSettings = {
+  considerPrior: true,
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  multivariate: false,
+  weights: defaultWeights,
+  scoring: "bandwidth-weighted",
+};
+
+describe("bestCandidate", () => {
+  it("bounds contain the exact logPdf and the choice equals the plain argmax, spread, clustered and tied candidates", () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rng = rngFor(3, "best-candidate-test");
+    let bounded = 0;
+    let cases = 0;
+    for (const n of [80, 500, 2000]) {
+      for (const scoring of ["bandwidth-weighted", "normalized"] as const) {
+        for (let repeat = 0; repeat < 12; repeat++) {
+          const clustered = repeat % 2 === 1;
+          const draw = (): number => (clustered && random() < 0.7 ? 0.5 + 0.05 * random() : -1 + 4 * random());
+          const bad = new ParzenEstimator([Float64Array.from({ length: n }, draw)], [numeric], { ...settings, scoring });
+          const good = new ParzenEstimator([Float64Array.from({ length: 25 }, draw)], [numeric], { ...settings, scoring });
+          const candidates = good.sample(rng, 24);
+          const xs = candidates[0] as Float64Array;
+          // Ties: the plain rule keeps the earlier of equal ratios.
+          if (repeat % 3 === 0) xs[20] = xs[3] as number;
+          if (repeat % 4 === 0) xs[5] = xs[17] as number;
+          const logL = good.logPdf(candidates);
+          const exact = bad.logPdf(candidates);
+          for (const tight of [false, true]) {
+            const bounds = bad.logPdfBounds(candidates, tight);
+            if (bounds === null) continue;
+            for (let s = 0; s < 24; s++) {
+              const v = bounds.value[s] as number;
+              const e = exact[s] as number;
+              expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
+              expect(e).toBeLessThanOrEqual(v + (bounds.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
+              if (tight) expect(bounds.bound[s] as number).toBeLessThan(1e-3);
+              bounded++;
+            }
+          }
+          expect(bestCandidate(logL, bad, candidates)).toBe(exactBestCandidate(logL, exact));
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBe(72);
+    // The windowed estimators (n >= 500 at least) were bounded.
+    expect(bounded).toBeGreaterThanOrEqual(2 * 48 * 24);
+  });
+
+  it("keeps the first of exactly tied candidates", () => {
+    const bad = new ParzenEstimator([Float64Array.from({ length: 600 }, (_, i) => -1 + (4 * ((i * 0.618034) % 1)))], [numeric], settings);
+    const xs = new Float64Array(24).fill(0.25);
+    xs[0] = 2.9;
+    const logL = new Float64Array(24).fill(0);
+    expect(bestCandidate(logL, bad, [xs])).toBe(exactBestCandidate(logL, bad.logPdf([xs])));
+    expect(bestCandidate(logL, bad, [xs])).toBe(exactBestCandidate(logL, bad.logPdf([xs])));
+  });
+});
