@@ -6,7 +6,7 @@
  * The random+FIFO recordings (`fifo-seed<s>`) are the baseline every comparison
  * replays or cuts.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import type { Objective, Scheduler, TrialView } from "../../core/contracts/index.ts";
@@ -105,4 +105,49 @@ export function recordedWallSeconds(dir: string): number {
   let last = 0;
   for (const t of loadExperiment(dir).trials) for (const r of t.results) last = Math.max(last, r.time);
   return last;
+}
+
+export interface DirMeasure {
+  readonly best: number;
+  /** Best accuracy among the trials' last results: for PBT, the final population's best member. */
+  readonly finalBest: number;
+  /** Every step's `step_cpu_seconds`, re-done steps included (they cost CPU too). */
+  readonly cpu: number;
+  /** Steps (epochs) trained, re-done ones included. */
+  readonly results: number;
+  readonly wall: number;
+  readonly trials: number;
+}
+
+/** Best accuracy, CPU-seconds, epochs and wall time of a live run's experiment directory. */
+export function measureDir(dir: string): DirMeasure {
+  const experiment = loadExperiment(dir);
+  let best = 0;
+  let finalBest = 0;
+  let wall = 0;
+  let cpu = 0;
+  let results = 0;
+  for (const t of experiment.trials) {
+    for (const r of t.results) {
+      best = Math.max(best, Number(r.metrics[ACCURACY] ?? 0));
+      wall = Math.max(wall, r.time);
+    }
+    finalBest = Math.max(finalBest, Number(t.results.at(-1)?.metrics[ACCURACY] ?? 0));
+    // The raw lines: a step re-done after a restore is dropped from `results` but its CPU was spent.
+    const path = join(dir, t.id, "result.jsonl");
+    if (!existsSync(path)) continue;
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      let parsed: { type?: string; metrics?: Record<string, number> };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        continue; // a run still writing: its last line may be torn
+      }
+      if (parsed.type === "restart" || parsed.metrics === undefined) continue;
+      cpu += parsed.metrics["step_cpu_seconds"] ?? 0;
+      results++;
+    }
+  }
+  return { best, finalBest, cpu, results, wall, trials: experiment.trials.length };
 }
