@@ -174,6 +174,8 @@ if (parts.has("2")) {
     const pbt = new PopulationBasedTraining({
       ...common,
       seed,
+      // In epochs: the default time attribute is time_total_s, which would make the interval (training) seconds.
+      timeAttr: "training_iteration",
       perturbationInterval: 2,
       hyperparamMutations: { lr: space["lr"] as never, batchSize: BATCH_SIZES },
       synch: true,

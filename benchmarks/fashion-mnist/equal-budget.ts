@@ -199,6 +199,8 @@ else if (mode === "pbt") {
   const pbt = new PopulationBasedTraining({
     ...common,
     seed,
+    // In epochs: the default time attribute is time_total_s, which would make the interval (training) seconds.
+    timeAttr: "training_iteration",
     perturbationInterval: PERTURBATION_INTERVAL,
     hyperparamMutations: { lr: space["lr"] as never, batchSize: BATCH_SIZES },
     synch: true,
