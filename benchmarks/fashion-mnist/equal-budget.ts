@@ -89,9 +89,11 @@ interface Row {
 }
 
 function part1(): void {
-  const seeds = recordedSeeds(outDir, "fifo").filter((s) => completePrefix(dir("fifo", s)) === TRIALS && existsSync(dir("tpe+asha", s)));
+  const seeds = recordedSeeds(outDir, "fifo").filter(
+    (s) => completePrefix(dir("fifo", s)) === TRIALS && existsSync(dir("tpe+asha", s)) && loadExperiment(dir("tpe+asha", s)).finished,
+  );
   if (seeds.length === 0) {
-    console.log(`part 1: no seed has both a full FIFO recording (fifo-seedS) and a TPE+ASHA run (tpe+asha-seedS) under ${outDir}`);
+    console.log(`part 1: no seed has both a full FIFO recording (fifo-seedS) and a finished TPE+ASHA run (tpe+asha-seedS) under ${outDir}`);
     return;
   }
   const rows: Row[] = [];
