@@ -154,7 +154,7 @@ function fifoPopulation(s: number): (DirMeasure & { source: string }) | undefine
     const finalBest = Math.max(...r.trials.map((t) => Number(t.history.at(-1)?.metrics["accuracy"] ?? 0)));
     return { best: r.best, finalBest, cpu: r.cpu, results: r.results, wall: Number.NaN, trials: POPULATION, source: "recording, first 8 trials" };
   }
-  if (existsSync(dir("fifo8", s))) return { ...measureDir(dir("fifo8", s)), source: "live fifo8" };
+  if (existsSync(dir("fifo8", s)) && loadExperiment(dir("fifo8", s)).finished) return { ...measureDir(dir("fifo8", s)), source: "live fifo8" };
   return undefined;
 }
 
