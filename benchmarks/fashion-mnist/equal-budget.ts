@@ -169,6 +169,8 @@ function part2(): void {
   const fifoBest: number[] = [];
   const pbtCpu: number[] = [];
   const fifoCpu: number[] = [];
+  const pbtFinal: number[] = [];
+  const fifoFinal: number[] = [];
   for (const s of seeds) {
     const p = measureDir(dir("pbt8", s));
     const f = fifoPopulation(s) as DirMeasure & { source: string };
@@ -176,6 +178,8 @@ function part2(): void {
     fifoBest.push(f.best);
     pbtCpu.push(p.cpu);
     fifoCpu.push(f.cpu);
+    pbtFinal.push(p.finalBest);
+    fifoFinal.push(f.finalBest);
     rows.push([String(s), pct(p.best), pct(p.finalBest), p.cpu.toFixed(0), String(p.results), p.wall.toFixed(0), pct(f.best), pct(f.finalBest), f.cpu.toFixed(0), String(f.results), f.source]);
     console.log(`pbt_vs_fifo seed=${s} pbt_best=${p.best} fifo_best=${f.best} pbt_cpu_s=${p.cpu.toFixed(1)} fifo_cpu_s=${f.cpu.toFixed(1)}`);
   }
@@ -193,6 +197,8 @@ function part2(): void {
   if (seeds.length >= 5) {
     const w = wilcoxonSignedRank(pbtBest, fifoBest);
     console.log(`wilcoxon_pbt_vs_fifo_best_accuracy p=${w.p.toFixed(4)} n_nonzero=${w.n} exact=${w.exact}`);
+    const wf = wilcoxonSignedRank(pbtFinal, fifoFinal);
+    console.log(`wilcoxon_pbt_vs_fifo_final_best_accuracy p=${wf.p.toFixed(4)} n_nonzero=${wf.n} exact=${wf.exact} pbt_better_seeds=${pbtFinal.filter((b, i) => b > (fifoFinal[i] as number)).length}/${seeds.length}`);
   } else console.log(`wilcoxon: ${seeds.length} seeds, fewer than 5: no rank test (the per-seed rows are the evidence)`);
 }
 
