@@ -25,24 +25,35 @@
  * one step = one epoch, 12 epochs. ASHA: grace 1 epoch, reduction factor 3, maxT 12
  * (rungs 1, 3, 9), 2 trials at a time.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ASHAScheduler, FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
-import { OptionError, type Objective, type Scheduler, type TrialView } from "../../core/contracts/index.ts";
+import { OptionError, type Scheduler, type TrialView } from "../../core/contracts/index.ts";
 import { parseNumberText } from "../../core/errors/index.ts";
-import { tune } from "../../real-backend/index.ts";
-import { loadExperiment, recordedObjective } from "../../results/index.ts";
-import { simulate } from "../../simulator/index.ts";
+import { loadExperiment } from "../../results/index.ts";
 import { formatTable, median } from "../stats/index.ts";
-import { fashionMnistSpace } from "./space.ts";
+import {
+  completePrefix,
+  CPUS,
+  cpuToReach,
+  DEFAULT_OUT,
+  EPOCHS,
+  fixedSpace as space,
+  recordedSeeds,
+  replayRecording,
+  runDir,
+  TRIALS,
+  type Replayed,
+} from "./fixed-budget.ts";
+import { ACCURACY as METRIC, liveFashionMnistRun, maximiseAccuracy as common } from "./live-run.ts";
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     seed: { type: "string", default: "0" },
-    out: { type: "string", default: "/work/recordings/fashion-mnist-asha-check" },
+    out: { type: "string", default: DEFAULT_OUT },
     "grace-periods": { type: "string", default: "1,2,3" },
     "reduction-factors": { type: "string", default: "2,3,4" },
   },
@@ -52,114 +63,30 @@ if (mode !== "record" && mode !== "live-asha" && mode !== "check") throw new Opt
 const seed = parseNumberText("--seed", flags.seed as string, { integer: true, min: 0 });
 const outDir = resolve(flags.out as string);
 
-const TRIALS = 32;
-const EPOCHS = 12;
-const CPUS = 2;
-const SIZES = { trainRows: 2048, validationRows: 1000, batchesPerStep: 0, models: ["mlp"] } as const;
-const space = fashionMnistSpace(SIZES);
-const TRAINABLE = resolve(import.meta.dirname, "../../tfjs/fashion-mnist/trainable.ts");
-const METRIC = "accuracy";
-const common = { metric: METRIC, mode: "max" } as const;
-const asha = (gracePeriod = 1, reductionFactor = 3) => new ASHAScheduler({ ...common, maxT: EPOCHS, gracePeriod, reductionFactor, seed });
-const dirOf = (method: "fifo" | "asha", s: number) => join(outDir, `${method}-seed${s}`);
+/** ASHA as the live run builds it with seed s (one bracket, so the seed draws nothing; given for exactness). */
+const asha = (gracePeriod = 1, reductionFactor = 3, s = seed) => new ASHAScheduler({ ...common, maxT: EPOCHS, gracePeriod, reductionFactor, seed: s });
+const dirOf = (method: "fifo" | "asha", s: number) => runDir(outDir, method, s);
 
 async function live(method: "fifo" | "asha", scheduler: Scheduler): Promise<void> {
-  const dir = dirOf(method, seed);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const started = performance.now();
-  const out = await tune({
-    trainable: { module: TRAINABLE },
+  await liveFashionMnistRun({
     name: `${method}-seed${seed}`,
-    storagePath: dir,
+    dir: dirOf(method, seed),
     space,
-    ...common,
-    trials: TRIALS,
     searcher: new RandomSearch(space, { ...common, seed }),
     scheduler,
     seed,
+    trials: TRIALS,
     maxIterations: EPOCHS,
-    resources: { cpu: 1, gpu: 0 },
-    capacity: { cpu: CPUS, gpu: 0 },
-    progress: false,
+    cpus: CPUS,
   });
-  const failed = out.trials.filter((t) => t.status === "ERROR");
-  console.log(
-    `live method=random+${method} seed=${seed} best_accuracy=${best(out.trials).toFixed(4)} cpu_s=${cpu(out.trials).toFixed(1)} ` +
-      `wall_s=${((performance.now() - started) / 1000).toFixed(1)} trials=${out.trials.length} results=${out.trials.reduce((a, t) => a + t.history.length, 0)} failed=${failed.length} dir=${dir}`,
-  );
-  for (const t of failed) console.log(`  ${t.id} failed: ${t.errorMessage}`);
 }
 
-function best(trials: readonly TrialView[]): number {
-  let b = 0;
-  for (const t of trials) for (const r of t.history) b = Math.max(b, Number(r.metrics[METRIC] ?? 0));
-  return b;
-}
-function cpu(trials: readonly TrialView[]): number {
-  let sum = 0;
-  for (const t of trials) for (const r of t.history) sum += Number(r.metrics["step_cpu_seconds"] ?? 0);
-  return sum;
-}
-
-interface Replayed {
-  readonly trials: readonly TrialView[];
-  readonly best: number;
-  readonly cpu: number;
-}
-
-/**
- * Trials of seed s's recording that ran all EPOCHS, counted from t00000 up to the first that did not:
- * 32 for a finished recording. Random search proposes configs in order, so the first k trials of a
- * recording are exactly what random search with `trials: k` proposes: a recording cut short still
- * measures the same check with k trials.
- */
-function completePrefix(s: number): number {
-  const byId = new Map(loadExperiment(dirOf("fifo", s)).trials.map((t) => [t.id, t.results.length]));
-  let k = 0;
-  while (k < TRIALS && (byId.get(`t${String(k).padStart(5, "0")}`) ?? 0) >= EPOCHS) k++;
-  return k;
-}
-
-/** random+scheduler with k trials replayed on seed s's FIFO recording; each step takes its recorded CPU-seconds on one of CPUS slots. */
+/** random+scheduler with k trials replayed on seed s's FIFO recording. */
 function replay(s: number, scheduler: Scheduler, k: number = prefixes.get(s) ?? TRIALS): Replayed {
-  const recorded = recordedObjective(dirOf("fifo", s)); // unrecorded configs are errors: the searcher must propose exactly the recorded ones
-  const objective: Objective = {
-    ...recorded,
-    step(state, config, context) {
-      const out = recorded.step(state as never, config, context);
-      return { ...out, seconds: out.metrics["step_cpu_seconds"] as number };
-    },
-  };
-  const run = simulate({
-    objective,
-    space,
-    ...common,
-    trials: k,
-    maxIterations: EPOCHS,
-    seed: s,
-    searcher: new RandomSearch(space, { ...common, seed: s }),
-    scheduler,
-    resources: { cpu: 1, gpu: 0 },
-    cluster: { nodeTypes: [{ name: "cpu", count: 1, cpus: CPUS, gpus: 0 }] },
-  });
-  const failed = run.trials.filter((t) => t.status === "ERROR");
-  if (failed.length > 0) throw new Error(`replay of seed ${s}: ${failed.length} trials failed, first: ${failed[0]?.errorMessage}`);
-  return { trials: run.trials, best: best(run.trials), cpu: cpu(run.trials) };
+  return replayRecording(dirOf("fifo", s), s, scheduler, k);
 }
 
 const pct = (x: number) => (100 * x).toFixed(2);
-
-/** CPU-seconds of the steps finished (simulated clock) up to the first result at or above `target`; Infinity if none. */
-function cpuToReach(trials: readonly TrialView[], target: number): number {
-  const rows = trials.flatMap((t) => t.history).sort((a, b) => a.time - b.time);
-  let sum = 0;
-  for (const r of rows) {
-    sum += Number(r.metrics["step_cpu_seconds"] ?? 0);
-    if (Number(r.metrics[METRIC]) >= target) return sum;
-  }
-  return Number.POSITIVE_INFINITY;
-}
 
 /** How many trials ran at least 1, 3, 9 and 12 epochs (ASHA's rungs and maxT). */
 function reached(trials: readonly TrialView[]): string {
@@ -168,14 +95,8 @@ function reached(trials: readonly TrialView[]): string {
 const prefixes = new Map<number, number>();
 
 function check(): void {
-  const seeds = existsSync(outDir)
-    ? readdirSync(outDir)
-        .map((d) => /^fifo-seed(\d+)$/.exec(d)?.[1])
-        .filter((d): d is string => d !== undefined)
-        .map(Number)
-        .sort((a, b) => a - b)
-    : [];
-  for (const s of seeds) prefixes.set(s, completePrefix(s));
+  const seeds = recordedSeeds(outDir, "fifo");
+  for (const s of seeds) prefixes.set(s, completePrefix(dirOf("fifo", s)));
   seeds.splice(0, seeds.length, ...seeds.filter((s) => (prefixes.get(s) as number) >= 9));
   if (seeds.length === 0) throw new OptionError("--out", `${outDir} holds no recording with 9 or more complete trials (run "record --seed N" first)`);
   const rows: string[][] = [];
@@ -185,7 +106,7 @@ function check(): void {
   const reachRatios: number[] = [];
   for (const s of seeds) {
     const fifo = replay(s, new FIFOScheduler());
-    const a = replay(s, asha());
+    const a = replay(s, asha(1, 3, s));
     const gap = fifo.best - a.best;
     const ratio = a.cpu / fifo.cpu;
     const ok = gap <= 0.005 && ratio <= 0.4;
@@ -268,7 +189,7 @@ function sensitivity(seeds: readonly number[]): void {
     for (const f of factors) {
       const out = seeds.map((s) => {
         const fifo = replay(s, new FIFOScheduler());
-        const a = replay(s, asha(g, f));
+        const a = replay(s, asha(g, f, s));
         return { gap: fifo.best - a.best, ratio: a.cpu / fifo.cpu };
       });
       const pass = out.filter((o) => o.gap <= 0.005 && o.ratio <= 0.4).length;

@@ -15,15 +15,15 @@
  * ASHA reaches FIFO's best accuracy within 0.5 points using at most 40% of its CPU-seconds.
  * Every run's experiment directory is kept under --out (a recording for replay).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ASHAScheduler, FIFOScheduler, PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch, TPESearcher } from "../../algorithms/searchers/index.ts";
-import type { Scheduler, Searcher, TrialView } from "../../core/contracts/index.ts";
+import type { Scheduler, Searcher } from "../../core/contracts/index.ts";
 import type { Space } from "../../core/space/index.ts";
-import { tune } from "../../real-backend/index.ts";
 import { median } from "../stats/index.ts";
+import { liveFashionMnistRun } from "./live-run.ts";
 import { BATCH_SIZES, fashionMnistSpace } from "./space.ts";
 
 const { values: flags } = parseArgs({
@@ -51,7 +51,6 @@ const trials = Number(flags.trials);
 const population = Number(flags.population);
 const outDir = resolve(flags.out as string);
 const parts = new Set((flags.parts as string).split(","));
-const TRAINABLE = resolve(import.meta.dirname, "../../tfjs/fashion-mnist/trainable.ts");
 const CPUS = 2;
 
 const space: Space = fashionMnistSpace(sizes);
@@ -67,52 +66,10 @@ interface Measured {
   readonly dir: string;
 }
 
-function bestAccuracy(views: readonly TrialView[]): number {
-  let best = 0;
-  for (const t of views) for (const r of t.history) best = Math.max(best, Number(r.metrics["accuracy"] ?? 0));
-  return best;
-}
-
-function cpuSeconds(views: readonly TrialView[]): number {
-  let sum = 0;
-  for (const t of views) for (const r of t.history) sum += Number(r.metrics["step_cpu_seconds"] ?? 0);
-  return sum;
-}
-
 async function run(method: string, seed: number, searcher: Searcher, scheduler: Scheduler, n: number, maxIterations: number, budget: number): Promise<Measured> {
   const dir = join(outDir, `${method}-seed${seed}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const started = performance.now();
-  const out = await tune({
-    trainable: { module: TRAINABLE },
-    name: `${method}-seed${seed}`,
-    storagePath: dir,
-    space,
-    metric: "accuracy",
-    mode: "max",
-    trials: n,
-    budget: { seconds: budget },
-    searcher,
-    scheduler,
-    seed,
-    maxIterations,
-    resources: { cpu: 1, gpu: 0 },
-    capacity: { cpu: CPUS, gpu: 0 },
-    progress: false,
-  });
-  const m: Measured = {
-    method,
-    seed,
-    best: bestAccuracy(out.trials),
-    wall: (performance.now() - started) / 1000,
-    cpu: cpuSeconds(out.trials),
-    trials: out.trials.length,
-    results: out.trials.reduce((a, t) => a + t.history.length, 0),
-    dir,
-  };
-  console.log(`run method=${method} seed=${seed} best_accuracy=${m.best.toFixed(4)} wall_s=${m.wall.toFixed(1)} cpu_s=${m.cpu.toFixed(1)} trials=${m.trials} results=${m.results} dir=${dir}`);
-  return m;
+  const out = await liveFashionMnistRun({ name: `${method}-seed${seed}`, dir, space, searcher, scheduler, seed, trials: n, maxIterations, cpus: CPUS, budgetSeconds: budget });
+  return { method, seed, best: out.best, wall: out.wall, cpu: out.cpu, trials: out.trials.length, results: out.results, dir };
 }
 
 const common = { metric: "accuracy", mode: "max" } as const;
@@ -217,6 +174,8 @@ if (parts.has("2")) {
     const pbt = new PopulationBasedTraining({
       ...common,
       seed,
+      // In epochs: the default time attribute is time_total_s, which would make the interval (training) seconds.
+      timeAttr: "training_iteration",
       perturbationInterval: 2,
       hyperparamMutations: { lr: space["lr"] as never, batchSize: BATCH_SIZES },
       synch: true,

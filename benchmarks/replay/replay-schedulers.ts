@@ -5,6 +5,7 @@
  *
  *   npx tsx benchmarks/replay/replay-schedulers.ts DIR                 # 10 seeds, 4 CPUs
  *   npx tsx benchmarks/replay/replay-schedulers.ts DIR --seeds 3 --cpus 8
+ *   npx tsx benchmarks/replay/replay-schedulers.ts DIR --cpus 2 --seconds-metric step_cpu_seconds   # cost = recorded CPU time
  *
  * DIR: an experiment directory written by tune() (e.g. by record-cartpole.ts, or
  * /work/recordings/fashion-mnist). The recording should give every config its
@@ -46,6 +47,15 @@ const flag = (name: string, fallback: number): number => {
 };
 const SEEDS = flag("--seeds", 10);
 const CPUS = flag("--cpus", 4);
+/**
+ * --seconds-metric step_cpu_seconds: charge each replayed step the value of this recorded metric
+ * instead of its recorded (wall) step time. On a loaded machine a step's wall time measures the load;
+ * a trainable that reports its own CPU time per step (the tfjs one does) gives a load-free cost.
+ */
+const SECONDS_METRIC = argv.includes("--seconds-metric") ? argv[argv.indexOf("--seconds-metric") + 1] : undefined;
+if (argv.includes("--seconds-metric") && (SECONDS_METRIC === undefined || SECONDS_METRIC.startsWith("--"))) {
+  throw new OptionError("--seconds-metric", "give the name of a recorded metric holding each step's seconds, e.g. step_cpu_seconds");
+}
 
 const loadStarted = performance.now();
 const replayed = recordedObjective(dir, { unrecorded: "nearest", beyondRecording: "end" });
@@ -99,9 +109,10 @@ function runOnce(method: Method, seed: number): Outcome {
     ...replayed,
     step(state, config, context) {
       const out = replayed.step(state as never, config, context);
-      meter.cpu += out.seconds * context.resources.cpu;
-      meter.gpu += out.seconds * context.resources.gpu;
-      return out;
+      const seconds = SECONDS_METRIC === undefined ? out.seconds : stepSeconds(out.metrics, SECONDS_METRIC);
+      meter.cpu += seconds * context.resources.cpu;
+      meter.gpu += seconds * context.resources.gpu;
+      return { ...out, seconds };
     },
   };
   const started = performance.now();
@@ -127,6 +138,14 @@ function runOnce(method: Method, seed: number): Outcome {
   };
 }
 
+function stepSeconds(metrics: Record<string, unknown>, name: string): number {
+  const value = metrics[name];
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new OptionError("--seconds-metric", `a recorded result has no non-negative number "${name}" (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
 /** PBT's mutations: per numeric top-level hyperparameter, its recorded values in order (explore shifts to a neighbour). */
 function recordedValueLists(configs: readonly Config[]): Record<string, number[]> {
   const lists: Record<string, number[]> = {};
@@ -147,7 +166,7 @@ function firstResources(): { cpu: number; gpu: number } {
 
 console.log(
   `replay-schedulers: ${dir}: ${recording.curves.length} recorded configs, curves up to ${longest} iterations, metric ${metric} (${mode}); ` +
-    `${SEEDS} seeds, ${CPUS} slots of ${resources.cpu} CPU / ${resources.gpu} GPU; loading took ${loadSeconds.toFixed(2)} s`,
+    `${SEEDS} seeds, ${CPUS} slots of ${resources.cpu} CPU / ${resources.gpu} GPU; step cost ${SECONDS_METRIC ?? "recorded step time"}; loading took ${loadSeconds.toFixed(2)} s`,
 );
 const rows: string[][] = [];
 const lines: string[] = [];

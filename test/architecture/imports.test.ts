@@ -19,8 +19,8 @@ const rules: Array<{ folder: string; may: string[] }> = [
   { folder: "benchmarks", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "testing"] },
   // Replays read recorded experiment directories (recordedObjective lives in results/).
   { folder: "benchmarks/replay", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "testing", "results"] },
-  // The Fashion-MNIST ASHA check replays its recorded FIFO runs the same way.
-  { folder: "benchmarks/fashion-mnist/asha-check.ts", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "testing", "results"] },
+  // The fixed-budget Fashion-MNIST comparisons replay their recorded FIFO runs the same way.
+  { folder: "benchmarks/fashion-mnist", may: ["core", "algorithms", "simulator", "real-backend", "benchmarks", "testing", "results"] },
   // The public test kit (tunelab/testing) drives the real loop: it may use the library, never the tests.
   { folder: "testing", may: ["core", "algorithms", "testing"] },
   // Results (analysis, progress, reports) read experiment directories: core only.
