@@ -6,19 +6,21 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { rngFor } from "../../core/rng.ts";
-import { RESULT_FILE, TRIAL_DIR_PATTERN } from "../../core/experiment-dir/index.ts";
 
 const driver = fileURLToPath(new URL("./fixtures/driver.ts", import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
-/** Bytes of every trial's result.jsonl: grows while the experiment makes progress. */
-function resultBytes(dir: string): number {
+/**
+ * Bytes of the experiment's journal (experiment_state.trials.*.jsonl): grows with every
+ * commit while the experiment makes progress. The journal, not the trials' own
+ * result.jsonl, because those are written behind it on the thread pool and can lag
+ * (or be rebuilt in one go by a resume), which made "progress seen" late.
+ */
+function journalBytes(dir: string): number {
   if (!existsSync(dir)) return 0;
   let total = 0;
   for (const name of readdirSync(dir)) {
-    if (!TRIAL_DIR_PATTERN.test(name)) continue;
-    const path = join(dir, name, RESULT_FILE);
-    if (existsSync(path)) total += statSync(path).size;
+    if (name.startsWith("experiment_state.") && name.endsWith(".jsonl")) total += statSync(join(dir, name)).size;
   }
   return total;
 }
@@ -33,7 +35,7 @@ interface Launch {
 }
 
 /**
- * One driver run. With `killAfterProgress`, once results start growing it waits a
+ * One driver run. With `killAfterProgress`, once its journal starts growing it waits a
  * random 0-300 ms and SIGKILLs the driver's whole process group (its workers die
  * with it, as when the machine goes).
  */
@@ -47,8 +49,8 @@ async function launch(dir: string, kind: string, killAfterProgress: (() => numbe
   let done = false;
   void exited.then(() => (done = true));
   if (killAfterProgress) {
-    const before = resultBytes(dir);
-    while (!done && resultBytes(dir) === before) await sleep(20);
+    const before = journalBytes(dir);
+    while (!done && journalBytes(dir) === before) await sleep(20);
     if (!done) await sleep(killAfterProgress());
     if (!done) process.kill(-(child.pid as number), "SIGKILL");
   }
