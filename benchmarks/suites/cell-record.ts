@@ -1,4 +1,5 @@
 /** What the runner writes: one JSON line per cell of a suite's grid. */
+import type { PaperCheckOutcome } from "../papers/paper-check.ts";
 
 /** One cell of a suite's grid: a method on a benchmark with a seed. */
 export interface CellSpec {
@@ -44,8 +45,21 @@ export interface FailedCell extends CellBase {
   readonly error: string;
 }
 
+/** A paper-check group's cell: each check's paper number, ours, and pass or fail (`ok` says it ran, not that it passed). */
+export interface PaperCheckCell extends CellBase {
+  readonly ok: true;
+  readonly checks: PaperCheckOutcome[];
+  /** Seeds the statistical checks used: a rerun with other seeds computes the cell again. */
+  readonly checkSeeds: number;
+}
+
 /** One JSON line of the runner's output file. */
-export type CellRecord = FinishedCell | FailedCell;
+export type CellRecord = FinishedCell | PaperCheckCell | FailedCell;
+
+/** A finished cell of a simulated suite (the anytime curve), not a paper check's. */
+export function isFinishedCell(record: CellRecord): record is FinishedCell {
+  return record.ok && !("checks" in record);
+}
 
 export function cellKey(spec: CellSpec): string {
   return `${spec.suite}|${spec.method}|${spec.benchmark}|${spec.seed}`;

@@ -1,5 +1,6 @@
 import { OptionError } from "../../core/contracts/index.ts";
 import { validateComputeBudget, type ComputeBudget } from "../../core/stoppers/index.ts";
+import { PAPER_CHECK_GROUPS } from "../papers/groups.ts";
 
 /**
  * A benchmark suite is data: which benchmarks, on what cluster, under what budget,
@@ -7,6 +8,8 @@ import { validateComputeBudget, type ComputeBudget } from "../../core/stoppers/i
  * methods x benchmarks x seeds; every cell is one simulated experiment.
  */
 export interface SuiteDefinition {
+  /** A grid of simulated experiments (the default; see PaperCheckSuite for the other kind). */
+  readonly kind?: "simulation";
   readonly name: string;
   readonly description: string;
   /** Names registered with `registerBenchmark` (e.g. "branin", "lcbench/3945"). */
@@ -33,6 +36,34 @@ export interface SuiteDefinition {
   readonly maxIterations?: number;
 }
 
+/**
+ * A suite of paper checks (`tunelab bench --suite papers`): one cell per check group of
+ * `benchmarks/papers` (HyperBand's Table 1, ASHA, the PBT toy, BOHB, PB2). A group is not a
+ * benchmark one method runs on: it is an experiment with its own methods, cluster and seeds,
+ * as its paper set it up, and its checks compare their results (BOHB against HyperBand and
+ * random search). So the suite declares no methods, GPUs or budget; a cell runs the group's
+ * measurement once and records each check's paper number, ours, and pass or fail.
+ */
+export interface PaperCheckSuite {
+  readonly kind: "paper-checks";
+  readonly name: string;
+  readonly description: string;
+  /** Check groups (PAPER_CHECK_GROUPS), one cell each. */
+  readonly benchmarks: readonly string[];
+  /** Seeds of the statistical checks (BOHB uses at most 5, PB2 all), as `tunelab check papers --seeds`. */
+  readonly checkSeeds: number;
+}
+
+/** Whatever `tunelab bench --suite` runs. */
+export type Suite = SuiteDefinition | PaperCheckSuite;
+
+/** The method of every paper-check cell: each group runs the methods its paper compared. */
+export const PAPER_METHOD = "paper";
+
+export function isPaperCheckSuite(suite: Suite): suite is PaperCheckSuite {
+  return suite.kind === "paper-checks";
+}
+
 /** The budget a suite gives `benchmark`. */
 export function budgetFor(suite: SuiteDefinition, benchmark: string): ComputeBudget | undefined {
   if (suite.budget === undefined) return undefined;
@@ -44,9 +75,16 @@ export function budgetFor(suite: SuiteDefinition, benchmark: string): ComputeBud
 }
 
 /** One-line errors for a malformed suite, naming the field. */
-export function validateSuite(suite: SuiteDefinition): void {
+export function validateSuite(suite: Suite): void {
   const field = (name: string) => `suite ${suite.name}.${name}`;
   if (suite.benchmarks.length === 0) throw new OptionError(field("benchmarks"), "must name at least one benchmark");
+  if (isPaperCheckSuite(suite)) {
+    for (const group of suite.benchmarks) {
+      if (!(PAPER_CHECK_GROUPS as readonly string[]).includes(group)) throw new OptionError(field("benchmarks"), `got unknown check group "${group}"; known: ${PAPER_CHECK_GROUPS.join(", ")}`);
+    }
+    if (!Number.isInteger(suite.checkSeeds) || suite.checkSeeds < 2) throw new OptionError(field("checkSeeds"), `must be an integer >= 2, got ${suite.checkSeeds}`);
+    return;
+  }
   if (!Number.isInteger(suite.gpus) || suite.gpus < 1) throw new OptionError(field("gpus"), `must be an integer >= 1, got ${suite.gpus}`);
   if (!Number.isInteger(suite.seeds) || suite.seeds < 1) throw new OptionError(field("seeds"), `must be an integer >= 1, got ${suite.seeds}`);
   if (suite.trials !== undefined && !(Number.isInteger(suite.trials) && suite.trials >= 1)) {

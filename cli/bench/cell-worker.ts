@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, type MessagePort } from "node:worker_threads";
-import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
+import type { Suite } from "../../benchmarks/suites/index.ts";
 import { cellKey, runCell, type CellRecord, type CellSpec } from "./cell.ts";
 
 /**
@@ -19,7 +19,7 @@ import { cellKey, runCell, type CellRecord, type CellSpec } from "./cell.ts";
 export interface CellTask {
   readonly specs: readonly CellSpec[];
   /** The suite itself: it is plain data, so a suite defined anywhere (a test, a user module) runs as it is. */
-  readonly suite: SuiteDefinition;
+  readonly suite: Suite;
   /** Module URLs to import first (registrations); imported once per worker. */
   readonly modules: readonly string[];
 }

@@ -1,10 +1,13 @@
-import { loadBenchmark, budgetFor, type SuiteBenchmark, type SuiteDefinition } from "../../benchmarks/suites/index.ts";
+import { loadBenchmark, budgetFor, isPaperCheckSuite, type PaperCheckSuite, type Suite, type SuiteBenchmark, type SuiteDefinition } from "../../benchmarks/suites/index.ts";
+// Imported statically: a pool thread compiles TypeScript through require only (see importRegistrations), so import() of a .ts file fails there.
+import { PAPER_CHECK_GROUPS, runPaperChecks } from "../../benchmarks/papers/index.ts";
+import { OptionError } from "../../core/errors/index.ts";
 import type { Json, Objective, Result } from "../../core/contracts/index.ts";
 import type { Stopper } from "../../core/stoppers/index.ts";
 import { simulate } from "../../simulator/index.ts";
 import { schedulerFactories, searcherFactories, type AlgorithmContext } from "../algorithms.ts";
 import { parsePairs } from "../compare-command.ts";
-import { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
+import { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FinishedCell, type PaperCheckCell } from "../../benchmarks/suites/cell-record.ts";
 
 export { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell } from "../../benchmarks/suites/cell-record.ts";
 
@@ -13,7 +16,7 @@ export { cellKey, type CellRecord, type CellSpec, type CurvePoint, type FailedCe
 const TRAINS_TO_END: ReadonlySet<string> = new Set(["fifo", "pbt", "pb2"]);
 
 /** Runs a cell; any error becomes a FailedCell with its message (the grid goes on). */
-export async function runCell(spec: CellSpec, suite: SuiteDefinition, options: { measureCpu?: boolean } = {}): Promise<CellRecord> {
+export async function runCell(spec: CellSpec, suite: Suite, options: { measureCpu?: boolean } = {}): Promise<CellRecord> {
   const started = performance.now();
   const cpuBefore = options.measureCpu ? process.cpuUsage() : undefined;
   const cpu = () => {
@@ -23,6 +26,7 @@ export async function runCell(spec: CellSpec, suite: SuiteDefinition, options: {
   };
   const base = { ...spec, key: cellKey(spec) };
   try {
+    if (isPaperCheckSuite(suite)) return { ...base, ...paperCheckCell(spec, suite), wallSeconds: (performance.now() - started) / 1000, ...cpu() };
     const loaded = await loadBenchmark(spec.benchmark);
     const before = loaded.surrogateUsage?.();
     const outcome = simulateCell(spec, suite, loaded);
@@ -33,6 +37,12 @@ export async function runCell(spec: CellSpec, suite: SuiteDefinition, options: {
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, ok: false, error: message, wallSeconds: (performance.now() - started) / 1000, ...cpu() };
   }
+}
+
+/** A paper-check group's cell: the same measurement and comparisons as `tunelab check papers --only GROUP`. */
+function paperCheckCell(spec: CellSpec, suite: PaperCheckSuite): Pick<PaperCheckCell, "ok" | "checks" | "checkSeeds"> {
+  if (!(PAPER_CHECK_GROUPS as readonly string[]).includes(spec.benchmark)) throw new OptionError("benchmark", `got unknown check group "${spec.benchmark}"; known: ${PAPER_CHECK_GROUPS.join(", ")}`);
+  return { ok: true, checks: runPaperChecks({ groups: [spec.benchmark], seeds: suite.checkSeeds }), checkSeeds: suite.checkSeeds };
 }
 
 function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBenchmark): Omit<FinishedCell, keyof CellSpec | "key" | "wallSeconds" | "ok"> {

@@ -1,4 +1,4 @@
-import type { CellRecord } from "../../benchmarks/suites/cell-record.ts";
+import { isFinishedCell, type CellRecord } from "../../benchmarks/suites/cell-record.ts";
 import { fmt, formatTable } from "../../benchmarks/stats/index.ts";
 
 export interface MethodCost {
@@ -32,8 +32,8 @@ export function methodCosts(records: readonly CellRecord[], methods: readonly st
       cells: own.length,
       cellSeconds,
       share: total > 0 ? cellSeconds / total : 0,
-      surrogateSeconds: own.reduce((sum, r) => sum + (r.ok ? (r.surrogate?.seconds ?? 0) : 0), 0),
-      surrogateRows: own.reduce((sum, r) => sum + (r.ok ? (r.surrogate?.rows ?? 0) : 0), 0),
+      surrogateSeconds: own.reduce((sum, r) => sum + (isFinishedCell(r) ? (r.surrogate?.seconds ?? 0) : 0), 0),
+      surrogateRows: own.reduce((sum, r) => sum + (isFinishedCell(r) ? (r.surrogate?.rows ?? 0) : 0), 0),
       ...(measured.length > 0 ? { cpuPerCell: measured.reduce((sum, r) => sum + (r.cpuSeconds as number), 0) / measured.length } : {}),
     };
   });

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { OptionError } from "../../core/contracts/index.ts";
-import type { SuiteDefinition } from "../../benchmarks/suites/index.ts";
+import { isPaperCheckSuite, PAPER_METHOD, type Suite } from "../../benchmarks/suites/index.ts";
 import { cellKey, type CellRecord, type CellSpec } from "./cell.ts";
 import { CellStore } from "./cell-store.ts";
 import runTask, { importRegistrations, type CellTask, type WorkerMessage } from "./cell-worker.ts";
@@ -12,8 +12,8 @@ import { gridProgressFor } from "./progress.ts";
 import type { ProgressStream } from "../../core/progress/index.ts";
 
 export interface GridOptions {
-  suite: SuiteDefinition;
-  /** `searcher:scheduler` pairs. */
+  suite: Suite;
+  /** `searcher:scheduler` pairs (a paper-check suite: ignored, each group runs its own). */
   methods: readonly string[];
   /** Seeds 0..seeds-1. */
   seeds: number;
@@ -51,8 +51,13 @@ export interface GridRun {
   cellsPerSecond: number;
 }
 
-/** The grid methods x benchmarks x seeds, benchmark-major so early cells cover every method. */
-export function gridCells(suite: SuiteDefinition, methods: readonly string[], seeds: number): CellSpec[] {
+/**
+ * The grid methods x benchmarks x seeds, benchmark-major so early cells cover every method.
+ * A paper-check suite's grid is one cell per check group (each runs its paper's methods and
+ * seeds itself), whatever `methods` and `seeds` say.
+ */
+export function gridCells(suite: Suite, methods: readonly string[], seeds: number): CellSpec[] {
+  if (isPaperCheckSuite(suite)) return suite.benchmarks.map((group) => ({ suite: suite.name, method: PAPER_METHOD, benchmark: group, seed: 0 }));
   if (!Number.isInteger(seeds) || seeds < 1) throw new OptionError("seeds", `must be an integer >= 1, got ${seeds}`);
   if (methods.length === 0) throw new OptionError("methods", "must name at least one searcher:scheduler pair");
   const cells: CellSpec[] = [];
@@ -60,6 +65,12 @@ export function gridCells(suite: SuiteDefinition, methods: readonly string[], se
     for (const benchmark of suite.benchmarks) for (const method of methods) cells.push({ suite: suite.name, method, benchmark, seed });
   }
   return cells;
+}
+
+/** A recorded cell that this grid need not compute again: it finished (with the same statistical seeds, for a paper check). */
+function isDone(record: CellRecord | undefined, suite: Suite): boolean {
+  if (record?.ok !== true) return false;
+  return !isPaperCheckSuite(suite) || ("checkSeeds" in record && record.checkSeeds === suite.checkSeeds);
 }
 
 /** Cells grouped by benchmark and seed, in grid order (see CellTask). */
@@ -84,7 +95,7 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   const cells = gridCells(options.suite, options.methods, options.seeds);
   const store = new CellStore(options.out);
   const previous = store.read();
-  const todo = cells.filter((c) => previous.get(cellKey(c))?.ok !== true);
+  const todo = cells.filter((c) => !isDone(previous.get(cellKey(c)), options.suite));
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 0) throw new OptionError("threads", `must be an integer >= 0, got ${threads}`);
   const modules = options.modules ?? [];

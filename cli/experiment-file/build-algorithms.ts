@@ -21,6 +21,10 @@ export interface AlgorithmInputs {
   seed: number;
   trials: number;
   maxIterations: number | undefined;
+  /** The benchmark's natural ASHA first rung (iterations); the file's scheduler options still win. */
+  gracePeriod?: number;
+  /** The benchmark's natural PBT/PB2 interval (seconds); the file's scheduler options still win. */
+  perturbationInterval?: number;
   searcher: { name: string; options: Record<string, unknown> };
   scheduler: { name: string; options: Record<string, unknown> };
 }
@@ -88,6 +92,8 @@ function build(inputs: AlgorithmInputs, quiet: boolean): { searcher: BuiltAlgori
     seed: inputs.seed,
     trials: inputs.trials,
     maxIterations: inputs.maxIterations ?? CLASS_DEFAULT_MAX_T,
+    ...(inputs.gracePeriod !== undefined ? { gracePeriod: inputs.gracePeriod } : {}),
+    ...(inputs.perturbationInterval !== undefined ? { perturbationInterval: inputs.perturbationInterval } : {}),
   };
   const searcherFactory = fileSearcherFactories[inputs.searcher.name as SearcherName];
   const schedulerFactory = schedulerFactories[inputs.scheduler.name as SchedulerName];

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
-import type { Benchmark } from "../../benchmarks/objectives/index.ts";
+import type { Benchmark, BenchmarkDefaults } from "../../benchmarks/objectives/index.ts";
 import { benchmarkByName, benchmarkDefaults, benchmarkNames } from "../../benchmarks/objectives/index.ts";
 import { formulaObjective } from "../../benchmarks/objectives/formula.ts";
 import { FIFOScheduler, resourceChangingFromSpec, type ResourceChangingSpec } from "../../algorithms/schedulers/index.ts";
@@ -94,6 +94,8 @@ export async function resolveSimulation(source: ExperimentSource): Promise<Resol
     const bench = loaded.benchmark;
     const seed = file.seed ?? 0;
     const maxIterations = loaded.maxIterations;
+    const schedulerSpec = splitAlgorithm(file.scheduler, "fifo");
+    const gracePeriod = naturalGrace(loaded.defaults, schedulerSpec, maxIterations);
     const algorithms = buildAlgorithms({
       space: bench.space,
       metric: bench.metric,
@@ -101,8 +103,11 @@ export async function resolveSimulation(source: ExperimentSource): Promise<Resol
       seed,
       trials: trials as number,
       maxIterations,
+      // The benchmark's natural budget, as `tunelab sim` (ASHA's grace period only: the median rule's is in seconds).
+      ...(gracePeriod !== undefined ? { gracePeriod } : {}),
+      ...(loaded.defaults !== undefined ? { perturbationInterval: loaded.defaults.perturbationInterval } : {}),
       searcher: splitAlgorithm(file.searcher, defaultSearcherName(bench.space)),
-      scheduler: splitAlgorithm(file.scheduler, "fifo"),
+      scheduler: schedulerSpec,
     });
     const resourceChanging = file.resourceChanging as ResourceChangingSpec | undefined;
     // The policy's own checks (an increaseBy of nothing), before anything runs.
@@ -172,12 +177,16 @@ interface LoadedObjective {
   source: SimulationObjectiveSource;
   benchmark: Benchmark;
   maxIterations: number;
+  /** The benchmark's natural budget (a named benchmark's, an LCBench task's own); undefined for a formula or a replay. */
+  defaults?: BenchmarkDefaults;
   close(): Promise<void>;
 }
 
 /**
  * The objective and the run's maxIterations: the file's, else the benchmark's natural budget
- * (as `tunelab sim`), capped by what a replay recorded or LCBench's 52 epochs.
+ * (as `tunelab sim`), capped by what a replay recorded or LCBench's 52 epochs. A named
+ * benchmark also brings its natural ASHA grace period and PBT interval: an LCBench task its
+ * own (epoch times differ ~100x between tasks), known only once the task is loaded.
  */
 async function loadObjective(objective: SimulationFile["objective"], fileMaxIterations: number | undefined, dir: string): Promise<LoadedObjective> {
   const none = async (): Promise<void> => {};
@@ -196,12 +205,31 @@ async function loadObjective(objective: SimulationFile["objective"], fileMaxIter
   const name = objective.benchmark as string;
   if (name.startsWith(LCBENCH_PREFIX)) {
     const { loadBenchmark } = await import("../load-benchmark.ts");
-    const loaded = await asProblemsAsync(() => loadBenchmark({ benchmark: name }, fileMaxIterations ?? benchmarkDefaults("branin").maxIterations), "objective.benchmark");
-    return { source: { benchmark: name }, benchmark: loaded.benchmark, maxIterations: loaded.maxIterations ?? fileMaxIterations ?? 0, close: () => loaded.close() };
+    // No maxIterations in the file: the task's own (52 epochs), not the synthetic functions' 100.
+    const loaded = await asProblemsAsync(() => loadBenchmark({ benchmark: name }, fileMaxIterations), "objective.benchmark");
+    return {
+      source: { benchmark: name },
+      benchmark: loaded.benchmark,
+      maxIterations: loaded.maxIterations ?? fileMaxIterations ?? 0,
+      ...(loaded.defaults !== undefined ? { defaults: loaded.defaults } : {}),
+      close: () => loaded.close(),
+    };
   }
   if (!benchmarkNames.includes(name)) fail("objective.benchmark", `got unknown benchmark ${JSON.stringify(name)}${didYouMean(name, benchmarkNames)}; known: ${benchmarkNames.join(", ")}, or ${LCBENCH_PREFIX}<task id>`);
-  const maxIterations = fileMaxIterations ?? benchmarkDefaults(name).maxIterations;
-  return { source: { benchmark: name }, benchmark: benchmarkByName(name, { maxIterations }), maxIterations, close: none };
+  const defaults = benchmarkDefaults(name);
+  const maxIterations = fileMaxIterations ?? defaults.maxIterations;
+  return { source: { benchmark: name }, benchmark: benchmarkByName(name, { maxIterations }), maxIterations, defaults, close: none };
+}
+
+/**
+ * ASHA's first rung from the benchmark's natural budget, when it fits under the scheduler's
+ * maxT (a file that shortens the run to fewer iterations than the rung keeps the class's
+ * default rather than failing on a value it never wrote).
+ */
+function naturalGrace(defaults: BenchmarkDefaults | undefined, scheduler: { name: string; options: Record<string, unknown> }, maxIterations: number): number | undefined {
+  if (defaults === undefined || !scheduler.name.startsWith("asha")) return undefined;
+  const maxT = typeof scheduler.options["maxT"] === "number" ? scheduler.options["maxT"] : maxIterations;
+  return defaults.gracePeriod < maxT ? defaults.gracePeriod : undefined;
 }
 
 function fail(path: string, problem: string): never {

@@ -1,5 +1,5 @@
 import { fmt, formatTable, holmAdjust, median, medianInterval, meanRanks, wilcoxonSignedRank } from "../../stats/index.ts";
-import type { CellRecord, FinishedCell } from "../cell-record.ts";
+import { isFinishedCell, type CellRecord, type FinishedCell } from "../cell-record.ts";
 import { regretAt, timeToTarget, type Axis } from "./anytime.ts";
 
 export interface SuiteReportOptions {
@@ -39,7 +39,7 @@ export interface SuiteReport {
 export function suiteReport(records: readonly CellRecord[], options: SuiteReportOptions): SuiteReport {
   const fractions = [...(options.fractions ?? [0.1, 0.25, 0.5, 1])];
   const { methods, benchmarks } = options;
-  const ok = records.filter((r): r is FinishedCell => r.ok);
+  const ok = records.filter(isFinishedCell);
   const failed = records.filter((r) => !r.ok).map((r) => ({ key: r.key, error: (r as { error: string }).error }));
   const cells = new Map<string, FinishedCell[]>();
   for (const r of ok) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathToFileURL } from "node:url";
-import { registerSuite, type CellRecord, type SuiteDefinition } from "../../../benchmarks/suites/index.ts";
+import { isFinishedCell, registerSuite, type CellRecord, type SuiteDefinition } from "../../../benchmarks/suites/index.ts";
 import { gridCells, runGrid } from "../../../cli/bench/run-grid.ts";
 
 const tiny: SuiteDefinition = {
@@ -39,7 +39,7 @@ describe("runGrid", () => {
     expect(failed).toHaveLength(4);
     for (const f of failed) expect(f.ok === false && f.error).toMatch(/benchmark: unknown name "nope\/3945" \(no "nope\/\.\.\." benchmark is registered/);
     for (const r of ok) {
-      if (!r.ok) continue;
+      if (!isFinishedCell(r)) continue;
       // The budget held: every run ended within a step of 60 simulated seconds, with its curve inside it.
       expect(r.simulatedSeconds).toBeGreaterThanOrEqual(60);
       expect(r.simulatedSeconds).toBeLessThan(64);
@@ -75,7 +75,7 @@ describe("runGrid", () => {
     const pooled = await run(1);
     expect(pooled.records.map((r) => (r.ok ? "ok" : r.error))).toEqual(["ok", "ok"]);
     const [lcbench] = pooled.records;
-    if (!lcbench?.ok) throw new Error("unreachable");
+    if (!lcbench || !isFinishedCell(lcbench)) throw new Error("unreachable");
     expect(lcbench.trials).toBe(6);
     // Regret is normalised by YAHPO's range of the task: inside [0, 1] for a surrogate prediction.
     expect(lcbench.finalRegret).toBeGreaterThanOrEqual(0);
@@ -84,7 +84,7 @@ describe("runGrid", () => {
     expect(lcbench.surrogate?.calls).toBeGreaterThanOrEqual(6);
     expect(lcbench.surrogate?.rows).toBeGreaterThanOrEqual(6 * 8);
     expect(lcbench.surrogate?.rows).toBeLessThanOrEqual(6 * 52);
-    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, cpuSeconds: 0, ...(r.ok && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
+    const strip = (r: CellRecord) => ({ ...r, wallSeconds: 0, cpuSeconds: 0, ...(isFinishedCell(r) && r.surrogate ? { surrogate: { ...r.surrogate, seconds: 0 } } : {}) });
     expect(pooled.records.map(strip)).toEqual((await run(0)).records.map(strip));
   }, 60_000);
 

@@ -8,6 +8,7 @@ import { RandomSearch } from "../../../algorithms/searchers/index.ts";
 import { OptionError } from "../../../core/errors/index.ts";
 import { simulate } from "../../../simulator/index.ts";
 import { stringify } from "yaml";
+import { lcbenchDefaults, sharedLcbench } from "../../../benchmarks/lcbench/suite-benchmark.ts";
 import { root, writeTemp } from "../_experiment-files.ts";
 
 /** A valid simulation file, as YAML blocks by key, that tests break one field at a time. */
@@ -195,5 +196,45 @@ describe("simulation file: resolving and running", () => {
     const again = renderSimulation(await resolveSimulation(readExperimentFile(writeTemp(stringify(first)))));
     expect({ ...again, name: first["name"] }).toEqual(first);
     expect(first["cluster"]).toMatchObject({ preemptionNoticeSeconds: 120, storms: [{ atSeconds: 300, fraction: 0.9 }] });
+  });
+});
+
+describe("simulation file: a benchmark's natural budget", () => {
+  const lcbenchFile = (scheduler: string, extra = "") =>
+    writeTemp(`kind: simulation\nobjective: lcbench/3945\ntrials: 4\nscheduler: ${scheduler}\ncluster: { gpus: 4 }\n${extra}`);
+
+  it("an LCBench task brings its own 52 epochs, ASHA's first rung at epoch 1 and its PBT interval; the file's fields still win", async () => {
+    const own = lcbenchDefaults(await sharedLcbench(), "3945");
+    // The task's interval is 4 of its median epochs, not the synthetic functions' 60 s.
+    expect(own.perturbationInterval).not.toBe(60);
+    const rendered = async (file: string) => {
+      const resolved = await resolveSimulation(readExperimentFile(file));
+      try {
+        return renderSimulation(resolved);
+      } finally {
+        await resolved.close();
+      }
+    };
+    const pbt = await rendered(lcbenchFile("pbt"));
+    expect(pbt["maxIterations"]).toBe(52);
+    expect(pbt["scheduler"]).toMatchObject({ name: "pbt", perturbationInterval: own.perturbationInterval });
+    const asha = await rendered(lcbenchFile("asha"));
+    expect(asha["scheduler"]).toMatchObject({ name: "asha", maxT: 52, gracePeriod: 1 });
+    const given = await rendered(lcbenchFile("{ name: pbt, perturbationInterval: 7 }", "maxIterations: 20\n"));
+    expect(given["maxIterations"]).toBe(20);
+    expect(given["scheduler"]).toMatchObject({ perturbationInterval: 7 });
+    const ashaGiven = await rendered(lcbenchFile("{ name: asha, gracePeriod: 3 }"));
+    expect(ashaGiven["scheduler"]).toMatchObject({ maxT: 52, gracePeriod: 3 });
+  });
+
+  it("a named benchmark's defaults too (pbt-toy perturbs every 4 s); a rung past a shortened run keeps the class default", async () => {
+    const toy = await resolveSimulation(readExperimentFile(writeTemp("kind: simulation\nobjective: pbt-toy\ntrials: 2\nscheduler: pbt\n")));
+    expect(renderSimulation(toy)["scheduler"]).toMatchObject({ perturbationInterval: 4 });
+    expect(toy.maxIterations).toBe(200);
+    // noisy-lr-schedule's first rung is 10 iterations: a file running 9 gets ASHA's own 1, not an error about a field it never wrote.
+    const short = await resolveSimulation(readExperimentFile(writeTemp("kind: simulation\nobjective: noisy-lr-schedule\ntrials: 2\nmaxIterations: 9\nscheduler: asha\n")));
+    expect(renderSimulation(short)["scheduler"]).toMatchObject({ maxT: 9, gracePeriod: 1 });
+    const long = await resolveSimulation(readExperimentFile(writeTemp("kind: simulation\nobjective: noisy-lr-schedule\ntrials: 2\nscheduler: asha\n")));
+    expect(renderSimulation(long)["scheduler"]).toMatchObject({ maxT: 1000, gracePeriod: 10 });
   });
 });
