@@ -1,0 +1,172 @@
+/**
+ * The Cholesky factor and the inverse from it, on flat row-major Float64Arrays, computed
+ * several rows (or columns) at a time so that the dot products do not wait on one another,
+ * while every entry's sum still runs over the same terms in the same order as the one-at-a-time
+ * loops (JAMA's Cholesky-Banachiewicz, as ml-matrix has it): the floats are the same to the
+ * bit (issue 14, round 4; test/algorithms/math/cholesky-blocked.test.ts compares them with the
+ * plain loops). Only the lower triangles are read and written, so buffers can be reused
+ * without clearing.
+ */
+
+/**
+ * Writes the lower Cholesky factor of the symmetric matrix whose lower triangle is in `a`
+ * into the lower triangle of `l` (diagonal included); false when it is not positive definite.
+ */
+export function choleskyInto(a: Float64Array, n: number, l: Float64Array): boolean {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const r0 = j * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    // Entries k < j of four rows at once: row k is complete, and each row's sum runs i = 0..k-1.
+    for (let k = 0; k < j; k++) {
+      const rowK = k * n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < k; i++) {
+        const lk = l[rowK + i] as number;
+        s0 += lk * (l[r0 + i] as number);
+        s1 += lk * (l[r1 + i] as number);
+        s2 += lk * (l[r2 + i] as number);
+        s3 += lk * (l[r3 + i] as number);
+      }
+      const diagonal = l[rowK + k] as number;
+      s0 = ((a[r0 + k] as number) - s0) / diagonal;
+      l[r0 + k] = s0;
+      d0 = d0 + s0 * s0;
+      s1 = ((a[r1 + k] as number) - s1) / diagonal;
+      l[r1 + k] = s1;
+      d1 = d1 + s1 * s1;
+      s2 = ((a[r2 + k] as number) - s2) / diagonal;
+      l[r2 + k] = s2;
+      d2 = d2 + s2 * s2;
+      s3 = ((a[r3 + k] as number) - s3) / diagonal;
+      l[r3 + k] = s3;
+      d3 = d3 + s3 * s3;
+    }
+    // The entries inside the block of four, row by row (each needs the rows above it).
+    if (!finishRow(a, n, l, j, j, d0)) return false;
+    if (!finishRow(a, n, l, j + 1, j, d1)) return false;
+    if (!finishRow(a, n, l, j + 2, j, d2)) return false;
+    if (!finishRow(a, n, l, j + 3, j, d3)) return false;
+  }
+  for (; j < n; j++) if (!finishRow(a, n, l, j, 0, 0)) return false;
+  return true;
+}
+
+/** Row j's entries k = from..j-1 and its diagonal, continuing the sum of squares d. */
+function finishRow(a: Float64Array, n: number, l: Float64Array, j: number, from: number, d: number): boolean {
+  const rowJ = j * n;
+  for (let k = from; k < j; k++) {
+    const rowK = k * n;
+    let s = 0;
+    for (let i = 0; i < k; i++) s += (l[rowK + i] as number) * (l[rowJ + i] as number);
+    s = ((a[rowJ + k] as number) - s) / (l[rowK + k] as number);
+    l[rowJ + k] = s;
+    d = d + s * s;
+  }
+  d = (a[rowJ + j] as number) - d;
+  if (!(d > 0)) return false;
+  l[rowJ + j] = Math.sqrt(d);
+  return true;
+}
+
+/**
+ * The lower triangle of K^{-1} = L^{-T} L^{-1} into `out` (entry (i, j), j <= i, at i * n + j),
+ * using `lInvColumns` (n x n) as scratch: column c of L^{-1} at c * n, rows c..n-1.
+ */
+export function choleskyInverseLowerInto(l: Float64Array, n: number, lInvColumns: Float64Array, out: Float64Array): void {
+  // Columns of L^{-1} by forward solves; column c starts at row c (the skipped terms would
+  // subtract exact zeros from +0). Four columns at a time share the loads of row i of L.
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    for (let cc = c; cc < c + 4; cc++) solveColumn(l, n, lInvColumns, cc, c + 4);
+    const k0 = c * n;
+    const k1 = k0 + n;
+    const k2 = k1 + n;
+    const k3 = k2 + n;
+    for (let i = c + 4; i < n; i++) {
+      const row = i * n;
+      // Column c + q's sum runs j = c + q..i-1: the first three terms enter one column at a time.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      const l0 = l[row + c] as number;
+      s0 -= l0 * (lInvColumns[k0 + c] as number);
+      const l1 = l[row + c + 1] as number;
+      s0 -= l1 * (lInvColumns[k0 + c + 1] as number);
+      s1 -= l1 * (lInvColumns[k1 + c + 1] as number);
+      const l2 = l[row + c + 2] as number;
+      s0 -= l2 * (lInvColumns[k0 + c + 2] as number);
+      s1 -= l2 * (lInvColumns[k1 + c + 2] as number);
+      s2 -= l2 * (lInvColumns[k2 + c + 2] as number);
+      for (let j = c + 3; j < i; j++) {
+        const lij = l[row + j] as number;
+        s0 -= lij * (lInvColumns[k0 + j] as number);
+        s1 -= lij * (lInvColumns[k1 + j] as number);
+        s2 -= lij * (lInvColumns[k2 + j] as number);
+        s3 -= lij * (lInvColumns[k3 + j] as number);
+      }
+      const diagonal = l[row + i] as number;
+      lInvColumns[k0 + i] = s0 / diagonal;
+      lInvColumns[k1 + i] = s1 / diagonal;
+      lInvColumns[k2 + i] = s2 / diagonal;
+      lInvColumns[k3 + i] = s3 / diagonal;
+    }
+  }
+  for (; c < n; c++) solveColumn(l, n, lInvColumns, c, n);
+
+  for (let i = 0; i < n; i++) {
+    const columnI = i * n;
+    const rowOut = i * n;
+    // Four entries at a time: each sum runs over r = i..n-1 in order (the same floats), but
+    // the four are independent, so they do not wait on one another.
+    let j = 0;
+    for (; j + 3 <= i; j += 4) {
+      const c0 = j * n;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let r = i; r < n; r++) {
+        const a = lInvColumns[columnI + r] as number;
+        s0 += a * (lInvColumns[c0 + r] as number);
+        s1 += a * (lInvColumns[c1 + r] as number);
+        s2 += a * (lInvColumns[c2 + r] as number);
+        s3 += a * (lInvColumns[c3 + r] as number);
+      }
+      out[rowOut + j] = s0;
+      out[rowOut + j + 1] = s1;
+      out[rowOut + j + 2] = s2;
+      out[rowOut + j + 3] = s3;
+    }
+    for (; j <= i; j++) {
+      const columnJ = j * n;
+      let s = 0;
+      for (let r = i; r < n; r++) s += (lInvColumns[columnI + r] as number) * (lInvColumns[columnJ + r] as number);
+      out[rowOut + j] = s;
+    }
+  }
+}
+
+/** Rows c..to-1 of column c of L^{-1}, one at a time. */
+function solveColumn(l: Float64Array, n: number, lInvColumns: Float64Array, c: number, to: number): void {
+  const column = c * n;
+  for (let i = c; i < to; i++) {
+    let s = i === c ? 1 : 0;
+    const row = i * n;
+    for (let j = c; j < i; j++) s -= (l[row + j] as number) * (lInvColumns[column + j] as number);
+    lInvColumns[column + i] = s / (l[row + i] as number);
+  }
+}
