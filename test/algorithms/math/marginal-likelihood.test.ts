@@ -126,4 +126,26 @@ describe("GP marginal likelihood, round 4 (same floats as 20a6284)", () => {
       }
     }
   });
+
+  it("predictMany (blocks of 64 candidates, four rows per update) gives the reference's floats", () => {
+    const rng = rngFor(4, "test:gp-round4");
+    for (const [n, m] of [
+      [1, 3],
+      [6, 64],
+      [41, 157],
+      [102, 300],
+    ] as const) {
+      for (const kernel of ["matern52", "squared-exponential"] as const) {
+        const d = 4;
+        const { x, y, h } = randomCase(rng, n, d, kernel);
+        const z = Float64Array.from({ length: m * d }, () => rng.next());
+        z.set(x.subarray(0, d), d); // a training point
+        const [gpNow, gpBefore] = [fitGaussianProcess(x, y, h), before.fitGaussianProcess(x, y, h)];
+        const out = [new Float64Array(m), new Float64Array(m), new Float64Array(m), new Float64Array(m)] as const;
+        gpNow.predictMany(z, m, out[0], out[1]);
+        gpBefore.predictMany(z, m, out[2], out[3]);
+        expect(same(out[0], out[2]) && same(out[1], out[3])).toBe(true);
+      }
+    }
+  });
 });
