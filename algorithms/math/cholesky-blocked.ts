@@ -124,39 +124,97 @@ export function choleskyInverseLowerInto(l: Float64Array, n: number, lInvColumns
   }
   for (; c < n; c++) solveColumn(l, n, lInvColumns, c, n);
 
-  for (let i = 0; i < n; i++) {
+  // The product, two rows i, i + 1 at a time for the columns j of whole blocks of four below
+  // both: row i's sums take their r = i term first, then both rows run r = i + 1..n-1 together
+  // (each sum still over r ascending, so the same floats), sharing the loads of the columns j.
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
     const columnI = i * n;
-    const rowOut = i * n;
-    // Four entries at a time: each sum runs over r = i..n-1 in order (the same floats), but
-    // the four are independent, so they do not wait on one another.
+    const columnI1 = columnI + n;
     let j = 0;
     for (; j + 3 <= i; j += 4) {
       const c0 = j * n;
       const c1 = c0 + n;
       const c2 = c1 + n;
       const c3 = c2 + n;
+      const ai = lInvColumns[columnI + i] as number;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      for (let r = i; r < n; r++) {
+      s0 += ai * (lInvColumns[c0 + i] as number);
+      s1 += ai * (lInvColumns[c1 + i] as number);
+      s2 += ai * (lInvColumns[c2 + i] as number);
+      s3 += ai * (lInvColumns[c3 + i] as number);
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let r = i + 1; r < n; r++) {
         const a = lInvColumns[columnI + r] as number;
-        s0 += a * (lInvColumns[c0 + r] as number);
-        s1 += a * (lInvColumns[c1 + r] as number);
-        s2 += a * (lInvColumns[c2 + r] as number);
-        s3 += a * (lInvColumns[c3 + r] as number);
+        const b = lInvColumns[columnI1 + r] as number;
+        const x0 = lInvColumns[c0 + r] as number;
+        const x1 = lInvColumns[c1 + r] as number;
+        const x2 = lInvColumns[c2 + r] as number;
+        const x3 = lInvColumns[c3 + r] as number;
+        s0 += a * x0;
+        s1 += a * x1;
+        s2 += a * x2;
+        s3 += a * x3;
+        t0 += b * x0;
+        t1 += b * x1;
+        t2 += b * x2;
+        t3 += b * x3;
       }
+      const rowOut = i * n;
       out[rowOut + j] = s0;
       out[rowOut + j + 1] = s1;
       out[rowOut + j + 2] = s2;
       out[rowOut + j + 3] = s3;
+      const rowOut1 = rowOut + n;
+      out[rowOut1 + j] = t0;
+      out[rowOut1 + j + 1] = t1;
+      out[rowOut1 + j + 2] = t2;
+      out[rowOut1 + j + 3] = t3;
     }
-    for (; j <= i; j++) {
-      const columnJ = j * n;
-      let s = 0;
-      for (let r = i; r < n; r++) s += (lInvColumns[columnI + r] as number) * (lInvColumns[columnJ + r] as number);
-      out[rowOut + j] = s;
+    productRow(lInvColumns, n, out, i, j);
+    productRow(lInvColumns, n, out, i + 1, j);
+  }
+  for (; i < n; i++) productRow(lInvColumns, n, out, i, 0);
+}
+
+/** Entries (i, j) for j = from..i of L^{-T} L^{-1}, each the sum over r = i..n-1 in order. */
+function productRow(lInvColumns: Float64Array, n: number, out: Float64Array, i: number, from: number): void {
+  const columnI = i * n;
+  const rowOut = i * n;
+  // Four entries at a time: independent sums, so they do not wait on one another.
+  let j = from;
+  for (; j + 3 <= i; j += 4) {
+    const c0 = j * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let r = i; r < n; r++) {
+      const a = lInvColumns[columnI + r] as number;
+      s0 += a * (lInvColumns[c0 + r] as number);
+      s1 += a * (lInvColumns[c1 + r] as number);
+      s2 += a * (lInvColumns[c2 + r] as number);
+      s3 += a * (lInvColumns[c3 + r] as number);
     }
+    out[rowOut + j] = s0;
+    out[rowOut + j + 1] = s1;
+    out[rowOut + j + 2] = s2;
+    out[rowOut + j + 3] = s3;
+  }
+  for (; j <= i; j++) {
+    const columnJ = j * n;
+    let s = 0;
+    for (let r = i; r < n; r++) s += (lInvColumns[columnI + r] as number) * (lInvColumns[columnJ + r] as number);
+    out[rowOut + j] = s;
   }
 }
 
