@@ -4,6 +4,11 @@ import {
   type KernelName,
   type KernelParameters,
 } from "./kernels.ts";
+import { choleskyInto } from "./cholesky-blocked.ts";
+import { backSolve, forwardSolve } from "./triangular-solve.ts";
+import { MarginalLikelihoodWorkspace } from "./marginal-likelihood.ts";
+
+export { backSolve, forwardSolve };
 
 /**
  * Exact Gaussian-process regression with a zero prior mean, pure and deterministic:
@@ -46,43 +51,7 @@ export function cholesky(a: Float64Array, n: number): Float64Array | null {
     for (let j = 0; j < i; j++) if (a[i * n + j] !== a[j * n + i]) throw new Error("Matrix is not symmetric");
   }
   const l = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const rowJ = j * n;
-    let d = 0;
-    for (let k = 0; k < j; k++) {
-      const rowK = k * n;
-      let s = 0;
-      for (let i = 0; i < k; i++) s += (l[rowK + i] as number) * (l[rowJ + i] as number);
-      s = ((a[rowJ + k] as number) - s) / (l[rowK + k] as number);
-      l[rowJ + k] = s;
-      d = d + s * s;
-    }
-    d = (a[rowJ + j] as number) - d;
-    if (!(d > 0)) return null;
-    l[rowJ + j] = Math.sqrt(d);
-  }
-  return l;
-}
-
-/** Solves L v = b in place (L lower triangular, flat n x n). */
-export function forwardSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  for (let i = 0; i < n; i++) {
-    let s = b[i] as number;
-    const row = i * n;
-    for (let j = 0; j < i; j++) s -= (l[row + j] as number) * (b[j] as number);
-    b[i] = s / (l[row + i] as number);
-  }
-  return b;
-}
-
-/** Solves L^T v = b in place. */
-export function backSolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i] as number;
-    for (let j = i + 1; j < n; j++) s -= (l[j * n + i] as number) * (b[j] as number);
-    b[i] = s / (l[i * n + i] as number);
-  }
-  return b;
+  return choleskyInto(a, n, l) ? l : null;
 }
 
 /** Noisy kernel matrix and its Cholesky factor; adds jitter (up to 1e-4 of the signal) until it factors. */
@@ -97,6 +66,11 @@ function factor(x: Float64Array, n: number, h: GPHyperparameters): { l: Float64A
   }
   throw new Error("gaussian process: kernel matrix is not positive definite even with jitter");
 }
+
+const SQRT5 = Math.sqrt(5);
+
+/** Candidates per block of `predictMany` (n x 64 doubles: 50 KiB at n = 100, 100 KiB at 200). */
+const PREDICT_CHUNK = 64;
 
 export function fitGaussianProcess(x: Float64Array, y: Float64Array, h: GPHyperparameters): GaussianProcess {
   const n = y.length;
@@ -118,36 +92,78 @@ export function fitGaussianProcess(x: Float64Array, y: Float64Array, h: GPHyperp
       return { mean, variance: Math.max(h.signalVariance - explained, 1e-12 * h.signalVariance) };
     },
     predictMany(z, m, means, variances) {
-      // Column c of v holds candidate c's k* (then L^-1 k*), entry i at i * m + c.
-      const v = new Float64Array(n * m);
-      for (let c = 0; c < m; c++) {
-        kernelVector(x, n, z, c, h, kStar);
-        let mean = 0;
+      // Candidates in chunks of PREDICT_CHUNK, so that a chunk's n x chunk block stays in
+      // cache through its n^2 / 2 row updates (round 4; one block of n x m spilled to memory).
+      // Column c of v holds candidate c's k* (then L^-1 k*), entry i at i * width + c.
+      const v = new Float64Array(n * Math.min(m, PREDICT_CHUNK));
+      const { lengthscales, signalVariance } = h;
+      const matern = h.kernel !== "squared-exponential";
+      for (let first = 0; first < m; first += PREDICT_CHUNK) {
+        const width = Math.min(PREDICT_CHUNK, m - first);
+        for (let c = 0; c < width; c++) {
+          // kernelVector's floats (scaledSquaredDistance, then kernelOfDistance), mean's sum in row order.
+          const zRow = (first + c) * d;
+          let mean = 0;
+          for (let i = 0; i < n; i++) {
+            const xRow = i * d;
+            let r2 = 0;
+            for (let q = 0; q < d; q++) {
+              const diff = ((x[xRow + q] as number) - (z[zRow + q] as number)) / (lengthscales[q] as number);
+              r2 += diff * diff;
+            }
+            // kernelOfDistance, inline (V8 did not inline the call here).
+            let value: number;
+            if (matern) {
+              const r = Math.sqrt(r2);
+              value = signalVariance * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
+            } else {
+              value = signalVariance * Math.exp(-0.5 * r2);
+            }
+            mean += value * (alpha[i] as number);
+            v[i * width + c] = value;
+          }
+          means[first + c] = mean;
+        }
+        // forwardSolve for every column at once: row i subtracts l[i][j] v[j] for j = 0..i-1 in
+        // the same order as the one-column solve, then divides; the loop over c is independent.
         for (let i = 0; i < n; i++) {
-          mean += (kStar[i] as number) * (alpha[i] as number);
-          v[i * m + c] = kStar[i] as number;
+          const row = i * n;
+          const target = i * width;
+          let j = 0;
+          // Four rows j at a time: each entry still subtracts its terms in ascending j, but is
+          // loaded and stored once per four (the update loop was load/store bound).
+          for (; j + 4 <= i; j += 4) {
+            const l0 = l[row + j] as number;
+            const l1 = l[row + j + 1] as number;
+            const l2 = l[row + j + 2] as number;
+            const l3 = l[row + j + 3] as number;
+            const s0 = j * width;
+            const s1 = s0 + width;
+            const s2 = s1 + width;
+            const s3 = s2 + width;
+            for (let c = 0; c < width; c++) {
+              let t = v[target + c] as number;
+              t = t - l0 * (v[s0 + c] as number);
+              t = t - l1 * (v[s1 + c] as number);
+              t = t - l2 * (v[s2 + c] as number);
+              t = t - l3 * (v[s3 + c] as number);
+              v[target + c] = t;
+            }
+          }
+          for (; j < i; j++) {
+            const lij = l[row + j] as number;
+            const source = j * width;
+            for (let c = 0; c < width; c++) v[target + c] = (v[target + c] as number) - lij * (v[source + c] as number);
+          }
+          const diagonal = l[row + i] as number;
+          for (let c = 0; c < width; c++) v[target + c] = (v[target + c] as number) / diagonal;
         }
-        means[c] = mean;
-      }
-      // forwardSolve for every column at once: row i subtracts l[i][j] v[j] for j = 0..i-1 in
-      // the same order as the one-column solve, then divides; the loop over c is independent.
-      for (let i = 0; i < n; i++) {
-        const row = i * n;
-        const target = i * m;
-        for (let j = 0; j < i; j++) {
-          const lij = l[row + j] as number;
-          const source = j * m;
-          for (let c = 0; c < m; c++) v[target + c] = (v[target + c] as number) - lij * (v[source + c] as number);
+        for (let c = 0; c < width; c++) {
+          let explained = 0;
+          for (let i = 0; i < n; i++) explained += (v[i * width + c] as number) ** 2;
+          variances[first + c] = Math.max(signalVariance - explained, 1e-12 * signalVariance);
         }
-        const diagonal = l[row + i] as number;
-        for (let c = 0; c < m; c++) v[target + c] = (v[target + c] as number) / diagonal;
       }
-      const explained = new Float64Array(m);
-      for (let i = 0; i < n; i++) {
-        const source = i * m;
-        for (let c = 0; c < m; c++) explained[c] = (explained[c] as number) + (v[source + c] as number) ** 2;
-      }
-      for (let c = 0; c < m; c++) variances[c] = Math.max(h.signalVariance - (explained[c] as number), 1e-12 * h.signalVariance);
     },
   };
 }
@@ -174,118 +190,7 @@ export function unpackHyperparameters(theta: Float64Array, kernel: KernelName): 
 
 /** log p(y | X, h) and its gradient with respect to the packed (log) hyperparameters. */
 export function logMarginalLikelihood(x: Float64Array, y: Float64Array, h: GPHyperparameters): { value: number; gradient: Float64Array } {
-  const n = y.length;
-  const d = h.lengthscales.length;
-  const { l, noise } = factor(x, n, h);
-  const alpha = backSolve(l, n, forwardSolve(l, n, Float64Array.from(y)));
-  let logDet = 0;
-  for (let i = 0; i < n; i++) logDet += Math.log(l[i * n + i] as number);
-  let fit = 0;
-  for (let i = 0; i < n; i++) fit += (y[i] as number) * (alpha[i] as number);
-  const value = -0.5 * fit - logDet - 0.5 * n * Math.log(2 * Math.PI);
-
-  // W = alpha alpha^T - K^{-1}; dLML/dtheta = 0.5 tr(W dK/dtheta).
-  const inverse = choleskyInverse(l, n);
-  const gradient = new Float64Array(d + 2);
-  let signalTerm = 0;
-  let noiseTerm = 0;
-  const diffs = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const wii = (alpha[i] as number) ** 2 - (inverse[i * n + i] as number);
-    signalTerm += 0.5 * wii * h.signalVariance;
-    noiseTerm += 0.5 * wii * noise;
-    for (let j = 0; j < i; j++) {
-      const wij = (alpha[i] as number) * (alpha[j] as number) - (inverse[i * n + j] as number);
-      // scaledSquaredDistance, keeping each scaled difference for the lengthscale terms.
-      let r2 = 0;
-      for (let k = 0; k < d; k++) {
-        const diff = ((x[i * d + k] as number) - (x[j * d + k] as number)) / (h.lengthscales[k] as number);
-        diffs[k] = diff;
-        r2 += diff * diff;
-      }
-      // kernelOfDistance and lengthscaleGradientFactor share their square root and exponential.
-      let kij: number;
-      let gradientFactor: number;
-      if (h.kernel === "squared-exponential") {
-        gradientFactor = h.signalVariance * Math.exp(-0.5 * r2);
-        kij = r2 === 0 ? h.signalVariance : gradientFactor;
-      } else {
-        const r = Math.sqrt(r2);
-        const decay = Math.exp(-SQRT5 * r);
-        kij = r2 === 0 ? h.signalVariance : h.signalVariance * (1 + SQRT5 * r + (5 / 3) * r2) * decay;
-        gradientFactor = h.signalVariance * (5 / 3) * (1 + SQRT5 * r) * decay;
-      }
-      // Off-diagonal pairs count twice in the trace.
-      signalTerm += wij * kij;
-      const factorIJ = wij * gradientFactor;
-      for (let k = 0; k < d; k++) {
-        const diff = diffs[k] as number;
-        gradient[k] = (gradient[k] as number) + factorIJ * diff * diff;
-      }
-    }
-  }
-  gradient[d] = signalTerm;
-  gradient[d + 1] = noiseTerm;
-  return { value, gradient };
-}
-
-const SQRT5 = Math.sqrt(5);
-
-/** K^{-1} = L^{-T} L^{-1} from the Cholesky factor (flat, symmetric). */
-function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // Columns of L^{-1}, then the product; O(n^3). Column c of L^{-1} is zero above row c, so
-  // its forward solve starts at row c: the skipped terms subtract exact zeros from +0 and
-  // change no bit. L^{-1} is kept by columns (column c at c * n) so both loops run along memory.
-  const lInvColumns = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    const column = c * n;
-    for (let i = c; i < n; i++) {
-      let s = i === c ? 1 : 0;
-      const row = i * n;
-      for (let j = c; j < i; j++) s -= (l[row + j] as number) * (lInvColumns[column + j] as number);
-      lInvColumns[column + i] = s / (l[row + i] as number);
-    }
-  }
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const columnI = i * n;
-    // Four entries at a time: each sum still runs over r = i..n-1 in order (the same
-    // floats), but the four are independent, so they do not wait on one another (issue 14).
-    let j = 0;
-    for (; j + 3 <= i; j += 4) {
-      const c0 = j * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let r = i; r < n; r++) {
-        const a = lInvColumns[columnI + r] as number;
-        s0 += a * (lInvColumns[c0 + r] as number);
-        s1 += a * (lInvColumns[c1 + r] as number);
-        s2 += a * (lInvColumns[c2 + r] as number);
-        s3 += a * (lInvColumns[c3 + r] as number);
-      }
-      out[i * n + j] = s0;
-      out[j * n + i] = s0;
-      out[i * n + j + 1] = s1;
-      out[(j + 1) * n + i] = s1;
-      out[i * n + j + 2] = s2;
-      out[(j + 2) * n + i] = s2;
-      out[i * n + j + 3] = s3;
-      out[(j + 3) * n + i] = s3;
-    }
-    for (; j <= i; j++) {
-      const columnJ = j * n;
-      let s = 0;
-      for (let r = i; r < n; r++) s += (lInvColumns[columnI + r] as number) * (lInvColumns[columnJ + r] as number);
-      out[i * n + j] = s;
-      out[j * n + i] = s;
-    }
-  }
-  return out;
+  return new MarginalLikelihoodWorkspace(x, y, h.lengthscales.length).evaluate(h);
 }
 
 export interface HyperparameterBounds {
@@ -308,6 +213,8 @@ export function optimizeHyperparameters(
   learningRate = 0.1,
 ): { hyperparameters: GPHyperparameters; logMarginalLikelihood: number } {
   let best: { theta: Float64Array; value: number } | null = null;
+  // One set of buffers for every evaluation: the data do not change, only the hyperparameters.
+  const workspace = new MarginalLikelihoodWorkspace(x, y, (starts[0]?.length ?? 2) - 2);
   for (const start of starts) {
     const theta = Float64Array.from(start, (v, k) => Math.min(Math.max(v, bounds.low[k] as number), bounds.high[k] as number));
     const m = new Float64Array(theta.length);
@@ -316,7 +223,7 @@ export function optimizeHyperparameters(
     for (let t = 1; t <= iterations; t++) {
       let evaluation: { value: number; gradient: Float64Array };
       try {
-        evaluation = logMarginalLikelihood(x, y, unpackHyperparameters(theta, kernel));
+        evaluation = workspace.evaluate(unpackHyperparameters(theta, kernel));
       } catch {
         break;
       }
