@@ -40,6 +40,12 @@ export class OnnxSurrogate {
   private readonly out: Float32Array;
   private readonly msg: Uint8Array;
   private closed = false;
+  /**
+   * Set when a call timed out. The worker may still answer that call later, into the
+   * same shared buffer, and the next call would read the late answer as its own (every
+   * curve after it shifted by one call). So a surrogate that timed out is not used again.
+   */
+  private timedOut = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -87,6 +93,7 @@ export class OnnxSurrogate {
    */
   predict(cat: Int32Array, cont: Float32Array, rows: number): Float32Array {
     if (this.closed) throw new ContractError("", "LCBench surrogate: used after close()");
+    if (this.timedOut) throw new ContractError("", `LCBench surrogate: an earlier call got no answer within ${this.timeoutMs} ms; its late answer could be read as this call's, so this surrogate is not used again`);
     if (!(Number.isInteger(rows) && rows >= 1 && rows <= this.maxRows)) {
       throw new ContractError("", `LCBench surrogate: rows must be an integer in [1, ${this.maxRows}], got ${rows}`);
     }
@@ -97,7 +104,11 @@ export class OnnxSurrogate {
     Atomics.store(this.ctrl, 0, 0);
     this.worker.postMessage({ rows, cat, cont, catWidth: CAT_WIDTH, contWidth: CONT_WIDTH });
     const waited = Atomics.wait(this.ctrl, 0, 0, this.timeoutMs);
-    if (waited === "timed-out") throw new ContractError("", `LCBench surrogate: no answer within ${this.timeoutMs} ms`);
+    if (waited === "timed-out") {
+      this.timedOut = true;
+      void this.worker.terminate();
+      throw new ContractError("", `LCBench surrogate: no answer within ${this.timeoutMs} ms`);
+    }
     const status = Atomics.load(this.ctrl, 0);
     this.usage.calls++;
     this.usage.rows += rows;
