@@ -15,15 +15,16 @@ import {
   PROGRESS_FIXED_COLUMNS,
   RESULT_FILE,
   TRACE_FILE,
+  resultRecordOf,
   trialDir,
   trialFile,
+  trialParamsText,
   TRIAL_TABLE_COLUMNS,
   TRIALS_CSV,
   type DecisionRecord,
   type ExperimentMeta,
   type ExploitRecord,
   type ResultRecord,
-  type TrialParams,
   effectiveResults,
   type RestartRecord,
 } from "./layout.ts";
@@ -214,8 +215,7 @@ export class ExperimentLogger implements TuneCallback {
       // Created off the loop, ahead of the first result (the writer truncates an earlier session's uncommitted files).
       log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: 0, freshProgress: true };
       this.trials.set(trial.id, log);
-      const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
-      this.trialFiles.create(trial.id, JSON.stringify(params, null, 2) + "\n");
+      this.trialFiles.create(trial.id, trialParamsText(trial));
       this.noteConfigKeys(trial);
     }
     if (!log) {
@@ -224,10 +224,9 @@ export class ExperimentLogger implements TuneCallback {
       log = { trial, columns: [], seenColumns: new Set(), lastTimeTotal: 0, trainedSeconds: 0, best: null, last: null, standing: existsSync(path) ? undefined : 0 };
       this.trials.set(trial.id, log);
       const paramsPath = trialFile(this.dir, trial.id, PARAMS_FILE);
-      const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
       this.guard(paramsPath, () => {
         this.fs.mkdir(trialDir(this.dir, trial.id));
-        this.fs.writeFile(paramsPath, JSON.stringify(params, null, 2) + "\n");
+        this.fs.writeFile(paramsPath, trialParamsText(trial));
       });
       this.noteConfigKeys(trial);
     }
@@ -238,15 +237,7 @@ export class ExperimentLogger implements TuneCallback {
   onTrialResult(trial: TrialView, result: Result): void {
     const log = this.trials.get(trial.id);
     if (!log) return;
-    const record: ResultRecord = {
-      trial_id: trial.id,
-      training_iteration: result.iteration,
-      time: result.time,
-      time_total_s: result.timeTotal,
-      done: result.done === true,
-      metrics: { ...result.metrics },
-      config: trial.config,
-    };
+    const record = resultRecordOf(trial, result);
     log.trainedSeconds += Math.max(0, result.timeTotal - log.lastTimeTotal);
     log.lastTimeTotal = result.timeTotal;
     const value = result.metrics[this.metric];

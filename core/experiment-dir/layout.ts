@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Config, Mode, TrialStatus } from "../contracts/index.ts";
+import type { Config, Mode, Result, TrialStatus, TrialView } from "../contracts/index.ts";
 
 /**
  * The experiment directory, in one place: every path and record format that
@@ -67,6 +67,25 @@ export interface ResultRecord {
   readonly metrics: Record<string, number>;
   /** The config the trial ran under for this result (PBT changes it). */
   readonly config: Config;
+}
+
+/** params.json's text for a trial: written when it starts, and rebuilt from the journal by a resume's repair. */
+export function trialParamsText(trial: Pick<TrialView, "id" | "config" | "resources">): string {
+  const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
+  return JSON.stringify(params, null, 2) + "\n";
+}
+
+/** The result.jsonl record of one result, under the config the trial ran it with. */
+export function resultRecordOf(trial: Pick<TrialView, "id" | "config">, result: Result): ResultRecord {
+  return {
+    trial_id: trial.id,
+    training_iteration: result.iteration,
+    time: result.time,
+    time_total_s: result.timeTotal,
+    done: result.done === true,
+    metrics: { ...result.metrics },
+    config: trial.config,
+  };
 }
 
 /**

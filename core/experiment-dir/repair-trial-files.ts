@@ -4,7 +4,7 @@ import type { Result, TrialView } from "../contracts/index.ts";
 /** What a repair needs of a trial: its record as the journal has it. */
 export type JournaledTrial = Pick<TrialView, "id" | "config" | "resources" | "history">;
 import { csvLine } from "./csv.ts";
-import { effectiveResults, PARAMS_FILE, PROGRESS_CSV, PROGRESS_FIXED_COLUMNS, RESULT_FILE, trialDir, trialFile, type ResultLine, type ResultRecord, type TrialParams } from "./layout.ts";
+import { effectiveResults, PARAMS_FILE, PROGRESS_CSV, PROGRESS_FIXED_COLUMNS, RESULT_FILE, trialDir, trialFile, resultRecordOf, trialParamsText, type ResultLine, type ResultRecord, type TrialParams } from "./layout.ts";
 
 /** What a repair did to one trial's files (for tests and the resume's log). */
 export interface TrialFilesRepair {
@@ -40,7 +40,7 @@ export async function repairTrialFiles(dir: string, trial: JournaledTrial, colum
   while (agree < standing.length && agree < history.length && sameResult(standing[agree] as ResultRecord, history[agree] as Result)) agree++;
   const resultsOk = agree === standing.length && agree === history.length && (text === "" || text.endsWith("\n"));
   const records: ResultRecord[] = standing.slice(0, agree);
-  for (let i = agree; i < history.length; i++) records.push(recordOf(trial, history[i] as Result));
+  for (let i = agree; i < history.length; i++) records.push(resultRecordOf(trial, history[i] as Result));
   if (!resultsOk) await replace(resultPath, records.map((r) => JSON.stringify(r) + "\n").join(""));
   const progressPath = trialFile(dir, trial.id, PROGRESS_CSV);
   const progressText = await readOrEmpty(progressPath);
@@ -78,25 +78,12 @@ async function repairParams(dir: string, trial: JournaledTrial): Promise<boolean
   } catch {
     // Missing, empty or torn: written again below.
   }
-  const params: TrialParams = { trial_id: trial.id, config: trial.config, resources: { cpu: trial.resources.cpu, gpu: trial.resources.gpu } };
-  await replace(path, JSON.stringify(params, null, 2) + "\n");
+  await replace(path, trialParamsText(trial));
   return true;
 }
 
 function sameResult(record: ResultRecord, result: Result): boolean {
   return record.training_iteration === result.iteration && record.time_total_s === result.timeTotal && record.time === result.time;
-}
-
-function recordOf(trial: JournaledTrial, result: Result): ResultRecord {
-  return {
-    trial_id: trial.id,
-    training_iteration: result.iteration,
-    time: result.time,
-    time_total_s: result.timeTotal,
-    done: result.done === true,
-    metrics: { ...result.metrics },
-    config: trial.config,
-  };
 }
 
 async function readOrEmpty(path: string): Promise<string> {
