@@ -2,43 +2,15 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import { OptionError, SavedStateError } from "../../core/contracts/index.ts";
 import { EXPERIMENT_STATE_FILE, nodeStorageFs, readSavedState, STATE_FORMAT_VERSION, type StorageFs } from "../../core/experiment-dir/index.ts";
-import { uniform } from "../../core/space/index.ts";
 import { tune, type TuneOptions } from "../../real-backend/index.ts";
-import type { Trainable } from "../../real-backend/trainable.ts";
 import { loadExperiment } from "../../results/index.ts";
+import { steadyTuneOptions } from "./fixtures/steady-in-process.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "tunelab-faults-"));
 
-/** steady.ts in process: metrics from the config and the iteration only. */
-const steady: Trainable<{ t: number }> = {
-  name: "steady",
-  init: () => ({ t: 0 }),
-  step: (state, config) => {
-    const t = state.t + 1;
-    return { metrics: { loss: ((config["lr"] as number) - 0.3) ** 2 + 1 / t }, state: { t } };
-  },
-};
-
-function options(storagePath: string, extra: Partial<TuneOptions> = {}): TuneOptions {
-  const space = { lr: uniform(0, 1) };
-  return {
-    trainable: steady,
-    space,
-    searcher: new RandomSearch(space, { metric: "loss", mode: "min", seed: 4 }),
-    metric: "loss",
-    mode: "min",
-    trials: 6,
-    maxIterations: 10,
-    checkpointFrequency: 2,
-    capacity: { cpu: 2, gpu: 0 },
-    storagePath,
-    progress: false,
-    ...extra,
-  };
-}
+const options = (storagePath: string, extra: Partial<TuneOptions> = {}): TuneOptions => steadyTuneOptions(storagePath, 4, extra);
 
 /** node:fs whose writes fail with `code` once `budget` appends and writes have gone through (a disk filling up). */
 function failingAfter(budget: number, code: string): StorageFs & { failed: string[] } {

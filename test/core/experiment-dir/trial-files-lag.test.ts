@@ -2,42 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RandomSearch } from "../../../algorithms/searchers/index.ts";
 import { readSavedState } from "../../../core/experiment-dir/index.ts";
-import { uniform } from "../../../core/space/index.ts";
 import { tune, type TuneOptions } from "../../../real-backend/index.ts";
-import type { Trainable } from "../../../real-backend/trainable.ts";
 import { loadExperiment } from "../../../results/index.ts";
+import { steadyTuneOptions } from "../../faults/fixtures/steady-in-process.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "tunelab-lag-"));
 
-/** Metrics from the config and the iteration only: a resumed run must end as an uninterrupted one. */
-const steady: Trainable<{ t: number }> = {
-  name: "steady",
-  init: () => ({ t: 0 }),
-  step: (state, config) => {
-    const t = state.t + 1;
-    return { metrics: { loss: ((config["lr"] as number) - 0.3) ** 2 + 1 / t }, state: { t } };
-  },
-};
-
-function options(storagePath: string, extra: Partial<TuneOptions> = {}): TuneOptions {
-  const space = { lr: uniform(0, 1) };
-  return {
-    trainable: steady,
-    space,
-    searcher: new RandomSearch(space, { metric: "loss", mode: "min", seed: 7 }),
-    metric: "loss",
-    mode: "min",
-    trials: 6,
-    maxIterations: 10,
-    checkpointFrequency: 2,
-    capacity: { cpu: 2, gpu: 0 },
-    storagePath,
-    progress: false,
-    ...extra,
-  };
-}
+const options = (storagePath: string, extra: Partial<TuneOptions> = {}): TuneOptions => steadyTuneOptions(storagePath, 7, extra);
 
 const journalOf = (dir: string) => join(dir, readdirSync(dir).find((n) => n.startsWith("experiment_state.trials.")) as string);
 const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
