@@ -10,22 +10,30 @@
  * (block-wise over whole) and `same_results` (the two runs' results equal bit for bit).
  */
 import { cpus } from "node:os";
+import { parseArgs } from "node:util";
 import { HyperBandForBOHB, ASHAScheduler } from "../../algorithms/schedulers/index.ts";
 import { BOHBSearcher, RandomSearch } from "../../algorithms/searchers/index.ts";
 import type { Objective, Scheduler, Searcher } from "../../core/contracts/index.ts";
+import { parseNumberText } from "../../core/errors/index.ts";
 import { simulate } from "../../simulator/index.ts";
 import { median } from "../stats/index.ts";
 import { blockwiseExact } from "./growing-curve.ts";
 import { loadLcbench } from "./load.ts";
 
-function flag(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const task = flag("task", "3945");
-const trials = Number(flag("trials", "100"));
-const gpus = Number(flag("gpus", "16"));
-const repeats = Number(flag("repeats", "3"));
+// node:util's parseArgs and the project's number check, as the other benchmark scripts
+// use them: a bad value is one line naming the flag, not a NaN that runs on.
+const { values: flags } = parseArgs({
+  options: {
+    task: { type: "string", default: "3945" },
+    trials: { type: "string", default: "100" },
+    gpus: { type: "string", default: "16" },
+    repeats: { type: "string", default: "3" },
+  },
+});
+const task = flags.task as string;
+const trials = parseNumberText("--trials", flags.trials as string, { integer: true, min: 1 });
+const gpus = parseNumberText("--gpus", flags.gpus as string, { integer: true, min: 1 });
+const repeats = parseNumberText("--repeats", flags.repeats as string, { integer: true, min: 1 });
 
 const suite = await loadLcbench();
 console.log(`blockwise_exact=${blockwiseExact(suite.surrogate, suite.data)}`);
