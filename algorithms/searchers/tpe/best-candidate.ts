@@ -1,4 +1,8 @@
-import type { ParzenEstimator } from "./parzen-estimator.ts";
+/** What the choice reads of the bad group's density: a ParzenEstimator, or bounds from elsewhere with the estimator behind them. */
+export interface BadDensity {
+  logPdfBounds(samples: readonly Float64Array[], tight?: boolean): { value: Float64Array; bound: Float64Array } | null;
+  logPdf(samples: readonly Float64Array[]): Float64Array;
+}
 
 /**
  * TPE's choice among its candidates: the first index s maximising l(x_s) / g(x_s), i.e.
@@ -12,7 +16,7 @@ import type { ParzenEstimator } from "./parzen-estimator.ts";
  * as scoring every candidate exactly (`exactBestCandidate`). Where bounds are not
  * available or not finite, every candidate is scored exactly.
  */
-export function bestCandidate(logL: Float64Array, bad: ParzenEstimator, candidates: readonly Float64Array[]): number {
+export function bestCandidate(logL: Float64Array, bad: BadDensity, candidates: readonly Float64Array[]): number {
   const size = logL.length;
   const bounds = bad.logPdfBounds(candidates);
   if (bounds === null) return exactBestCandidate(logL, bad.logPdf(candidates));

@@ -77,8 +77,10 @@ export class WeightsMemo {
  * stable argsort of its centres (`orderOf`).
  */
 export class SortedColumn {
-  private ids = new Int32Array(64);
-  private values = new Float64Array(64);
+  /** Trial ids in ascending (value, id) order; entries 0..size-1 are valid (read-only outside). */
+  ids = new Int32Array(64);
+  /** The values of `ids`, ascending (read-only outside). */
+  values = new Float64Array(64);
   size = 0;
   /** Scratch: component index of each trial id during `orderOf` (-1 elsewhere). */
   private slots = new Int32Array(0);

@@ -1,5 +1,5 @@
 import type { Rng } from "../../../core/rng.ts";
-import type { KernelMemo, ParzenMemo, SortedColumn } from "./kernel-memo.ts";
+import type { KernelMemo, ParzenMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -56,7 +56,8 @@ export interface ParzenSettings {
   readonly minBandwidthFactor?: number;
 }
 
-const EPS = 1e-12;
+/** Bandwidth floor without the magic clip. */
+export const EPS = 1e-12;
 /** Optuna's SIGMA0_MAGNITUDE: multivariate bandwidth is 0.2 n^(-1/(d+4)) times the range. */
 const SIGMA0_MAGNITUDE = 0.2;
 
@@ -95,6 +96,33 @@ export function defaultWeights(n: number): Float64Array {
     w[i] = rampLength === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (rampLength - 1);
   }
   return w;
+}
+
+/**
+ * The normalised mixture weights of an estimator of n observations (observations oldest
+ * first, then the prior) and their logs, from the suggestion's memo where another
+ * estimator of the same n and rule already computed them.
+ */
+export function mixtureWeights(n: number, settings: ParzenSettings, memo?: WeightsMemo): { weights: Float64Array; logWeights: Float64Array } {
+  const considerPrior = settings.considerPrior || n === 0;
+  const components = n + (considerPrior ? 1 : 0);
+  const known = memo?.find(n, settings.weights, considerPrior, settings.priorWeight);
+  if (known) return known;
+  const weights = new Float64Array(components);
+  const raw = settings.weights(n);
+  for (let i = 0; i < n; i++) {
+    const w = raw[i] ?? 0;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
+    weights[i] = w;
+  }
+  if (considerPrior) weights[n] = settings.priorWeight;
+  let total = 0;
+  for (let i = 0; i < components; i++) total += weights[i] as number;
+  for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
+  const logWeights = new Float64Array(components);
+  for (let c = 0; c < components; c++) logWeights[c] = Math.log(weights[c] as number);
+  memo?.keep({ n, rule: settings.weights, considerPrior, priorWeight: settings.priorWeight, weights, logWeights });
+  return { weights, logWeights };
 }
 
 interface NumericKernels {
@@ -139,9 +167,6 @@ export class ParzenEstimator {
 
   /**
    * @param observations one column per parameter, all the same length n, oldest first.
-   */
-  /**
-   * @param observations one column per parameter, all the same length n, oldest first.
    * @param memo what may be reused from earlier estimators (see kernel-memo.ts); it changes no output.
    */
   constructor(
@@ -152,29 +177,9 @@ export class ParzenEstimator {
   ) {
     const n = observations[0]?.length ?? 0;
     const considerPrior = settings.considerPrior || n === 0;
-    const components = n + (considerPrior ? 1 : 0);
-    const known = memo?.weights.find(n, settings.weights, considerPrior, settings.priorWeight);
-    let baseLogWeights: Float64Array;
-    if (known) {
-      this.weights = known.weights;
-      baseLogWeights = known.logWeights;
-    } else {
-      const weights = new Float64Array(components);
-      const raw = settings.weights(n);
-      for (let i = 0; i < n; i++) {
-        const w = raw[i] ?? 0;
-        if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`weights(${n}) returned ${w}: weights must be finite and >= 0`);
-        weights[i] = w;
-      }
-      if (considerPrior) weights[n] = settings.priorWeight;
-      let total = 0;
-      for (let i = 0; i < components; i++) total += weights[i] as number;
-      for (let i = 0; i < components; i++) weights[i] = (weights[i] as number) / total;
-      this.weights = weights;
-      baseLogWeights = new Float64Array(components);
-      for (let c = 0; c < components; c++) baseLogWeights[c] = Math.log(weights[c] as number);
-      memo?.weights.keep({ n, rule: settings.weights, considerPrior, priorWeight: settings.priorWeight, weights, logWeights: baseLogWeights });
-    }
+    const mixture = mixtureWeights(n, settings, memo?.weights);
+    this.weights = mixture.weights;
+    const baseLogWeights = mixture.logWeights;
 
     const sigma0 = settings.multivariate ? SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (parameters.length + 4)) : 0;
     this.kernels = parameters.map((parameter, p) => {
@@ -290,13 +295,13 @@ const EXACT_MARGIN = 41;
  */
 const BOUND_MARGINS = [8, 11, 15, 20, 28, EXACT_MARGIN];
 /** `logPdfBounds(…, tight)` evaluates within this entry of BOUND_MARGINS (margin 20: bounds of a few 1e-6). */
-const TIGHT_SHELL = 3;
+export const TIGHT_SHELL = 3;
 
 /** e^-margin for each of BOUND_MARGINS: the most a component beyond that margin adds. */
 const SHELL_TERMS = BOUND_MARGINS.map((m) => Math.exp(-m));
 
 /** Below this many components the plain loop is as fast as the window. */
-const WINDOW_MIN_COMPONENTS = 64;
+export const WINDOW_MIN_COMPONENTS = 64;
 
 /**
  * What `windowedLogPdf` needs of one continuous kernel: the "narrow" components
@@ -318,7 +323,7 @@ interface ContinuousWindow {
 }
 
 /** Multiples of the smallest bandwidth tried as the window's reach. */
-const REACH_FACTORS = [1, 1.25, 1.5, 2, 3, 4, 8];
+export const REACH_FACTORS = [1, 1.25, 1.5, 2, 3, 4, 8];
 
 function buildWindow(kernel: NumericKernels): ContinuousWindow | null {
   const { mus, sigmas, low, high } = kernel;
@@ -394,7 +399,7 @@ function exactCeiling(kernel: NumericKernels, logWeights: Float64Array, window: 
  * the exact sum's dropped terms below e^-40 (far inside the caller's allowance), so
  * the exact log weights are only computed when a contender needs the exact density.
  */
-interface BoundedWindow {
+export interface BoundedWindow {
   readonly ceiling: number;
   readonly narrowOffsets: Float64Array;
   readonly wideCentres: Float64Array;
@@ -515,7 +520,14 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
  * that is >= 1 relative to M (1 + 1e-6: rounding of the scores); beyond the exact
  * margin they are not terms at all. log(sum + extra) - log(sum) <= extra.
  */
-function boundedLogPdf(xs: Float64Array, kernel: NumericKernels, window: ContinuousWindow, bounded: BoundedWindow, shell: number, bound: Float64Array): Float64Array {
+export function boundedLogPdf(
+  xs: Float64Array,
+  kernel: { readonly low: number; readonly high: number },
+  window: Pick<ContinuousWindow, "narrowCentres" | "narrowInverseSigmas" | "reach" | "scores">,
+  bounded: BoundedWindow,
+  shell: number,
+  bound: Float64Array,
+): Float64Array {
   const { low, high } = kernel;
   const { narrowCentres, narrowInverseSigmas, reach } = window;
   const { ceiling, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets } = bounded;

@@ -2,7 +2,8 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
-import { bestCandidate } from "./best-candidate.ts";
+import { BadGroupKernels, badGroupBoundsApply, type BadGroupBounds } from "./bad-group-bounds.ts";
+import { bestCandidate, type BadDensity } from "./best-candidate.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
@@ -134,6 +135,8 @@ export class TPESearcher implements Searcher {
   /** Per parameter, every trial's internal value by trial position (NaN: inactive): estimator columns are gathered from these. */
   private valueColumns: Float64Array[];
   private readonly weightsMemo = new WeightsMemo();
+  /** Per parameter, scratch of the bad group's bounds (bad-group-bounds.ts), created on first use. */
+  private readonly badGroupKernels: Array<BadGroupKernels | undefined> = [];
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
   private readonly byId = new Map<string, TrialRecord>();
@@ -313,6 +316,38 @@ export class TPESearcher implements Searcher {
     }
   }
 
+  /**
+   * Bounds on the bad group's density without building its estimator (bad-group-bounds.ts),
+   * for a single continuous parameter; null where they do not apply or are not available
+   * (then the estimator is built and asked, as before).
+   */
+  protected badGroupBounds(block: readonly number[], aboveIds: Int32Array, settings: ParzenSettings): BadGroupBounds | null {
+    if (block.length !== 1 || !badGroupBoundsApply(settings)) return null;
+    const p = block[0] as number;
+    const parameter = (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen;
+    if (parameter.kind !== "numeric" || parameter.step !== null) return null;
+    const values = this.valueColumns[p] as Float64Array;
+    let kept = 0;
+    for (let k = 0; k < aboveIds.length; k++) if (!Number.isNaN(values[aboveIds[k] as number] as number)) kept++;
+    let ids = aboveIds;
+    if (kept !== aboveIds.length) {
+      ids = new Int32Array(kept);
+      let j = 0;
+      for (let k = 0; k < aboveIds.length; k++) if (!Number.isNaN(values[aboveIds[k] as number] as number)) ids[j++] = aboveIds[k] as number;
+    }
+    const builder = (this.badGroupKernels[p] ??= new BadGroupKernels());
+    return builder.bounds({
+      ids,
+      values,
+      sorted: this.sortedColumns[p] as SortedColumn,
+      memo: this.kernelMemos[p] as KernelMemo,
+      weights: this.weightsMemo,
+      low: parameter.low,
+      high: parameter.high,
+      settings,
+    });
+  }
+
   /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
   private sampleBlock(block: readonly number[], groups: Groups, settings: ParzenSettings): number[] {
     const { below, above } = groups;
@@ -343,9 +378,19 @@ export class TPESearcher implements Searcher {
     const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
     const sorted = block.map((p) => this.sortedColumns[p] as SortedColumn);
     const goodColumns = columns(groups.belowIds);
-    const badColumns = columns(groups.aboveIds);
     const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
-    const bad = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted });
+    // The bad group's estimator, built on first need: a continuous parameter's bounds come from bad-group-bounds.ts.
+    let built: ParzenEstimator | undefined;
+    const badEstimator = (): ParzenEstimator => {
+      if (built !== undefined) return built;
+      const badColumns = columns(groups.aboveIds);
+      return (built = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted }));
+    };
+    const fastBounds = this.badGroupBounds(block, groups.aboveIds, settings);
+    const bad: BadDensity = {
+      logPdfBounds: (samples, tight) => (fastBounds !== null ? fastBounds.logPdfBounds(samples, tight) : badEstimator().logPdfBounds(samples, tight)),
+      logPdf: (samples) => badEstimator().logPdf(samples),
+    };
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const best = bestCandidate(good.logPdf(candidates), bad, candidates);
     return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
