@@ -193,9 +193,10 @@ export class TPESearcher implements Searcher {
 
   suggest(trialId: string): Config {
     if (this.byId.has(trialId)) throw new OptionError("TPESearcher.suggest", `trial ${trialId} was already suggested`);
-    const finished = this.trials.filter((t) => t.state === "finished");
+    let finished = 0;
+    for (const t of this.trials) if (t.state === "finished") finished++;
     const values = new Float64Array(this.table.size).fill(Number.NaN);
-    if (finished.length < this.nStartupTrials) {
+    if (finished < this.nStartupTrials) {
       for (let p = 0; p < this.table.size; p++) {
         if (this.table.isActive(p, values)) values[p] = this.table.randomInternal(p, this.rng.uniform);
       }
@@ -286,16 +287,12 @@ export class TPESearcher implements Searcher {
     }
   }
 
-  private sampleWithModel(finished: readonly TrialRecord[], values: Float64Array): void {
-    const n = finished.length;
+  private sampleWithModel(n: number, values: Float64Array): void {
     this.weightsMemo.clear();
-    // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
-    const observed = this.constantLiar ? this.trials.filter((t) => t.state !== "error") : finished;
-    const { below, above } = splitObservations(observed, this.gamma(n), this.rankingKeys);
-    const groups = { below, above, belowIds: Int32Array.from(below, (r) => r.index), aboveIds: Int32Array.from(above, (r) => r.index) };
+    const groups = this.split(n);
     const joint = new Uint8Array(this.table.size);
     if (this.multivariate) {
-      const blocks = this.group ? this.table.groups : [intersection(this.table.size, finished)];
+      const blocks = this.group ? this.table.groups : [intersection(this.table.size, this.trials.filter((t) => t.state === "finished"))];
       for (const block of blocks) {
         if (block.length === 0) continue;
         // Optuna samples every block (consuming random draws) and then keeps the active ones.
@@ -314,6 +311,40 @@ export class TPESearcher implements Searcher {
       if (joint[p] === 1) continue;
       values[p] = (this.sampleBlock([p], groups, this.univariateParzen)[0] as number);
     }
+  }
+
+  /**
+   * `splitObservations` of the trials that count (with the constant liar every trial but the
+   * errored ones, ranked worst while running; otherwise the finished ones), as trial positions:
+   * one pass over the records into typed key columns, no per-record closures or objects.
+   */
+  private split(n: number): Groups {
+    const trials = this.trials;
+    const steps = new Float64Array(trials.length);
+    const losses = new Float64Array(trials.length);
+    const positions = new Int32Array(trials.length);
+    let m = 0;
+    for (let i = 0; i < trials.length; i++) {
+      const t = trials[i] as TrialRecord;
+      if (t.state === "error" || (!this.constantLiar && t.state !== "finished")) continue;
+      // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
+      const running = this.constantLiar && t.state === "running";
+      steps[m] = running ? Infinity : t.step;
+      losses[m] = running ? Infinity : t.loss;
+      positions[m++] = t.index;
+    }
+    const inBelow = belowMask(steps, losses, m, this.gamma(n));
+    let belowCount = 0;
+    for (let i = 0; i < m; i++) belowCount += inBelow[i] as number;
+    const belowIds = new Int32Array(belowCount);
+    const aboveIds = new Int32Array(m - belowCount);
+    let b = 0;
+    let a = 0;
+    for (let i = 0; i < m; i++) {
+      if (inBelow[i] === 1) belowIds[b++] = positions[i] as number;
+      else aboveIds[a++] = positions[i] as number;
+    }
+    return { belowIds, aboveIds };
   }
 
   /**
@@ -350,7 +381,6 @@ export class TPESearcher implements Searcher {
 
   /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
   private sampleBlock(block: readonly number[], groups: Groups, settings: ParzenSettings): number[] {
-    const { below, above } = groups;
     const first = block[0] as number;
     const firstColumn = this.valueColumns[first] as Float64Array;
     const blockColumns = block.map((p) => this.valueColumns[p] as Float64Array);
@@ -373,7 +403,11 @@ export class TPESearcher implements Searcher {
     const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
     const goodSettings =
       this.goodWeighting === "expected-improvement"
-        ? improvementWeighted(below.filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys), above.map(this.rankingKeys), settings)
+        ? improvementWeighted(
+            Array.from(groups.belowIds, (i) => this.trials[i] as TrialRecord).filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys),
+            Array.from(groups.aboveIds, (i) => this.trials[i] as TrialRecord).map(this.rankingKeys),
+            settings,
+          )
         : settings;
     const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
     const sorted = block.map((p) => this.sortedColumns[p] as SortedColumn);
@@ -397,10 +431,8 @@ export class TPESearcher implements Searcher {
   }
 }
 
-/** The good and bad groups of a suggestion, with their trials' positions. */
+/** The good and bad groups of a suggestion: their trials' positions, ascending. */
 interface Groups {
-  readonly below: readonly TrialRecord[];
-  readonly above: readonly TrialRecord[];
   readonly belowIds: Int32Array;
   readonly aboveIds: Int32Array;
 }
@@ -431,16 +463,25 @@ export function splitObservations<T extends { step: number; loss: number }>(
   keys: (r: T) => { step: number; loss: number } = ownKeys,
 ): { below: T[]; above: T[] } {
   const n = records.length;
-  const k = Math.max(0, Math.min(nBelow, n));
   const steps = new Float64Array(n);
   const losses = new Float64Array(n);
-  let ordered = true;
   for (let i = 0; i < n; i++) {
     const key = keys(records[i] as T);
     steps[i] = key.step;
     losses[i] = key.loss;
-    if (Number.isNaN(key.step) || Number.isNaN(key.loss)) ordered = false;
   }
+  const inBelow = belowMask(steps, losses, n, nBelow);
+  const below: T[] = [];
+  const above: T[] = [];
+  records.forEach((r, i) => (inBelow[i] === 1 ? below : above).push(r));
+  return { below, above };
+}
+
+/** `splitObservations` on key columns (the first n entries): 1 for the good group's members. */
+function belowMask(steps: Float64Array, losses: Float64Array, n: number, nBelow: number): Uint8Array {
+  const k = Math.max(0, Math.min(nBelow, n));
+  let ordered = true;
+  for (let i = 0; i < n; i++) if (Number.isNaN(steps[i] as number) || Number.isNaN(losses[i] as number)) ordered = false;
   const inBelow = new Uint8Array(n);
   if (ordered && k <= SELECTION_LIMIT) {
     const window = new Int32Array(k);
@@ -459,14 +500,11 @@ export function splitObservations<T extends { step: number; loss: number }>(
     }
     for (let j = 0; j < size; j++) inBelow[window[j] as number] = 1;
   } else {
-    const order = records.map((_, i) => i);
+    const order = Array.from({ length: n }, (_, i) => i);
     order.sort((i, j) => compareKeys(steps[i] as number, steps[j] as number) || compareKeys(losses[i] as number, losses[j] as number) || i - j);
     for (let j = 0; j < k; j++) inBelow[order[j] as number] = 1;
   }
-  const below: T[] = [];
-  const above: T[] = [];
-  records.forEach((r, i) => (inBelow[i] === 1 ? below : above).push(r));
-  return { below, above };
+  return inBelow;
 }
 
 /**
