@@ -318,7 +318,7 @@ export class TPESearcher implements Searcher {
    * errored ones, ranked worst while running; otherwise the finished ones), as trial positions:
    * one pass over the records into typed key columns, no per-record closures or objects.
    */
-  private split(n: number): Groups {
+  protected split(n: number): Groups {
     const trials = this.trials;
     const steps = new Float64Array(trials.length);
     const losses = new Float64Array(trials.length);
@@ -432,7 +432,7 @@ export class TPESearcher implements Searcher {
 }
 
 /** The good and bad groups of a suggestion: their trials' positions, ascending. */
-interface Groups {
+export interface Groups {
   readonly belowIds: Int32Array;
   readonly aboveIds: Int32Array;
 }
