@@ -53,6 +53,8 @@ export interface BadGroupInput {
   readonly sorted: SortedColumn;
   readonly memo: KernelMemo;
   readonly weights: WeightsMemo;
+  /** Trial id to component index, shared by the parameters of a suggestion (their ids are usually one array). */
+  readonly index: ComponentIndex;
   readonly low: number;
   readonly high: number;
   readonly settings: ParzenSettings;
@@ -64,17 +66,48 @@ export function badGroupBoundsApply(settings: ParzenSettings): boolean {
 }
 
 /**
+ * Each trial id's position in a group's ids (its component index), filled once per ids
+ * array: the searcher passes the same fresh array to every parameter without inactive
+ * trials, so one pass serves them all. Entries are valid where `stamp` equals `epoch`
+ * (no clearing pass). An ids array must not be changed after it was indexed.
+ */
+export class ComponentIndex {
+  component = new Int32Array(0);
+  stamp = new Int32Array(0);
+  epoch = 0;
+  private indexed: Int32Array | undefined;
+
+  of(ids: Int32Array): { component: Int32Array; stamp: Int32Array; epoch: number } {
+    if (ids !== this.indexed) {
+      const largest = ids.length > 0 ? (ids[ids.length - 1] as number) : -1;
+      if (this.component.length <= largest) {
+        const size = Math.max(largest + 1, 2 * this.component.length, 64);
+        this.component = new Int32Array(size);
+        this.stamp = new Int32Array(size);
+        this.epoch = 0;
+      }
+      this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
+      if (this.epoch === 1) this.stamp.fill(0);
+      const { component, stamp, epoch } = this;
+      for (let c = 0; c < ids.length; c++) {
+        component[ids[c] as number] = c;
+        stamp[ids[c] as number] = epoch;
+      }
+      this.indexed = ids;
+    }
+    return this;
+  }
+}
+
+/**
  * One continuous parameter's builder of bad-group bounds, kept by the searcher across
  * suggestions for its scratch arrays. `bounds` returns null where the estimator's
  * `logPdfBounds` would (fewer than 64 components, a window not worth it, a non-finite offset).
  */
 export class BadGroupKernels {
-  /** By trial id: component index + 1 while a build runs, 0 otherwise. */
-  private component = new Int32Array(0);
   // By sorted rank (components + 2 for the bounds on either side of `centres`).
   private centres = new Float64Array(0);
   private sortedComponents = new Int32Array(0);
-  private sortedSigmas = new Float64Array(0);
   // By component index.
   private sigmas = new Float64Array(0);
   private logSigmas = new Float64Array(0);
@@ -96,13 +129,12 @@ export class BadGroupKernels {
     const considerPrior = settings.considerPrior;
     const components = n + (considerPrior ? 1 : 0);
     if (components < WINDOW_MIN_COMPONENTS) return null;
-    this.reserve(components, ids[n - 1] as number);
+    this.reserve(components);
     const { weights, logWeights: baseLogWeights } = mixtureWeights(n, settings, input.weights);
     const priorCentre = 0.5 * (low + high);
 
-    // Pass 1, sorted order: the centres as `orderOf` orders them, then the neighbour gaps.
-    const component = this.component;
-    for (let c = 0; c < n; c++) component[ids[c] as number] = c + 1;
+    // Pass 1, sorted order: the centres as `orderOf` orders them.
+    const { component, stamp, epoch } = input.index.of(ids);
     const centres = this.centres;
     const sortedComponents = this.sortedComponents;
     const last = ids[n - 1] as number;
@@ -113,52 +145,53 @@ export class BadGroupKernels {
     const sortedValues = sorted.values;
     for (let r = 0; r < sorted.size; r++) {
       const id = sortedIds[r] as number;
-      if (id > last) continue;
-      const c = (component[id] as number) - 1;
-      if (c < 0) continue;
+      if (id > last || stamp[id] !== epoch) continue;
       const v = sortedValues[r] as number;
       if (priorPending && v > priorCentre) {
         sortedComponents[k] = n;
         centres[++k] = priorCentre;
         priorPending = false;
       }
-      sortedComponents[k] = c;
+      sortedComponents[k] = component[id] as number;
       centres[++k] = v;
     }
     if (priorPending) {
       sortedComponents[k] = n;
       centres[++k] = priorCentre;
     }
-    for (let c = 0; c < n; c++) component[ids[c] as number] = 0;
-    if (k !== components) throw new Error(`BadGroupKernels: ${components - k} observations are not in the sorted column`);
+    // An observation missing from the column (a NaN value): the estimator is built instead.
+    if (k !== components) return null;
     centres[components + 1] = high;
-    const sortedSigmas = this.sortedSigmas;
-    for (let r = 0; r < components; r++) {
-      sortedSigmas[r] = Math.max((centres[r + 1] as number) - (centres[r] as number), (centres[r + 2] as number) - (centres[r + 1] as number));
-    }
-    if (!settings.considerEndpoints && components + 2 >= 4) {
-      sortedSigmas[0] = (centres[2] as number) - (centres[1] as number);
-      sortedSigmas[components - 1] = (centres[components] as number) - (centres[components - 1] as number);
-    }
+
+    // Pass 2, sorted order: the larger neighbour gap (the inner one at the ends), clipped.
     const range = high - low;
     const minSigma = settings.considerMagicClip
       ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
       : EPS;
+    const innerEnds = !settings.considerEndpoints && components + 2 >= 4;
     const sigmas = this.sigmas;
+    let smallest = Infinity;
     for (let r = 0; r < components; r++) {
       const c = sortedComponents[r] as number;
-      sigmas[c] = c === n ? range : Math.min(Math.max(sortedSigmas[r] as number, minSigma), range);
+      let gap: number;
+      if (innerEnds && r === 0) gap = (centres[2] as number) - (centres[1] as number);
+      else if (innerEnds && r === components - 1) gap = (centres[components] as number) - (centres[components - 1] as number);
+      else gap = Math.max((centres[r + 1] as number) - (centres[r] as number), (centres[r + 2] as number) - (centres[r + 1] as number));
+      const sigma = c === n ? range : Math.min(Math.max(gap, minSigma), range);
+      sigmas[c] = sigma;
+      smallest = Math.min(smallest, sigma);
     }
 
-    // Pass 2, component order: normalisers (memo), the bandwidth-weighted shift, the smallest bandwidth.
+    // Pass 3, component order: normalisers (memo), the bandwidth-weighted shift, buildWindow's counts.
     memo.reserve(last + 2);
     const logSigmas = this.logSigmas;
     const logNormalizers = this.logNormalizers;
     const memoSigmas = memo.sigmas;
     const memoLogNormalizers = memo.logNormalizers;
     const memoLogSigmas = memo.logSigmas;
+    const factors = REACH_FACTORS.length;
+    const within = new Int32Array(factors);
     let total = 0;
-    let smallest = Infinity;
     for (let c = 0; c < components; c++) {
       const sigma = sigmas[c] as number;
       const slot = c < n ? (ids[c] as number) + 1 : 0;
@@ -176,24 +209,19 @@ export class BadGroupKernels {
         memoLogSigmas[slot] = logSigma;
       }
       total += (weights[c] as number) * sigma;
-      smallest = Math.min(smallest, sigma);
-    }
-
-    // The window's reach: buildWindow's cost model, from the same counts.
-    const within = new Int32Array(REACH_FACTORS.length);
-    for (let c = 0; c < components; c++) {
-      const sigma = sigmas[c] as number;
-      for (let f = 0; f < REACH_FACTORS.length; f++) {
+      for (let f = 0; f < factors; f++) {
         if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
           within[f] = (within[f] as number) + 1;
           break;
         }
       }
     }
+
+    // The window's reach: buildWindow's cost model, from the same counts.
     let reach = 0;
     let bestCost = Infinity;
     let narrow = 0;
-    for (let f = 0; f < REACH_FACTORS.length; f++) {
+    for (let f = 0; f < factors; f++) {
       const r = smallest * (REACH_FACTORS[f] as number);
       narrow += within[f] as number;
       const cost = components - narrow + narrow * Math.min(1, (2 * r * Math.sqrt(98)) / (high - low));
@@ -204,7 +232,7 @@ export class BadGroupKernels {
     }
     if (!(bestCost < 0.8 * components)) return null;
 
-    // Pass 3, sorted order: boundedWindow's offsets of the narrow and the wide components.
+    // Pass 4, sorted order: boundedWindow's offsets of the narrow and the wide components.
     const bandwidthWeighted = settings.scoring === "bandwidth-weighted";
     const shift = bandwidthWeighted ? Math.log(total) : 0;
     const { narrowCentres, narrowInverseSigmas, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets } = this;
@@ -247,17 +275,11 @@ export class BadGroupKernels {
   }
 
   /** Grows the scratch arrays for `components` components and trial ids up to `largestId`. */
-  private reserve(components: number, largestId: number): void {
-    if (this.component.length <= largestId) {
-      const grown = new Int32Array(Math.max(largestId + 1, 2 * this.component.length, 64));
-      grown.set(this.component);
-      this.component = grown;
-    }
+  private reserve(components: number): void {
     if (this.sigmas.length >= components) return;
     const size = Math.max(components, 2 * this.sigmas.length, 64);
     this.centres = new Float64Array(size + 2);
     this.sortedComponents = new Int32Array(size);
-    this.sortedSigmas = new Float64Array(size);
     this.sigmas = new Float64Array(size);
     this.logSigmas = new Float64Array(size);
     this.logNormalizers = new Float64Array(size);

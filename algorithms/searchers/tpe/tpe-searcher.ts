@@ -2,7 +2,7 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
-import { BadGroupKernels, badGroupBoundsApply, type BadGroupBounds } from "./bad-group-bounds.ts";
+import { BadGroupKernels, ComponentIndex, badGroupBoundsApply, type BadGroupBounds } from "./bad-group-bounds.ts";
 import { bestCandidate, type BadDensity } from "./best-candidate.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
@@ -137,6 +137,7 @@ export class TPESearcher implements Searcher {
   private readonly weightsMemo = new WeightsMemo();
   /** Per parameter, scratch of the bad group's bounds (bad-group-bounds.ts), created on first use. */
   private readonly badGroupKernels: Array<BadGroupKernels | undefined> = [];
+  private readonly componentIndex = new ComponentIndex();
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
   private readonly byId = new Map<string, TrialRecord>();
@@ -358,8 +359,13 @@ export class TPESearcher implements Searcher {
     const parameter = (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen;
     if (parameter.kind !== "numeric" || parameter.step !== null) return null;
     const values = this.valueColumns[p] as Float64Array;
-    let kept = 0;
-    for (let k = 0; k < aboveIds.length; k++) if (!Number.isNaN(values[aboveIds[k] as number] as number)) kept++;
+    // A parameter without conditions is set in every trial (a NaN from a hand-edited saved state
+    // makes the builder decline: it misses from the sorted column).
+    let kept = aboveIds.length;
+    if ((this.table.parameters[p] as { conditions: readonly unknown[] }).conditions.length > 0) {
+      kept = 0;
+      for (let k = 0; k < aboveIds.length; k++) if (!Number.isNaN(values[aboveIds[k] as number] as number)) kept++;
+    }
     let ids = aboveIds;
     if (kept !== aboveIds.length) {
       ids = new Int32Array(kept);
@@ -373,6 +379,7 @@ export class TPESearcher implements Searcher {
       sorted: this.sortedColumns[p] as SortedColumn,
       memo: this.kernelMemos[p] as KernelMemo,
       weights: this.weightsMemo,
+      index: this.componentIndex,
       low: parameter.low,
       high: parameter.high,
       settings,

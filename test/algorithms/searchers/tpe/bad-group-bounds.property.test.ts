@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BadGroupKernels } from "../../../../algorithms/searchers/tpe/bad-group-bounds.ts";
+import { BadGroupKernels, ComponentIndex } from "../../../../algorithms/searchers/tpe/bad-group-bounds.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "../../../../algorithms/searchers/tpe/kernel-memo.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, uniformWeights, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
 import { TPESearcher, splitObservations, type Groups, type TPESearcherOptions } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
@@ -58,6 +58,7 @@ describe("BadGroupKernels", () => {
           const sorted = new SortedColumn();
           const memo = new KernelMemo();
           const builder = new BadGroupKernels();
+          const index = new ComponentIndex();
           let values = new Float64Array(0);
           const xs = Float64Array.from([...points.map((u) => (low as number) + u * span), low as number, high as number, (high as number) + 1]);
           for (const round of rounds) {
@@ -74,7 +75,7 @@ describe("BadGroupKernels", () => {
             let state = round.seed;
             const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
             const ids = Int32Array.from([...values.keys()].filter((i) => !Number.isNaN(values[i] as number) && random() < round.badShare));
-            const fast = builder.bounds({ ids, values, sorted, memo, weights: new WeightsMemo(), low: low as number, high: high as number, settings });
+            const fast = builder.bounds({ ids, values, sorted, memo, weights: new WeightsMemo(), index, low: low as number, high: high as number, settings });
             const column = Float64Array.from(ids, (i) => values[i] as number);
             const reference = new ParzenEstimator([column], [parameter], settings).logPdfBounds([xs]);
             if (ids.length <= 64) {
