@@ -128,6 +128,8 @@ export class TPESearcher implements Searcher {
   private readonly univariateParzen: ParzenSettings;
   private rng: Rng;
   private trials: TrialRecord[] = [];
+  /** How many trials are finished (a trial's state only moves from running). */
+  private finishedCount = 0;
   /** Kernel values carried between suggestions (kernel-memo.ts): one memo per parameter, and per suggestion the mixture weights. */
   private kernelMemos: KernelMemo[];
   /** Per parameter, every trial's value in sorted order (kernel-memo.ts), for the bandwidths' neighbour gaps. */
@@ -194,8 +196,7 @@ export class TPESearcher implements Searcher {
 
   suggest(trialId: string): Config {
     if (this.byId.has(trialId)) throw new OptionError("TPESearcher.suggest", `trial ${trialId} was already suggested`);
-    let finished = 0;
-    for (const t of this.trials) if (t.state === "finished") finished++;
+    const finished = this.finishedCount;
     const values = new Float64Array(this.table.size).fill(Number.NaN);
     if (finished < this.nStartupTrials) {
       for (let p = 0; p < this.table.size; p++) {
@@ -238,6 +239,7 @@ export class TPESearcher implements Searcher {
       record.loss = 0;
     }
     record.state = "finished";
+    this.finishedCount++;
   }
 
   save(): Json {
@@ -268,6 +270,7 @@ export class TPESearcher implements Searcher {
     }));
     this.byId.clear();
     for (const t of this.trials) this.byId.set(t.id, t);
+    this.finishedCount = this.trials.filter((t) => t.state === "finished").length;
     this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
     this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
     this.valueColumns = this.table.parameters.map(() => new Float64Array(64));
