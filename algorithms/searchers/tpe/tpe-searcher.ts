@@ -2,8 +2,9 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
-import { BadGroupKernels, ComponentIndex, badGroupBoundsApply, type BadGroupBounds } from "./bad-group-bounds.ts";
+import { BadGroupKernels, ComponentIndex, badGroupBoundsApply } from "./bad-group-bounds.ts";
 import { bestCandidate, type BadDensity } from "./best-candidate.ts";
+import { MultivariateBounds } from "./multivariate-bounds.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
@@ -352,11 +353,29 @@ export class TPESearcher implements Searcher {
   }
 
   /**
-   * Bounds on the bad group's density without building its estimator (bad-group-bounds.ts),
-   * for a single continuous parameter; null where they do not apply or are not available
-   * (then the estimator is built and asked, as before).
+   * Bounds on the bad group's density without building its estimator: for a single
+   * continuous parameter from kept state (bad-group-bounds.ts), for joint continuous kernels
+   * from the components near each candidate (multivariate-bounds.ts); null where they do not
+   * apply or are not available (then the estimator is built and asked, as before).
    */
-  protected badGroupBounds(block: readonly number[], aboveIds: Int32Array, settings: ParzenSettings): BadGroupBounds | null {
+  protected badGroupBounds(
+    block: readonly number[],
+    aboveIds: Int32Array,
+    settings: ParzenSettings,
+    badColumns: () => Float64Array[],
+  ): Pick<BadDensity, "logPdfBounds"> | null {
+    const parameters = block.map((q) => (this.table.parameters[q] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
+    // Joint continuous kernels: bounds from the components near each candidate (multivariate-bounds.ts).
+    if (settings.multivariate) {
+      if (!parameters.every((q) => q.kind === "numeric" && q.step === null)) return null;
+      return MultivariateBounds.of({
+        columns: badColumns(),
+        lows: parameters.map((q) => (q as { low: number }).low),
+        highs: parameters.map((q) => (q as { high: number }).high),
+        settings,
+        weights: this.weightsMemo,
+      });
+    }
     if (block.length !== 1 || !badGroupBoundsApply(settings)) return null;
     const p = block[0] as number;
     const parameter = (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen;
@@ -425,12 +444,13 @@ export class TPESearcher implements Searcher {
     const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
     // The bad group's estimator, built on first need: a continuous parameter's bounds come from bad-group-bounds.ts.
     let built: ParzenEstimator | undefined;
+    let badColumns: { columns: Float64Array[]; ids: Int32Array } | undefined;
     const badEstimator = (): ParzenEstimator => {
       if (built !== undefined) return built;
-      const badColumns = columns(groups.aboveIds);
+      badColumns ??= columns(groups.aboveIds);
       return (built = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted }));
     };
-    const fastBounds = this.badGroupBounds(block, groups.aboveIds, settings);
+    const fastBounds = this.badGroupBounds(block, groups.aboveIds, settings, () => (badColumns ??= columns(groups.aboveIds)).columns);
     const bad: BadDensity = {
       logPdfBounds: (samples, tight) => (fastBounds !== null ? fastBounds.logPdfBounds(samples, tight) : badEstimator().logPdfBounds(samples, tight)),
       logPdf: (samples) => badEstimator().logPdf(samples),
