@@ -154,37 +154,46 @@ export class MultivariateBounds {
         value[s] = -Infinity;
         continue;
       }
-      // Q_c for the observations, one dimension at a time.
-      q.fill(0, 0, n);
+      // Q_c for the observations, one dimension at a time (the first one sets them).
       for (let p = 0; p < d; p++) {
         const x = (samples[p] as Float64Array)[s] as number;
         const column = columns[p] as Float64Array;
         const inverse = inverseSigmas[p] as number;
-        for (let c = 0; c < n; c++) {
-          const z = (x - (column[c] as number)) * inverse;
-          q[c] = (q[c] as number) + 0.5 * z * z;
+        if (p === 0) {
+          for (let c = 0; c < n; c++) {
+            const z = (x - (column[c] as number)) * inverse;
+            q[c] = 0.5 * z * z;
+          }
+        } else {
+          for (let c = 0; c < n; c++) {
+            const z = (x - (column[c] as number)) * inverse;
+            q[c] = (q[c] as number) + 0.5 * z * z;
+          }
         }
       }
-      // The floor: the prior's exact score, and the observation with the best upper bound.
-      let floor = this.offset(n) - this.priorQ(samples, s);
+      // The observations' upper bounds (kept in q), and the one with the best of them.
       let nearest = 0;
       let nearestUpper = -Infinity;
       for (let c = 0; c < n; c++) {
         const upper = (logWeightPart[c] as number) + offsetCeiling - (q[c] as number);
+        q[c] = upper;
         if (upper > nearestUpper) {
           nearestUpper = upper;
           nearest = c;
         }
       }
-      floor = Math.max(floor, this.offset(nearest) - (q[nearest] as number));
+      // The floor: the prior's exact score, and that observation's (its Q is its bound minus the offset ceiling).
+      const prior = this.offset(n) - this.priorQ(samples, s);
+      const nearestQ = (logWeightPart[nearest] as number) + offsetCeiling - nearestUpper;
+      const floor = Math.max(prior, this.offset(nearest) - nearestQ);
       // Scored exactly within the margin, relative to the floor; the others bounded by buckets.
-      let sum = Math.exp(this.offset(n) - this.priorQ(samples, s) - floor);
+      let sum = Math.exp(prior - floor);
       buckets.fill(0);
       for (let c = 0; c < n; c++) {
-        const upper = (logWeightPart[c] as number) + offsetCeiling - (q[c] as number);
+        const upper = q[c] as number;
         const gap = floor - upper;
         if (gap < margin) {
-          sum += Math.exp(this.offset(c) - (q[c] as number) - floor);
+          sum += Math.exp(this.offset(c) - ((logWeightPart[c] as number) + offsetCeiling - upper) - floor);
         } else {
           const k = gap >= LAST_BUCKET ? LAST_BUCKET : Math.floor(gap);
           buckets[k] = (buckets[k] as number) + 1;
