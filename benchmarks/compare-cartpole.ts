@@ -40,28 +40,39 @@ import { TimeoutStopper } from "../core/stoppers/index.ts";
 import { tune } from "../real-backend/index.ts";
 import { simulate } from "../simulator/index.ts";
 import { cartPoleObjective, cartPoleSpace, CARTPOLE_SOLVED_RETURN } from "./rl/index.ts";
-import { formatTable, holmAdjust, medianInterval, median, quantile, wilcoxonSignedRank } from "./stats/index.ts";
+import { fixed as fmt, formatTable, holmAdjust, medianInterval, median, quantile, wilcoxonSignedRank } from "./stats/index.ts";
+import { numberFlag, numberListFlag } from "./script-flags.ts";
+import { parseArgs } from "node:util";
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
-};
-const FULL = argv.includes("--full");
+const { values: flags } = parseArgs({
+  options: {
+    full: { type: "boolean", default: false },
+    short: { type: "boolean", default: false },
+    real: { type: "boolean", default: false },
+    seeds: { type: "string" },
+    "first-seed": { type: "string" },
+    population: { type: "string" },
+    seconds: { type: "string" },
+    scan: { type: "string" },
+    methods: { type: "string" },
+    summarise: { type: "string" },
+  },
+});
+const FULL = flags.full === true;
 /**
  * --short: the measurable version. At the default 0.3 s per CPU every method's best trial reaches ~500
  * (no method can differ); at 0.1 s per CPU (20,000 environment steps per CPU) random+FIFO's median final
  * return is ~370, well below 475 (found with --scan 0.02,0.05,0.1,0.2), and 30 seeds: at 10 PB2's lead over FIFO was not decided (Holm p 0.34), at 30 it is (0.015).
  */
-const SHORT = argv.includes("--short");
-const REAL = argv.includes("--real");
-const SEEDS = flag("--seeds", SHORT ? 30 : 10);
-const FIRST_SEED = flag("--first-seed", 0);
-const POPULATION = flag("--population", FULL ? 16 : 8);
+const SHORT = flags.short === true;
+const REAL = flags.real === true;
+const SEEDS = numberFlag("seeds", flags.seeds, SHORT ? 30 : 10, { integer: true, min: 1 });
+const FIRST_SEED = numberFlag("first-seed", flags["first-seed"], 0, { integer: true, min: 0 });
+const POPULATION = numberFlag("population", flags.population, FULL ? 16 : 8, { integer: true, min: 1 });
 /** Budget per CPU, in (simulated or wall) seconds. */
-let SECONDS_PER_CPU = flag("--seconds", FULL ? 2 : SHORT ? 0.1 : 0.3);
+let SECONDS_PER_CPU = numberFlag("seconds", flags.seconds, FULL ? 2 : SHORT ? 0.1 : 0.3, { above: 0 });
 /** --scan 0.02,0.05,0.1: random+FIFO alone at each per-CPU budget (to find one where methods can differ), then exit. */
-const SCAN = argv.includes("--scan") ? (argv[argv.indexOf("--scan") + 1] ?? "").split(",").map(Number) : undefined;
+const SCAN = numberListFlag("scan", flags.scan, { above: 0 });
 const SECONDS_PER_ENV_STEP = 5e-6;
 const EPISODES_PER_STEP = 10;
 const METRIC = "mean_return";
@@ -153,8 +164,6 @@ function timeToSolved(trials: readonly TrialView[]): number {
   return first;
 }
 
-/** Fixed decimals ("-" for never / undefined): the stats module's fmt counts significant digits. */
-const fmt = (value: number | undefined, decimals: number): string => (value !== undefined && Number.isFinite(value) ? value.toFixed(decimals) : "-");
 const cell = (values: number[], digits: number): string =>
   `${fmt(median(values), digits)} [${fmt(quantile(values, 0.25), digits)}, ${fmt(quantile(values, 0.75), digits)}]`;
 const interval = (values: number[], digits: number): string => {
@@ -189,8 +198,8 @@ console.log(
  * --methods PBT,PB2: run only these (separate processes can then share the methods);
  * --summarise a.log,b.log: no training, the table and tests from the "run ..." lines of earlier logs.
  */
-const ONLY = argv.includes("--methods") ? new Set((argv[argv.indexOf("--methods") + 1] ?? "").split(",")) : undefined;
-const SUMMARISE = argv.includes("--summarise") ? (argv[argv.indexOf("--summarise") + 1] ?? "").split(",") : undefined;
+const ONLY = flags.methods !== undefined ? new Set(flags.methods.split(",")) : undefined;
+const SUMMARISE = flags.summarise?.split(",");
 const outcomes = new Map<string, Outcome[]>();
 if (SUMMARISE !== undefined) {
   const { readFileSync } = await import("node:fs");

@@ -49,9 +49,3 @@ export function runAshaHartmann6(options: { seed: number; trials: number; cluste
     dollarsPerRegretReduction: reduction > 0 ? run.summary.costDollars / reduction : Number.NaN,
   };
 }
-
-/** `--name value` from argv, or the default. */
-export function flag(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 && process.argv[at + 1] !== undefined ? (process.argv[at + 1] as string) : fallback;
-}

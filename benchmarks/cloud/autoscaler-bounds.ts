@@ -11,12 +11,15 @@
  *   npx tsx benchmarks/cloud/autoscaler-bounds.ts [--seeds 10] [--max-nodes 1,2,4,8,16,32] [--epoch-seconds 60,180]
  */
 import { fmt, formatTable, median, medianInterval } from "../stats/index.ts";
-import { flag, runAshaHartmann6 } from "./asha-hartmann6.ts";
+import { runAshaHartmann6 } from "./asha-hartmann6.ts";
+import { parseArgs } from "node:util";
+import { numberFlag, numberListFlag } from "../script-flags.ts";
 
-const seeds = Number(flag("seeds", "10"));
-const bounds = flag("max-nodes", "1,2,4,8,16,32").split(",").map(Number);
-const epochSeconds = flag("epoch-seconds", "60,180").split(",").map(Number) as [number, number];
-const trials = Number(flag("trials", "256"));
+const { values: flags } = parseArgs({ options: { seeds: { type: "string" }, "max-nodes": { type: "string", default: "1,2,4,8,16,32" }, "epoch-seconds": { type: "string", default: "60,180" }, trials: { type: "string" } } });
+const seeds = numberFlag("seeds", flags.seeds, 10, { integer: true, min: 1 });
+const bounds = numberListFlag("max-nodes", flags["max-nodes"], { integer: true, min: 1 }) as number[];
+const epochSeconds = numberListFlag("epoch-seconds", flags["epoch-seconds"], { above: 0 }) as [number, number];
+const trials = numberFlag("trials", flags.trials, 256, { integer: true, min: 1 });
 
 const rows = bounds.map((maxCount) => {
   const runs = Array.from({ length: seeds }, (_, seed) =>

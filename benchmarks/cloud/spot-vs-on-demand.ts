@@ -14,12 +14,15 @@
  */
 import { fmt, formatTable, median, medianInterval, wilcoxonSignedRank } from "../stats/index.ts";
 import { parseStorm, SPOT_ADVISOR_BUCKETS, type ClusterSpec } from "../../simulator/index.ts";
-import { flag, runAshaHartmann6, type StudyRun } from "./asha-hartmann6.ts";
+import { runAshaHartmann6, type StudyRun } from "./asha-hartmann6.ts";
+import { parseArgs } from "node:util";
+import { numberFlag, numberListFlag } from "../script-flags.ts";
 
-const seeds = Number(flag("seeds", "20"));
-const epochSeconds = flag("epoch-seconds", "60,180").split(",").map(Number) as [number, number];
-const storm = parseStorm("--storm", flag("storm", "0.9@3600"));
-const trials = Number(flag("trials", "256"));
+const { values: flags } = parseArgs({ options: { seeds: { type: "string" }, "epoch-seconds": { type: "string", default: "60,180" }, storm: { type: "string", default: "0.9@3600" }, trials: { type: "string" } } });
+const seeds = numberFlag("seeds", flags.seeds, 20, { integer: true, min: 1 });
+const epochSeconds = numberListFlag("epoch-seconds", flags["epoch-seconds"], { above: 0 }) as [number, number];
+const storm = parseStorm("--storm", flags.storm as string);
+const trials = numberFlag("trials", flags.trials, 256, { integer: true, min: 1 });
 
 const node = { name: "gpu8", cpus: 32, gpus: 8, count: 4, onDemandPricePerHour: 24 };
 const onDemand: ClusterSpec = { nodeTypes: [{ ...node, pricePerHour: 24 }] };

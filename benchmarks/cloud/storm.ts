@@ -13,9 +13,11 @@
 import { benchmarkByName } from "../objectives/index.ts";
 import { fmt, formatTable, median } from "../stats/index.ts";
 import { simulate, type ClusterSpec } from "../../simulator/index.ts";
-import { flag } from "./asha-hartmann6.ts";
+import { parseArgs } from "node:util";
+import { numberFlag } from "../script-flags.ts";
 
-const seeds = Number(flag("seeds", "10"));
+const { values: flags } = parseArgs({ options: { seeds: { type: "string" } } });
+const seeds = numberFlag("seeds", flags.seeds, 10, { integer: true, min: 1 });
 const bench = benchmarkByName("hartmann6", { maxIterations: 100 });
 
 const settings: Array<{ notice: string; cluster: Partial<ClusterSpec>; checkpointFrequency: number }> = [];

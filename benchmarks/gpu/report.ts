@@ -11,10 +11,13 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { OptionError, parseNumberText } from "../../core/errors/index.ts";
+import { fixed } from "../stats/index.ts";
 
 const { values } = parseArgs({ options: { dir: { type: "string" }, gpus: { type: "string", default: "0" } } });
-const dir = values.dir as string;
-const gpuCount = Number(values.gpus);
+if (values.dir === undefined) throw new OptionError("--dir", "give the directory run-trials.ts wrote");
+const dir = values.dir;
+const gpuCount = parseNumberText("--gpus", values.gpus as string, { integer: true, min: 0 });
 
 interface Trial {
   trial: string;
@@ -63,7 +66,6 @@ for (const r of runs) if (r.gpu === 0) for (const t of r.trials) if (Number.isFi
 
 const violations: string[] = [];
 let usedGpu = false;
-const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(d));
 console.log("\n| run | trial | status | CUDA_VISIBLE_DEVICES | device reported | GPUs seen by nvidia-smi | peak GPU MiB | peak util % | steps/s | vs CPU |");
 console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const r of runs) {
@@ -80,7 +82,7 @@ for (const r of runs) {
     const base = cpuRate.get(r.kind);
     const ratio = r.gpu > 0 && base ? t.stepsPerSecond / base : null;
     console.log(
-      `| ${r.kind} gpu=${r.gpu} | ${t.trial} | ${t.status} | ${t.visible || "(empty)"} | ${t.device || "-"} | ${seenIndexes.join(",") || "-"} | ${fmt(peak, 0)} | ${fmt(util, 0)} | ${fmt(t.stepsPerSecond)} | ${ratio === null ? "-" : `${ratio.toFixed(2)}x`} |`,
+      `| ${r.kind} gpu=${r.gpu} | ${t.trial} | ${t.status} | ${t.visible || "(empty)"} | ${t.device || "-"} | ${seenIndexes.join(",") || "-"} | ${fixed(peak, 0)} | ${fixed(util, 0)} | ${fixed(t.stepsPerSecond, 2)} | ${ratio === null ? "-" : `${ratio.toFixed(2)}x`} |`,
     );
     if (t.error) console.log(`|   | error: ${t.error} |`);
   }

@@ -34,6 +34,11 @@ export interface SurrogateUsage {
   seconds: number;
 }
 
+/** Node 20 has Atomics.waitAsync; the project's lib (ES2023) does not declare it. */
+interface AtomicsWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 export class OnnxSurrogate {
   readonly usage: SurrogateUsage = { calls: 0, rows: 0, seconds: 0 };
   private readonly ctrl: Int32Array;
@@ -41,11 +46,19 @@ export class OnnxSurrogate {
   private readonly msg: Uint8Array;
   private closed = false;
   /**
+   * Why this surrogate can compute no more (a call timed out, or it was closed), else
+   * undefined. A caller that caught the error of a call (the simulator fails the trial and
+   * goes on) reads it here: a run that lost a surrogate answer is not that benchmark's run.
+   */
+  get failure(): string | undefined {
+    return this.failedWith ?? (this.closed ? "LCBench surrogate: closed" : undefined);
+  }
+  /**
    * Set when a call timed out. The worker may still answer that call later, into the
    * same shared buffer, and the next call would read the late answer as its own (every
    * curve after it shifted by one call). So a surrogate that timed out is not used again.
    */
-  private timedOut = false;
+  private failedWith: string | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -92,8 +105,8 @@ export class OnnxSurrogate {
    * val_balanced_accuracy, test_cross_entropy, test_balanced_accuracy).
    */
   predict(cat: Int32Array, cont: Float32Array, rows: number): Float32Array {
+    if (this.failedWith !== undefined) throw new ContractError("", `LCBench surrogate: an earlier call got no answer within ${this.timeoutMs} ms; its late answer could be read as this call's, so this surrogate is not used again`);
     if (this.closed) throw new ContractError("", "LCBench surrogate: used after close()");
-    if (this.timedOut) throw new ContractError("", `LCBench surrogate: an earlier call got no answer within ${this.timeoutMs} ms; its late answer could be read as this call's, so this surrogate is not used again`);
     if (!(Number.isInteger(rows) && rows >= 1 && rows <= this.maxRows)) {
       throw new ContractError("", `LCBench surrogate: rows must be an integer in [1, ${this.maxRows}], got ${rows}`);
     }
@@ -105,9 +118,12 @@ export class OnnxSurrogate {
     this.worker.postMessage({ rows, cat, cont, catWidth: CAT_WIDTH, contWidth: CONT_WIDTH });
     const waited = Atomics.wait(this.ctrl, 0, 0, this.timeoutMs);
     if (waited === "timed-out") {
-      this.timedOut = true;
-      void this.worker.terminate();
-      throw new ContractError("", `LCBench surrogate: no answer within ${this.timeoutMs} ms`);
+      // Stopped only once the late answer has landed: terminating the worker while ONNX
+      // Runtime is inside run() aborts the whole process (an uncatchable native error).
+      const late = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.ctrl, 0, 0);
+      void (late.async ? late.value : Promise.resolve()).then(() => this.close());
+      this.failedWith = `LCBench surrogate: no answer within ${this.timeoutMs} ms (its worker is stopped once that answer lands)`;
+      throw new ContractError("", this.failedWith);
     }
     const status = Atomics.load(this.ctrl, 0);
     this.usage.calls++;

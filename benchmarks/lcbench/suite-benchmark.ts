@@ -11,17 +11,29 @@ import { loadLcbench, type LcbenchSuite } from "./load.ts";
 export const LCBENCH_BENCHMARK_PREFIX = "lcbench/";
 
 let shared: Promise<LcbenchSuite> | undefined;
+/** The loaded value of `shared`, once it has resolved. */
+let current: LcbenchSuite | undefined;
 
 /**
  * The data and ONNX session, loaded on first use and shared by every task in this
  * process or worker thread (one surrogate thread each). A failed load is not cached,
- * so a later cell retries (e.g. after the download's network came back).
+ * so a later cell retries (e.g. after the download's network came back); nor is a
+ * surrogate that has failed (a call timed out on a loaded machine): the next use
+ * starts a fresh one instead of failing every later cell of the thread.
  */
 export function sharedLcbench(): Promise<LcbenchSuite> {
-  shared ??= loadLcbench().catch((error: unknown) => {
+  if (current?.surrogate.failure !== undefined) {
+    void current.close();
     shared = undefined;
-    throw error;
-  });
+    current = undefined;
+  }
+  shared ??= loadLcbench().then(
+    (suite) => (current = suite),
+    (error: unknown) => {
+      shared = undefined;
+      throw error;
+    },
+  );
   return shared;
 }
 
@@ -47,6 +59,7 @@ export async function lcbenchSuiteBenchmark(taskId: string): Promise<SuiteBenchm
     defaults: lcbenchDefaults(suite, taskId),
     regretScale: stats.val_accuracy.max - stats.val_accuracy.min,
     surrogateUsage: () => ({ ...suite.surrogate.usage }),
+    failure: () => suite.surrogate.failure,
     objectiveFor: (options) => benchmark.objectiveWith(options),
   };
 }

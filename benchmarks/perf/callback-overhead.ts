@@ -13,21 +13,17 @@
  *
  *   npx tsx benchmarks/perf/callback-overhead.ts [--pairs 24] [--trials 1000] [--iterations 100]
  */
+import { parseArgs } from "node:util";
 import type { TuneCallback } from "../../core/callbacks/index.ts";
+import { numberFlag } from "../script-flags.ts";
 import { median, medianInterval, quantile, wilcoxonSignedRank } from "../stats/index.ts";
 import { timedHartmann6Run } from "./hartmann6-run.ts";
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be an integer >= 1, got ${process.argv[at + 1]}`);
-  return value;
-}
-
-const pairs = flag("--pairs", 24);
-const trials = flag("--trials", 1000);
-const iterations = flag("--iterations", 100);
+const { values: flags } = parseArgs({ options: { pairs: { type: "string" }, trials: { type: "string" }, iterations: { type: "string" } } });
+const count = { integer: true, min: 1 };
+const pairs = numberFlag("pairs", flags.pairs, 24, count);
+const trials = numberFlag("trials", flags.trials, 1000, count);
+const iterations = numberFlag("iterations", flags.iterations, 100, count);
 
 const noop: TuneCallback = {
   name: "noop",

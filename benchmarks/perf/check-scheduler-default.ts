@@ -4,11 +4,7 @@
 // Usage: npx tsx benchmarks/perf/check-scheduler-default.ts   (prints name=value lines)
 import { ASHAScheduler, FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { checkScheduler, runScripted, type SchedulerFactory } from "../../testing/index.ts";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
+import { median } from "../stats/index.ts";
 
 const factories: Record<string, SchedulerFactory> = {
   fifo: () => new FIFOScheduler(),

@@ -10,13 +10,12 @@
  */
 import { benchmarkByName } from "../objectives/index.ts";
 import { simulate, type ClusterSpec } from "../../simulator/index.ts";
+import { parseArgs } from "node:util";
+import { numberFlag } from "../script-flags.ts";
 
-const arg = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const repeats = arg("repeats", 3);
-const trials = arg("trials", 5000);
+const { values: flags } = parseArgs({ options: { repeats: { type: "string" }, trials: { type: "string" } } });
+const repeats = numberFlag("repeats", flags.repeats, 3, { integer: true, min: 1 });
+const trials = numberFlag("trials", flags.trials, 5000, { integer: true, min: 1 });
 const bench = benchmarkByName("hartmann6");
 const node = { name: "gpu8", cpus: 32, gpus: 8 };
 const cases: Record<string, ClusterSpec> = {

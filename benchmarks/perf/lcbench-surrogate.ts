@@ -14,6 +14,7 @@
  *   ASHA run (100 trials, 16 GPUs by default) and the part of its wall time
  *   spent inside surrogate calls.
  */
+import { parseArgs } from "node:util";
 import ort from "onnxruntime-node";
 import { ASHAScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
@@ -21,14 +22,12 @@ import { rngFor } from "../../core/rng.ts";
 import { sampleConfig } from "../../core/space/index.ts";
 import { simulate } from "../../simulator/index.ts";
 import { loadLcbench, surrogateInputs } from "../lcbench/index.ts";
+import { numberFlag } from "../script-flags.ts";
 
-function flag(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const task = flag("task", "3945");
-const trials = Number(flag("trials", "100"));
-const gpus = Number(flag("gpus", "16"));
+const { values: flags } = parseArgs({ options: { task: { type: "string", default: "3945" }, trials: { type: "string" }, gpus: { type: "string" } } });
+const task = flags.task as string;
+const trials = numberFlag("trials", flags.trials, 100, { integer: true, min: 1 });
+const gpus = numberFlag("gpus", flags.gpus, 16, { integer: true, min: 1 });
 
 const suite = await loadLcbench();
 const { data, surrogate } = suite;

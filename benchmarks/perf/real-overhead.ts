@@ -45,16 +45,18 @@ import { ProcessExecutor, type TrainableSource } from "../../real-backend/proces
 import type { Trainable } from "../../real-backend/trainable.ts";
 import { timed } from "./timed-trials.ts";
 import { noop, sleep50 } from "./trainables/overhead.ts";
+import { parseArgs } from "node:util";
+import { OptionError } from "../../core/errors/index.ts";
+import { median } from "../stats/index.ts";
+import { numberFlag } from "../script-flags.ts";
 
-const flag = (name: string) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : undefined;
-};
-const only = flag("only");
-const scale = Number(flag("scale") ?? 1);
+const { values: flags } = parseArgs({ options: { only: { type: "string" }, scale: { type: "string" }, workers: { type: "string" }, trainable: { type: "string", default: "noop" }, backends: { type: "string", default: "process,in_process" } } });
+if (flags.only !== undefined && !["a", "b", "c", "d"].includes(flags.only)) throw new OptionError("--only", `must be a, b, c or d, got ${JSON.stringify(flags.only)}`);
+const only = flags.only;
+const scale = numberFlag("scale", flags.scale, 1, { above: 0 });
 const cores = availableParallelism();
 // (b) only: fewer workers than cores leaves the driver a core of its own (how much of the overhead is contention).
-const bWorkers = Number(flag("workers") ?? cores);
+const bWorkers = numberFlag("workers", flags.workers, cores, { integer: true, min: 1 });
 const module = fileURLToPath(new URL("./trainables/overhead.ts", import.meta.url));
 const python = fileURLToPath(new URL("./trainables/one_step.py", import.meta.url));
 const space = { x: uniform(0, 1) };
@@ -140,10 +142,12 @@ if (only === undefined || only === "c") {
 }
 
 if (only === undefined || only === "d") {
-  const trainable = (flag("trainable") ?? "noop") as "noop" | "sleep50";
+  const trainable = flags.trainable as "noop" | "sleep50";
+  if (trainable !== "noop" && trainable !== "sleep50") throw new OptionError("--trainable", `must be noop or sleep50, got ${JSON.stringify(trainable)}`);
   const trials = trainable === "noop" ? n(2000) : n(400);
   const modes = ["none", "state", "dir", "dirsync"] as const;
-  const backends = (flag("backends") ?? "process,in_process").split(",") as ("process" | "in_process")[];
+  const backends = (flags.backends as string).split(",") as ("process" | "in_process")[];
+  for (const b of backends) if (b !== "process" && b !== "in_process") throw new OptionError("--backends", `must list process and/or in_process, got ${JSON.stringify(b)}`);
   for (const backend of backends) {
     const ms: Record<(typeof modes)[number], number[]> = { none: [], state: [], dir: [], dirsync: [] };
     for (let round = 0; round < 3; round++) {
@@ -241,8 +245,3 @@ function bindAll(listener: ExecutorListener): ExecutorListener {
   };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}

@@ -24,12 +24,11 @@ import { RedisDriverConnection } from "../../real-backend/redis/driver-connectio
 import { startRedisServer } from "../../real-backend/redis/local-server.ts";
 import { RedisExecutor } from "../../real-backend/redis/redis-executor.ts";
 import { timed } from "./timed-trials.ts";
+import { parseArgs } from "node:util";
+import { numberFlag } from "../script-flags.ts";
 
-const flag = (name: string) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : undefined;
-};
-const scale = Number(flag("scale") ?? 1);
+const { values: flags } = parseArgs({ options: { scale: { type: "string" }, redis: { type: "string" } } });
+const scale = numberFlag("scale", flags.scale, 1, { above: 0 });
 const WORKERS = 4;
 const trials = Math.max(1, Math.round(1000 * scale));
 const module = fileURLToPath(new URL("./redis-noop-trainable.ts", import.meta.url));
@@ -54,7 +53,7 @@ function startWorkers(url: string, namespace: string): Promise<ChildProcess[]> {
 }
 
 console.log(`machine: loadavg_1m=${loadavg()[0]?.toFixed(1)} scale=${scale} trials=${trials} steps=20 workers=${WORKERS}`);
-const given = flag("redis");
+const given = flags.redis;
 const redis = given === undefined ? await startRedisServer() : { url: given, stop: async () => undefined };
 const namespace = `bench-${process.pid}`;
 const workers = await startWorkers(redis.url, namespace);

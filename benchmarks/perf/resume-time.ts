@@ -25,12 +25,11 @@ import { nodeStorageFs, readSavedState, type StorageFs } from "../../core/experi
 import { uniform } from "../../core/space/index.ts";
 import { tune, type TuneOptions } from "../../real-backend/index.ts";
 import type { Trainable } from "../../real-backend/trainable.ts";
+import { parseArgs } from "node:util";
+import { numberFlag } from "../script-flags.ts";
 
-const flag = (name: string) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : undefined;
-};
-const trials = Number(flag("trials") ?? 1000);
+const { values: flags } = parseArgs({ options: { trials: { type: "string" } } });
+const trials = numberFlag("trials", flags.trials, 1000, { integer: true, min: 1 });
 const STEPS = 20;
 
 const steps: Trainable<{ t: number }> = {

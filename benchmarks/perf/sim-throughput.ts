@@ -5,10 +5,12 @@
  *
  *   npx tsx benchmarks/perf/sim-throughput.ts [--repeats 3]
  */
+import { parseArgs } from "node:util";
+import { numberFlag } from "../script-flags.ts";
 import { timedHartmann6Run } from "./hartmann6-run.ts";
 
-const repeatsFlag = process.argv.indexOf("--repeats");
-const repeats = repeatsFlag > 0 ? Number(process.argv[repeatsFlag + 1]) : 3;
+const { values: flags } = parseArgs({ options: { repeats: { type: "string" } } });
+const repeats = numberFlag("repeats", flags.repeats, 3, { integer: true, min: 1 });
 
 function once(trials: number) {
   const { seconds, summary } = timedHartmann6Run(trials, 100);

@@ -12,21 +12,22 @@
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import { OptionError } from "../../core/contracts/index.ts";
-import { parseNumberText } from "../../core/errors/index.ts";
+import { parseArgs } from "node:util";
+import { numberFlag } from "../script-flags.ts";
 import { tune } from "../../real-backend/index.ts";
 import { cartPoleObjective, cartPoleSpace } from "../rl/index.ts";
 
-const argv = process.argv.slice(2);
-const dir = argv[0];
-if (dir === undefined || dir.startsWith("--")) throw new OptionError("DIR", "give the directory to record into as the first argument");
-const flag = (name: string, fallback: number): number => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? parseNumberText(name, argv[at + 1] ?? "", { integer: true, min: 1 }) : fallback;
-};
-const trials = flag("--trials", 32);
-const iterations = flag("--iterations", 30);
-const cpus = flag("--cpus", 4);
-const seed = flag("--seed", 1);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { trials: { type: "string" }, iterations: { type: "string" }, cpus: { type: "string" }, seed: { type: "string" } },
+});
+const dir = positionals[0];
+if (dir === undefined) throw new OptionError("DIR", "give the directory to record into as the first argument");
+const count = { integer: true, min: 1 };
+const trials = numberFlag("trials", flags.trials, 32, count);
+const iterations = numberFlag("iterations", flags.iterations, 30, count);
+const cpus = numberFlag("cpus", flags.cpus, 4, count);
+const seed = numberFlag("seed", flags.seed, 1, count);
 
 const started = performance.now();
 const run = await tune({

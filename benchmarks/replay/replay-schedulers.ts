@@ -32,28 +32,28 @@ import { readFileSync } from "node:fs";
 import { ASHAScheduler, FIFOScheduler, HyperBandScheduler, MedianStoppingRule, PopulationBasedTraining } from "../../algorithms/schedulers/index.ts";
 import { OptionError } from "../../core/contracts/index.ts";
 import type { Config, Objective, Scheduler } from "../../core/contracts/index.ts";
-import { parseNumberText } from "../../core/errors/index.ts";
 import { PARAMS_FILE, trialFile, type TrialParams } from "../../core/experiment-dir/index.ts";
 import { loadExperiment, recordedObjective, RecordedConfigSearcher } from "../../results/index.ts";
 import { simulate } from "../../simulator/index.ts";
-import { formatTable, median } from "../stats/index.ts";
+import { fixed as fmt, formatTable, median } from "../stats/index.ts";
+import { numberFlag } from "../script-flags.ts";
+import { parseArgs } from "node:util";
 
-const argv = process.argv.slice(2);
-const dir = argv[0];
-if (dir === undefined || dir.startsWith("--")) throw new OptionError("DIR", "give the recorded experiment directory as the first argument");
-const flag = (name: string, fallback: number): number => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? parseNumberText(name, argv[at + 1] ?? "", { integer: true, min: 1 }) : fallback;
-};
-const SEEDS = flag("--seeds", 10);
-const CPUS = flag("--cpus", 4);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { seeds: { type: "string" }, cpus: { type: "string" }, "seconds-metric": { type: "string" } },
+});
+const dir = positionals[0];
+if (dir === undefined) throw new OptionError("DIR", "give the recorded experiment directory as the first argument");
+const SEEDS = numberFlag("seeds", flags.seeds, 10, { integer: true, min: 1 });
+const CPUS = numberFlag("cpus", flags.cpus, 4, { integer: true, min: 1 });
 /**
  * --seconds-metric step_cpu_seconds: charge each replayed step the value of this recorded metric
  * instead of its recorded (wall) step time. On a loaded machine a step's wall time measures the load;
  * a trainable that reports its own CPU time per step (the tfjs one does) gives a load-free cost.
  */
-const SECONDS_METRIC = argv.includes("--seconds-metric") ? argv[argv.indexOf("--seconds-metric") + 1] : undefined;
-if (argv.includes("--seconds-metric") && (SECONDS_METRIC === undefined || SECONDS_METRIC.startsWith("--"))) {
+const SECONDS_METRIC = flags["seconds-metric"];
+if (SECONDS_METRIC !== undefined && (SECONDS_METRIC === "" || SECONDS_METRIC.startsWith("--"))) {
   throw new OptionError("--seconds-metric", "give the name of a recorded metric holding each step's seconds, e.g. step_cpu_seconds");
 }
 
@@ -66,8 +66,6 @@ const longest = Math.max(...recording.curves.map((c) => c.metrics.length));
 const resources = firstResources();
 const liveWall = recording.kind === "real" ? recording.endTime : undefined;
 
-/** Fixed decimals ("-" when not finite): the stats module's fmt counts significant digits. */
-const fmt = (value: number | undefined, decimals: number): string => (value !== undefined && Number.isFinite(value) ? value.toFixed(decimals) : "-");
 
 interface Method {
   readonly name: string;

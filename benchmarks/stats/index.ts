@@ -6,4 +6,4 @@ export { holmAdjust } from "./holm.ts";
 export { averageRanks, meanRanks } from "./ranks.ts";
 export { medianInterval, resampledChance } from "./bootstrap.ts";
 export { normalUpperTail } from "./normal.ts";
-export { fmt, formatTable } from "./table.ts";
+export { fixed, fmt, formatTable, regretText } from "./table.ts";

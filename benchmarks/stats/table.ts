@@ -14,3 +14,13 @@ export function fmt(value: number | null | undefined, digits = 4): string {
   if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(2);
   return Number(value.toPrecision(digits)).toString();
 }
+
+/** `value` with `decimals` fixed decimals; "-" for a missing or non-finite value (the scripts' tables). */
+export function fixed(value: number | null | undefined, decimals: number): string {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value.toFixed(decimals) : "-";
+}
+
+/** A regret: three decimals from 0.01 up (and 0), else one significant digit in exponent form (1.2e-4). */
+export function regretText(value: number): string {
+  return Math.abs(value) >= 0.01 || value === 0 ? value.toFixed(3) : value.toExponential(1);
+}

@@ -23,10 +23,12 @@
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import { rngFor } from "../../core/rng.ts";
-import { OptionError, parseNumberText } from "../../core/errors/index.ts";
+import { OptionError } from "../../core/errors/index.ts";
 import { simulate } from "../../simulator/index.ts";
 import { hartmann6, learningCurveObjective } from "../objectives/index.ts";
 import { fmt, formatTable, median, quantile, wilcoxonSignedRank } from "../stats/index.ts";
+import { numberFlag } from "../script-flags.ts";
+import { parseArgs } from "node:util";
 
 export interface Scenario {
   readonly name: string;
@@ -170,28 +172,22 @@ export function summarise(result: ScenarioResult, draws = 1000): ScenarioSummary
   };
 }
 
-function flag(name: string, fallback: number, min = 2): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  return parseNumberText(name, process.argv[at + 1] ?? "", { integer: true, min });
-}
-
 /** `--case B,E`: only those scenarios (default all). */
-function chosenScenarios(): readonly Scenario[] {
-  const at = process.argv.indexOf("--case");
-  if (at < 0) return SCENARIOS;
-  const names = (process.argv[at + 1] ?? "").split(",");
+function chosenScenarios(text: string | undefined): readonly Scenario[] {
+  if (text === undefined) return SCENARIOS;
+  const names = text.split(",");
   for (const name of names) if (!SCENARIOS.some((s) => s.name === name)) throw new OptionError("--case", `got unknown case ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
   return SCENARIOS.filter((s) => names.includes(s.name));
 }
 
 function main(): void {
-  const seeds = flag("--seeds", 30);
-  const failures = flag("--failures", 40);
-  const firstSeed = flag("--first-seed", 0, 0);
+  const { values: flags } = parseArgs({ options: { seeds: { type: "string" }, failures: { type: "string" }, "first-seed": { type: "string" }, case: { type: "string" } } });
+  const seeds = numberFlag("seeds", flags.seeds, 30, { integer: true, min: 2 });
+  const failures = numberFlag("failures", flags.failures, 40, { integer: true, min: 2 });
+  const firstSeed = numberFlag("first-seed", flags["first-seed"], 0, { integer: true, min: 0 });
   const rows: string[][] = [];
   const lines: string[] = [];
-  for (const scenario of chosenScenarios()) {
+  for (const scenario of chosenScenarios(flags.case)) {
     const result = runScenario(scenario, seeds, failures, firstSeed);
     const s = summarise(result);
     const within = Math.abs(s.ratio - 1) <= 0.2;

@@ -29,8 +29,9 @@ import { RandomSearch } from "../../algorithms/searchers/index.ts";
 import type { Scheduler, TrialView } from "../../core/contracts/index.ts";
 import { TimeoutStopper } from "../../core/stoppers/index.ts";
 import { simulate } from "../../simulator/index.ts";
-import { mannWhitneyU, median, quantile } from "../stats/index.ts";
-import { medianInterval, resampledChance } from "../stats/index.ts";
+import { fixed, formatTable, mannWhitneyU, median, medianInterval, quantile, resampledChance } from "../stats/index.ts";
+import { numberFlag } from "../script-flags.ts";
+import { parseArgs } from "node:util";
 import { benchmarkByName, type Benchmark } from "../objectives/index.ts";
 
 interface Setting {
@@ -52,12 +53,9 @@ const SETTINGS: readonly Setting[] = [
   { benchmark: "rl-return", seconds: 3000, target: 400, targetWindow: 5, perturbationInterval: 120, ashaMaxT: 400, ashaGrace: 5 },
 ];
 
-const flag = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const SEEDS = flag("--seeds", 10);
-const FIRST_SEED = flag("--first-seed", 0);
+const { values: flags } = parseArgs({ options: { seeds: { type: "string" }, "first-seed": { type: "string" }, power: { type: "boolean", default: false } } });
+const SEEDS = numberFlag("seeds", flags.seeds, 10, { integer: true, min: 1 });
+const FIRST_SEED = numberFlag("first-seed", flags["first-seed"], 0, { integer: true, min: 0 });
 const ASHA = (schedulers as Record<string, unknown>)["ASHAScheduler"] as
   | (new (o: { metric: string; mode: "min" | "max"; maxT: number; gracePeriod: number; reductionFactor: number; seed: number }) => Scheduler)
   | undefined;
@@ -163,12 +161,13 @@ function timeToTarget(trials: readonly TrialView[], metric: string, target: numb
   return first;
 }
 
-const fmt = (v: number, digits = 1): string => (Number.isFinite(v) ? v.toFixed(digits) : "-");
+/** One decimal unless told: returns and seconds. */
+const fmt = (v: number, digits = 1): string => fixed(v, digits);
 const cell = (values: number[], digits = 1): string => `${fmt(median(values), digits)} [${fmt(quantile(values, 0.25), digits)}, ${fmt(quantile(values, 0.75), digits)}]`;
 const pValue = (a: number[], b: number[]): string => mannWhitneyU(a, b).p.toFixed(4);
 
 const started = performance.now();
-if (process.argv.includes("--power")) power();
+if (flags.power === true) power();
 else table();
 console.log(`\ntotal wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -193,8 +192,7 @@ for (const setting of SETTINGS) {
       fmt(median(get(method.name, "wall")), 2),
     ]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));
-  for (const row of rows) console.log(row.map((v, c) => v.padEnd(widths[c] as number)).join("  "));
+  process.stdout.write(formatTable(rows[0] as string[], rows.slice(1), false));
   const tests: Array<[string, string, string]> = [
     ["PBT-4", "random+FIFO", "PBT beats random search"],
     ...(ASHA ? ([["PBT-4", "random+ASHA", "PBT beats ASHA"]] as Array<[string, string, string]>) : []),

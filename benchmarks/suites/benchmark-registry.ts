@@ -32,6 +32,13 @@ export interface SuiteBenchmark {
    * early). The same numbers either way; only the cost differs. Left out: `benchmark.objective`.
    */
   readonly objectiveFor?: (options: { wholeCurves: boolean }) => Benchmark["objective"];
+  /**
+   * Why the benchmark can compute no more, once it cannot (LCBench: its surrogate's call
+   * timed out), else undefined. The simulator turns an objective's error into a failed
+   * trial and goes on, so the runner reads this to fail the cell; the registry then loads
+   * the benchmark afresh for the next cell.
+   */
+  readonly failure?: () => string | undefined;
 }
 
 /**
@@ -55,6 +62,8 @@ export interface BenchmarkFamily {
 const entries = new Map<string, BenchmarkEntry>();
 const families = new Map<string, BenchmarkFamily>();
 const loaded = new Map<string, Promise<SuiteBenchmark>>();
+/** The benchmarks of `loaded` that have resolved (to see whether one has failed). */
+const resolved = new Map<string, SuiteBenchmark>();
 
 /**
  * Makes `name` available to suites and `tunelab bench`. The built-in benchmarks and
@@ -94,8 +103,12 @@ export function registeredBenchmarks(): string[] {
   return [...entries.keys(), ...[...families].map(([prefix, f]) => `${prefix}<${f.members.length} members>`)];
 }
 
-/** The benchmark registered under `name`, loaded once per process (worker thread). */
+/** The benchmark registered under `name`, loaded once per process (worker thread), and again after it failed (see SuiteBenchmark.failure). */
 export function loadBenchmark(name: string): Promise<SuiteBenchmark> {
+  if (resolved.get(name)?.failure?.() !== undefined) {
+    loaded.delete(name);
+    resolved.delete(name);
+  }
   const cached = loaded.get(name);
   if (cached) return cached;
   const entry = entries.get(name) ?? familyEntry(name);
@@ -103,7 +116,19 @@ export function loadBenchmark(name: string): Promise<SuiteBenchmark> {
     const family = name.includes("/") ? ` (no "${name.split("/")[0]}/..." benchmark is registered: import the module that registers them)` : "";
     throw new OptionError("benchmark", `unknown name "${name}"${family}; registered: ${registeredBenchmarks().join(", ")}`);
   }
-  const promise = Promise.resolve().then(() => entry.load());
+  const promise = Promise.resolve()
+    .then(() => entry.load())
+    .then(
+      (benchmark) => {
+        resolved.set(name, benchmark);
+        return benchmark;
+      },
+      (error: unknown) => {
+        // Not cached: a later cell tries again (e.g. once the download's network is back).
+        loaded.delete(name);
+        throw error;
+      },
+    );
   loaded.set(name, promise);
   return promise;
 }

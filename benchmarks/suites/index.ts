@@ -4,6 +4,7 @@ import { rlSuite } from "./definitions/rl.ts";
 import { syntheticSuite } from "./definitions/synthetic.ts";
 import { schedulersSuite } from "./definitions/schedulers.ts";
 import { papersSuite } from "./definitions/papers.ts";
+import { searchBohbSuite } from "./definitions/search-bohb.ts";
 import { validateSuite, type Suite } from "./suite.ts";
 
 export { budgetFor, isPaperCheckSuite, PAPER_METHOD, validateSuite, type PaperCheckSuite, type Suite, type SuiteDefinition } from "./suite.ts";
@@ -13,6 +14,7 @@ export { STANDARD_METHODS, syntheticSuite } from "./definitions/synthetic.ts";
 export { rlSuite } from "./definitions/rl.ts";
 export { LCBENCH_TASKS, lcbenchSuite } from "./definitions/lcbench.ts";
 export { schedulersSuite } from "./definitions/schedulers.ts";
+export { searchBohbSuite } from "./definitions/search-bohb.ts";
 export { suiteReport, type SuiteReport, type SuiteReportOptions } from "./report/suite-report.ts";
 export { regretAt, timeToTarget, type Axis } from "./report/anytime.ts";
 
@@ -35,5 +37,5 @@ export function suiteByName(name: string): Suite {
   return suite;
 }
 
-for (const suite of [syntheticSuite, lcbenchSuite, rlSuite, schedulersSuite, papersSuite]) registerSuite(suite);
+for (const suite of [syntheticSuite, lcbenchSuite, rlSuite, schedulersSuite, searchBohbSuite, papersSuite]) registerSuite(suite);
 export { cellKey, type CellBase, type CellRecord, type CellSpec, type CurvePoint, type FailedCell, type FinishedCell, type PaperCheckCell, isFinishedCell } from "./cell-record.ts";

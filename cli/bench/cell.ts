@@ -1,7 +1,7 @@
 import { loadBenchmark, budgetFor, isPaperCheckSuite, type PaperCheckSuite, type Suite, type SuiteBenchmark, type SuiteDefinition } from "../../benchmarks/suites/index.ts";
 // Imported statically: a pool thread compiles TypeScript through require only (see importRegistrations), so import() of a .ts file fails there.
 import { PAPER_CHECK_GROUPS, runPaperChecks } from "../../benchmarks/papers/index.ts";
-import { OptionError } from "../../core/errors/index.ts";
+import { ContractError, OptionError } from "../../core/errors/index.ts";
 import type { Json, Objective, Result } from "../../core/contracts/index.ts";
 import type { Stopper } from "../../core/stoppers/index.ts";
 import { simulate } from "../../simulator/index.ts";
@@ -83,6 +83,14 @@ function simulateCell(spec: CellSpec, suite: SuiteDefinition, loaded: SuiteBench
     stoppers: [recorder],
     ...(budget ? { budget } : {}),
   });
+  // The simulator fails a trial whose objective throws and goes on; a benchmark's objective
+  // never throws by design, so such a trial means the run is not the benchmark's (a surrogate
+  // call that timed out on a loaded machine, memory that ran out): a failed cell, run again
+  // on resume, never a finished one with figures that depend on the machine's load.
+  const failure = loaded.failure?.();
+  if (failure !== undefined) throw new ContractError("", `${spec.benchmark}: ${failure}; the cell's run is not the benchmark's`);
+  const errored = run.trials.find((trial) => trial.status === "ERROR");
+  if (errored !== undefined) throw new ContractError("", `trial ${errored.id} failed: ${errored.errorMessage ?? "no message"}; a benchmark's objective does not fail, so the cell's run is not the benchmark's`);
   const curve = recorder.curve;
   return {
     curve,

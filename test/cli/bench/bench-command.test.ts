@@ -31,6 +31,6 @@ describe("tunelab bench", () => {
   it("names a bad flag in one line", () => {
     const r = tunelab("bench", "--suite", "nope", "--out", tmpdir());
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('tunelab: --suite: got unknown name "nope"; known: synthetic, lcbench, rl, schedulers, papers');
+    expect(r.stderr.trim()).toBe('tunelab: --suite: got unknown name "nope"; known: synthetic, lcbench, rl, schedulers, search-bohb, papers');
   });
 });
