@@ -14,6 +14,7 @@ import {
 } from "../../math/gaussian-process.ts";
 import type { KernelName } from "../../math/kernels.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
+import { canonicalPoint } from "./canonical-point.ts";
 import { expectedImprovement, maximizeAcquisition, negativeLowerConfidenceBound, type AcquisitionSearch } from "./acquisition.ts";
 
 export interface GPSearcherOptions extends SearcherOptions {
@@ -115,6 +116,8 @@ export class GPSearcher implements Searcher {
   private readonly fitSkipAfter: number;
   private readonly search: AcquisitionSearch;
   private readonly plainFloats: boolean;
+  /** A raw unit-cube point snapped onto the space (integer cells, one-hot corners). */
+  private readonly canonical: (z: Float64Array) => Float64Array;
   private readonly maxFitPoints: number;
   private readonly maxPosteriorPoints: number;
   private readonly bounds: HyperparameterBounds;
@@ -150,6 +153,7 @@ export class GPSearcher implements Searcher {
     this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
     this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.maxPosteriorPoints = positiveInteger("GPSearcher.maxPosteriorPoints", options.maxPosteriorPoints ?? 200);
+    this.canonical = canonicalPoint(this.encoding);
     this.plainFloats = this.encoding.dimensions.every((d) => d.kind === "float" && d.activeWhen.length === 0);
     const d = this.encoding.size;
     const low = new Float64Array(d + 2);
@@ -297,7 +301,7 @@ export class GPSearcher implements Searcher {
       return out;
     };
     const incumbents = [...finished].sort((a, b) => a.loss - b.loss).slice(0, 3).map((t) => t.x);
-    const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : (z: Float64Array): Float64Array => this.encoding.encode(this.encoding.decode(z));
+    const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : this.canonical;
     return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical, scoreMany);
   }
 
