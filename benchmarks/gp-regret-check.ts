@@ -3,52 +3,87 @@
  * problems of compare-search within 1.2x of the reference's, on the same seeds).
  * Both run ask/tell on the same seeds (compare-search's runOnce); the reference is
  * `GP_BO_REFERENCE_OPTIONS` (the rule before the change), the candidate the default
- * with `--warm-iterations K` warm Adam steps (default 5).
- * Prints `name=value` lines: per problem the median simple regret at 100 evaluations of
- * each, a 95% bootstrap interval of each median, the ratio of the medians and the
- * two-sided Wilcoxon signed-rank p-value of the paired regrets.
+ * options, or the default with `--fit-skip-period K` / `--warm-iterations K`.
  *
- *   npx tsx benchmarks/gp-regret-check.ts --seeds 20            # seeds 0..19, 5 warm steps against 15
- *   npx tsx benchmarks/gp-regret-check.ts --seeds 20 --only branin,mixed
+ * Prints `name=value` lines, per problem: the median simple regret at 100 evaluations of
+ * each with a 95% bootstrap interval; the ratio of the medians with a paired bootstrap
+ * interval (seeds resampled together); the two-sided Wilcoxon signed-rank p-value of the
+ * paired regrets; and how far the ratio moves by luck alone: the reference against
+ * itself on the two halves of the seeds (disjoint seeds, Mann-Whitney p), and the chance
+ * that the reference's median on 20 seeds drawn from its own pool is over 1.2x its median
+ * on 20 others (bootstrap), i.e. how often the 1.2x criterion fails a rule against itself.
+ * `--out FILE` also writes the per-seed regrets as JSON lines.
+ *
+ *   npx tsx benchmarks/gp-regret-check.ts --seeds 40                      # seeds 0..39, the default against the reference
+ *   npx tsx benchmarks/gp-regret-check.ts --seeds 40 --only branin,mixed --out regrets.jsonl
+ *   npx tsx benchmarks/gp-regret-check.ts --seeds 20 --fit-skip-period 1 --warm-iterations 5
  */
-import { GP_BO_REFERENCE_OPTIONS, GPSearcher } from "../algorithms/searchers/index.ts";
+import { appendFileSync } from "node:fs";
+import { GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "../algorithms/searchers/index.ts";
+import { rngFor } from "../core/rng.ts";
 import { problems, runOnce } from "./compare-search.ts";
-import { median, medianInterval, wilcoxonSignedRank } from "./stats/index.ts";
+import { mannWhitneyU, median, medianInterval, quantile, resampledChance, wilcoxonSignedRank } from "./stats/index.ts";
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const seeds = Array.from({ length: Number(flag("--seeds") ?? 20) }, (_, i) => i);
+const firstSeed = Number(flag("--first-seed") ?? 0);
+const seeds = Array.from({ length: Number(flag("--seeds") ?? 40) }, (_, i) => firstSeed + i);
 const only = flag("--only")?.split(",");
-const warmIterations = Number(flag("--warm-iterations") ?? 5);
+const out = flag("--out");
+const overrides: Partial<GPSearcherOptions> = {};
+if (flag("--fit-skip-period") !== undefined) overrides.fitSkipPeriod = Number(flag("--fit-skip-period"));
+if (flag("--warm-iterations") !== undefined) overrides.warmIterations = Number(flag("--warm-iterations"));
 const base = (seed: number) => ({ metric: "y", mode: "min" as const, seed });
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? value.toPrecision(4) : value}`);
+const interval = ([low, high]: readonly [number, number]): string => `[${low.toPrecision(3)},${high.toPrecision(3)}]`;
 
+/** Percentile bootstrap interval of median(candidate) / median(reference), seeds resampled in pairs. */
+function ratioInterval(candidate: readonly number[], reference: readonly number[], draws = 2000): [number, number] {
+  const rng = rngFor(0, "benchmark:gp-regret-ratio");
+  const ratios: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    const picks = candidate.map(() => Math.floor(rng.next() * candidate.length));
+    const r = median(picks.map((i) => reference[i] as number));
+    ratios.push(r === 0 ? (median(picks.map((i) => candidate[i] as number)) === 0 ? 1 : Infinity) : median(picks.map((i) => candidate[i] as number)) / r);
+  }
+  return [quantile(ratios, 0.025), quantile(ratios, 0.975)];
+}
+
+console.log(`# candidate: default options${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ""}; reference: ${JSON.stringify(GP_BO_REFERENCE_OPTIONS)}; seeds ${seeds[0]}..${seeds.at(-1)}`);
 for (const problem of problems) {
   if (only && !only.includes(problem.name)) continue;
   const reference: number[] = [];
   const candidate: number[] = [];
-  let referenceSeconds = 0;
-  let candidateSeconds = 0;
+  let referenceCpu = 0;
+  let candidateCpu = 0;
   for (const seed of seeds) {
-    // Interleaved, so load on the machine hits both alike.
-    let started = performance.now();
+    // Interleaved, so load on the machine hits both alike; CPU time, not wall.
+    let started = process.cpuUsage();
     reference.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), ...GP_BO_REFERENCE_OPTIONS }), seed, 100).at(-1) as number);
-    referenceSeconds += (performance.now() - started) / 1000;
-    started = performance.now();
-    candidate.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), warmIterations }), seed, 100).at(-1) as number);
-    candidateSeconds += (performance.now() - started) / 1000;
+    let used = process.cpuUsage(started);
+    referenceCpu += (used.user + used.system) / 1e6;
+    started = process.cpuUsage();
+    candidate.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), ...overrides }), seed, 100).at(-1) as number);
+    used = process.cpuUsage(started);
+    candidateCpu += (used.user + used.system) / 1e6;
   }
+  if (out !== undefined) appendFileSync(out, `${JSON.stringify({ problem: problem.name, seeds, overrides, reference, candidate, referenceCpu, candidateCpu })}\n`);
   const key = `gp_regret.${problem.name}`;
-  const [rl, rh] = medianInterval(reference);
-  const [cl, ch] = medianInterval(candidate);
   print(`${key}.seeds`, seeds.length);
   print(`${key}.reference.median`, median(reference));
-  print(`${key}.reference.median_ci95`, `[${rl.toPrecision(3)},${rh.toPrecision(3)}]`);
+  print(`${key}.reference.median_ci95`, interval(medianInterval(reference)));
   print(`${key}.candidate.median`, median(candidate));
-  print(`${key}.candidate.median_ci95`, `[${cl.toPrecision(3)},${ch.toPrecision(3)}]`);
+  print(`${key}.candidate.median_ci95`, interval(medianInterval(candidate)));
   print(`${key}.ratio_of_medians`, median(candidate) / median(reference));
+  print(`${key}.ratio_of_medians_ci95`, interval(ratioInterval(candidate, reference)));
   print(`${key}.wilcoxon_p`, wilcoxonSignedRank(candidate, reference).p);
   print(`${key}.candidate_wins`, candidate.filter((v, i) => v < (reference[i] as number)).length);
   print(`${key}.reference_wins`, candidate.filter((v, i) => v > (reference[i] as number)).length);
-  print(`${key}.wall_s_ratio`, candidateSeconds / referenceSeconds);
+  // Luck alone: the reference against itself on disjoint seeds.
+  const half = Math.floor(reference.length / 2);
+  const [first, second] = [reference.slice(0, half), reference.slice(half, 2 * half)];
+  print(`${key}.reference_halves.ratio_of_medians`, median(second) / median(first));
+  print(`${key}.reference_halves.mann_whitney_p`, mannWhitneyU(second, first).p);
+  print(`${key}.reference_vs_itself.chance_ratio_over_1.2_at_20_seeds`, resampledChance([reference, reference], 20, ([a, b]) => median(a as number[]) > 1.2 * median(b as number[])));
+  print(`${key}.cpu_s_ratio`, candidateCpu / referenceCpu);
 }

@@ -124,40 +124,7 @@ export function fitGaussianProcess(x: Float64Array, y: Float64Array, h: GPHyperp
           }
           means[first + c] = mean;
         }
-        // forwardSolve for every column at once: row i subtracts l[i][j] v[j] for j = 0..i-1 in
-        // the same order as the one-column solve, then divides; the loop over c is independent.
-        for (let i = 0; i < n; i++) {
-          const row = i * n;
-          const target = i * width;
-          let j = 0;
-          // Four rows j at a time: each entry still subtracts its terms in ascending j, but is
-          // loaded and stored once per four (the update loop was load/store bound).
-          for (; j + 4 <= i; j += 4) {
-            const l0 = l[row + j] as number;
-            const l1 = l[row + j + 1] as number;
-            const l2 = l[row + j + 2] as number;
-            const l3 = l[row + j + 3] as number;
-            const s0 = j * width;
-            const s1 = s0 + width;
-            const s2 = s1 + width;
-            const s3 = s2 + width;
-            for (let c = 0; c < width; c++) {
-              let t = v[target + c] as number;
-              t = t - l0 * (v[s0 + c] as number);
-              t = t - l1 * (v[s1 + c] as number);
-              t = t - l2 * (v[s2 + c] as number);
-              t = t - l3 * (v[s3 + c] as number);
-              v[target + c] = t;
-            }
-          }
-          for (; j < i; j++) {
-            const lij = l[row + j] as number;
-            const source = j * width;
-            for (let c = 0; c < width; c++) v[target + c] = (v[target + c] as number) - lij * (v[source + c] as number);
-          }
-          const diagonal = l[row + i] as number;
-          for (let c = 0; c < width; c++) v[target + c] = (v[target + c] as number) / diagonal;
-        }
+        forwardSolveColumns(l, n, v, width);
         for (let c = 0; c < width; c++) {
           let explained = 0;
           for (let i = 0; i < n; i++) explained += (v[i * width + c] as number) ** 2;
@@ -240,4 +207,86 @@ export function optimizeHyperparameters(
   }
   if (best === null || best.value === -Infinity) throw new Error("gaussian process: no hyperparameter start could be evaluated");
   return { hyperparameters: unpackHyperparameters(best.theta, kernel), logMarginalLikelihood: best.value };
+}
+
+/**
+ * forwardSolve (L v = b, L lower n x n) for each of the `width` columns of v (entry i of
+ * column c at i * width + c), in place. Each entry subtracts l[i][j] v[j] for j = 0..i-1 in
+ * ascending j, then divides by l[i][i]: the operations of the one-column solve in its
+ * order, so the floats are the same. The loop over c is independent, and two rows i, i+1
+ * go together so each source row v[j] is loaded once for both (row i+1 takes its j = i term
+ * after row i is divided); four j at a time, so each target entry is loaded and stored once
+ * per four terms (the update loop is load/store bound: 1.7x faster than one row at a time
+ * at n = 100, issue 14).
+ */
+function forwardSolveColumns(l: Float64Array, n: number, v: Float64Array, width: number): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const rowA = i * n;
+    const rowB = rowA + n;
+    const targetA = i * width;
+    const targetB = targetA + width;
+    let j = 0;
+    for (; j + 4 <= i; j += 4) {
+      const a0 = l[rowA + j] as number;
+      const a1 = l[rowA + j + 1] as number;
+      const a2 = l[rowA + j + 2] as number;
+      const a3 = l[rowA + j + 3] as number;
+      const b0 = l[rowB + j] as number;
+      const b1 = l[rowB + j + 1] as number;
+      const b2 = l[rowB + j + 2] as number;
+      const b3 = l[rowB + j + 3] as number;
+      const s0 = j * width;
+      const s1 = s0 + width;
+      const s2 = s1 + width;
+      const s3 = s2 + width;
+      for (let c = 0; c < width; c++) {
+        const v0 = v[s0 + c] as number;
+        const v1 = v[s1 + c] as number;
+        const v2 = v[s2 + c] as number;
+        const v3 = v[s3 + c] as number;
+        let t = v[targetA + c] as number;
+        t = t - a0 * v0;
+        t = t - a1 * v1;
+        t = t - a2 * v2;
+        t = t - a3 * v3;
+        v[targetA + c] = t;
+        let u = v[targetB + c] as number;
+        u = u - b0 * v0;
+        u = u - b1 * v1;
+        u = u - b2 * v2;
+        u = u - b3 * v3;
+        v[targetB + c] = u;
+      }
+    }
+    for (; j < i; j++) {
+      const a = l[rowA + j] as number;
+      const b = l[rowB + j] as number;
+      const source = j * width;
+      for (let c = 0; c < width; c++) {
+        const vs = v[source + c] as number;
+        v[targetA + c] = (v[targetA + c] as number) - a * vs;
+        v[targetB + c] = (v[targetB + c] as number) - b * vs;
+      }
+    }
+    const diagonalA = l[rowA + i] as number;
+    const lastB = l[rowB + i] as number;
+    const diagonalB = l[rowB + i + 1] as number;
+    for (let c = 0; c < width; c++) {
+      const va = (v[targetA + c] as number) / diagonalA;
+      v[targetA + c] = va;
+      v[targetB + c] = ((v[targetB + c] as number) - lastB * va) / diagonalB;
+    }
+  }
+  for (; i < n; i++) {
+    const row = i * n;
+    const target = i * width;
+    for (let j = 0; j < i; j++) {
+      const lij = l[row + j] as number;
+      const source = j * width;
+      for (let c = 0; c < width; c++) v[target + c] = (v[target + c] as number) - lij * (v[source + c] as number);
+    }
+    const diagonal = l[row + i] as number;
+    for (let c = 0; c < width; c++) v[target + c] = (v[target + c] as number) / diagonal;
+  }
 }

@@ -46,24 +46,31 @@ export function maximizeAcquisition(
   canonical: (x: Float64Array) => Float64Array,
   scoreMany?: (points: Float64Array, m: number) => Float64Array,
 ): Float64Array {
-  const pool: Array<{ x: Float64Array; value: number }> = [];
-  const points: Float64Array[] = [];
-  for (let c = 0; c < search.randomCandidates; c++) {
-    const x = new Float64Array(dimension);
+  // The random candidates as rows of one flat array (drawn in the same order as one array
+  // each), snapped onto the space in place; `canonical` may also return a new array.
+  const m = search.randomCandidates;
+  const flat = new Float64Array(m * dimension);
+  for (let c = 0; c < m; c++) {
+    const x = flat.subarray(c * dimension, (c + 1) * dimension);
     for (let k = 0; k < dimension; k++) x[k] = rng.next();
-    points.push(canonical(x));
+    const snapped = canonical(x);
+    if (snapped !== x) x.set(snapped);
   }
+  let values: Float64Array;
   if (scoreMany !== undefined) {
-    // The random candidates in one batch (the same values as one `score` call each).
-    const flat = new Float64Array(points.length * dimension);
-    points.forEach((point, c) => flat.set(point, c * dimension));
-    const values = scoreMany(flat, points.length);
-    points.forEach((point, c) => pool.push({ x: point, value: values[c] as number }));
+    // In one batch (the same values as one `score` call each).
+    values = scoreMany(flat, m);
   } else {
-    for (const point of points) pool.push({ x: point, value: score(point) });
+    values = new Float64Array(m);
+    for (let c = 0; c < m; c++) values[c] = score(flat.subarray(c * dimension, (c + 1) * dimension));
   }
-  for (const seed of seeds) pool.push({ x: Float64Array.from(seed), value: score(seed) });
-  pool.sort((a, b) => b.value - a.value);
+  const seedValues = seeds.map((seed) => score(seed));
+  // The best `localStarts` of candidates then seeds, by value, earlier first among equals:
+  // the head of the stable descending sort of all of them, without an object per candidate
+  // (their allocation and the sort were a tenth of a suggestion, issue 14).
+  const pool = topEntries(values, seedValues, Math.max(1, search.localStarts), (i) =>
+    i < m ? flat.slice(i * dimension, (i + 1) * dimension) : Float64Array.from(seeds[i - m] as Float64Array),
+  );
   let best = pool[0] as { x: Float64Array; value: number };
   for (let s = 0; s < Math.min(search.localStarts, pool.length); s++) {
     let current = pool[s] as { x: Float64Array; value: number };
@@ -83,4 +90,39 @@ export function maximizeAcquisition(
     if (current.value > best.value) best = current;
   }
   return best.x;
+}
+
+/**
+ * The `count` best of values[0..m) then extra[0..), highest first, the earlier first among
+ * equal values (the head of a stable descending sort), as { x: point(i), value }. A NaN
+ * value sorts as the comparator `b - a` would leave it: unordered, so with one the whole
+ * list is sorted the way the comparator sorts it, stably.
+ */
+function topEntries(
+  values: Float64Array,
+  extra: readonly number[],
+  count: number,
+  point: (index: number) => Float64Array,
+): Array<{ x: Float64Array; value: number }> {
+  const m = values.length;
+  const total = m + extra.length;
+  const valueAt = (i: number): number => (i < m ? (values[i] as number) : (extra[i - m] as number));
+  let hasNaN = false;
+  for (let i = 0; i < total && !hasNaN; i++) hasNaN = Number.isNaN(valueAt(i));
+  let chosen: number[];
+  if (hasNaN) {
+    chosen = Array.from({ length: total }, (_, i) => i).sort((a, b) => valueAt(b) - valueAt(a)).slice(0, count);
+  } else {
+    chosen = [];
+    for (let i = 0; i < total; i++) {
+      const v = valueAt(i);
+      if (chosen.length === count && !(v > valueAt(chosen[count - 1] as number))) continue;
+      // After every entry with a value >= v (stable: an equal earlier entry stays first).
+      let at = chosen.length;
+      while (at > 0 && valueAt(chosen[at - 1] as number) < v) at--;
+      chosen.splice(at, 0, i);
+      if (chosen.length > count) chosen.pop();
+    }
+  }
+  return chosen.map((i) => ({ x: point(i), value: valueAt(i) }));
 }

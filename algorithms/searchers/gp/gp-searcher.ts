@@ -1,3 +1,4 @@
+import { integerAtLeast } from "../../../core/errors/index.ts";
 import { type Config, type Json, OptionError, SavedStateError, type Searcher } from "../../../core/contracts/index.ts";
 import type { Result } from "../../../core/contracts/index.ts";
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
@@ -6,11 +7,14 @@ import {
   fitGaussianProcess,
   optimizeHyperparameters,
   packHyperparameters,
+  unpackHyperparameters,
   type GaussianProcess,
+  type GPHyperparameters,
   type HyperparameterBounds,
 } from "../../math/gaussian-process.ts";
 import type { KernelName } from "../../math/kernels.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
+import { canonicalPoint } from "./canonical-point.ts";
 import { expectedImprovement, maximizeAcquisition, negativeLowerConfidenceBound, type AcquisitionSearch } from "./acquisition.ts";
 
 export interface GPSearcherOptions extends SearcherOptions {
@@ -31,13 +35,26 @@ export interface GPSearcherOptions extends SearcherOptions {
   /**
    * Adam steps of a warm-started fit (between full refits), from the last optimum. The fit
    * keeps the best point it visits, the start included, so few steps only refine it.
-   * 5 costs a third of the LML work of a suggestion; it stays an option until
-   * `benchmarks/gp-regret-check.ts --warm-iterations 5` has shown its median regret within
-   * 1.2x of the default's on all five compare-search problems (issue 14: on 20 seeds it
-   * was better on branin and hartmann3 and 1.23x on hartmann6; docs/architecture/tpe-gp-speed.md).
    * @defaultValue 15
    */
   warmIterations?: number;
+  /**
+   * Once `fitSkipAfter` trials have finished, the warm-started hyperparameter fit runs on
+   * only every this-many-th model suggestion; the suggestions in between keep the last
+   * fit's hyperparameters and only condition the posterior on the new data. Full refits
+   * (`refitEvery`) still run when due. 1 fits on every suggestion (the rule before issue
+   * 14's GP-BO speed work). Syne Tune's GP searcher documents the same skip predicate
+   * (`opt_skip_period`, "fitting is done only K-th call, and skipped otherwise", after
+   * `opt_skip_init_length` observations). See docs/architecture/gp-refit.md for the cost
+   * and the regret check behind the default. @defaultValue 3
+   */
+  fitSkipPeriod?: number;
+  /**
+   * Finished trials below which every model suggestion fits the hyperparameters, whatever
+   * `fitSkipPeriod` says (Syne Tune's `opt_skip_init_length`): with few points the fit
+   * still moves a lot from one trial to the next. @defaultValue 30
+   */
+  fitSkipAfter?: number;
   /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
   randomCandidates?: number;
   /**
@@ -68,11 +85,12 @@ const COMPONENT = "searcher:gp";
 const FULL_ITERATIONS = 50;
 
 /**
- * GP-BO's rule before issue 14's speed work (15 warm Adam steps, today's default too):
+ * GP-BO's rule before issue 14's speed work (a warm-started fit of 15 Adam steps on every
+ * suggestion):
  * `new GPSearcher(space, { ...options, ...GP_BO_REFERENCE_OPTIONS })` proposes what it
  * proposed, whatever the defaults become.
  */
-export const GP_BO_REFERENCE_OPTIONS = Object.freeze({ warmIterations: 15 } as const satisfies Partial<GPSearcherOptions>);
+export const GP_BO_REFERENCE_OPTIONS = Object.freeze({ warmIterations: 15, fitSkipPeriod: 1 } as const satisfies Partial<GPSearcherOptions>);
 
 /**
  * Bayesian optimisation with a Gaussian process (Matern 5/2 ARD by default) on the encoded
@@ -94,8 +112,12 @@ export class GPSearcher implements Searcher {
   private readonly restarts: number;
   private readonly refitEvery: number;
   private readonly warmIterations: number;
+  private readonly fitSkipPeriod: number;
+  private readonly fitSkipAfter: number;
   private readonly search: AcquisitionSearch;
   private readonly plainFloats: boolean;
+  /** A raw unit-cube point snapped onto the space (integer cells, one-hot corners). */
+  private readonly canonical: (z: Float64Array) => Float64Array;
   private readonly maxFitPoints: number;
   private readonly maxPosteriorPoints: number;
   private readonly bounds: HyperparameterBounds;
@@ -105,6 +127,8 @@ export class GPSearcher implements Searcher {
   /** Last LML optimum (packed), the warm start of the next fit. */
   private theta: Float64Array | null = null;
   private lastFullFit = 0;
+  /** Model suggestions since the hyperparameters were last fitted (fitSkipPeriod). */
+  private sinceFit = 0;
 
   constructor(
     space: Space,
@@ -124,9 +148,12 @@ export class GPSearcher implements Searcher {
     this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
     this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
     this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 15);
+    this.fitSkipPeriod = positiveInteger("GPSearcher.fitSkipPeriod", options.fitSkipPeriod ?? 3);
+    this.fitSkipAfter = integerAtLeast("GPSearcher.fitSkipAfter", options.fitSkipAfter ?? 30, 0);
     this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
     this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.maxPosteriorPoints = positiveInteger("GPSearcher.maxPosteriorPoints", options.maxPosteriorPoints ?? 200);
+    this.canonical = canonicalPoint(this.encoding);
     this.plainFloats = this.encoding.dimensions.every((d) => d.kind === "float" && d.activeWhen.length === 0);
     const d = this.encoding.size;
     const low = new Float64Array(d + 2);
@@ -174,6 +201,7 @@ export class GPSearcher implements Searcher {
       rng: this.rng.save() as unknown as Json,
       theta: this.theta === null ? null : Array.from(this.theta),
       lastFullFit: this.lastFullFit,
+      sinceFit: this.sinceFit,
       trials: this.trials.map((t) => ({ id: t.id, x: Array.from(t.x), state: t.state, loss: Number.isNaN(t.loss) ? null : t.loss })),
     };
   }
@@ -184,6 +212,8 @@ export class GPSearcher implements Searcher {
     this.rng = restoreRng(this.options.seed, COMPONENT, saved.rng);
     this.theta = saved.theta === null ? null : Float64Array.from(saved.theta);
     this.lastFullFit = saved.lastFullFit;
+    // States saved before fitSkipPeriod existed: the next suggestion counts as the first since a fit.
+    this.sinceFit = saved.sinceFit ?? 0;
     this.trials = saved.trials.map((t) => ({ id: t.id, x: Float64Array.from(t.x), state: t.state, loss: t.loss ?? Number.NaN }));
     this.byId.clear();
     for (const t of this.trials) this.byId.set(t.id, t);
@@ -203,18 +233,26 @@ export class GPSearcher implements Searcher {
     const scale = Math.sqrt(spread / n) || 1;
     const y = Float64Array.from(finished, (t) => (t.loss - center) / scale);
 
-    const starts: Float64Array[] = [];
     const full = this.theta === null || n - this.lastFullFit >= this.refitEvery;
-    const previous = this.theta ?? this.defaultTheta();
-    starts.push(previous);
-    if (full) {
-      if (this.theta !== null) starts.push(this.defaultTheta());
-      while (starts.length < this.restarts) starts.push(this.randomTheta());
-      this.lastFullFit = n;
+    let hyperparameters: GPHyperparameters;
+    if (!full && this.theta !== null && n >= this.fitSkipAfter && this.sinceFit + 1 < this.fitSkipPeriod) {
+      // A skipped fit: the last optimum as it is (no LML evaluation, no random draw).
+      this.sinceFit++;
+      hyperparameters = unpackHyperparameters(this.theta, this.kernel);
+    } else {
+      const starts: Float64Array[] = [];
+      const previous = this.theta ?? this.defaultTheta();
+      starts.push(previous);
+      if (full) {
+        if (this.theta !== null) starts.push(this.defaultTheta());
+        while (starts.length < this.restarts) starts.push(this.randomTheta());
+        this.lastFullFit = n;
+      }
+      const [fitX, fitY] = rows(x, y, d, bestAndNewest(y, this.maxFitPoints));
+      ({ hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : this.warmIterations));
+      this.theta = packHyperparameters(hyperparameters);
+      this.sinceFit = 0;
     }
-    const [fitX, fitY] = rows(x, y, d, bestAndNewest(y, this.maxFitPoints));
-    const { hyperparameters } = optimizeHyperparameters(fitX, fitY, this.kernel, starts, this.bounds, full ? FULL_ITERATIONS : this.warmIterations);
-    this.theta = packHyperparameters(hyperparameters);
     const [postX, postY] = rows(x, y, d, bestAndNewest(y, this.maxPosteriorPoints));
     return { gp: fitGaussianProcess(postX, postY, hyperparameters), y: postY, x: postX, center, scale };
   }
@@ -263,7 +301,7 @@ export class GPSearcher implements Searcher {
       return out;
     };
     const incumbents = [...finished].sort((a, b) => a.loss - b.loss).slice(0, 3).map((t) => t.x);
-    const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : (z: Float64Array): Float64Array => this.encoding.encode(this.encoding.decode(z));
+    const canonical = this.plainFloats ? (z: Float64Array): Float64Array => z : this.canonical;
     return maximizeAcquisition(score, d, this.rng, this.search, incumbents, canonical, scoreMany);
   }
 
@@ -315,5 +353,6 @@ interface SavedState {
   rng: RngState;
   theta: number[] | null;
   lastFullFit: number;
+  sinceFit?: number;
   trials: Array<{ id: string; x: number[]; state: TrialRecord["state"]; loss: number | null }>;
 }

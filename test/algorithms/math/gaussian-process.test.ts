@@ -26,10 +26,10 @@ const hyper = (d: number, kernel: GPHyperparameters["kernel"] = "matern52"): GPH
 
 describe("gaussian process", () => {
   it("predictMany gives predict's floats bit for bit (batched acquisition, issue 14)", () => {
-    for (const kernel of ["matern52", "squared-exponential"] as const) {
-      const { x, y } = data(40, 3, 2);
+    // Even and odd n (the two-row forward solve's last row alone), one chunk and several (64 candidates each).
+    for (const [kernel, n, m] of [["matern52", 40, 57], ["squared-exponential", 40, 57], ["matern52", 41, 130], ["squared-exponential", 7, 65]] as const) {
+      const { x, y } = data(n, 3, 2);
       const gp = fitGaussianProcess(x, y, { ...hyper(3, kernel), noiseVariance: 1e-3 });
-      const m = 57;
       const z = data(m, 3, 3).x;
       z.set(x.subarray(0, 3), 0); // a training point: variance at its floor
       const means = new Float64Array(m);

@@ -73,6 +73,7 @@ const cases: Record<string, (seed: number) => string> = {
   "tpe multivariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed, { multivariate: true, group: true }), mixedLoss, 80, 12, 4),
   "gp-bo reference rule": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300, ...GP_BO_REFERENCE_OPTIONS }), floatLoss, 25, 4),
   "gp-bo (default)": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 25, 4),
+  "gp-bo (default), 40 trials": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 40, 6),
   "gp-bo, 5 warm steps": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300, warmIterations: 5 }), floatLoss, 25, 4),
 };
 
@@ -91,8 +92,10 @@ const PINNED: Record<string, readonly string[]> = {
   "tpe multivariate, mixed space, 4 pending": ["81b8b31500cfa8ff", "9a41ebfe19181b77"],
   // The rule before issue 14's GP-BO change (15 warm Adam steps), recorded at 92f999a.
   "gp-bo reference rule": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
-  // The default is the reference rule today.
+  // Below fitSkipAfter (30 finished trials) the default is the reference rule.
   "gp-bo (default)": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
+  // The default past fitSkipAfter (a warm fit on every 3rd suggestion), recorded when fitSkipPeriod was added.
+  "gp-bo (default), 40 trials": ["a9ed04b6b1626fab", "a692fccf2cb9c46a"],
   // warmIterations 5 (issue 14, benchmarks/gp-regret-check.ts), recorded when it was added.
   "gp-bo, 5 warm steps": ["b8a9eccd37641906", "4bb8943c62a36189"],
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GPSearcher } from "../../../../algorithms/searchers/gp/gp-searcher.ts";
+import { GP_BO_REFERENCE_OPTIONS, GPSearcher } from "../../../../algorithms/searchers/gp/gp-searcher.ts";
+import { OptionError } from "../../../../core/contracts/index.ts";
 import type { Result } from "../../../../core/contracts/index.ts";
 import { choice, qrandint, uniform } from "../../../../core/space/index.ts";
 
@@ -99,5 +100,78 @@ describe("GPSearcher", () => {
     expect(capped).not.toEqual(uncapped);
     expect(Math.min(...capped.slice(20))).toBeLessThan(0.01);
     expect(() => new GPSearcher(space, { ...fast, seed: 1, maxPosteriorPoints: 0 })).toThrow(/GPSearcher.maxPosteriorPoints/);
+  });
+
+  it("fitSkipPeriod: past fitSkipAfter trials the hyperparameters move only on every k-th suggestion", () => {
+    // refitEvery far away: after the first (full) fit every fit is a warm one.
+    const thetas = (options: object): Array<number[] | null> => {
+      const s = new GPSearcher(space, { ...fast, seed: 5, refitEvery: 1000, ...options });
+      const out: Array<number[] | null> = [];
+      for (let t = 0; t < 16; t++) {
+        const c = s.suggest(String(t)) as { x: number; z: number };
+        out.push((s.save() as { theta: number[] | null }).theta);
+        s.onTrialComplete(String(t), result(String(t), bowl(c)));
+      }
+      return out;
+    };
+    const skipping = thetas({ fitSkipPeriod: 3, fitSkipAfter: 0 });
+    // Suggestion 5 is the first model one (full fit); then 2 skipped, 1 fitted, ...
+    const changed = skipping.slice(6).map((theta, k) => JSON.stringify(theta) !== JSON.stringify(skipping[5 + k]));
+    expect(changed).toEqual([false, false, true, false, false, true, false, false, true, false]);
+    // Period 1 fits on every suggestion: the hyperparameters also move where the skipping run's stood still.
+    const every = thetas({ fitSkipPeriod: 1 });
+    const everyChanged = every.slice(6).map((theta, k) => JSON.stringify(theta) !== JSON.stringify(every[5 + k]));
+    expect(everyChanged.filter((moved, k) => moved && !changed[k]).length).toBeGreaterThan(2);
+    // Below fitSkipAfter finished trials nothing is skipped.
+    expect(thetas({ fitSkipPeriod: 3, fitSkipAfter: 100 })).toEqual(every);
+  });
+
+  it("fitSkipPeriod 1 is the reference rule; the default differs from it only past fitSkipAfter trials", () => {
+    const run = (options: object): number[] => {
+      const s = new GPSearcher(space, { ...fast, seed: 6, ...options });
+      const ys: number[] = [];
+      for (let t = 0; t < 40; t++) {
+        const c = s.suggest(String(t)) as { x: number; z: number };
+        ys.push(bowl(c));
+        s.onTrialComplete(String(t), result(String(t), bowl(c)));
+      }
+      return ys;
+    };
+    const reference = run(GP_BO_REFERENCE_OPTIONS);
+    expect(run({ warmIterations: 15, fitSkipPeriod: 1 })).toEqual(reference);
+    const fallback = run({});
+    // fitSkipAfter 30: suggestion 30 is the first that may skip (30 finished trials).
+    expect(fallback.slice(0, 31)).toEqual(reference.slice(0, 31));
+    expect(fallback).not.toEqual(reference);
+  });
+
+  it("restore in the middle of a skip period continues identically", () => {
+    const make = (): GPSearcher => new GPSearcher(space, { ...fast, seed: 7, fitSkipAfter: 0, refitEvery: 1000 });
+    const a = make();
+    for (let t = 0; t < 7; t++) {
+      const c = a.suggest(String(t)) as { x: number; z: number };
+      a.onTrialComplete(String(t), result(String(t), bowl(c)));
+    }
+    const b = make();
+    b.restore(JSON.parse(JSON.stringify(a.save())));
+    for (let t = 7; t < 12; t++) {
+      const ca = a.suggest(String(t)) as { x: number; z: number };
+      expect(b.suggest(String(t))).toEqual(ca);
+      a.onTrialComplete(String(t), result(String(t), bowl(ca)));
+      b.onTrialComplete(String(t), result(String(t), bowl(ca)));
+    }
+  });
+
+  it("rejects bad fitSkipPeriod and fitSkipAfter with an OptionError naming them", () => {
+    for (const [options, field] of [
+      [{ fitSkipPeriod: 0 }, "GPSearcher.fitSkipPeriod"],
+      [{ fitSkipPeriod: 1.5 }, "GPSearcher.fitSkipPeriod"],
+      [{ fitSkipAfter: -1 }, "GPSearcher.fitSkipAfter"],
+      [{ fitSkipAfter: Number.NaN }, "GPSearcher.fitSkipAfter"],
+    ] as const) {
+      const build = (): GPSearcher => new GPSearcher(space, { ...fast, ...options });
+      expect(build).toThrow(OptionError);
+      expect(build).toThrow(field);
+    }
   });
 });
