@@ -49,7 +49,7 @@ export const simSchedulerNames: readonly string[] = Object.keys(factories);
 export function simThroughput(
   name: string,
   scale: SimScale,
-): { seconds: number; cpuSeconds: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number } {
+): { seconds: number; cpuSeconds: number; trials: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number } {
   const factory = factories[name];
   if (!factory) throw new Error(`unknown scheduler "${name}"; known: ${simSchedulerNames.join(", ")}`);
   const scheduler = factory();
@@ -71,5 +71,5 @@ export function simThroughput(
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const results = run.summary.results;
-  return { seconds, cpuSeconds, results, resultsPerSecond: results / seconds, resultsPerCpuSecond: results / cpuSeconds };
+  return { seconds, cpuSeconds, trials: run.trials.length, results, resultsPerSecond: results / seconds, resultsPerCpuSecond: results / cpuSeconds };
 }

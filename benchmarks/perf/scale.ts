@@ -12,6 +12,10 @@
  *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
  *   npx tsx benchmarks/perf/scale.ts --only tpe,gp --baseline e4d3ad0   # also REF's TPE and GP, same process, turn about
  *
+ * Sim lines per scheduler: results/s, CPU µs per result and per trial, the ratios to FIFO
+ * (results/s and cost per trial) and, with --large, the growth of the CPU costs from the
+ * 10,000-trial size (O(log n) per result: about log(10n)/log(n) = 1.25; O(n): 10).
+ *
  * Simulations: random search on Hartmann6 learning curves, 27 iterations per
  * trial, seed 1, one GPU per trial; every scheduler ends trials at 27.
  * Each simulation runs in its own process (warm-up first) with a time budget; ratios
@@ -38,7 +42,7 @@ const budgetSeconds = Number(flag("--budget-s") ?? 300);
  * cost still grows with the trial count cannot hold the whole benchmark: past
  * `--budget-s` it is reported as over budget. Each child warms up first.
  */
-type SimRate = { seconds: number; cpuSeconds: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number };
+type SimRate = { seconds: number; cpuSeconds: number; trials: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number };
 function simThroughput(name: string, scale: SimScale): SimRate | undefined {
   const run = spawnSync(process.execPath, ["--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus)], {
     encoding: "utf8",
@@ -49,6 +53,8 @@ function simThroughput(name: string, scale: SimScale): SimRate | undefined {
   return JSON.parse(run.stdout.trim().split("\n").pop() as string) as SimRate;
 }
 
+const usPerResult = (r: SimRate): number => (1e6 * r.cpuSeconds) / r.results;
+const usPerTrial = (r: SimRate): number => (1e6 * r.cpuSeconds) / r.trials;
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
 function round(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -83,16 +89,28 @@ if (only.has("sim")) {
       print(`${key}.wall_s`, r.seconds);
       // Per CPU second as well: on a shared machine wall time also counts other processes' turns.
       print(`${key}.results_per_cpu_s`, r.resultsPerCpuSecond);
+      // CPU microseconds per result and per trial: the O(log n) check reads their growth between sizes.
+      print(`${key}.cpu_us_per_result`, usPerResult(r));
+      print(`${key}.cpu_us_per_trial`, usPerTrial(r));
       if (name === "fifo") fifoRate = r;
       else if (fifoRate !== undefined) {
         print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate.resultsPerSecond);
         print(`${key}.cpu_ratio_vs_fifo`, r.resultsPerCpuSecond / fifoRate.resultsPerCpuSecond);
+        // Early stopping makes fewer results per trial than FIFO (ASHA ~3.5 against 27), so its
+        // fixed cost per trial weighs on results/s: per trial, >= 1 means no dearer than FIFO's trial.
+        print(`${key}.cost_per_trial_ratio_vs_fifo`, usPerTrial(fifoRate) / usPerTrial(r));
       }
       if (scale === scales[0]) first.set(name, r);
       else if (first.has(name)) {
         const base = first.get(name) as SimRate;
-        print(`${key}.ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerSecond / base.resultsPerSecond);
-        print(`${key}.cpu_ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerCpuSecond / base.resultsPerCpuSecond);
+        const small = (scales[0] as SimScale).label;
+        print(`${key}.ratio_vs_${small}`, r.resultsPerSecond / base.resultsPerSecond);
+        print(`${key}.cpu_ratio_vs_${small}`, r.resultsPerCpuSecond / base.resultsPerCpuSecond);
+        // O(log n) per result: from n to 10n trials the cost grows by at most about log(10n)/log(n)
+        // (1.25 from 10,000 to 100,000), memory effects aside; O(n) would be 10.
+        print(`${key}.cpu_us_per_result_growth_vs_${small}`, usPerResult(r) / usPerResult(base));
+        print(`${key}.cpu_us_per_trial_growth_vs_${small}`, usPerTrial(r) / usPerTrial(base));
+        print(`${key}.log_n_growth_reference`, Math.log(scale.trials) / Math.log((scales[0] as SimScale).trials));
       }
       if (name === "fifo" && fifo256) {
         print(`${key}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
