@@ -9,6 +9,7 @@
  *   npx tsx benchmarks/perf/scale.ts --schedulers fifo,asha-stopping
  *   npx tsx benchmarks/perf/scale.ts --only sim --trials 2000 --gpus 200   # one custom size (profiling)
  *   npx tsx benchmarks/perf/scale.ts --budget-s 600       # CPU seconds one simulation may take (default 300)
+ *   npx tsx benchmarks/perf/scale.ts --only sim --large --scheduler-work   # also the schedulers' own work (their hooks timed)
  *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
  *   npx tsx benchmarks/perf/scale.ts --only tpe,gp --baseline e4d3ad0   # also REF's TPE and GP, same process, turn about
  *
@@ -23,7 +24,7 @@
  * shared (2 cores, several agents): read ratios.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { simSchedulerNames, type SimScale } from "./scale-sim.ts";
+import { simSchedulerNames, type SimRate, type SimScale } from "./scale-sim.ts";
 import { heapPerResult } from "./scale-memory.ts";
 import { baselineFactories, msPerSuggestion, searcherFactories, type SearcherName, type SuggestionTime } from "./scale-searchers.ts";
 
@@ -36,6 +37,7 @@ const only = new Set((flag("--only") ?? "sim,memory,tpe,gp,optuna").split(","));
 const schedulers = (flag("--schedulers") ?? simSchedulerNames.join(",")).split(",");
 const large = argv.includes("--large");
 const budgetSeconds = Number(flag("--budget-s") ?? 300);
+const schedulerWork = argv.includes("--scheduler-work");
 
 /**
  * One simulation in a child process (scale-sim-one.ts), so a scheduler whose
@@ -44,9 +46,8 @@ const budgetSeconds = Number(flag("--budget-s") ?? 300);
  * also counts the other processes' turns) it is reported as over budget; a wall
  * limit of ten times that catches a child that waits. Each child warms up first.
  */
-type SimRate = { seconds: number; cpuSeconds: number; trials: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number };
 function simThroughput(name: string, scale: SimScale): SimRate | undefined {
-  const child = [process.execPath, "--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus)];
+  const child = [process.execPath, "--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus), ...(schedulerWork ? ["--scheduler-work"] : [])];
   const run = spawnSync("/bin/sh", ["-c", `ulimit -t ${Math.ceil(budgetSeconds)} && exec "$@"`, "sh", ...child], {
     encoding: "utf8",
     timeout: budgetSeconds * 10_000,
@@ -58,6 +59,8 @@ function simThroughput(name: string, scale: SimScale): SimRate | undefined {
 
 const usPerResult = (r: SimRate): number => (1e6 * r.cpuSeconds) / r.results;
 const usPerTrial = (r: SimRate): number => (1e6 * r.cpuSeconds) / r.trials;
+/** The scheduler's own CPU µs in the run (estimated: its share of wall time times the run's CPU time). */
+const schedulerUs = (r: SimRate): number => (1e6 * (r.schedulerSeconds ?? 0) * r.cpuSeconds) / r.seconds;
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
 function round(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -95,6 +98,13 @@ if (only.has("sim")) {
       // CPU microseconds per result and per trial: the O(log n) check reads their growth between sizes.
       print(`${key}.cpu_us_per_result`, usPerResult(r));
       print(`${key}.cpu_us_per_trial`, usPerTrial(r));
+      if (r.schedulerSeconds !== undefined) {
+        // Share of the run's wall time inside the scheduler's hooks: a ratio, so it holds on a loaded machine;
+        // times the run's CPU time, an estimate of the scheduler's own CPU µs.
+        print(`${key}.scheduler_share`, r.schedulerSeconds / r.seconds);
+        print(`${key}.scheduler_cpu_us_per_result`, schedulerUs(r) / r.results);
+        print(`${key}.scheduler_cpu_us_per_trial`, schedulerUs(r) / r.trials);
+      }
       if (name === "fifo") fifoRate = r;
       else if (fifoRate !== undefined) {
         print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate.resultsPerSecond);
@@ -113,6 +123,9 @@ if (only.has("sim")) {
         // (1.25 from 10,000 to 100,000), memory effects aside; O(n) would be 10.
         print(`${key}.cpu_us_per_result_growth_vs_${small}`, usPerResult(r) / usPerResult(base));
         print(`${key}.cpu_us_per_trial_growth_vs_${small}`, usPerTrial(r) / usPerTrial(base));
+        if (r.schedulerSeconds !== undefined && base.schedulerSeconds !== undefined) {
+          print(`${key}.scheduler_cpu_us_per_result_growth_vs_${small}`, schedulerUs(r) / r.results / (schedulerUs(base) / base.results));
+        }
         print(`${key}.log_n_growth_reference`, Math.log(scale.trials) / Math.log((scales[0] as SimScale).trials));
       }
       if (name === "fifo" && fifo256) {
