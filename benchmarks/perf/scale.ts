@@ -24,7 +24,7 @@
  * shared (2 cores, several agents): read ratios.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { simSchedulerNames, type SimRate, type SimScale } from "./scale-sim.ts";
+import { defaultSimSchedulerNames, type SimRate, type SimScale } from "./scale-sim.ts";
 import { heapPerResult } from "./scale-memory.ts";
 import { baselineFactories, msPerSuggestion, searcherFactories, type SearcherName, type SuggestionTime } from "./scale-searchers.ts";
 
@@ -34,7 +34,7 @@ const flag = (name: string): string | undefined => {
   return at >= 0 ? argv[at + 1] : undefined;
 };
 const only = new Set((flag("--only") ?? "sim,memory,tpe,gp,optuna").split(","));
-const schedulers = (flag("--schedulers") ?? simSchedulerNames.join(",")).split(",");
+const schedulers = (flag("--schedulers") ?? defaultSimSchedulerNames.join(",")).split(",");
 const large = argv.includes("--large");
 const budgetSeconds = Number(flag("--budget-s") ?? 300);
 const schedulerWork = argv.includes("--scheduler-work");
