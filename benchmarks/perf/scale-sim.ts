@@ -12,6 +12,7 @@ import {
 import type { Scheduler } from "../../core/contracts/index.ts";
 import { benchmarkByName } from "../objectives/index.ts";
 import { simulate } from "../../simulator/index.ts";
+import { SchedulerWorkTimer } from "./scheduler-work-timer.ts";
 
 export interface SimScale {
   readonly label: string;
@@ -44,15 +45,32 @@ const factories: Record<string, () => Scheduler> = {
 };
 
 export const simSchedulerNames: readonly string[] = Object.keys(factories);
+/**
+ * What scale.ts runs without --schedulers: all but median stopping on
+ * time_total_s, still O(n) per result (docs/architecture/scale-sim.md), which
+ * would only spend its whole budget at 10,000 trials. Name it to run it.
+ */
+export const defaultSimSchedulerNames: readonly string[] = simSchedulerNames.filter((n) => n !== "median-stopping-time");
 
-/** One timed run; the scheduler is built outside the timing. */
-export function simThroughput(
-  name: string,
-  scale: SimScale,
-): { seconds: number; cpuSeconds: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number } {
+export interface SimRate {
+  seconds: number;
+  cpuSeconds: number;
+  trials: number;
+  results: number;
+  resultsPerSecond: number;
+  resultsPerCpuSecond: number;
+  /** With `schedulerWork`: seconds of the scheduler's own hooks (SchedulerWorkTimer). */
+  schedulerSeconds?: number;
+  /** With `schedulerWork`: the same per hook, with its call count. */
+  schedulerHooks?: Record<string, { calls: number; seconds: number }>;
+}
+
+/** One timed run; the scheduler is built outside the timing. `schedulerWork`: also time the scheduler's own hooks (slows the run a little). */
+export function simThroughput(name: string, scale: SimScale, schedulerWork = false): SimRate {
   const factory = factories[name];
   if (!factory) throw new Error(`unknown scheduler "${name}"; known: ${simSchedulerNames.join(", ")}`);
-  const scheduler = factory();
+  const timer = schedulerWork ? new SchedulerWorkTimer() : undefined;
+  const scheduler = timer ? timer.wrap(factory()) : factory();
   const t0 = performance.now();
   // CPU time as well as wall time: on a shared machine the wall clock also counts other processes' turns.
   const cpu0 = process.cpuUsage();
@@ -71,5 +89,10 @@ export function simThroughput(
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const results = run.summary.results;
-  return { seconds, cpuSeconds, results, resultsPerSecond: results / seconds, resultsPerCpuSecond: results / cpuSeconds };
+  const rate: SimRate = { seconds, cpuSeconds, trials: run.trials.length, results, resultsPerSecond: results / seconds, resultsPerCpuSecond: results / cpuSeconds };
+  if (timer) {
+    rate.schedulerSeconds = timer.seconds;
+    rate.schedulerHooks = timer.byHook();
+  }
+  return rate;
 }

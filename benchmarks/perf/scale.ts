@@ -8,9 +8,14 @@
  *   npx tsx benchmarks/perf/scale.ts --only sim,memory,tpe,gp,optuna
  *   npx tsx benchmarks/perf/scale.ts --schedulers fifo,asha-stopping
  *   npx tsx benchmarks/perf/scale.ts --only sim --trials 2000 --gpus 200   # one custom size (profiling)
- *   npx tsx benchmarks/perf/scale.ts --budget-s 600       # seconds one simulation may take (default 300)
+ *   npx tsx benchmarks/perf/scale.ts --budget-s 600       # CPU seconds one simulation may take (default 300)
+ *   npx tsx benchmarks/perf/scale.ts --only sim --large --scheduler-work   # also the schedulers' own work (their hooks timed)
  *   node --expose-gc --import tsx benchmarks/perf/scale.ts --only memory   # exact heap figure
  *   npx tsx benchmarks/perf/scale.ts --only tpe,gp --baseline e4d3ad0   # also REF's TPE and GP, same process, turn about
+ *
+ * Sim lines per scheduler: results/s, CPU µs per result and per trial, the ratios to FIFO
+ * (results/s and cost per trial) and, with --large, the growth of the CPU costs from the
+ * 10,000-trial size (O(log n) per result: about log(10n)/log(n) = 1.25; O(n): 10).
  *
  * Simulations: random search on Hartmann6 learning curves, 27 iterations per
  * trial, seed 1, one GPU per trial; every scheduler ends trials at 27.
@@ -19,7 +24,7 @@
  * shared (2 cores, several agents): read ratios.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { simSchedulerNames, type SimScale } from "./scale-sim.ts";
+import { defaultSimSchedulerNames, type SimRate, type SimScale } from "./scale-sim.ts";
 import { heapPerResult } from "./scale-memory.ts";
 import { baselineFactories, msPerSuggestion, searcherFactories, type SearcherName, type SuggestionTime } from "./scale-searchers.ts";
 
@@ -29,26 +34,33 @@ const flag = (name: string): string | undefined => {
   return at >= 0 ? argv[at + 1] : undefined;
 };
 const only = new Set((flag("--only") ?? "sim,memory,tpe,gp,optuna").split(","));
-const schedulers = (flag("--schedulers") ?? simSchedulerNames.join(",")).split(",");
+const schedulers = (flag("--schedulers") ?? defaultSimSchedulerNames.join(",")).split(",");
 const large = argv.includes("--large");
 const budgetSeconds = Number(flag("--budget-s") ?? 300);
+const schedulerWork = argv.includes("--scheduler-work");
 
 /**
  * One simulation in a child process (scale-sim-one.ts), so a scheduler whose
  * cost still grows with the trial count cannot hold the whole benchmark: past
- * `--budget-s` it is reported as over budget. Each child warms up first.
+ * `--budget-s` CPU seconds (`ulimit -t`: on a shared machine a wall-clock limit
+ * also counts the other processes' turns) it is reported as over budget; a wall
+ * limit of ten times that catches a child that waits. Each child warms up first.
  */
-type SimRate = { seconds: number; cpuSeconds: number; results: number; resultsPerSecond: number; resultsPerCpuSecond: number };
 function simThroughput(name: string, scale: SimScale): SimRate | undefined {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus)], {
+  const child = [process.execPath, "--import", "tsx", "benchmarks/perf/scale-sim-one.ts", name, String(scale.trials), String(scale.gpus), ...(schedulerWork ? ["--scheduler-work"] : [])];
+  const run = spawnSync("/bin/sh", ["-c", `ulimit -t ${Math.ceil(budgetSeconds)} && exec "$@"`, "sh", ...child], {
     encoding: "utf8",
-    timeout: budgetSeconds * 1000,
+    timeout: budgetSeconds * 10_000,
     stdio: ["ignore", "pipe", "inherit"],
   });
   if (run.status !== 0) return undefined;
   return JSON.parse(run.stdout.trim().split("\n").pop() as string) as SimRate;
 }
 
+const usPerResult = (r: SimRate): number => (1e6 * r.cpuSeconds) / r.results;
+const usPerTrial = (r: SimRate): number => (1e6 * r.cpuSeconds) / r.trials;
+/** The scheduler's own CPU µs in the run (estimated: its share of wall time times the run's CPU time). */
+const schedulerUs = (r: SimRate): number => (1e6 * (r.schedulerSeconds ?? 0) * r.cpuSeconds) / r.seconds;
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? round(value) : value}`);
 function round(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -75,7 +87,7 @@ if (only.has("sim")) {
       const key = `sim.${name}.${scale.label}`;
       const r = simThroughput(name, scale);
       if (!r) {
-        print(`${key}.results_per_s`, `over_${budgetSeconds}_s`);
+        print(`${key}.results_per_s`, `over_${budgetSeconds}_cpu_s`);
         continue;
       }
       print(`${key}.results_per_s`, r.resultsPerSecond);
@@ -83,16 +95,38 @@ if (only.has("sim")) {
       print(`${key}.wall_s`, r.seconds);
       // Per CPU second as well: on a shared machine wall time also counts other processes' turns.
       print(`${key}.results_per_cpu_s`, r.resultsPerCpuSecond);
+      // CPU microseconds per result and per trial: the O(log n) check reads their growth between sizes.
+      print(`${key}.cpu_us_per_result`, usPerResult(r));
+      print(`${key}.cpu_us_per_trial`, usPerTrial(r));
+      if (r.schedulerSeconds !== undefined) {
+        // Share of the run's wall time inside the scheduler's hooks: a ratio, so it holds on a loaded machine;
+        // times the run's CPU time, an estimate of the scheduler's own CPU µs.
+        print(`${key}.scheduler_share`, r.schedulerSeconds / r.seconds);
+        print(`${key}.scheduler_cpu_us_per_result`, schedulerUs(r) / r.results);
+        print(`${key}.scheduler_cpu_us_per_trial`, schedulerUs(r) / r.trials);
+      }
       if (name === "fifo") fifoRate = r;
       else if (fifoRate !== undefined) {
         print(`${key}.ratio_vs_fifo`, r.resultsPerSecond / fifoRate.resultsPerSecond);
         print(`${key}.cpu_ratio_vs_fifo`, r.resultsPerCpuSecond / fifoRate.resultsPerCpuSecond);
+        // Early stopping makes fewer results per trial than FIFO (ASHA ~3.5 against 27), so its
+        // fixed cost per trial weighs on results/s: per trial, >= 1 means no dearer than FIFO's trial.
+        print(`${key}.cost_per_trial_ratio_vs_fifo`, usPerTrial(fifoRate) / usPerTrial(r));
       }
       if (scale === scales[0]) first.set(name, r);
       else if (first.has(name)) {
         const base = first.get(name) as SimRate;
-        print(`${key}.ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerSecond / base.resultsPerSecond);
-        print(`${key}.cpu_ratio_vs_${(scales[0] as SimScale).label}`, r.resultsPerCpuSecond / base.resultsPerCpuSecond);
+        const small = (scales[0] as SimScale).label;
+        print(`${key}.ratio_vs_${small}`, r.resultsPerSecond / base.resultsPerSecond);
+        print(`${key}.cpu_ratio_vs_${small}`, r.resultsPerCpuSecond / base.resultsPerCpuSecond);
+        // O(log n) per result: from n to 10n trials the cost grows by at most about log(10n)/log(n)
+        // (1.25 from 10,000 to 100,000), memory effects aside; O(n) would be 10.
+        print(`${key}.cpu_us_per_result_growth_vs_${small}`, usPerResult(r) / usPerResult(base));
+        print(`${key}.cpu_us_per_trial_growth_vs_${small}`, usPerTrial(r) / usPerTrial(base));
+        if (r.schedulerSeconds !== undefined && base.schedulerSeconds !== undefined) {
+          print(`${key}.scheduler_cpu_us_per_result_growth_vs_${small}`, schedulerUs(r) / r.results / (schedulerUs(base) / base.results));
+        }
+        print(`${key}.log_n_growth_reference`, Math.log(scale.trials) / Math.log((scales[0] as SimScale).trials));
       }
       if (name === "fifo" && fifo256) {
         print(`${key}.ratio_vs_256_gpus`, r.resultsPerSecond / fifo256.resultsPerSecond);
