@@ -18,7 +18,7 @@ export const SEARCHER_NAMES: readonly string[] = ["random", "grid", "tpe", "gp",
 export const SCHEDULER_NAMES: readonly string[] = ["fifo", "asha", "asha-promotion", "hyperband", "pbt", "pb2", "median", "hyperband-bohb"];
 
 /** The suites benchmarks/suites registers itself (`--import` modules may register more). */
-export const BUILTIN_SUITE_NAMES: readonly string[] = ["synthetic", "lcbench", "rl", "schedulers", "papers"];
+export const BUILTIN_SUITE_NAMES: readonly string[] = ["synthetic", "lcbench", "rl", "schedulers", "search-bohb", "papers"];
 
 /** What `npm start` compares: the schedulers against FIFO under random search, and the model-based searchers. */
 export const DEFAULT_PAIRS = [
