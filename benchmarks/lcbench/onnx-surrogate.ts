@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { ContractError } from "../../core/contracts/index.ts";
+import { waitForAnswer } from "./wait-for-answer.ts";
 
 /** Shape of the YAHPO LCBench network: x_cat [rows, 1] int32, x_cont [rows, 8] float32 -> output [rows, 6]. */
 export const CAT_WIDTH = 1;
@@ -116,7 +117,7 @@ export class OnnxSurrogate {
     const started = performance.now();
     Atomics.store(this.ctrl, 0, 0);
     this.worker.postMessage({ rows, cat, cont, catWidth: CAT_WIDTH, contWidth: CONT_WIDTH });
-    const waited = Atomics.wait(this.ctrl, 0, 0, this.timeoutMs);
+    const waited = waitForAnswer(this.ctrl, this.timeoutMs);
     if (waited === "timed-out") {
       // Stopped only once the late answer has landed: terminating the worker while ONNX
       // Runtime is inside run() aborts the whole process (an uncatchable native error).
@@ -131,7 +132,8 @@ export class OnnxSurrogate {
     this.usage.seconds += (performance.now() - started) / 1000;
     if (status !== 1) {
       const length = Atomics.load(this.ctrl, 2);
-      throw new ContractError("", `LCBench surrogate: ${new TextDecoder().decode(this.msg.slice(0, length))}`);
+      const text = status === 2 ? new TextDecoder().decode(this.msg.slice(0, length)) : "";
+      throw new ContractError("", `LCBench surrogate: ${text || `no result (status ${status}, ${rows} rows)`}`);
     }
     return this.out.slice(0, rows * OUTPUT_WIDTH);
   }
