@@ -19,20 +19,30 @@
  *   npx tsx benchmarks/gp-regret-check.ts --seeds 20 --fit-skip-period 1 --warm-iterations 5
  */
 import { appendFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "../algorithms/searchers/index.ts";
 import { rngFor } from "../core/rng.ts";
 import { problems, runOnce } from "./compare-search.ts";
+import { numberFlag } from "./script-flags.ts";
 import { mannWhitneyU, median, medianInterval, quantile, resampledChance, wilcoxonSignedRank } from "./stats/index.ts";
 
-const argv = process.argv.slice(2);
-const flag = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const firstSeed = Number(flag("--first-seed") ?? 0);
-const seeds = Array.from({ length: Number(flag("--seeds") ?? 40) }, (_, i) => firstSeed + i);
-const only = flag("--only")?.split(",");
-const out = flag("--out");
+const { values: args } = parseArgs({
+  options: {
+    "first-seed": { type: "string" },
+    seeds: { type: "string" },
+    only: { type: "string" },
+    out: { type: "string" },
+    "fit-skip-period": { type: "string" },
+    "warm-iterations": { type: "string" },
+  },
+});
+const firstSeed = numberFlag("first-seed", args["first-seed"], 0, { integer: true, min: 0 });
+const seeds = Array.from({ length: numberFlag("seeds", args.seeds, 40, { integer: true, min: 2 }) }, (_, i) => firstSeed + i);
+const only = args.only?.split(",");
+const out = args.out;
 const overrides: Partial<GPSearcherOptions> = {};
-if (flag("--fit-skip-period") !== undefined) overrides.fitSkipPeriod = Number(flag("--fit-skip-period"));
-if (flag("--warm-iterations") !== undefined) overrides.warmIterations = Number(flag("--warm-iterations"));
+if (args["fit-skip-period"] !== undefined) overrides.fitSkipPeriod = numberFlag("fit-skip-period", args["fit-skip-period"], 1, { integer: true, min: 1 });
+if (args["warm-iterations"] !== undefined) overrides.warmIterations = numberFlag("warm-iterations", args["warm-iterations"], 15, { integer: true, min: 1 });
 const base = (seed: number) => ({ metric: "y", mode: "min" as const, seed });
 const print = (name: string, value: number | string): void => console.log(`${name}=${typeof value === "number" ? value.toPrecision(4) : value}`);
 const interval = ([low, high]: readonly [number, number]): string => `[${low.toPrecision(3)},${high.toPrecision(3)}]`;

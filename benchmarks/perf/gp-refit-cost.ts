@@ -9,16 +9,17 @@
  *   npx tsx benchmarks/perf/gp-refit-cost.ts                  # N = 100, 30 timed suggestions each
  *   npx tsx benchmarks/perf/gp-refit-cost.ts --n 300 --repeats 20
  */
+import { parseArgs } from "node:util";
 import { GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "../../algorithms/searchers/index.ts";
 import type { Config, Searcher } from "../../core/contracts/index.ts";
 import { uniform, type Space } from "../../core/space/index.ts";
 import { hartmann6 } from "../objectives/index.ts";
 import { median } from "../stats/index.ts";
+import { numberFlag } from "../script-flags.ts";
 
-const argv = process.argv.slice(2);
-const flag = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const n = Number(flag("--n") ?? 100);
-const repeats = Number(flag("--repeats") ?? 30);
+const { values: args } = parseArgs({ options: { n: { type: "string" }, repeats: { type: "string" } } });
+const n = numberFlag("n", args.n, 100, { integer: true, min: 2 });
+const repeats = numberFlag("repeats", args.repeats, 30, { integer: true, min: 1 });
 const print = (name: string, value: number): void => console.log(`${name}=${value.toPrecision(4)}`);
 
 const space: Space = Object.fromEntries(hartmann6.bounds.map(([low, high], i) => [`x${i}`, uniform(low, high)]));
