@@ -125,10 +125,14 @@ describe("recordedObjective", () => {
 
   it("PBT replays with nearest: exploits continue the nearest config's curve from the donor's iteration", () => {
     const objective = recordedObjective(fifo.dir, { unrecorded: "nearest", space: cartPoleSpace });
+    // Every step takes 1 simulated second rather than its recorded wall seconds: those vary
+    // with the machine's load while recording, and with them the order of results, and so
+    // whether PBT finds a donor with a checkpoint (on a loaded CI run it once found none).
+    const lockstep: typeof objective = { ...objective, step: (state, config, context) => ({ ...objective.step(state, config, context), seconds: 1 }) };
     const out = mkdtempSync(join(tmpdir(), "tunelab-replay-pbt-"));
     const run = simulate({
       storagePath: out,
-      objective,
+      objective: lockstep,
       space: cartPoleSpace,
       metric: METRIC,
       mode: "max",
