@@ -14,20 +14,23 @@ import { IntervalMedianIndex } from "./median-interval-index.ts";
  * last time). Two exact structures answer the question:
  *
  * - Tracked times (few distinct times: iterations, epochs, a checkpoint grid).
- *   For a time T asked about twice, one order-statistic tree holds the running
- *   means at T of every trial that counts there (built once from every trial,
- *   O(n log n)); with times that only grow a trial's mean at T never changes once
- *   it counts there, so a result at time t adds the trial to the trees of the
- *   tracked times in (previous time, t], O(log n) each. At most `maxTracked`.
- * - Every other time (a continuous attribute such as time_total_s, where every
- *   trial reports at its own times): each step is one interval [start, end) with
- *   its mean in an `IntervalMedianIndex`, which answers "the median of the values
- *   whose interval contains T" for any T, in any order of arrival, in
- *   O(sqrt(R log R)) for R steps (median-interval-index.ts). A result that extends
- *   a trial's times moves the end of its last step and adds one; any other change
- *   (times that do not grow, a history cut by a restart) replaces the trial's
- *   steps, computed with the same binary search as `meanAt`, so the steps hold
- *   exactly its values. It also answers when a mean is NaN (no tree can order it).
+ *   For each of the first `maxTracked` times asked about, one order-statistic
+ *   tree holds the running means at T of every trial that counts there (built
+ *   once from every trial, O(n log n)); with times that only grow a trial's mean
+ *   at T never changes once it counts there, so a result at time t adds the trial
+ *   to the trees of the tracked times in (previous time, t], O(log n) each.
+ * - Once the trees are used up (a continuous attribute such as time_total_s,
+ *   where every trial reports at its own times) or a mean is NaN (no tree can
+ *   order it): the trees are dropped and every question from then on goes to an
+ *   index built then from every trial and maintained on each result after. Each
+ *   step is one interval [start, end) with its mean in an `IntervalMedianIndex`,
+ *   which answers "the median of the values whose interval contains T" for any
+ *   T, in any order of arrival, in O(sqrt(R log R)) for R steps
+ *   (median-interval-index.ts). A result that extends a trial's times moves the
+ *   end of its last step and adds one; any other change (times that do not grow,
+ *   a history cut by a restart) replaces the trial's steps, computed with the
+ *   same binary search as `meanAt`, so the steps hold exactly its values.
+ *   (Before the index such questions took the pass: O(n) each.)
  *
  * Exactly the same answers as the pass over every trial (`means` then a sort):
  * every event that can change a history re-reads that trial (`sync`): its own
@@ -64,8 +67,8 @@ export class RunningMeans {
   /** Tracked times, ascending, and the tree of each. */
   private tracked: number[] = [];
   private trees: OrderStatisticTree[] = [];
-  /** Times asked about once and not tracked: tracked at the second question (bounded; forgetting only costs speed). */
-  private readonly askedOnce = new Set<number>();
+  /** Whether the interval index is built (and kept up to date): only once a question needs it. */
+  private indexActive = false;
   /** False once a NaN mean appeared: the trees are no longer asked. */
   private orderable = true;
   /** Until the first question (and after a restore) the index is read from every history then. */
@@ -92,7 +95,7 @@ export class RunningMeans {
     this.index = this.newIndex();
     this.tracked = [];
     this.trees = [];
-    this.askedOnce.clear();
+    this.indexActive = false;
     this.orderable = true;
     this.chosen.clear();
     this.stale = true;
@@ -123,13 +126,23 @@ export class RunningMeans {
     this.flushChosen();
     const own = this.curves.get(self.id) ?? this.update(self);
     const ownMean = meanAt(own, time);
-    let at = lowerBound(this.tracked, time);
-    if (this.orderable && this.tracked[at] !== time && !Number.isNaN(time) && this.tracked.length < this.maxTracked && this.askedBefore(time)) {
-      this.track(at, time, all());
-      at = lowerBound(this.tracked, time);
+    if (!this.indexActive) {
+      let at = lowerBound(this.tracked, time);
+      if (this.orderable && this.tracked[at] !== time && !Number.isNaN(time) && this.tracked.length < this.maxTracked) {
+        this.track(at, time, all());
+        at = lowerBound(this.tracked, time);
+      }
+      if (this.orderable && this.tracked[at] === time) return this.treeMedian(this.trees[at] as OrderStatisticTree, own, ownMean);
+      // Out of trees (or a NaN mean): from now on every question goes to the index, and the trees are dropped.
+      this.indexActive = true;
+      this.tracked = [];
+      this.trees = [];
+      for (const curve of this.curves.values()) this.insertSteps(curve, 1);
     }
-    if (!this.orderable || this.tracked[at] !== time) return this.index.medianAt(time, ownMean);
-    const tree = this.trees[at] as OrderStatisticTree;
+    return this.index.medianAt(time, ownMean);
+  }
+
+  private treeMedian(tree: OrderStatisticTree, own: TrialCurve, ownMean: number | undefined): MedianOfMeans {
     const skip = ownMean === undefined ? -1 : tree.rankOf(ownMean, treeTie(ownMean, own.serial));
     const count = tree.size - (skip >= 0 ? 1 : 0);
     if (count === 0) return { median: undefined, count };
@@ -139,14 +152,6 @@ export class RunningMeans {
     const upper = Math.min(count - 1, lower + 1);
     const low = ascendingScore(tree, count, skip, lower);
     return { median: low + (ascendingScore(tree, count, skip, upper) - low) * (position - lower), count };
-  }
-
-  /** Whether `time` was asked about before (and remembers it). */
-  private askedBefore(time: number): boolean {
-    if (this.askedOnce.delete(time)) return true;
-    if (this.askedOnce.size >= 4096) this.askedOnce.clear();
-    this.askedOnce.add(time);
-    return false;
   }
 
   /** Starts tracking `time` (inserted at `at`): its tree gets every trial's mean there. */
@@ -208,7 +213,7 @@ export class RunningMeans {
       const first = upperBound(this.tracked, oldLastTime);
       for (let k = first; k < this.tracked.length && (this.tracked[k] as number) <= curve.lastTime; k++) this.insertEntry(k, curve);
       // Steps before the old last one are unchanged; the old last one now ends at the next time.
-      if (oldTimes > 0) this.index.remove(stepValue(curve, oldTimes), curve.times[oldTimes - 1] as number, curve.serial);
+      if (oldTimes > 0 && this.indexActive) this.index.remove(stepValue(curve, oldTimes), curve.times[oldTimes - 1] as number, curve.serial);
       this.insertSteps(curve, Math.max(1, oldTimes));
     } else {
       // Times went backwards (or the same time came twice): replace every step.
@@ -240,10 +245,12 @@ export class RunningMeans {
   }
 
   private insertSteps(curve: TrialCurve, from: number): void {
+    if (!this.indexActive) return;
     forEachStep(curve, from, (value, start, end) => this.index.insert(value, start, end, curve.serial));
   }
 
   private removeSteps(curve: TrialCurve): void {
+    if (!this.indexActive) return;
     forEachStep(curve, 1, (value, start) => this.index.remove(value, start, curve.serial));
   }
 
