@@ -44,7 +44,7 @@ export class MedianStoppingRule implements Scheduler {
   private context: SchedulerContext | undefined;
   private readonly stopped = new Set<string>();
   private readonly lastPause = new Map<string, number>();
-  // Derived from the trials' histories: never saved, rebuilt on demand (O(log n) per result, see median-running-means.ts).
+  // Derived from the trials' histories: never saved, rebuilt on demand (an interval index, see median-running-means.ts).
   private readonly means: RunningMeans;
 
   constructor(options: MedianStoppingRuleOptions) {

@@ -28,6 +28,8 @@ const all: Array<{ name: string; args: string[]; node?: string[] }> = [
   { name: "real-overhead", args: ["benchmarks/perf/real-overhead.ts"] },
   { name: "redis-throughput", args: ["benchmarks/perf/redis-throughput.ts"] },
   { name: "lcbench-surrogate", args: ["benchmarks/perf/lcbench-surrogate.ts"] },
+  // Median stopping on time_total_s: the interval index against the pass, same process (about 15 s at 2,000 trials).
+  { name: "median-stopping-time", args: ["benchmarks/perf/median-stopping-time.ts", "2000", "200", "1"] },
   // --expose-gc: the heap-per-result figure is exact only after a full collection.
   { name: "scale", args: ["benchmarks/perf/scale.ts", ...scaleArgs], node: ["--expose-gc"] },
 ];
