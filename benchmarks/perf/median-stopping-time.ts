@@ -11,17 +11,18 @@
  * rounds), the ratios, and whether both rules made the same number of results
  * (same decisions). --no-pass: skip the pass (too slow at 100,000 trials).
  */
+import { parseArgs } from "node:util";
+import { OptionError } from "../../core/errors/index.ts";
+import { numberFlag } from "../script-flags.ts";
+import { median } from "../stats/index.ts";
 import { simThroughput, type SimRate } from "./scale-sim.ts";
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const withPass = !process.argv.includes("--no-pass");
-const trials = Number(args[0] ?? 2000);
-const gpus = Number(args[1] ?? Math.max(1, Math.round(trials / 10)));
-const rounds = Number(args[2] ?? 2);
-if (!(trials > 0) || !(gpus > 0) || !(rounds > 0)) {
-  console.error("usage: median-stopping-time.ts [trials] [gpus] [rounds] [--no-pass]");
-  process.exit(2);
-}
+const { values: flags, positionals } = parseArgs({ options: { "no-pass": { type: "boolean" } }, allowPositionals: true });
+if (positionals.length > 3) throw new OptionError("arguments", `at most [trials] [gpus] [rounds], got ${positionals.length} values`);
+const withPass = flags["no-pass"] !== true;
+const trials = numberFlag("trials", positionals[0], 2000, { integer: true, min: 1 });
+const gpus = numberFlag("gpus", positionals[1], Math.max(1, Math.round(trials / 10)), { integer: true, min: 1 });
+const rounds = numberFlag("rounds", positionals[2], 2, { integer: true, min: 1 });
 
 const names = ["fifo", "median-stopping-time", ...(withPass ? ["median-stopping-time-pass"] : [])];
 for (const name of names) simThroughput(name, { label: "warmup", trials: 300, gpus: 30 });
@@ -29,11 +30,6 @@ const rates = new Map<string, SimRate[]>(names.map((n) => [n, []]));
 for (let r = 0; r < rounds; r++) {
   for (const name of names) (rates.get(name) as SimRate[]).push(simThroughput(name, { label: "timed", trials, gpus }));
 }
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 const perCpu = (name: string): number => median((rates.get(name) as SimRate[]).map((x) => x.resultsPerCpuSecond));
 const prefix = `median_stopping_time.trials${trials}.gpus${gpus}`;
 const print = (key: string, value: number | string): void => console.log(`${prefix}.${key}=${typeof value === "number" ? Number(value.toPrecision(4)) : value}`);
