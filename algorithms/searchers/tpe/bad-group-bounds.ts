@@ -5,6 +5,8 @@ import {
   TIGHT_SHELL,
   WINDOW_MIN_COMPONENTS,
   boundedLogPdf,
+  chooseWindowReach,
+  countWithinReach,
   mixtureWeights,
   type BoundedWindow,
   type ParzenSettings,
@@ -189,8 +191,7 @@ export class BadGroupKernels {
     const memoSigmas = memo.sigmas;
     const memoLogNormalizers = memo.logNormalizers;
     const memoLogSigmas = memo.logSigmas;
-    const factors = REACH_FACTORS.length;
-    const within = new Int32Array(factors);
+    const within = new Int32Array(REACH_FACTORS.length);
     let total = 0;
     for (let c = 0; c < components; c++) {
       const sigma = sigmas[c] as number;
@@ -209,28 +210,12 @@ export class BadGroupKernels {
         memoLogSigmas[slot] = logSigma;
       }
       total += (weights[c] as number) * sigma;
-      for (let f = 0; f < factors; f++) {
-        if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
-          within[f] = (within[f] as number) + 1;
-          break;
-        }
-      }
+      countWithinReach(within, sigma, smallest);
     }
 
     // The window's reach: buildWindow's cost model, from the same counts.
-    let reach = 0;
-    let bestCost = Infinity;
-    let narrow = 0;
-    for (let f = 0; f < factors; f++) {
-      const r = smallest * (REACH_FACTORS[f] as number);
-      narrow += within[f] as number;
-      const cost = components - narrow + narrow * Math.min(1, (2 * r * Math.sqrt(98)) / (high - low));
-      if (cost < bestCost) {
-        bestCost = cost;
-        reach = r;
-      }
-    }
-    if (!(bestCost < 0.8 * components)) return null;
+    const reach = chooseWindowReach(within, smallest, components, low, high);
+    if (reach === null) return null;
 
     // Pass 4, sorted order: boundedWindow's offsets of the narrow and the wide components.
     const bandwidthWeighted = settings.scoring === "bandwidth-weighted";

@@ -325,24 +325,23 @@ interface ContinuousWindow {
 /** Multiples of the smallest bandwidth tried as the window's reach. */
 export const REACH_FACTORS = [1, 1.25, 1.5, 2, 3, 4, 8];
 
-function buildWindow(kernel: NumericKernels): ContinuousWindow | null {
-  const { mus, sigmas, low, high } = kernel;
-  const components = mus.length;
-  let smallest = Infinity;
-  for (let c = 0; c < components; c++) smallest = Math.min(smallest, sigmas[c] as number);
-  // The reach trades components always evaluated (wider) against a wider window over the
-  // narrow ones: about 2 reach sqrt(2 * 49) / range of them for centres spread over the range.
-  // within[f]: components no wider than REACH_FACTORS[f] times the smallest, in one pass.
-  const within = new Int32Array(REACH_FACTORS.length);
-  for (let c = 0; c < components; c++) {
-    const sigma = sigmas[c] as number;
-    for (let f = 0; f < REACH_FACTORS.length; f++) {
-      if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
-        within[f] = (within[f] as number) + 1;
-        break;
-      }
+/** Counts a component of bandwidth `sigma` in `within`: at the first REACH_FACTORS multiple of `smallest` it is no wider than. */
+export function countWithinReach(within: Int32Array, sigma: number, smallest: number): void {
+  for (let f = 0; f < REACH_FACTORS.length; f++) {
+    if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
+      within[f] = (within[f] as number) + 1;
+      return;
     }
   }
+}
+
+/**
+ * The window's reach, from the counts of countWithinReach; null when no reach makes the
+ * window pay (it must cost under 0.8 of evaluating every component). The reach trades
+ * components always evaluated (wider) against a wider window over the narrow ones: about
+ * 2 reach sqrt(2 * 49) / range of them for centres spread over the range.
+ */
+export function chooseWindowReach(within: Int32Array, smallest: number, components: number, low: number, high: number): number | null {
   let reach = 0;
   let bestCost = Infinity;
   let narrow = 0;
@@ -355,8 +354,20 @@ function buildWindow(kernel: NumericKernels): ContinuousWindow | null {
       reach = r;
     }
   }
-  if (!(bestCost < 0.8 * components)) return null;
-  narrow = 0;
+  return bestCost < 0.8 * components ? reach : null;
+}
+
+function buildWindow(kernel: NumericKernels): ContinuousWindow | null {
+  const { mus, sigmas, low, high } = kernel;
+  const components = mus.length;
+  let smallest = Infinity;
+  for (let c = 0; c < components; c++) smallest = Math.min(smallest, sigmas[c] as number);
+  // within[f]: components no wider than REACH_FACTORS[f] times the smallest, in one pass.
+  const within = new Int32Array(REACH_FACTORS.length);
+  for (let c = 0; c < components; c++) countWithinReach(within, sigmas[c] as number, smallest);
+  const reach = chooseWindowReach(within, smallest, components, low, high);
+  if (reach === null) return null;
+  let narrow = 0;
   for (let c = 0; c < components; c++) if ((sigmas[c] as number) <= reach) narrow++;
   const order = kernel.order ?? stableArgsort(mus);
   const narrowCentres = new Float64Array(narrow);
