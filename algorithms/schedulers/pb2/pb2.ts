@@ -3,7 +3,8 @@ import type { Config, Json, TrialView } from "../../../core/contracts/index.ts";
 import { loguniform, uniform } from "../../../core/space/index.ts";
 import type { CustomExploreFn, MutationSpec } from "../pbt/mutations.ts";
 import { PopulationBasedTraining, type PopulationBasedTrainingOptions } from "../pbt/population-based-training.ts";
-import { pb2TrainingData, type Pb2Row } from "./pb2-data.ts";
+import type { Pb2Row } from "./pb2-data.ts";
+import { Pb2DataIndex } from "./pb2-data-index.ts";
 import { fromModelUnits, modelBounds, resolveHyperparams, toModelUnits, type Pb2Bound, type Pb2Hyperparam } from "./hyperparams.ts";
 import { selectConfig, type SelectConfigSettings } from "./select-config.ts";
 
@@ -38,6 +39,10 @@ export class PB2 extends PopulationBasedTraining {
   private readonly modelSettings: SelectConfigSettings;
   private readonly afterSelect: CustomExploreFn | undefined;
   private data: Pb2Row[] = [];
+  /** `data` in the GP's units, kept as training data row by row (the same rows as pb2TrainingData of all of them). */
+  private index = new Pb2DataIndex();
+  /** max(time) over `data` (Math.max's NaN rule included), kept as rows arrive. */
+  private maxDataTime = -Infinity;
   /** Configs picked since the data last moved forward in time (Ray's `current`), row-major. */
   private current: number[][] = [];
   private lastExplorationTime = 0;
@@ -59,20 +64,22 @@ export class PB2 extends PopulationBasedTraining {
     const values = this.hyperparams.map((h) => numeric(trial.config, h.key));
     // Checked here, not at the model step: a non-positive value on a log scale fails at its own trial.
     this.hyperparams.forEach((h, c) => toModelUnits(h, values[c] as number));
-    this.data.push({ trialId: trial.id, time, values, reward: score });
+    this.addRow({ trialId: trial.id, time, values, reward: score });
+  }
+
+  private addRow(row: Pb2Row): void {
+    this.data.push(row);
+    this.index.add({ ...row, values: this.hyperparams.map((h, c) => toModelUnits(h, row.values[c] as number)) });
+    this.maxDataTime = Math.max(this.maxDataTime, row.time);
   }
 
   protected override newConfig(trial: TrialView, donor: TrialView): Config {
-    let maxTime = -Infinity;
-    for (const row of this.data) maxTime = Math.max(maxTime, row.time);
+    let maxTime = this.maxDataTime;
     // A new round of perturbations: the configs picked in the last one no longer count as pending.
     if (maxTime > this.lastExplorationTime) this.current = [];
 
     const toModel = (values: readonly number[]): number[] => this.hyperparams.map((h, c) => toModelUnits(h, values[c] as number));
-    const training = pb2TrainingData(
-      this.data.map((row) => ({ ...row, values: toModel(row.values) })),
-      donor.id,
-    );
+    const training = this.index.trainingData(donor.id);
     let config: Config = structuredClone(donor.config);
     // Without data on the donor the clone keeps the donor's config, and that config is what this round picked (as Ray).
     let values = this.hyperparams.map((h) => numeric(donor.config, h.key));
@@ -92,7 +99,7 @@ export class PB2 extends PopulationBasedTraining {
         config[h.key] = values[c] as number;
       });
       // The clone starts where the donor is, with its new config: its next reward change is measured from there.
-      this.data.push({ trialId: trial.id, time: training.donorPoint.time, values, reward: training.donorPoint.reward });
+      this.addRow({ trialId: trial.id, time: training.donorPoint.time, values, reward: training.donorPoint.reward });
       maxTime = Math.max(maxTime, training.donorPoint.time);
     }
     if (maxTime > this.lastExplorationTime) {
@@ -111,7 +118,10 @@ export class PB2 extends PopulationBasedTraining {
 
   protected override restoreExtra(extra: Json): void {
     const e = extra as unknown as { data: Pb2Row[]; current: number[][]; lastExplorationTime: number };
-    this.data = structuredClone(e.data);
+    this.data = [];
+    this.index = new Pb2DataIndex();
+    this.maxDataTime = -Infinity;
+    for (const row of structuredClone(e.data)) this.addRow(row);
     this.current = structuredClone(e.current);
     this.lastExplorationTime = e.lastExplorationTime;
   }
