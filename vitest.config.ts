@@ -4,7 +4,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 // every other file shares its worker's modules (isolate: false), which saves each
 // file re-importing the tree through the TypeScript transform: npm test ran 6 min 39 s
 // isolated and about 4 min shared, on 2 cores. A file that mocks a module goes here.
-const MODULE_MOCKS = ["test/algorithms/schedulers/pb2-log-scale.test.ts"];
+const MODULE_MOCKS = ["test/algorithms/schedulers/pb2-log-scale.test.ts", "test/algorithms/schedulers/pb2-model-reuse.test.ts"];
 
 export default defineConfig({
   test: {

@@ -51,6 +51,17 @@ const factories: Record<string, () => Scheduler> = {
       hyperparamBounds: boundsFromSpace(bench.space),
       model: { fitEvaluations: 30, acquisitionStarts: 3, acquisitionEvaluations: 60 },
     }),
+  // PB2 with the cheaper model step (docs/architecture/scale-sim.md, "PB2 at scale"): a model search
+  // at one exploit in 10, at most 50 of the round's picks pending, 250 rows.
+  "pb2-reuse": () =>
+    new PB2({
+      ...objectivity,
+      seed: 1,
+      timeAttr: "training_iteration",
+      perturbationInterval: 9,
+      hyperparamBounds: boundsFromSpace(bench.space),
+      model: { fitEvaluations: 30, acquisitionStarts: 3, acquisitionEvaluations: 60, refitPeriod: 10, maxPending: 50, maxRows: 250 },
+    }),
 };
 
 export const simSchedulerNames: readonly string[] = Object.keys(factories);

@@ -91,6 +91,25 @@ const CASES: Record<string, Case> = {
         model: { fitEvaluations: 10, acquisitionStarts: 2, acquisitionEvaluations: 20 },
       }),
   },
+  // The cheaper model step (issue 14): a saved fit and its count must survive a resume.
+  "PB2 reusing its model": {
+    bench: rl,
+    trials: 5,
+    maxIterations: 16,
+    checkpointFrequency: 0,
+    preemptionRate: 12,
+    scheduler: (seed, b) =>
+      new PB2({
+        metric: b.metric,
+        mode: b.mode,
+        seed,
+        timeAttr: "training_iteration",
+        perturbationInterval: 4,
+        hyperparamBounds: boundsFromSpace(b.space),
+        integerHyperparams: integerKeysFromSpace(b.space),
+        model: { fitEvaluations: 10, acquisitionStarts: 2, acquisitionEvaluations: 20, refitPeriod: 3, maxPending: 1, maxRows: 6 },
+      }),
+  },
   "ASHA with promotion": {
     bench: hartmann,
     trials: 14,

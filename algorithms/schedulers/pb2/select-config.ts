@@ -48,6 +48,32 @@ export interface SelectConfigSettings {
   readonly acquisitionStarts?: number;
   /** Evaluations per acquisition start. @defaultValue 200 */
   readonly acquisitionEvaluations?: number;
+  /**
+   * Exploits per full model search (Syne Tune's `opt_skip_period` idea): the window search and the
+   * likelihood fits of both GPs run at one exploit in this many; the exploits between condition the
+   * GPs on their current data with the window length and hyperparameters of the last search (one
+   * factorisation each, no search). 1 = every exploit searches, as Ray's PB2. @defaultValue 1
+   */
+  readonly refitPeriod?: number;
+  /**
+   * Most configs of the current round the batch GP holds (the latest ones). Ray holds every pick
+   * since time last moved forward: with few distinct perturbation times (training_iteration) and a
+   * large population that is most of the population, and the batch GP costs O((rows + picks)^3).
+   * @defaultValue Infinity
+   */
+  readonly maxPending?: number;
+  /** Most data rows kept for the GP (the latest). @defaultValue 1000 (Ray's) */
+  readonly maxRows?: number;
+}
+
+/** What a full model search chose, reused by the exploits that skip the search (`refitPeriod`). */
+export interface Pb2ModelFit {
+  /** Rows of the chosen window, or null when the search was skipped for want of rows (every row used). */
+  readonly windowLength: number | null;
+  /** The likelihood fit of the model, before the lengthscale cap. */
+  readonly fitted: TimeVaryingParameters;
+  /** The batch GP's likelihood fit, or null when no config was pending (the batch GP was the model). */
+  readonly batch: TimeVaryingParameters | null;
 }
 
 const FIXED_FEATURES = 2;
@@ -62,15 +88,23 @@ export function pb2Kappa(n: number): number {
 
 /** The next config (k raw values inside `bounds`). */
 export function selectConfig(input: SelectConfigInput): Float64Array {
+  return selectConfigReusing(input, null).config;
+}
+
+/**
+ * `selectConfig`, with the model search skipped when `reuse` is given (see `refitPeriod`); returns
+ * the config and the fit to reuse next time (the search's, or `reuse` itself).
+ */
+export function selectConfigReusing(input: SelectConfigInput, reuse: Pb2ModelFit | null): { config: Float64Array; fit: Pb2ModelFit } {
   const k = input.bounds.length;
-  const { model, batchModel, fixed } = pb2Models(input);
+  const { model, batchModel, fixed, fit } = reuse === null ? pb2Models(input) : pb2ModelsReusing(input, reuse);
   const unit = maximizeUcb(model, batchModel, fixed, k, input.random, input.settings ?? {});
   const out = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     const [low, high] = input.bounds[c] as readonly [number, number];
     out[c] = low + (unit[c] as number) * (high - low);
   }
-  return out;
+  return { config: out, fit };
 }
 
 /**
@@ -78,13 +112,14 @@ export function selectConfig(input: SelectConfigInput): Float64Array {
  * gives UCB's mean, `batchModel` (also holding this round's picks) its variance;
  * `fixed` is the donor's (time, reward before) in the models' units.
  */
-export function pb2Models(input: SelectConfigInput): { model: TimeVaryingGP; batchModel: TimeVaryingGP; fixed: Float64Array } {
+export function pb2Models(input: SelectConfigInput): { model: TimeVaryingGP; batchModel: TimeVaryingGP; fixed: Float64Array; fit: Pb2ModelFit } {
   const d = FIXED_FEATURES + input.bounds.length;
   const settings = input.settings ?? {};
   const fitEvaluations = settings.fitEvaluations ?? PB2_FIT_EVALUATIONS;
   const refitEvaluations = settings.refitEvaluations ?? 30;
   const all = input.y.length;
-  const length = selectWindow(input.x, input.y, input.bounds, settings.minWindow ?? 200, fitEvaluations, refitEvaluations, settings.windowStep ?? 50);
+  const minWindow = settings.minWindow ?? 200;
+  const length = selectWindow(input.x, input.y, input.bounds, minWindow, fitEvaluations, refitEvaluations, settings.windowStep ?? 50);
   const data = pb2GpData(input.x.slice((all - length) * d), input.y.slice(all - length), input.newpoint, input.bounds);
   const fitted = fitOptimized(data.x, data.y, d, INITIAL, fitEvaluations);
   // Ray caps the fitted lengthscale at 1 (in unit-cube units) and keeps it fixed.
@@ -92,9 +127,36 @@ export function pb2Models(input: SelectConfigInput): { model: TimeVaryingGP; bat
     fitted.parameters.lengthscale > 1
       ? (fitTimeVaryingGP(data.x, data.y, d, { ...fitted.parameters, lengthscale: 1 }) ?? fitted)
       : fitted;
-  if (input.current === null || input.current.length === 0) return { model, batchModel: model, fixed: data.fixed };
+  const windowLength = all < minWindow ? null : length;
+  if (input.current === null || input.current.length === 0) {
+    return { model, batchModel: model, fixed: data.fixed, fit: { windowLength, fitted: fitted.parameters, batch: null } };
+  }
   const batch = pb2BatchData(data, input.current, input.bounds);
-  return { model, batchModel: fitOptimized(batch.x, batch.y, d, INITIAL, fitEvaluations), fixed: data.fixed };
+  const batchModel = fitOptimized(batch.x, batch.y, d, INITIAL, fitEvaluations);
+  return { model, batchModel, fixed: data.fixed, fit: { windowLength, fitted: fitted.parameters, batch: batchModel.parameters } };
+}
+
+/**
+ * `pb2Models` without the search: the window's length and both GPs' hyperparameters come from
+ * `reuse` (the last search); the data, their scaling and this round's picks are the current ones.
+ * A kernel matrix that does not factor with the reused hyperparameters gets the full search.
+ */
+export function pb2ModelsReusing(
+  input: SelectConfigInput,
+  reuse: Pb2ModelFit,
+): { model: TimeVaryingGP; batchModel: TimeVaryingGP; fixed: Float64Array; fit: Pb2ModelFit } {
+  const d = FIXED_FEATURES + input.bounds.length;
+  const all = input.y.length;
+  const length = reuse.windowLength === null ? all : Math.min(all, reuse.windowLength);
+  const data = pb2GpData(input.x.slice((all - length) * d), input.y.slice(all - length), input.newpoint, input.bounds);
+  const capped = reuse.fitted.lengthscale > 1 ? { ...reuse.fitted, lengthscale: 1 } : reuse.fitted;
+  const model = fitTimeVaryingGP(data.x, data.y, d, capped);
+  if (model === null) return pb2Models(input);
+  if (input.current === null || input.current.length === 0) return { model, batchModel: model, fixed: data.fixed, fit: reuse };
+  const batch = pb2BatchData(data, input.current, input.bounds);
+  const batchModel = fitTimeVaryingGP(batch.x, batch.y, d, reuse.batch ?? reuse.fitted);
+  if (batchModel === null) return pb2Models(input);
+  return { model, batchModel, fixed: data.fixed, fit: reuse };
 }
 
 /** The GP's inputs as Ray scales them (see the module comment), and the donor's fixed (time, reward) on the same scale. */

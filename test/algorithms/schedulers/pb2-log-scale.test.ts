@@ -14,9 +14,9 @@ vi.mock("../../../algorithms/schedulers/pb2/select-config.ts", async (importOrig
   const original = await importOriginal<typeof import("../../../algorithms/schedulers/pb2/select-config.ts")>();
   return {
     ...original,
-    selectConfig: (input: SelectConfigInput) => {
+    selectConfigReusing: (input: SelectConfigInput, reuse: Parameters<typeof original.selectConfigReusing>[1]) => {
       modelInputs.push(input);
-      return original.selectConfig(input);
+      return original.selectConfigReusing(input, reuse);
     },
   };
 });
