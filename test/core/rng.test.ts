@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import seedrandom from "seedrandom";
+import { SavedStateError } from "../../core/contracts/index.ts";
 import { Rng, rngFor, streamSeed } from "../../core/rng.ts";
 
 // Rng steps alea itself (its four numbers as fields): it must give seedrandom's numbers bit for bit,
@@ -41,6 +42,13 @@ describe("Rng", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("refuses a saved state whose numbers alea could not have written, naming it", () => {
+    const rng = new Rng("x");
+    const bad = { alea: { ...rng.save().alea, s1: 0.1 } };
+    expect(() => rng.restore(bad)).toThrow(SavedStateError);
+    expect(() => new Rng("x", bad)).toThrow(/alea number 0\.1 is not k \/ 2\^32/);
   });
 
   it("keeps the spare normal across save and restore, and int and uniform read the same stream", () => {
