@@ -331,3 +331,21 @@ export interface SavedLifecycle {
 export function trialIdFor(index: number): string {
   return `t${String(index).padStart(5, "0")}`;
 }
+
+/**
+ * The creation index `trialIdFor` wrote into `id`, or -1 when `id` is not of
+ * that form. Lets the loop find a trial by position in its array instead of a
+ * Map lookup by string: with thousands of trials in flight the Map's entry is a
+ * cache miss on every result. Callers confirm the match (`all[i].id === id`).
+ */
+export function trialIndexOf(id: string): number {
+  const n = id.length;
+  if (n < 6 || n > 16 || id.charCodeAt(0) !== 116 /* "t" */) return -1;
+  let index = 0;
+  for (let i = 1; i < n; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    index = index * 10 + digit;
+  }
+  return index;
+}

@@ -23,7 +23,7 @@ import type { Stopper } from "./stoppers/index.ts";
 import type { EventTrace } from "./trace.ts";
 import type { DecisionEvent, DecisionKind } from "./callbacks/index.ts";
 import { donorReady, ExploitHandoff, type PendingExploit } from "./exploit-handoff.ts";
-import { Trial, trialIdFor, type AfterSave } from "./trial.ts";
+import { Trial, trialIdFor, trialIndexOf, type AfterSave } from "./trial.ts";
 
 export type { TuneLoopOptions } from "./loop-options.ts";
 export type { LoopCounters } from "./experiment-state.ts";
@@ -258,8 +258,15 @@ export class TuneLoop implements ExecutorListener {
 
   // ---- executor events ---------------------------------------------------
 
+  /** The trial with this id: by the index its id encodes (no Map lookup on the result path), else the Map. */
+  private trialById(id: string): Trial | undefined {
+    const index = trialIndexOf(id);
+    const trial = index >= 0 ? this.all[index] : undefined;
+    return trial !== undefined && trial.id === id ? trial : this.byId.get(id);
+  }
+
   onResult(result: Result): void {
-    const trial = this.byId.get(result.trialId);
+    const trial = this.trialById(result.trialId);
     if (!trial || trial.status !== "RUNNING") return;
     const problem = invalidMetrics(result, this.metric);
     if (problem !== undefined) {
@@ -273,7 +280,12 @@ export class TuneLoop implements ExecutorListener {
     // Its exploit's restore landed: nothing left to undo.
     if (this.beforeExploit.size > 0) this.beforeExploit.delete(trial.id);
     this.counters.results++;
-    this.restartsSinceResult = { preempted: 0, failed: 0 };
+    // Reset in place: a fresh object per result was garbage on the hottest path.
+    const since = this.restartsSinceResult;
+    if (since.preempted !== 0 || since.failed !== 0) {
+      since.preempted = 0;
+      since.failed = 0;
+    }
     trial.history.push(result);
     trial.lastResult = result;
     this.trace?.emit(result.time, "result", { trial: trial.id, iteration: result.iteration, value: result.metrics[this.metric] });
@@ -299,7 +311,7 @@ export class TuneLoop implements ExecutorListener {
   }
 
   onCheckpointed(saved: CheckpointRef): void {
-    const trial = this.byId.get(saved.trialId);
+    const trial = this.trialById(saved.trialId);
     if (!trial || trial.status !== "RUNNING") return;
     this.counters.checkpoints++;
     // Numbered, so retention tells apart two saves of a trial at the same iteration (a re-do after an exploit).
@@ -321,7 +333,7 @@ export class TuneLoop implements ExecutorListener {
   }
 
   onFailed(trialId: string, recoverable: boolean, reason: string, stack?: string): void {
-    const trial = this.byId.get(trialId);
+    const trial = this.trialById(trialId);
     if (!trial || trial.status !== "RUNNING") return;
     this.beforeExploit.delete(trialId);
     this.running--;

@@ -114,6 +114,12 @@ export class SimExecutor implements DrivenExecutor {
   private readonly placement = new PlacementIndex();
   private readonly runs: Run[] = [];
   private readonly runByTrial = new Map<string, Run>();
+  /**
+   * The run whose event is being delivered: the loop's answer to a result
+   * (continue, save, stop) names that same trial, so `runOf` finds it without a
+   * Map lookup, a cache miss per result with thousands of trials in flight.
+   */
+  private delivering: Run | undefined = undefined;
   private readonly objective: Objective;
   private readonly cluster: ResolvedCluster;
   private readonly seed: number | string;
@@ -433,6 +439,7 @@ export class SimExecutor implements DrivenExecutor {
     });
     this.warmNodes = s.warmNodes.map((i) => this.nodes[i] as SimNode);
     this.runByTrial.clear();
+    this.delivering = undefined;
     s.runs.forEach((r, index) => {
       const run = new Run(index, r.trialId, r.resources, rngFor(this.seed, "trial", r.trialId));
       run.rng.restore(r.rng);
@@ -489,6 +496,7 @@ export class SimExecutor implements DrivenExecutor {
       if (run.noticeDeadline !== undefined) this.noticeBoundary(run);
       const metrics = run.pendingMetrics as Record<string, number>;
       run.pendingMetrics = undefined;
+      this.delivering = run;
       listener.onResult({
         trialId: run.trialId,
         iteration: run.iteration,
@@ -917,7 +925,8 @@ export class SimExecutor implements DrivenExecutor {
   }
 
   private runOf(trialId: string): Run {
-    const run = this.runByTrial.get(trialId);
+    const delivering = this.delivering;
+    const run = delivering !== undefined && delivering.trialId === trialId ? delivering : this.runByTrial.get(trialId);
     if (!run || !run.node) throw new ContractError("SimExecutor", `trial ${trialId} is not running in the simulator`);
     return run;
   }

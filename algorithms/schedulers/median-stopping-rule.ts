@@ -1,6 +1,7 @@
 import { CONTINUE, isBetter, pauseBecause, shortNumber, stopBecause, metricOf, objectivity, timeAttrOf } from "../../core/contracts/index.ts";
 import type { Decision, Json, Mode, Result, Scheduler, SchedulerContext, TrialView } from "../../core/contracts/index.ts";
 import { RunningMeans } from "./median-running-means.ts";
+import { CandidateIndex } from "./_internals/candidate-index.ts";
 import { booleanOption, checkVersion, integerAtLeast, nonEmptyString, nonNegativeNumber } from "./_internals/options.ts";
 
 export interface MedianStoppingRuleOptions {
@@ -46,6 +47,20 @@ export class MedianStoppingRule implements Scheduler {
   private readonly lastPause = new Map<string, number>();
   // Derived from the trials' histories: never saved, rebuilt on demand (an interval index, see median-running-means.ts).
   private readonly means: RunningMeans;
+  /**
+   * The loop's candidates (onCandidateChange), twice: the first PENDING one, and
+   * the first one the rule has not stopped, each in O(log n) amortised instead of
+   * a pass over every waiting trial per free slot. With pauses (hardStop false,
+   * or yielding for lack of samples) paused trials pile up while new trials keep
+   * coming, and the pass ran past all of them to the newest, PENDING, trial.
+   * Lazy dropping is exact here: a candidate's status does not change while it
+   * waits (it leaves the list to start, end or wait for a donor, and comes back
+   * announced), and `stopped` only grows (restore resets both indices).
+   */
+  private readonly pendingCandidates = new CandidateIndex();
+  private readonly unstoppedCandidates = new CandidateIndex();
+  private readonly isPending = (t: TrialView): boolean => t.status === "PENDING";
+  private readonly notStopped = (t: TrialView): boolean => !this.stopped.has(t.id);
 
   constructor(options: MedianStoppingRuleOptions) {
     const o = objectivity(options, OWNER);
@@ -97,7 +112,18 @@ export class MedianStoppingRule implements Scheduler {
     return choice;
   }
 
+  onCandidateChange(trial: TrialView, candidate: boolean): void {
+    this.pendingCandidates.change(trial, candidate);
+    this.unstoppedCandidates.change(trial, candidate);
+  }
+
   private choose(candidates: readonly TrialView[]): TrialView | undefined {
+    if (this.pendingCandidates.mirrors(candidates)) {
+      const pending = this.pendingCandidates.first(this.isPending);
+      if (pending !== undefined) return pending;
+      if (this.context?.moreTrialsPossible?.() === true) return undefined;
+      return this.unstoppedCandidates.first(this.notStopped) ?? candidates[0];
+    }
     for (const t of candidates) if (t.status === "PENDING") return t;
     // Ray runs PENDING trials before PAUSED ones; here a new trial is the PENDING one to come.
     if (this.context?.moreTrialsPossible?.() === true) return undefined;
@@ -130,6 +156,9 @@ export class MedianStoppingRule implements Scheduler {
     this.lastPause.clear();
     for (const [id, t] of s.lastPause) this.lastPause.set(id, t);
     this.means.clear();
+    // The loop announces its candidates again after a restore.
+    this.pendingCandidates.reset();
+    this.unstoppedCandidates.reset();
   }
 
   private onInsufficientSamples(trial: TrialView, time: number): Decision {

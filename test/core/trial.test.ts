@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ContractError } from "../../core/contracts/index.ts";
-import { LIFECYCLE, Trial, TRANSITIONS, type LifecycleState, type Transition } from "../../core/trial.ts";
+import { LIFECYCLE, Trial, TRANSITIONS, trialIdFor, trialIndexOf, type LifecycleState, type Transition } from "../../core/trial.ts";
 
 const ck = (iteration: number, trialId = "t00000") => ({ trialId, iteration, timeTotal: iteration, handle: `/ck/${trialId}/${iteration}` });
 const result = (iteration: number) => ({ trialId: "t00000", iteration, metrics: { loss: 1 / iteration }, time: iteration, timeTotal: iteration });
@@ -118,5 +118,12 @@ describe("the trial lifecycle table", () => {
     expect(back.saveRequested).toBe(true);
     const bad = { ...t.lifecycle(), status: "PAUSED" as const };
     expect(() => new Trial("t1", 1, {}, { cpu: 1, gpu: 0 }).restoreLifecycle(bad)).toThrow("Trial t1.restoreLifecycle: PAUSED/saving-then-pause is not a state of the trial lifecycle");
+  });
+});
+
+describe("trialIndexOf", () => {
+  it("reads back the index trialIdFor wrote, and -1 for any other id", () => {
+    for (const index of [0, 7, 99_999, 100_000, 1_234_567]) expect(trialIndexOf(trialIdFor(index))).toBe(index);
+    for (const id of ["", "t", "t0001", "x00001", "t0000a", "t-0001", "T00001", "t00001 ", "t12345678901234567"]) expect(trialIndexOf(id)).toBe(-1);
   });
 });

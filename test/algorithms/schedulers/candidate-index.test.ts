@@ -68,6 +68,8 @@ const cases: Record<string, { make: (seed: number) => Scheduler; checkpointFrequ
   },
   hyperband: { make: () => new HyperBandScheduler({ ...objectivity, maxT: 27, reductionFactor: 3 }), checkpointFrequency: 1 },
   "median-stopping": { make: () => new MedianStoppingRule({ ...objectivity, timeAttr: "training_iteration", gracePeriod: 3, hardStop: false }) },
+  // Hard stops, and pauses for lack of samples (trials reach each time_total_s at their own pace): paused trials pile up behind new ones.
+  "median-stopping-time": { make: () => new MedianStoppingRule({ ...objectivity, timeAttr: "time_total_s", gracePeriod: 10, minSamplesRequired: 5 }) },
   pbt: {
     trials: 30,
     make: (seed) =>
