@@ -17,17 +17,18 @@
  *
  *   npx tsx benchmarks/perf/gp-refit-cost.ts                  # N = 100, 50 timed suggestions each
  *   npx tsx benchmarks/perf/gp-refit-cost.ts --n 1000 --repeats 30
+ *   npx tsx benchmarks/perf/gp-refit-cost.ts --with '{"randomCandidates":1000}'   # also the default with these options ("with")
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { GP_BO_FIT_SKIP_OPTIONS, GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "../../algorithms/searchers/index.ts";
-import type { Config, Searcher } from "../../core/contracts/index.ts";
+import { OptionError, type Config, type Searcher } from "../../core/contracts/index.ts";
 import { uniform, type Space } from "../../core/space/index.ts";
 import { hartmann6 } from "../objectives/index.ts";
 import { median } from "../stats/index.ts";
 import { numberFlag } from "../script-flags.ts";
 
-const { values: args } = parseArgs({ options: { n: { type: "string" }, repeats: { type: "string" } } });
+const { values: args } = parseArgs({ options: { n: { type: "string" }, repeats: { type: "string" }, with: { type: "string" } } });
 const n = numberFlag("n", args.n, 100, { integer: true, min: 2 });
 const repeats = numberFlag("repeats", args.repeats, 50, { integer: true, min: 1 });
 const print = (name: string, value: number): void => console.log(`${name}=${value.toPrecision(4)}`);
@@ -49,6 +50,18 @@ function withHistory(options: Partial<GPSearcherOptions>, size: number): GPSearc
   return searcher;
 }
 
+/** `--with`: a JSON object of GPSearcher options (their values are checked by GPSearcher itself). */
+function withFlag(raw: string): Partial<GPSearcherOptions> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new OptionError("with", `must be a JSON object of GPSearcher options, got ${JSON.stringify(raw)}`);
+  return parsed as Partial<GPSearcherOptions>;
+}
+
 const lastFullFit = (searcher: GPSearcher): number => (searcher.save() as { lastFullFit: number }).lastFullFit;
 
 const variants: Array<[string, Partial<GPSearcherOptions>]> = [
@@ -56,6 +69,7 @@ const variants: Array<[string, Partial<GPSearcherOptions>]> = [
   ["fit_skip", GP_BO_FIT_SKIP_OPTIONS],
   ["reference", GP_BO_REFERENCE_OPTIONS],
 ];
+if (args.with !== undefined) variants.push(["with", withFlag(args.with)]);
 const loadBefore = loadavg()[0] as number;
 // JIT warm-up, untimed: a few suggestions of each rule on a small history (a full refit included).
 for (const [, options] of variants) {
