@@ -1,9 +1,11 @@
 /**
- * GP-BO's speed changes against its reference rule (issue 14: median regret on the five
+ * GP-BO's speed changes against a reference rule (issue 14: median regret on the five
  * problems of compare-search within 1.2x of the reference's, on the same seeds).
- * Both run ask/tell on the same seeds (compare-search's runOnce); the reference is
- * `GP_BO_REFERENCE_OPTIONS` (the rule before the change), the candidate the default
- * options, or the default with `--fit-skip-period K` / `--warm-iterations K`.
+ * Both run ask/tell on the same seeds (compare-search's runOnce). The reference is
+ * `--reference`: `fit-skip` (`GP_BO_FIT_SKIP_OPTIONS`, the default of round 5, and the
+ * default of this flag), `original` (`GP_BO_REFERENCE_OPTIONS`, the rule before issue 14's
+ * speed work) or a JSON object of GPSearcher options. The candidate is the default options,
+ * with `--candidate JSON` merged over them, then `--fit-skip-period K` / `--warm-iterations K`.
  *
  * Prints `name=value` lines, per problem: the median simple regret at 100 evaluations of
  * each with a 95% bootstrap interval; the ratio of the medians with a paired bootstrap
@@ -17,10 +19,12 @@
  *   npx tsx benchmarks/gp-regret-check.ts --seeds 40                      # seeds 0..39, the default against the reference
  *   npx tsx benchmarks/gp-regret-check.ts --seeds 40 --only branin,mixed --out regrets.jsonl
  *   npx tsx benchmarks/gp-regret-check.ts --seeds 20 --fit-skip-period 1 --warm-iterations 5
+ *   npx tsx benchmarks/gp-regret-check.ts --seeds 40 --reference original --candidate '{"randomCandidates":1000}'
  */
 import { appendFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "../algorithms/searchers/index.ts";
+import { GP_BO_FIT_SKIP_OPTIONS, GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "../algorithms/searchers/index.ts";
+import { OptionError } from "../core/errors/index.ts";
 import { rngFor } from "../core/rng.ts";
 import { problems, runOnce } from "./compare-search.ts";
 import { numberFlag } from "./script-flags.ts";
@@ -34,13 +38,35 @@ const { values: args } = parseArgs({
     out: { type: "string" },
     "fit-skip-period": { type: "string" },
     "warm-iterations": { type: "string" },
+    reference: { type: "string" },
+    candidate: { type: "string" },
   },
 });
 const firstSeed = numberFlag("first-seed", args["first-seed"], 0, { integer: true, min: 0 });
 const seeds = Array.from({ length: numberFlag("seeds", args.seeds, 40, { integer: true, min: 2 }) }, (_, i) => firstSeed + i);
 const only = args.only?.split(",");
 const out = args.out;
-const overrides: Partial<GPSearcherOptions> = {};
+/** A JSON object of GPSearcher options given on the command line (its values are checked by GPSearcher itself). */
+function optionsFlag(flag: string, raw: string): Partial<GPSearcherOptions> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new OptionError(flag, `must be a JSON object of GPSearcher options, got ${JSON.stringify(raw)}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new OptionError(flag, `must be a JSON object of GPSearcher options, got ${raw}`);
+  return parsed as Partial<GPSearcherOptions>;
+}
+const namedReferences: Record<string, Partial<GPSearcherOptions>> = { "fit-skip": GP_BO_FIT_SKIP_OPTIONS, original: GP_BO_REFERENCE_OPTIONS };
+/** `--reference`: a named rule or a JSON object of options. */
+function referenceOptionsOf(flag: string): Partial<GPSearcherOptions> {
+  const named = namedReferences[flag];
+  if (named !== undefined) return named;
+  if (flag.trimStart().startsWith("{")) return optionsFlag("reference", flag);
+  throw new OptionError("reference", `must be fit-skip, original or a JSON object of GPSearcher options, got ${JSON.stringify(flag)}`);
+}
+const referenceOptions = referenceOptionsOf(args.reference ?? "fit-skip");
+const overrides: Partial<GPSearcherOptions> = args.candidate === undefined ? {} : { ...optionsFlag("candidate", args.candidate) };
 if (args["fit-skip-period"] !== undefined) overrides.fitSkipPeriod = numberFlag("fit-skip-period", args["fit-skip-period"], 1, { integer: true, min: 1 });
 if (args["warm-iterations"] !== undefined) overrides.warmIterations = numberFlag("warm-iterations", args["warm-iterations"], 15, { integer: true, min: 1 });
 const base = (seed: number) => ({ metric: "y", mode: "min" as const, seed });
@@ -59,7 +85,7 @@ function ratioInterval(candidate: readonly number[], reference: readonly number[
   return [quantile(ratios, 0.025), quantile(ratios, 0.975)];
 }
 
-console.log(`# candidate: default options${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ""}; reference: ${JSON.stringify(GP_BO_REFERENCE_OPTIONS)}; seeds ${seeds[0]}..${seeds.at(-1)}`);
+console.log(`# candidate: default options${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ""}; reference: ${JSON.stringify(referenceOptions)}; seeds ${seeds[0]}..${seeds.at(-1)}`);
 for (const problem of problems) {
   if (only && !only.includes(problem.name)) continue;
   const reference: number[] = [];
@@ -69,7 +95,7 @@ for (const problem of problems) {
   for (const seed of seeds) {
     // Interleaved, so load on the machine hits both alike; CPU time, not wall.
     let started = process.cpuUsage();
-    reference.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), ...GP_BO_REFERENCE_OPTIONS }), seed, 100).at(-1) as number);
+    reference.push(runOnce(problem, (space, s) => new GPSearcher(space, { ...base(s), ...referenceOptions }), seed, 100).at(-1) as number);
     let used = process.cpuUsage(started);
     referenceCpu += (used.user + used.system) / 1e6;
     started = process.cpuUsage();
@@ -77,7 +103,7 @@ for (const problem of problems) {
     used = process.cpuUsage(started);
     candidateCpu += (used.user + used.system) / 1e6;
   }
-  if (out !== undefined) appendFileSync(out, `${JSON.stringify({ problem: problem.name, seeds, overrides, reference, candidate, referenceCpu, candidateCpu })}\n`);
+  if (out !== undefined) appendFileSync(out, `${JSON.stringify({ problem: problem.name, seeds, overrides, referenceOptions, reference, candidate, referenceCpu, candidateCpu })}\n`);
   const key = `gp_regret.${problem.name}`;
   print(`${key}.seeds`, seeds.length);
   print(`${key}.reference.median`, median(reference));

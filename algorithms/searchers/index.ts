@@ -6,4 +6,4 @@ export { resolveSearcherOptions, type SearcherOptions } from "./searcher-options
 export { defaultSearcher } from "./default-searcher.ts";
 export { TPESearcher, type TPESearcherOptions } from "./tpe/tpe-searcher.ts";
 export { BOHBSearcher, type BOHBSearcherOptions } from "./bohb/bohb-searcher.ts";
-export { GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "./gp/gp-searcher.ts";
+export { GP_BO_FIT_SKIP_OPTIONS, GP_BO_REFERENCE_OPTIONS, GPSearcher, type GPSearcherOptions } from "./gp/gp-searcher.ts";

@@ -35,7 +35,7 @@ export const searcherOptionKeys: Readonly<Record<SearcherName, readonly string[]
     "minBandwidthFactor",
     "goodWeighting",
   ] as const satisfies Keys<TPESearcherOptions>,
-  gp: ["nStartupTrials", "acquisition", "xi", "kappa", "kernel", "restarts", "refitEvery", "warmIterations", "fitSkipPeriod", "fitSkipAfter", "randomCandidates", "maxFitPoints", "maxPosteriorPoints"] as const satisfies Keys<GPSearcherOptions>,
+  gp: ["nStartupTrials", "acquisition", "xi", "kappa", "kernel", "restarts", "refitEvery", "refitGrowth", "warmIterations", "fitSkipPeriod", "fitSkipAfter", "randomCandidates", "maxFitPoints", "maxPosteriorPoints"] as const satisfies Keys<GPSearcherOptions>,
   bohb: ["minPointsInModel", "topNPercent", "numSamples", "randomFraction", "bandwidthFactor", "minBandwidth"] as const satisfies Keys<BOHBSearcherOptions>,
 };
 

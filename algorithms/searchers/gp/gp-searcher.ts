@@ -1,4 +1,4 @@
-import { integerAtLeast } from "../../../core/errors/index.ts";
+import { checkNumber, integerAtLeast } from "../../../core/errors/index.ts";
 import { type Config, type Json, OptionError, SavedStateError, type Searcher } from "../../../core/contracts/index.ts";
 import type { Result } from "../../../core/contracts/index.ts";
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
@@ -30,12 +30,25 @@ export interface GPSearcherOptions extends SearcherOptions {
   kernel?: KernelName;
   /** Starts of the LML maximisation when hyperparameters are refitted from scratch (one is the previous optimum). @defaultValue 3 */
   restarts?: number;
-  /** Refit hyperparameters from all starts every this many finished trials; in between, warm-start from the last optimum. @defaultValue 10 */
+  /**
+   * Refit hyperparameters from all starts at most every this many finished trials (and only
+   * when `refitGrowth` allows); in between, warm-start from the last optimum. @defaultValue 10
+   */
   refitEvery?: number;
+  /**
+   * A full refit (all `restarts` starts, 50 Adam steps each) runs only once the number of
+   * finished trials is at least this multiple of the number at the last full refit (and
+   * `refitEvery` more): with 1.5, at 10, 20, 30, 45, 68, 102, 153, ... trials, so a run of
+   * N trials pays O(log N) full refits instead of N / 10. A new point moves the log marginal
+   * likelihood by about 1/N of itself, so the optimum drifts slowly once N is large, and the
+   * warm fits follow it. 1 refits every `refitEvery` trials (the rule before issue 14's
+   * round 6). Must be a finite number >= 1. See docs/architecture/gp-refit.md. @defaultValue 1.5
+   */
+  refitGrowth?: number;
   /**
    * Adam steps of a warm-started fit (between full refits), from the last optimum. The fit
    * keeps the best point it visits, the start included, so few steps only refine it.
-   * @defaultValue 15
+   * @defaultValue 5
    */
   warmIterations?: number;
   /**
@@ -55,7 +68,11 @@ export interface GPSearcherOptions extends SearcherOptions {
    * still moves a lot from one trial to the next. @defaultValue 30
    */
   fitSkipAfter?: number;
-  /** Random points scored per suggestion before local refinement. @defaultValue 1000 */
+  /**
+   * Random points scored per suggestion before local refinement (of the best 5 by 30 steps
+   * each). Syne Tune's GP searchers score 250 initial candidates before their local
+   * optimiser (`DEFAULT_NUM_INITIAL_CANDIDATES`). @defaultValue 500
+   */
   randomCandidates?: number;
   /**
    * Most points the hyperparameter fit sees (the best half and the most recent half of this
@@ -86,11 +103,29 @@ const FULL_ITERATIONS = 50;
 
 /**
  * GP-BO's rule before issue 14's speed work (a warm-started fit of 15 Adam steps on every
- * suggestion):
+ * suggestion, a full refit every 10 trials, 1,000 random acquisition candidates):
  * `new GPSearcher(space, { ...options, ...GP_BO_REFERENCE_OPTIONS })` proposes what it
- * proposed, whatever the defaults become.
+ * proposed, whatever the defaults become (it sets `randomCandidates` too).
  */
-export const GP_BO_REFERENCE_OPTIONS = Object.freeze({ warmIterations: 15, fitSkipPeriod: 1 } as const satisfies Partial<GPSearcherOptions>);
+export const GP_BO_REFERENCE_OPTIONS = Object.freeze({
+  warmIterations: 15,
+  fitSkipPeriod: 1,
+  refitGrowth: 1,
+  randomCandidates: 1000,
+} as const satisfies Partial<GPSearcherOptions>);
+
+/**
+ * The default of issue 14's round 5 (docs/architecture/gp-refit.md): the reference rule with
+ * the warm fit skipped on 2 suggestions in 3 past 30 finished trials. The regret check of
+ * round 6 compares the default against it.
+ */
+export const GP_BO_FIT_SKIP_OPTIONS = Object.freeze({
+  warmIterations: 15,
+  fitSkipPeriod: 3,
+  fitSkipAfter: 30,
+  refitGrowth: 1,
+  randomCandidates: 1000,
+} as const satisfies Partial<GPSearcherOptions>);
 
 /**
  * Bayesian optimisation with a Gaussian process (Matern 5/2 ARD by default) on the encoded
@@ -111,6 +146,7 @@ export class GPSearcher implements Searcher {
   private readonly kernel: KernelName;
   private readonly restarts: number;
   private readonly refitEvery: number;
+  private readonly refitGrowth: number;
   private readonly warmIterations: number;
   private readonly fitSkipPeriod: number;
   private readonly fitSkipAfter: number;
@@ -147,10 +183,11 @@ export class GPSearcher implements Searcher {
     if (this.kernel !== "matern52" && this.kernel !== "squared-exponential") throw new OptionError("GPSearcher.kernel", `must be "matern52" or "squared-exponential", got ${String(this.kernel)}`);
     this.restarts = positiveInteger("GPSearcher.restarts", options.restarts ?? 3);
     this.refitEvery = positiveInteger("GPSearcher.refitEvery", options.refitEvery ?? 10);
-    this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 15);
+    this.refitGrowth = checkNumber("GPSearcher.refitGrowth", options.refitGrowth ?? 1.5, { min: 1 });
+    this.warmIterations = positiveInteger("GPSearcher.warmIterations", options.warmIterations ?? 5);
     this.fitSkipPeriod = positiveInteger("GPSearcher.fitSkipPeriod", options.fitSkipPeriod ?? 3);
     this.fitSkipAfter = integerAtLeast("GPSearcher.fitSkipAfter", options.fitSkipAfter ?? 30, 0);
-    this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 1000), localStarts: 5, localSteps: 30 };
+    this.search = { randomCandidates: positiveInteger("GPSearcher.randomCandidates", options.randomCandidates ?? 500), localStarts: 5, localSteps: 30 };
     this.maxFitPoints = positiveInteger("GPSearcher.maxFitPoints", options.maxFitPoints ?? 200);
     this.maxPosteriorPoints = positiveInteger("GPSearcher.maxPosteriorPoints", options.maxPosteriorPoints ?? 200);
     this.canonical = canonicalPoint(this.encoding);
@@ -233,7 +270,7 @@ export class GPSearcher implements Searcher {
     const scale = Math.sqrt(spread / n) || 1;
     const y = Float64Array.from(finished, (t) => (t.loss - center) / scale);
 
-    const full = this.theta === null || n - this.lastFullFit >= this.refitEvery;
+    const full = this.theta === null || (n - this.lastFullFit >= this.refitEvery && n >= this.refitGrowth * this.lastFullFit);
     let hyperparameters: GPHyperparameters;
     if (!full && this.theta !== null && n >= this.fitSkipAfter && this.sinceFit + 1 < this.fitSkipPeriod) {
       // A skipped fit: the last optimum as it is (no LML evaluation, no random draw).

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { GP_BO_REFERENCE_OPTIONS, GPSearcher, TPESearcher, type TPESearcherOptions } from "../../../algorithms/searchers/index.ts";
+import { GP_BO_FIT_SKIP_OPTIONS, GP_BO_REFERENCE_OPTIONS, GPSearcher, TPESearcher, type TPESearcherOptions } from "../../../algorithms/searchers/index.ts";
 import { OPTUNA_31_TPE_OPTIONS } from "../../../algorithms/searchers/tpe/tpe-searcher.ts";
 import type { Config, Searcher } from "../../../core/contracts/index.ts";
 import { choice, loguniform, randint, uniform, type Space } from "../../../core/space/index.ts";
@@ -71,7 +71,8 @@ const cases: Record<string, (seed: number) => string> = {
   "tpe multivariate, 400 trials": (seed) => digestOf(tpe(floats, seed, { multivariate: true, group: true }), floatLoss, 400, 5),
   "tpe univariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed), mixedLoss, 80, 12, 4),
   "tpe multivariate, mixed space, 4 pending": (seed) => batchedDigestOf(tpe(mixedSpace, seed, { multivariate: true, group: true }), mixedLoss, 80, 12, 4),
-  "gp-bo reference rule": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300, ...GP_BO_REFERENCE_OPTIONS }), floatLoss, 25, 4),
+  "gp-bo reference rule": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, ...GP_BO_REFERENCE_OPTIONS, randomCandidates: 300 }), floatLoss, 25, 4),
+  "gp-bo fit-skip rule (round 5), 40 trials": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, ...GP_BO_FIT_SKIP_OPTIONS, randomCandidates: 300 }), floatLoss, 40, 6),
   "gp-bo (default)": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 25, 4),
   "gp-bo (default), 40 trials": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300 }), floatLoss, 40, 6),
   "gp-bo, 5 warm steps": (seed) => digestOf(new GPSearcher(floats, { metric: "y", mode: "min", seed, randomCandidates: 300, warmIterations: 5 }), floatLoss, 25, 4),
@@ -92,10 +93,13 @@ const PINNED: Record<string, readonly string[]> = {
   "tpe multivariate, mixed space, 4 pending": ["81b8b31500cfa8ff", "9a41ebfe19181b77"],
   // The rule before issue 14's GP-BO change (15 warm Adam steps), recorded at 92f999a.
   "gp-bo reference rule": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
-  // Below fitSkipAfter (30 finished trials) the default is the reference rule.
-  "gp-bo (default)": ["266e29d7d8414639", "f8fff70c4ca3d9d1"],
-  // The default past fitSkipAfter (a warm fit on every 3rd suggestion), recorded when fitSkipPeriod was added.
-  "gp-bo (default), 40 trials": ["a9ed04b6b1626fab", "a692fccf2cb9c46a"],
+  // The default of round 5 past fitSkipAfter (a warm fit on every 3rd suggestion), recorded when fitSkipPeriod was added.
+  "gp-bo fit-skip rule (round 5), 40 trials": ["a9ed04b6b1626fab", "a692fccf2cb9c46a"],
+  // Below fitSkipAfter (30 finished trials) and the first full refit refitGrowth delays (at 45, not 40),
+  // the default (round 6) is the rule of 5 warm steps.
+  "gp-bo (default)": ["b8a9eccd37641906", "4bb8943c62a36189"],
+  // The default of round 6 past fitSkipAfter (5 warm steps every 3rd suggestion, no full refit at 40), recorded when refitGrowth was added.
+  "gp-bo (default), 40 trials": ["4eb0f98cd88c9f89", "dfa9c19bdfbaad16"],
   // warmIterations 5 (issue 14, benchmarks/gp-regret-check.ts), recorded when it was added.
   "gp-bo, 5 warm steps": ["b8a9eccd37641906", "4bb8943c62a36189"],
 };

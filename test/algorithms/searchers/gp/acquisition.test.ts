@@ -70,13 +70,19 @@ describe("maximizeAcquisition", () => {
     for (const [canonicalName, canonical] of Object.entries(canonicals)) {
       it(`picks what the pooled maximiser picked (${scoreName} score, ${canonicalName} snap)`, () => {
         for (let seed = 0; seed < 4; seed++) {
-          const expected = pooledMaximizer(score, 3, rngFor(seed, "acquisition-test"), search, seeds, canonical);
-          const actual = maximizeAcquisition(score, 3, rngFor(seed, "acquisition-test"), search, seeds, canonical);
+          const oracleRng = rngFor(seed, "acquisition-test");
+          const expected = pooledMaximizer(score, 3, oracleRng, search, seeds, canonical);
+          const rng = rngFor(seed, "acquisition-test");
+          const actual = maximizeAcquisition(score, 3, rng, search, seeds, canonical);
           expect(Array.from(actual)).toEqual(Array.from(expected));
-          // The batch scorer gives the same answer as one call per point.
+          // The local steps' normals, drawn up front, leave the stream where the sequential loop left it.
+          expect(rng.save()).toEqual(oracleRng.save());
+          // The batch scorer (random candidates, then each lockstep of the local starts) gives the same answer as one call per point.
           const many = (points: Float64Array, m: number): Float64Array => Float64Array.from({ length: m }, (_, c) => score(points.subarray(c * 3, (c + 1) * 3)));
-          const batched = maximizeAcquisition(score, 3, rngFor(seed, "acquisition-test"), search, seeds, canonical, many);
+          const batchedRng = rngFor(seed, "acquisition-test");
+          const batched = maximizeAcquisition(score, 3, batchedRng, search, seeds, canonical, many);
           expect(Array.from(batched)).toEqual(Array.from(expected));
+          expect(batchedRng.save()).toEqual(oracleRng.save());
         }
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GP_BO_REFERENCE_OPTIONS, GPSearcher } from "../../../../algorithms/searchers/gp/gp-searcher.ts";
+import { GP_BO_FIT_SKIP_OPTIONS, GP_BO_REFERENCE_OPTIONS, GPSearcher } from "../../../../algorithms/searchers/gp/gp-searcher.ts";
 import { OptionError } from "../../../../core/contracts/index.ts";
 import type { Result } from "../../../../core/contracts/index.ts";
 import { choice, qrandint, uniform } from "../../../../core/space/index.ts";
@@ -105,7 +105,7 @@ describe("GPSearcher", () => {
   it("fitSkipPeriod: past fitSkipAfter trials the hyperparameters move only on every k-th suggestion", () => {
     // refitEvery far away: after the first (full) fit every fit is a warm one.
     const thetas = (options: object): Array<number[] | null> => {
-      const s = new GPSearcher(space, { ...fast, seed: 5, refitEvery: 1000, ...options });
+      const s = new GPSearcher(space, { ...fast, seed: 5, refitEvery: 1000, warmIterations: 15, ...options });
       const out: Array<number[] | null> = [];
       for (let t = 0; t < 16; t++) {
         const c = s.suggest(String(t)) as { x: number; z: number };
@@ -126,9 +126,9 @@ describe("GPSearcher", () => {
     expect(thetas({ fitSkipPeriod: 3, fitSkipAfter: 100 })).toEqual(every);
   });
 
-  it("fitSkipPeriod 1 is the reference rule; the default differs from it only past fitSkipAfter trials", () => {
+  it("the fit-skip rule (round 5) differs from the reference rule only past fitSkipAfter trials", () => {
     const run = (options: object): number[] => {
-      const s = new GPSearcher(space, { ...fast, seed: 6, ...options });
+      const s = new GPSearcher(space, { ...fast, seed: 6, ...options, randomCandidates: 200 });
       const ys: number[] = [];
       for (let t = 0; t < 40; t++) {
         const c = s.suggest(String(t)) as { x: number; z: number };
@@ -138,11 +138,52 @@ describe("GPSearcher", () => {
       return ys;
     };
     const reference = run(GP_BO_REFERENCE_OPTIONS);
-    expect(run({ warmIterations: 15, fitSkipPeriod: 1 })).toEqual(reference);
-    const fallback = run({});
+    expect(run({ warmIterations: 15, fitSkipPeriod: 1, refitGrowth: 1 })).toEqual(reference);
+    const fitSkip = run(GP_BO_FIT_SKIP_OPTIONS);
     // fitSkipAfter 30: suggestion 30 is the first that may skip (30 finished trials).
-    expect(fallback.slice(0, 31)).toEqual(reference.slice(0, 31));
-    expect(fallback).not.toEqual(reference);
+    expect(fitSkip.slice(0, 31)).toEqual(reference.slice(0, 31));
+    expect(fitSkip).not.toEqual(reference);
+    // The default (5 warm steps from the first warm fit on) differs from both.
+    const fallback = run({});
+    expect(fallback.slice(0, 6)).toEqual(reference.slice(0, 6));
+    expect(fallback).not.toEqual(fitSkip);
+  });
+
+  it("refitGrowth: full refits once the finished trials have grown by the factor and by refitEvery", () => {
+    // The finished-trial count at the last full refit, after each suggestion (saved as lastFullFit).
+    const fullFits = (options: object): number[] => {
+      const s = new GPSearcher(space, { ...fast, seed: 8, randomCandidates: 50, restarts: 1, warmIterations: 1, fitSkipAfter: 0, ...options });
+      const at = new Set<number>();
+      for (let t = 0; t < 62; t++) {
+        const c = s.suggest(String(t)) as { x: number; z: number };
+        at.add((s.save() as { lastFullFit: number }).lastFullFit);
+        s.onTrialComplete(String(t), result(String(t), bowl(c)));
+      }
+      return [...at].filter((n) => n > 0);
+    };
+    // The first model suggestion (5 finished) fits from scratch; then n >= max(last + 10, 1.5 last).
+    expect(fullFits({})).toEqual([5, 15, 25, 38, 57]);
+    expect(fullFits({ refitGrowth: 2 })).toEqual([5, 15, 30, 60]);
+    // 1: every refitEvery trials, the rule before round 6.
+    expect(fullFits({ refitGrowth: 1 })).toEqual([5, 15, 25, 35, 45, 55]);
+  });
+
+  it("restore between full refits keeps the refit schedule", () => {
+    const make = (): GPSearcher => new GPSearcher(space, { ...fast, seed: 9, randomCandidates: 50, refitEvery: 3, refitGrowth: 1.5 });
+    const a = make();
+    for (let t = 0; t < 14; t++) {
+      const c = a.suggest(String(t)) as { x: number; z: number };
+      a.onTrialComplete(String(t), result(String(t), bowl(c)));
+    }
+    const b = make();
+    b.restore(JSON.parse(JSON.stringify(a.save())));
+    for (let t = 14; t < 22; t++) {
+      const ca = a.suggest(String(t)) as { x: number; z: number };
+      expect(b.suggest(String(t))).toEqual(ca);
+      expect(b.save()).toEqual(a.save());
+      a.onTrialComplete(String(t), result(String(t), bowl(ca)));
+      b.onTrialComplete(String(t), result(String(t), bowl(ca)));
+    }
   });
 
   it("restore in the middle of a skip period continues identically", () => {
@@ -162,8 +203,11 @@ describe("GPSearcher", () => {
     }
   });
 
-  it("rejects bad fitSkipPeriod and fitSkipAfter with an OptionError naming them", () => {
+  it("rejects bad fitSkipPeriod, fitSkipAfter and refitGrowth with an OptionError naming them", () => {
     for (const [options, field] of [
+      [{ refitGrowth: 0.5 }, "GPSearcher.refitGrowth"],
+      [{ refitGrowth: Number.NaN }, "GPSearcher.refitGrowth"],
+      [{ refitGrowth: Number.POSITIVE_INFINITY }, "GPSearcher.refitGrowth"],
       [{ fitSkipPeriod: 0 }, "GPSearcher.fitSkipPeriod"],
       [{ fitSkipPeriod: 1.5 }, "GPSearcher.fitSkipPeriod"],
       [{ fitSkipAfter: -1 }, "GPSearcher.fitSkipAfter"],
