@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { FAST_EXP_RELATIVE_ERROR, fastExp } from "../../../../algorithms/searchers/tpe/fast-exp.ts";
 
 /** The property: relative error within the claimed bound, on random and awkward arguments. */
-function withinBound(exp: (t: number) => number): fc.Property<[number]> {
+function withinBound(exp: (t: number) => number): fc.IProperty<[number]> {
   const awkward = fc.constantFrom(-708, 709, 0, -0, 1e-300, -1e-300, Math.LN2 / 2, -Math.LN2 / 2, 3 * Math.LN2 / 2, -40.5 * Math.LN2, -41, -8, -20, 7.999);
   return fc.property(fc.oneof(fc.double({ min: -708, max: 709, noNaN: true }), fc.double({ min: -60, max: 10, noNaN: true }), awkward), (t) => {
     const exact = Math.exp(t);
