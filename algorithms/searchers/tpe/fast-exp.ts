@@ -3,9 +3,12 @@
  *
  * `boundedLogPdf` only needs bounds on the bad group's density, not its floats, so the
  * ~100 exponentials per candidate of its first pass may be approximate as long as the
- * error is bounded and the bounds are widened by it. On this machine V8's `Math.exp`
- * (fdlibm, a call that is not inlined) costs about 30-55 ns under load against 12-14 ns
- * for this polynomial (benchmarks/perf/fast-exp.ts).
+ * error is bounded and the bounds are widened by it. V8's `Math.exp` (fdlibm) is a call
+ * that is not inlined; with this polynomial inlined instead, the first pass over 24
+ * candidates took 1.47x (N = 1,000) and 1.63x (N = 2,000) less CPU time (a scratch A/B
+ * in one process, order alternated, medians of 12 rounds; docs/architecture/tpe-speed.md,
+ * round 6). In an isolated loop the two cost about the same (12-20 ns against 16 ns):
+ * the gain is inside that pass, where the call's register spills cost the most.
  *
  * Method: t = k ln 2 + r with k = round(t / ln 2) and |r| <= ln 2 / 2 (plus a few ulps),
  * r computed with ln 2 split in two (Cody-Waite: k LN2_HI is exact for |k| < 2^21, so r
