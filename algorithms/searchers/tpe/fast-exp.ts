@@ -8,7 +8,7 @@
  * candidates took 1.47x (N = 1,000) and 1.63x (N = 2,000) less CPU time (a scratch A/B
  * in one process, order alternated, medians of 12 rounds; docs/architecture/tpe-speed.md,
  * round 6). In an isolated loop the two cost about the same (12-20 ns against 16 ns):
- * the gain is inside that pass, where the call's register spills cost the most.
+ * why the gain shows only inside that pass was not established.
  *
  * Method: t = k ln 2 + r with k = round(t / ln 2) and |r| <= ln 2 / 2 (plus a few ulps),
  * r computed with ln 2 split in two (Cody-Waite: k LN2_HI is exact for |k| < 2^21, so r
