@@ -1,5 +1,6 @@
 import type { Rng } from "../../../core/rng.ts";
 import type { KernelMemo, ParzenMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
+import { FAST_EXP_RELATIVE_ERROR, fastExp } from "./fast-exp.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -530,6 +531,13 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
  * m_j and m_j+1 each scores below floor - m_j <= M - m_j, so adds below e^-m_j to a sum
  * that is >= 1 relative to M (1 + 1e-6: rounding of the scores); beyond the exact
  * margin they are not terms at all. log(sum + extra) - log(sum) <= extra.
+ *
+ * The first pass (shell 0) sums with `fastExp` (fast-exp.ts, relative error at most
+ * eps = FAST_EXP_RELATIVE_ERROR per term, so at most eps on the sum): the true sum S and the
+ * computed one S' satisfy S' / (1 + eps) <= S <= S' / (1 - eps), so the value is lowered
+ * by eps (log S' - eps <= log S' - log1p(eps) <= log S) and the bound raised by 2.5 eps
+ * (-log(1 - eps) <= 1.0000001 eps). Its bounds are about 1e-2 wide, so this costs nothing;
+ * the tight pass, whose bounds are about 1e-6, keeps Math.exp.
  */
 export function boundedLogPdf(
   xs: Float64Array,
@@ -545,6 +553,8 @@ export function boundedLogPdf(
   const narrowCount = narrowCentres.length;
   const wideCount = wideCentres.length;
   const wideScores = window.scores;
+  const fast = shell === 0;
+  const expError = fast ? FAST_EXP_RELATIVE_ERROR : 0;
   const out = new Float64Array(xs.length);
   for (let s = 0; s < xs.length; s++) {
     const x = xs[s] as number;
@@ -569,15 +579,23 @@ export function boundedLogPdf(
     }
     // Relative to floor (every score is at most ceiling or a wide one's, so no overflow).
     let sum = 0;
-    for (let k = 0; k < wideCount; k++) sum += Math.exp((wideScores[k] as number) - floor);
     const radius = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[shell] as number))) * (1 + 1e-9);
     const from = lowerBound(narrowCentres, x - radius, 0, at);
     const to = upperBound(narrowCentres, x + radius, at);
-    for (let k = from; k < to; k++) {
-      const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
-      sum += Math.exp((narrowOffsets[k] as number) - 0.5 * z * z - floor);
+    if (fast) {
+      for (let k = 0; k < wideCount; k++) sum += fastExp((wideScores[k] as number) - floor);
+      for (let k = from; k < to; k++) {
+        const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
+        sum += fastExp((narrowOffsets[k] as number) - 0.5 * z * z - floor);
+      }
+    } else {
+      for (let k = 0; k < wideCount; k++) sum += Math.exp((wideScores[k] as number) - floor);
+      for (let k = from; k < to; k++) {
+        const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
+        sum += Math.exp((narrowOffsets[k] as number) - 0.5 * z * z - floor);
+      }
     }
-    out[s] = floor + Math.log(sum);
+    out[s] = floor + Math.log(sum) - expError;
     let extra = 0;
     let left = from;
     let right = to;
@@ -590,7 +608,7 @@ export function boundedLogPdf(
       left = shellLeft;
       right = shellRight;
     }
-    bound[s] = extra * (1 + 1e-6);
+    bound[s] = extra * (1 + 1e-6) + 2.5 * expError;
   }
   return out;
 }

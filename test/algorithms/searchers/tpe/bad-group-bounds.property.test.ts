@@ -102,6 +102,107 @@ describe("BadGroupKernels", () => {
   });
 });
 
+/** What a bounds builder gives for one bad group (the kept builder, or a deliberately broken variant of it). */
+type BoundsOf = (
+  builder: BadGroupKernels,
+  input: Parameters<BadGroupKernels["bounds"]>[0],
+) => { logPdfBounds(samples: readonly Float64Array[], tight?: boolean): { value: Float64Array; bound: Float64Array } | null } | null;
+
+/**
+ * The property the argmax rests on (best-candidate.ts): for every point, the exact log
+ * density of the bad group (a ParzenEstimator built from scratch, `logPdf`) lies in
+ * [value - a, value + bound + a], a = 1e-9 (1 + |value|), the rounding allowance of
+ * `bestCandidate` (less its share for log l), for the first (fast, fastExp) and the tight
+ * pass, after arbitrary rounds of observations: ties, NaN for inactive trials, log-space
+ * bounds, the prior, endpoints, magic clip on and off, both weight rules and both scorings.
+ */
+/** Rounds with bounds, compared by boundsContainExact (a property that compared nothing would assert nothing). */
+let containCompared = 0;
+function boundsContainExact(boundsOf: BoundsOf): fc.IProperty<unknown> {
+  return fc.property(
+    settingsArbitrary,
+    fc.constantFrom([0, 1], [-2, 3], [Math.log(1e-5), Math.log(1e-1)]),
+    fc.array(
+      fc.record({
+        added: fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.5, 1, 0.25, Number.NaN)), { minLength: 90, maxLength: 300 }),
+        badShare: fc.double({ min: 0.6, max: 1, noNaN: true }),
+        seed: fc.integer({ min: 1, max: 2 ** 30 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.25, 0.5, 1)), { minLength: 1, maxLength: 24 }),
+    (settingsRecord, [low, high], rounds, points) => {
+      const settings = settingsRecord as ParzenSettings;
+      const parameter = { kind: "numeric" as const, low: low as number, high: high as number, step: null };
+      const span = (high as number) - (low as number);
+      const sorted = new SortedColumn();
+      const memo = new KernelMemo();
+      const builder = new BadGroupKernels();
+      const index = new ComponentIndex();
+      let values = new Float64Array(0);
+      // Points on the grid of tied values are centres of components; high + 1 is outside.
+      const xs = Float64Array.from([...points.map((u) => (low as number) + u * span), low as number, high as number, (high as number) + 1]);
+      for (const round of rounds) {
+        const start = values.length;
+        const grown = new Float64Array(start + round.added.length);
+        grown.set(values);
+        round.added.forEach((u, k) => {
+          const v = Number.isNaN(u) ? u : (low as number) + u * span;
+          grown[start + k] = v;
+          sorted.insert(start + k, v);
+        });
+        values = grown;
+        let state = round.seed;
+        const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
+        const ids = Int32Array.from([...values.keys()].filter((i) => !Number.isNaN(values[i] as number) && random() < round.badShare));
+        const bounds = boundsOf(builder, { ids, values, sorted, memo, weights: new WeightsMemo(), index, low: low as number, high: high as number, settings });
+        if (bounds === null) continue;
+        containCompared++;
+        const exact = new ParzenEstimator([Float64Array.from(ids, (i) => values[i] as number)], [parameter], settings).logPdf([xs]);
+        for (const tight of [false, true]) {
+          const result = bounds.logPdfBounds([xs], tight);
+          if (result === null) return false;
+          for (let s = 0; s < xs.length; s++) {
+            const e = exact[s] as number;
+            const v = result.value[s] as number;
+            if (e === -Infinity || v === -Infinity) {
+              if (e !== v) return false;
+              continue;
+            }
+            const allowance = 1e-9 * (1 + Math.abs(v));
+            if (!(e >= v - allowance && e <= v + (result.bound[s] as number) + allowance)) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    },
+  );
+}
+
+describe("BadGroupKernels bounds", () => {
+  it("contain the exact log density of the bad group, first (fastExp) and tight pass", () => {
+    containCompared = 0;
+    fc.assert(boundsContainExact((builder, input) => builder.bounds(input)), { numRuns: 60 });
+    expect(containCompared).toBeGreaterThan(40);
+  });
+
+  it("the property catches a bound that leaves out the skipped components", () => {
+    const broken: BoundsOf = (builder, input) => {
+      const bounds = builder.bounds(input);
+      if (bounds === null) return null;
+      return {
+        logPdfBounds(samples, tight) {
+          const result = bounds.logPdfBounds(samples, tight);
+          return result === null ? null : { value: result.value, bound: new Float64Array(result.bound.length) };
+        },
+      };
+    };
+    expect(fc.check(boundsContainExact(broken), { numRuns: 60, seed: 5 }).failed).toBe(true);
+  });
+});
+
 /**
  * The searcher before issue 14's incremental work, as far as the suggestions go: every bad
  * estimator built and asked for its bounds, and the trials split by `splitObservations` over
