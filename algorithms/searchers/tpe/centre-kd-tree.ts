@@ -20,6 +20,8 @@
  * bounds need a pruned sum over nodes with counts and weights of a changing member set.
  */
 export const LEAF_SIZE = 16;
+/** Cells per dimension of a grid over the bounds; each point's cell index is kept (`cells`) for bounds that vary slowly with the centre. */
+export const CELLS = 64;
 const ALPHA = 0.75;
 /** Slot states of a trial position: not a point (its block is inactive), or a point outside the bounds. */
 export const ABSENT = -1;
@@ -34,6 +36,8 @@ export class CentreKdTree {
   /** Points: coordinates by slot (slot * d + p) and each slot's trial position. */
   size = 0;
   coords: Float64Array;
+  /** Each coordinate's grid cell, floor((v - low) CELLS / range) clamped to 0..CELLS-1 (slot * d + p). */
+  cells: Uint8Array;
   positions: Int32Array;
   /** Per trial position: its slot, ABSENT or OUTSIDE. */
   slotOfPosition: Int32Array;
@@ -68,6 +72,7 @@ export class CentreKdTree {
     this.lows = Float64Array.from(lows);
     this.highs = Float64Array.from(highs);
     this.coords = new Float64Array(64 * this.d);
+    this.cells = new Uint8Array(64 * this.d);
     this.positions = new Int32Array(64);
     this.componentOfSlot = new Int32Array(64);
     this.slotOfPosition = new Int32Array(64);
@@ -169,9 +174,18 @@ export class CentreKdTree {
       const coords = new Float64Array(this.positions.length * d);
       coords.set(this.coords);
       this.coords = coords;
+      const cells = new Uint8Array(this.positions.length * d);
+      cells.set(this.cells);
+      this.cells = cells;
     }
     this.positions[slot] = position;
-    for (let p = 0; p < d; p++) this.coords[slot * d + p] = point[p] as number;
+    for (let p = 0; p < d; p++) {
+      const v = point[p] as number;
+      const low = this.lows[p] as number;
+      const cell = Math.floor((v - low) * (CELLS / ((this.highs[p] as number) - low)));
+      this.coords[slot * d + p] = v;
+      this.cells[slot * d + p] = cell < 0 ? 0 : cell >= CELLS ? CELLS - 1 : cell;
+    }
     if (this.root < 0) {
       this.root = this.allocate();
       this.makeLeaf(this.root, Int32Array.of(slot), 0, 1);

@@ -1,7 +1,7 @@
 import { LOG_SQRT_2PI, gaussMass } from "../../math/normal.ts";
 import type { WeightsMemo } from "./kernel-memo.ts";
 import { EPS, mixtureWeights, type ParzenSettings } from "./parzen-estimator.ts";
-import { ABSENT, CentreKdTree, OUTSIDE } from "./centre-kd-tree.ts";
+import { ABSENT, CELLS, CentreKdTree, OUTSIDE } from "./centre-kd-tree.ts";
 import { truncnormLogPdf } from "./truncnorm.ts";
 
 /**
@@ -58,11 +58,11 @@ const SIGMA0_MAGNITUDE = 0.2;
 const MARGIN = 8;
 /** Tight pass (the contenders of the first): bounds of about 1e-7. */
 const TIGHT_MARGIN = 20;
-/** Cells per dimension of the grid whose mass bounds give each centre's U_c. */
-const GRID = 64;
 /** Buckets of e^-k for skipped components; beyond the last, e^-LAST_BUCKET each. */
 const LAST_BUCKET = 64;
-const BUCKET_TERMS = Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
+const BUCKET_TERMS = Float64Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
+const NO_DENSITY = -Infinity;
+const LN2 = Math.LN2;
 
 export class MultivariateBounds {
   private readonly n: number;
@@ -84,6 +84,14 @@ export class MultivariateBounds {
   /** Exact offsets, computed on first need (`known`). */
   private readonly offsets: Float64Array;
   private readonly known: Uint8Array;
+  /** Scratch of `boundAt`: exact scores, skipped nodes' and members' upper bounds and counts (at most one entry per node and per member), the walk's stack, the buckets. */
+  private readonly scores: Float64Array;
+  private readonly skippedUpper: Float64Array;
+  private readonly skippedCount: Int32Array;
+  private readonly stack: Int32Array;
+  private readonly buckets = new Float64Array(LAST_BUCKET + 1);
+  /** The bound of the last `boundAt`. */
+  private lastBound = 0;
 
   private constructor(tree: CentreKdTree, slots: Int32Array, n: number, sigmas: Float64Array, logWeightPart: Float64Array, uppers: Float64Array) {
     this.n = n;
@@ -99,6 +107,10 @@ export class MultivariateBounds {
     this.uppers = uppers;
     this.offsets = new Float64Array(n + 1);
     this.known = new Uint8Array(n + 1);
+    this.scores = new Float64Array(n);
+    this.skippedUpper = new Float64Array(n + tree.left.length);
+    this.skippedCount = new Int32Array(n + tree.left.length);
+    this.stack = new Int32Array(tree.left.length + 1);
   }
 
   /** The bounds for a bad group given as columns (a tree built for it), or null where they do not apply. */
@@ -121,11 +133,14 @@ export class MultivariateBounds {
     tree.extend(input.values, input.count);
     // The components: the members where the block is active, in trial order; one outside the bounds declines.
     const slots = new Int32Array(ids.length);
+    const { slotOfPosition } = tree;
+    const absent = ABSENT;
+    const outside = OUTSIDE;
     let n = 0;
     for (let k = 0; k < ids.length; k++) {
-      const slot = tree.slotOfPosition[ids[k] as number] as number;
-      if (slot === ABSENT) continue;
-      if (slot === OUTSIDE) return null;
+      const slot = slotOfPosition[ids[k] as number] as number;
+      if (slot === absent) continue;
+      if (slot === outside) return null;
       slots[n++] = slot;
     }
     if (n < 64) return null;
@@ -133,6 +148,8 @@ export class MultivariateBounds {
     const { weights, logWeights: base } = mixtureWeights(n, settings, input.weights);
     const sigma0 = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (d + 4));
     const sigmas = new Float64Array(d);
+    // (Imported bindings are read once: under tsx each read is a getter call.)
+    const GRID = CELLS;
     // Per dimension and grid cell, -log of a lower bound on the truncation mass of a centre in the cell.
     const cellCosts = new Float64Array(d * GRID);
     const masses = new Float64Array(GRID + 1);
@@ -186,15 +203,11 @@ export class MultivariateBounds {
     // offset_c = logWeightPart_c - sum_d (log sigma_d + LOG_SQRT_2PI + log mass_cd) <= U_c, with the cells' mass bounds.
     const ceiling = -logSigmaSum - d * LOG_SQRT_2PI;
     const uppers = new Float64Array(n);
-    const { coords } = tree;
+    const { cells } = tree;
     for (let c = 0; c < n; c++) {
       const at = (slots[c] as number) * d;
       let cost = 0;
-      for (let p = 0; p < d; p++) {
-        const low = tree.lows[p] as number;
-        const cell = Math.floor(((coords[at + p] as number) - low) * (GRID / ((tree.highs[p] as number) - low)));
-        cost += cellCosts[p * GRID + (cell < 0 ? 0 : cell >= GRID ? GRID - 1 : cell)] as number;
-      }
+      for (let p = 0; p < d; p++) cost += cellCosts[p * GRID + (cells[at + p] as number)] as number;
       uppers[c] = (logWeightPart[c] as number) + ceiling + cost * (1 + 1e-9) + 1e-9;
     }
     tree.setMembers(slots, n, uppers);
@@ -211,21 +224,13 @@ export class MultivariateBounds {
    * leaves, each member is bounded or scored exactly as a node is.
    */
   logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } {
-    const tree = this.tree;
-    if (tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfBounds: the tree's bad group was replaced since these bounds were made");
+    if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfBounds: the tree's bad group was replaced since these bounds were made");
     const size = samples[0]?.length ?? 0;
     const value = new Float64Array(size);
     const bound = new Float64Array(size);
     const margin = tight ? TIGHT_MARGIN : MARGIN;
-    const { n, d, inverseSigmas, uppers, lows, highs } = this;
-    const { coords, componentOfSlot, left, right, splitDim, splitValue, boxLow, boxHigh, members, maxUpper, leafSlots, leafLength, root } = tree;
-    const buckets = new Float64Array(LAST_BUCKET + 1);
+    const { d, lows, highs } = this;
     const x = new Float64Array(d);
-    const scores = new Float64Array(n);
-    // Skipped nodes and members: their upper bounds and counts (at most one entry per node and per member).
-    const skippedUpper = new Float64Array(n + left.length);
-    const skippedCount = new Int32Array(n + left.length);
-    const stack = new Int32Array(left.length + 1);
     for (let s = 0; s < size; s++) {
       let outside = false;
       for (let p = 0; p < d; p++) {
@@ -234,105 +239,121 @@ export class MultivariateBounds {
         if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) outside = true;
       }
       if (outside) {
-        value[s] = -Infinity;
+        value[s] = NO_DENSITY;
         continue;
       }
-      const prior = this.offset(n) - this.priorQ(x);
-      let floor = prior;
-      // The candidate's own leaf: the member with the best upper bound sets the first floor.
-      let home = root;
-      while ((left[home] as number) >= 0) home = (x[splitDim[home] as number] as number) <= (splitValue[home] as number) ? (left[home] as number) : (right[home] as number);
-      {
-        const own = leafSlots[home] as Int32Array;
-        let best = -1;
-        let bestUpper = -Infinity;
-        let bestQ = 0;
-        for (let i = 0; i < (leafLength[home] as number); i++) {
-          const slot = own[i] as number;
-          const c = componentOfSlot[slot] as number;
-          if (c < 0) continue;
-          let q = 0;
-          for (let p = 0; p < d; p++) {
-            const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
-            q += 0.5 * z * z;
-          }
-          const upper = (uppers[c] as number) - q;
-          if (upper > bestUpper) {
-            bestUpper = upper;
-            best = c;
-            bestQ = q;
-          }
-        }
-        if (best >= 0) floor = Math.max(floor, this.offset(best) - bestQ);
-      }
-      let included = 0;
-      let skipped = 0;
-      let top = 0;
-      stack[top++] = root;
-      while (top > 0) {
-        const node = stack[--top] as number;
-        const count = members[node] as number;
-        if (count === 0) continue;
-        // The smallest Q of any point in the node's box (the same float operations as a point's Q, so never above one).
-        let nearest = 0;
-        for (let p = 0; p < d; p++) {
-          const xp = x[p] as number;
-          const low = boxLow[node * d + p] as number;
-          const high = boxHigh[node * d + p] as number;
-          const z = (xp < low ? low - xp : xp > high ? xp - high : 0) * (inverseSigmas[p] as number);
-          nearest += 0.5 * z * z;
-        }
-        const upper = (maxUpper[node] as number) - nearest;
-        // Skipped only if all its members together add at most e^-margin (ln count <= bit length x ln 2).
-        if (floor - upper >= margin + (32 - Math.clz32(count)) * Math.LN2) {
-          skippedUpper[skipped] = upper;
-          skippedCount[skipped++] = count;
-          continue;
-        }
-        const first = left[node] as number;
-        if (first >= 0) {
-          const second = right[node] as number;
-          const nearLeft = (x[splitDim[node] as number] as number) <= (splitValue[node] as number);
-          stack[top++] = nearLeft ? second : first;
-          stack[top++] = nearLeft ? first : second;
-          continue;
-        }
-        const own = leafSlots[node] as Int32Array;
-        for (let i = 0; i < (leafLength[node] as number); i++) {
-          const slot = own[i] as number;
-          const c = componentOfSlot[slot] as number;
-          if (c < 0) continue;
-          let q = 0;
-          for (let p = 0; p < d; p++) {
-            const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
-            q += 0.5 * z * z;
-          }
-          const bounded = (uppers[c] as number) - q;
-          if (floor - bounded >= margin) {
-            skippedUpper[skipped] = bounded;
-            skippedCount[skipped++] = 1;
-          } else {
-            const score = this.offset(c) - q;
-            scores[included++] = score;
-            if (score > floor) floor = score;
-          }
-        }
-      }
-      // Relative to the final floor (an included score or the prior's): the sum is at least 1.
-      let sum = Math.exp(prior - floor);
-      for (let i = 0; i < included; i++) sum += Math.exp((scores[i] as number) - floor);
-      buckets.fill(0);
-      for (let i = 0; i < skipped; i++) {
-        const gap = floor - (skippedUpper[i] as number);
-        const k = gap >= LAST_BUCKET ? LAST_BUCKET : Math.floor(gap);
-        buckets[k] = (buckets[k] as number) + (skippedCount[i] as number);
-      }
-      let extra = 0;
-      for (let k = 0; k <= LAST_BUCKET; k++) if ((buckets[k] as number) > 0) extra += (buckets[k] as number) * (BUCKET_TERMS[k] as number);
-      value[s] = floor + Math.log(sum);
-      bound[s] = extra * (1 + 1e-6);
+      value[s] = this.boundAt(x, margin);
+      bound[s] = this.lastBound;
     }
     return { value, bound };
+  }
+
+  /**
+   * One candidate (inside the bounds): returns the value and leaves the bound in `lastBound`.
+   * (One call per candidate, so that V8 optimises this loop as a whole function, not by
+   * on-stack replacement of a long-running one.)
+   */
+  private boundAt(x: Float64Array, margin: number): number {
+    const { n, d, inverseSigmas, uppers, tree, scores, skippedUpper, skippedCount, stack, buckets } = this;
+    const { coords, componentOfSlot, left, right, splitDim, splitValue, boxLow, boxHigh, members, maxUpper, leafSlots, leafLength, root } = tree;
+    const prior = this.offset(n) - this.priorQ(x);
+    let floor = prior;
+    // The candidate's own leaf: the member with the best upper bound sets the first floor.
+    let home = root;
+    while ((left[home] as number) >= 0) home = (x[splitDim[home] as number] as number) <= (splitValue[home] as number) ? (left[home] as number) : (right[home] as number);
+    {
+      const own = leafSlots[home] as Int32Array;
+      let best = -1;
+      let bestUpper = NO_DENSITY;
+      let bestQ = 0;
+      for (let i = 0; i < (leafLength[home] as number); i++) {
+        const slot = own[i] as number;
+        const c = componentOfSlot[slot] as number;
+        if (c < 0) continue;
+        let q = 0;
+        for (let p = 0; p < d; p++) {
+          const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
+          q += 0.5 * z * z;
+        }
+        const upper = (uppers[c] as number) - q;
+        if (upper > bestUpper) {
+          bestUpper = upper;
+          best = c;
+          bestQ = q;
+        }
+      }
+      if (best >= 0) {
+        const score = this.offset(best) - bestQ;
+        if (score > floor) floor = score;
+      }
+    }
+    let included = 0;
+    let skipped = 0;
+    let top = 0;
+    stack[top++] = root;
+    while (top > 0) {
+      const node = stack[--top] as number;
+      const count = members[node] as number;
+      if (count === 0) continue;
+      // The smallest Q of any point in the node's box (the same float operations as a point's Q, so never above one).
+      let nearest = 0;
+      for (let p = 0; p < d; p++) {
+        const xp = x[p] as number;
+        const low = boxLow[node * d + p] as number;
+        const high = boxHigh[node * d + p] as number;
+        const z = (xp < low ? low - xp : xp > high ? xp - high : 0) * (inverseSigmas[p] as number);
+        nearest += 0.5 * z * z;
+      }
+      const upper = (maxUpper[node] as number) - nearest;
+      // Skipped only if all its members together add at most e^-margin (ln count <= bit length x ln 2).
+      if (floor - upper >= margin + (32 - Math.clz32(count)) * LN2) {
+        skippedUpper[skipped] = upper;
+        skippedCount[skipped++] = count;
+        continue;
+      }
+      const first = left[node] as number;
+      if (first >= 0) {
+        const second = right[node] as number;
+        const nearLeft = (x[splitDim[node] as number] as number) <= (splitValue[node] as number);
+        stack[top++] = nearLeft ? second : first;
+        stack[top++] = nearLeft ? first : second;
+        continue;
+      }
+      const own = leafSlots[node] as Int32Array;
+      const length = leafLength[node] as number;
+      for (let i = 0; i < length; i++) {
+        const slot = own[i] as number;
+        const c = componentOfSlot[slot] as number;
+        if (c < 0) continue;
+        let q = 0;
+        for (let p = 0; p < d; p++) {
+          const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
+          q += 0.5 * z * z;
+        }
+        const bounded = (uppers[c] as number) - q;
+        if (floor - bounded >= margin) {
+          skippedUpper[skipped] = bounded;
+          skippedCount[skipped++] = 1;
+        } else {
+          const score = this.offset(c) - q;
+          scores[included++] = score;
+          if (score > floor) floor = score;
+        }
+      }
+    }
+    // Relative to the final floor (an included score or the prior's): the sum is at least 1.
+    let sum = Math.exp(prior - floor);
+    for (let i = 0; i < included; i++) sum += Math.exp((scores[i] as number) - floor);
+    buckets.fill(0);
+    for (let i = 0; i < skipped; i++) {
+      const gap = floor - (skippedUpper[i] as number);
+      const k = gap >= LAST_BUCKET ? LAST_BUCKET : Math.floor(gap);
+      buckets[k] = (buckets[k] as number) + (skippedCount[i] as number);
+    }
+    let extra = 0;
+    for (let k = 0; k <= LAST_BUCKET; k++) if ((buckets[k] as number) > 0) extra += (buckets[k] as number) * (BUCKET_TERMS[k] as number);
+    this.lastBound = extra * (1 + 1e-6);
+    return floor + Math.log(sum);
   }
 
   /** The prior's Q at x (its bandwidth is each range, its centre the middle). */
