@@ -92,6 +92,8 @@ export class MultivariateBounds {
   private readonly buckets = new Float64Array(LAST_BUCKET + 1);
   /** The bound of the last `boundAt`. */
   private lastBound = 0;
+  /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly. */
+  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0 };
 
   private constructor(tree: CentreKdTree, slots: Int32Array, n: number, sigmas: Float64Array, logWeightPart: Float64Array, uppers: Float64Array) {
     this.n = n;
@@ -290,11 +292,14 @@ export class MultivariateBounds {
     let included = 0;
     let skipped = 0;
     let top = 0;
+    let nodesTested = 0;
+    let membersTested = 0;
     stack[top++] = root;
     while (top > 0) {
       const node = stack[--top] as number;
       const count = members[node] as number;
       if (count === 0) continue;
+      nodesTested++;
       // The smallest Q of any point in the node's box (the same float operations as a point's Q, so never above one).
       let nearest = 0;
       for (let p = 0; p < d; p++) {
@@ -321,6 +326,7 @@ export class MultivariateBounds {
       }
       const own = leafSlots[node] as Int32Array;
       const length = leafLength[node] as number;
+      membersTested += length;
       for (let i = 0; i < length; i++) {
         const slot = own[i] as number;
         const c = componentOfSlot[slot] as number;
@@ -341,6 +347,11 @@ export class MultivariateBounds {
         }
       }
     }
+    const work = this.work;
+    work.candidates++;
+    work.nodes += nodesTested;
+    work.members += membersTested;
+    work.exact += included;
     // Relative to the final floor (an included score or the prior's): the sum is at least 1.
     let sum = Math.exp(prior - floor);
     for (let i = 0; i < included; i++) sum += Math.exp((scores[i] as number) - floor);
