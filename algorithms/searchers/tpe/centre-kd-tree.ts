@@ -96,6 +96,8 @@ export class CentreKdTree {
   extend(columns: readonly Float64Array[], count: number): void {
     const d = this.d;
     const point = new Float64Array(d);
+    // Many at once (a restored history): stored first and built balanced in one go.
+    const bulk = count - this.seen > Math.max(4 * LEAF_SIZE, this.size);
     for (let position = this.seen; position < count; position++) {
       if (position >= this.slotOfPosition.length) this.slotOfPosition = grow(this.slotOfPosition, position + 1);
       if (Number.isNaN((columns[0] as Float64Array)[position] as number)) {
@@ -114,9 +116,17 @@ export class CentreKdTree {
         continue;
       }
       this.slotOfPosition[position] = this.size;
-      this.insert(position, point);
+      const slot = this.store(position, point);
+      if (!bulk) this.place(slot, point);
     }
     this.seen = Math.max(this.seen, count);
+    if (bulk && this.size > 0) {
+      this.nodeCount = 0;
+      this.freeNodes.length = 0;
+      this.leafSlots = [];
+      this.root = this.allocate();
+      this.build(this.root, Int32Array.from({ length: this.size }, (_, i) => i), 0, this.size);
+    }
   }
 
   /** Whether `node` is a leaf. */
@@ -165,8 +175,8 @@ export class CentreKdTree {
     this.maxUpper[node] = most;
   }
 
-  /** Adds a point (inside the bounds) for trial `position`. */
-  private insert(position: number, point: Float64Array): void {
+  /** Stores a point (inside the bounds) for trial `position`; returns its slot. */
+  private store(position: number, point: Float64Array): number {
     const d = this.d;
     const slot = this.size++;
     if (slot >= this.positions.length) {
@@ -186,6 +196,12 @@ export class CentreKdTree {
       this.coords[slot * d + p] = v;
       this.cells[slot * d + p] = cell < 0 ? 0 : cell >= CELLS ? CELLS - 1 : cell;
     }
+    return slot;
+  }
+
+  /** Inserts a stored point into the tree: down its path, then a leaf split or a rebuild where needed. */
+  private place(slot: number, point: Float64Array): void {
+    const d = this.d;
     if (this.root < 0) {
       this.root = this.allocate();
       this.makeLeaf(this.root, Int32Array.of(slot), 0, 1);

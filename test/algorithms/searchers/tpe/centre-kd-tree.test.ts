@@ -46,14 +46,15 @@ function checkTree(tree: CentreKdTree): { broken: string[]; depth: number } {
 }
 
 describe("CentreKdTree", () => {
-  it("keeps every point in one leaf, tight boxes and a logarithmic depth, in any insertion order", () => {
+  it("keeps every point in one leaf, tight boxes and a logarithmic depth, in any insertion order, built at once or not", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(1, 2, 6),
         fc.integer({ min: 1, max: 1200 }),
         fc.constantFrom("uniform", "sorted", "clustered", "one-point", "few-values"),
+        fc.boolean(),
         fc.integer({ min: 1, max: 2 ** 30 }),
-        (d, n, layout, seed) => {
+        (d, n, layout, restored, seed) => {
           let state = seed;
           const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
           const columns = Array.from({ length: d }, () => new Float64Array(n));
@@ -65,11 +66,12 @@ describe("CentreKdTree", () => {
             }
           }
           const tree = new CentreKdTree(new Array(d).fill(0), new Array(d).fill(1));
-          // One trial at a time, as the searcher adds them, with a block inactive (NaN) now and then.
-          for (let i = 0; i < n; i++) {
-            if (i % 97 === 5) (columns[0] as Float64Array)[i] = Number.NaN;
-            tree.extend(columns, i + 1);
-          }
+          // A block inactive (NaN) now and then; one trial at a time, as the searcher adds them,
+          // or (restored) the first half at once, built in one go.
+          for (let i = 0; i < n; i++) if (i % 97 === 5) (columns[0] as Float64Array)[i] = Number.NaN;
+          const start = restored ? Math.floor(n / 2) : 0;
+          if (start > 0) tree.extend(columns, start);
+          for (let i = start; i < n; i++) tree.extend(columns, i + 1);
           const expected = new Int32Array(n);
           let size = 0;
           for (let i = 0; i < n; i++) expected[i] = Number.isNaN((columns[0] as Float64Array)[i] as number) ? ABSENT : size++;
