@@ -1,6 +1,7 @@
-import { LOG_SQRT_2PI, ndtr } from "../../math/normal.ts";
+import { LOG_SQRT_2PI, gaussMass } from "../../math/normal.ts";
 import type { WeightsMemo } from "./kernel-memo.ts";
 import { EPS, mixtureWeights, type ParzenSettings } from "./parzen-estimator.ts";
+import { ABSENT, CELLS, CentreKdTree, OUTSIDE } from "./centre-kd-tree.ts";
 import { truncnormLogPdf } from "./truncnorm.ts";
 
 /**
@@ -10,14 +11,21 @@ import { truncnormLogPdf } from "./truncnorm.ts";
  *   offset_c - Q_c(x),  Q_c = sum_d z_cd^2 / 2,  offset_c = log weight - sum_d log normaliser_cd,
  * and the normalisers (each a truncated-normal mass: two `ndtr`s) change with every n, since
  * the bandwidth 0.2 n^(-1/(d+4)) does. So the exact density needs n d masses per suggestion,
- * but the bounds need only the few components near each candidate: with centres inside the
- * bounds a mass is at least m_d = Phi(range / (2 sigma_d)) - 1/2, so every observation's
- * offset is at most U_c = log w_c + K (K from the m_d). Per candidate, Q_c is formed for every
- * component (no exponentials); the nearest component's exact score is the floor; components
- * with U_c - Q_c within `margin` of the floor are scored exactly (their masses computed once
- * per suggestion, on first need) and summed relative to the floor; every other one adds at
- * most e^-k, k = floor(floor - (U_c - Q_c)), counted per k. So the log density lies in
- * [value - rounding, value + bound + rounding], as `ParzenEstimator.logPdfBounds` promises.
+ * but the bounds need only the few components near each candidate. Each observation's
+ * offset is at most U_c: its mass in dimension d is at least the least mass of any centre in
+ * its cell of a 64-cell grid over the bounds (the mass is unimodal in the centre, so that is
+ * the mass at a cell end: 65 masses per dimension per suggestion, not n).
+ *
+ * The centres sit in a k-d tree kept across suggestions (centre-kd-tree.ts) with the bad group
+ * laid over it: per node its member count and largest U_c. Per candidate, the floor is an exact
+ * score (the prior's, or that of the best-bounded member of the candidate's own leaf); the tree
+ * is walked nearer child first, and a node whose members together can add at most
+ * e^-margin relative to the floor (count x e^(U_max - minimum Q over its box - floor)) is
+ * skipped, its bound counted; in the leaves, members with U_c - Q_c within `margin` of the
+ * floor are scored exactly (their masses computed once per suggestion, on first need), every
+ * other one adds at most e^-k, k = floor(floor - (U_c - Q_c)), counted per k. So the log
+ * density lies in [value - rounding, value + bound + rounding], as
+ * `ParzenEstimator.logPdfBounds` promises.
  *
  * The log weights are those of bandwidth-weighted scoring up to rounding: log w + sum log sigma -
  * log(sum w prod sigma), without the exact log-sum-exp (whose terms below e^-40 are dropped:
@@ -32,6 +40,19 @@ export interface MultivariateInput {
   readonly weights: WeightsMemo;
 }
 
+/** The bad group as trial positions over a tree of every trial's centre, kept across suggestions. */
+export interface KeptMultivariateInput {
+  /** The block's tree (its bounds are the parameters' bounds); extended here to `count` positions. */
+  readonly tree: CentreKdTree;
+  /** One per-trial column per parameter of the block (NaN in the first: inactive), positions 0..count-1. */
+  readonly values: readonly Float64Array[];
+  readonly count: number;
+  /** The bad group's trial positions, ascending; those where the block is inactive are not components. */
+  readonly ids: Int32Array;
+  readonly settings: ParzenSettings;
+  readonly weights: WeightsMemo;
+}
+
 const SIGMA0_MAGNITUDE = 0.2;
 /** First pass: components within this of the floor are scored exactly (bounds of about 1e-2 at most). */
 const MARGIN = 8;
@@ -39,70 +60,121 @@ const MARGIN = 8;
 const TIGHT_MARGIN = 20;
 /** Buckets of e^-k for skipped components; beyond the last, e^-LAST_BUCKET each. */
 const LAST_BUCKET = 64;
-const BUCKET_TERMS = Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
+const BUCKET_TERMS = Float64Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
+const NO_DENSITY = -Infinity;
+const LN2 = Math.LN2;
 
 export class MultivariateBounds {
   private readonly n: number;
-  private readonly components: number;
   private readonly d: number;
-  private readonly columns: readonly Float64Array[];
-  private readonly lows: readonly number[];
-  private readonly highs: readonly number[];
+  private readonly tree: CentreKdTree;
+  /** The tree's membership this object laid (`setMembers`); another laid since makes it stale. */
+  private readonly generation: number;
+  /** Component c's slot in the tree. */
+  private readonly slots: Int32Array;
+  private readonly lows: Float64Array;
+  private readonly highs: Float64Array;
   /** Per dimension: the observations' bandwidth and its inverse; the prior's is the range. */
   private readonly sigmas: Float64Array;
   private readonly inverseSigmas: Float64Array;
   /** log w_c plus the weighting's per-component terms, before the normalisers (see `offset`). */
   private readonly logWeightPart: Float64Array;
-  /** Upper bound on every observation's offset minus its log weight part. */
-  private readonly offsetCeiling: number;
+  /** Per component, an upper bound on its offset (`offset`): U_c. */
+  private readonly uppers: Float64Array;
   /** Exact offsets, computed on first need (`known`). */
   private readonly offsets: Float64Array;
   private readonly known: Uint8Array;
-  private readonly scratch: Float64Array;
+  /** Scratch of `boundAt`: exact scores, skipped nodes' and members' upper bounds and counts (at most one entry per node and per member), the walk's stack, the buckets. */
+  private readonly scores: Float64Array;
+  private readonly skippedUpper: Float64Array;
+  private readonly skippedCount: Int32Array;
+  private readonly stack: Int32Array;
+  private readonly buckets = new Float64Array(LAST_BUCKET + 1);
+  /** The bound of the last `boundAt`. */
+  private lastBound = 0;
+  /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly. */
+  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0 };
 
-  private constructor(input: MultivariateInput, n: number, sigmas: Float64Array, logWeightPart: Float64Array, offsetCeiling: number) {
+  private constructor(tree: CentreKdTree, slots: Int32Array, n: number, sigmas: Float64Array, logWeightPart: Float64Array, uppers: Float64Array) {
     this.n = n;
-    this.d = input.columns.length;
-    this.components = logWeightPart.length;
-    this.columns = input.columns;
-    this.lows = input.lows;
-    this.highs = input.highs;
+    this.d = tree.d;
+    this.tree = tree;
+    this.generation = tree.generation;
+    this.slots = slots;
+    this.lows = tree.lows;
+    this.highs = tree.highs;
     this.sigmas = sigmas;
     this.inverseSigmas = sigmas.map((s) => 1 / s);
     this.logWeightPart = logWeightPart;
-    this.offsetCeiling = offsetCeiling;
-    this.offsets = new Float64Array(this.components);
-    this.known = new Uint8Array(this.components);
-    this.scratch = new Float64Array(this.components);
+    this.uppers = uppers;
+    this.offsets = new Float64Array(n + 1);
+    this.known = new Uint8Array(n + 1);
+    this.scores = new Float64Array(n);
+    this.skippedUpper = new Float64Array(n + tree.left.length);
+    this.skippedCount = new Int32Array(n + tree.left.length);
+    this.stack = new Int32Array(tree.left.length + 1);
   }
 
-  /** The bounds for a bad group, or null where they do not apply (then the estimator is asked). */
+  /** The bounds for a bad group given as columns (a tree built for it), or null where they do not apply. */
   static of(input: MultivariateInput): MultivariateBounds | null {
-    const { columns, lows, highs, settings } = input;
-    const d = columns.length;
+    const { columns, lows, highs } = input;
     const n = columns[0]?.length ?? 0;
-    if (!settings.multivariate || (settings.bandwidth ?? "optuna") !== "optuna" || !settings.considerPrior || n < 64) return null;
+    const tree = new CentreKdTree(lows, highs);
+    tree.extend(columns, n);
+    // Every row is a component here: one outside the bounds (or NaN) declines.
+    if (tree.size !== n) return null;
+    return MultivariateBounds.kept({ tree, values: columns, count: n, ids: Int32Array.from({ length: n }, (_, i) => i), settings: input.settings, weights: input.weights });
+  }
+
+  /** The bounds for a bad group over a kept tree, or null where they do not apply (then the estimator is asked). */
+  static kept(input: KeptMultivariateInput): MultivariateBounds | null {
+    const { tree, ids, settings } = input;
+    const d = tree.d;
+    if (!settings.multivariate || (settings.bandwidth ?? "optuna") !== "optuna" || !settings.considerPrior) return null;
+    if (input.values.length !== d || input.count < tree.seen) throw new Error("MultivariateBounds.kept: the tree belongs to another block or history");
+    tree.extend(input.values, input.count);
+    // The components: the members where the block is active, in trial order; one outside the bounds declines.
+    const slots = new Int32Array(ids.length);
+    const { slotOfPosition } = tree;
+    const absent = ABSENT;
+    const outside = OUTSIDE;
+    let n = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const slot = slotOfPosition[ids[k] as number] as number;
+      if (slot === absent) continue;
+      if (slot === outside) return null;
+      slots[n++] = slot;
+    }
+    if (n < 64) return null;
     const components = n + 1;
     const { weights, logWeights: base } = mixtureWeights(n, settings, input.weights);
     const sigma0 = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (d + 4));
     const sigmas = new Float64Array(d);
-    let ceilingMass = 0;
+    // (Imported bindings are read once: under tsx each read is a getter call.)
+    const GRID = CELLS;
+    // Per dimension and grid cell, -log of a lower bound on the truncation mass of a centre in the cell.
+    const cellCosts = new Float64Array(d * GRID);
+    const masses = new Float64Array(GRID + 1);
     for (let p = 0; p < d; p++) {
-      const low = lows[p] as number;
-      const high = highs[p] as number;
-      const column = columns[p] as Float64Array;
-      // The mass bound needs every centre inside the bounds.
-      for (let c = 0; c < n; c++) if (!((column[c] as number) >= low && (column[c] as number) <= high)) return null;
+      const low = tree.lows[p] as number;
+      const high = tree.highs[p] as number;
       const range = high - low;
       const minSigma = settings.considerMagicClip
         ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
         : EPS;
       const sigma = Math.min(Math.max(sigma0 * range, minSigma), range);
       sigmas[p] = sigma;
-      // mass >= Phi(max(b, -a)) - 1/2 >= Phi(range / (2 sigma)) - 1/2; made a little smaller for ndtr's rounding.
-      const lowest = (ndtr(range / (2 * sigma)) - 0.5) * (1 - 1e-9);
-      if (!(lowest > 0)) return null;
-      ceilingMass += -Math.log(lowest);
+      for (let i = 0; i <= GRID; i++) {
+        const g = i === GRID ? high : low + (range * i) / GRID;
+        masses[i] = gaussMass((low - g) / sigma, (high - g) / sigma);
+      }
+      // The mass is unimodal in the centre, so over an interval it is least at an end; each cell is
+      // widened by one cell a side against rounding in the cell index, and the mass made a little smaller for ndtr's.
+      for (let i = 0; i < GRID; i++) {
+        const lowest = Math.min(masses[Math.max(i - 1, 0)] as number, masses[Math.min(i + 2, GRID)] as number) * (1 - 1e-9);
+        if (!(lowest > 0)) return null;
+        cellCosts[p * GRID + i] = -Math.log(lowest);
+      }
     }
     const bandwidthWeighted = settings.scoring === "bandwidth-weighted";
     // log weight part: bandwidth-weighted log w + sum log sigma - shift; normalized log w.
@@ -112,7 +184,7 @@ export class MultivariateBounds {
     let sigmaProduct = 1;
     let rangeProduct = 1;
     for (let p = 0; p < d; p++) {
-      const range = (highs[p] as number) - (lows[p] as number);
+      const range = (tree.highs[p] as number) - (tree.lows[p] as number);
       logSigmaSum += Math.log(sigmas[p] as number);
       logRangeSum += Math.log(range);
       sigmaProduct *= sigmas[p] as number;
@@ -129,92 +201,179 @@ export class MultivariateBounds {
       const own = c < n ? logSigmaSum : logRangeSum;
       logWeightPart[c] = bandwidthWeighted ? (base[c] as number) + own - shift : (base[c] as number);
     }
-    // offset_c = logWeightPart_c - sum_d (log sigma_d + LOG_SQRT_2PI + log mass_cd) <= logWeightPart_c - logSigmaSum - d LOG_SQRT_2PI + ceilingMass.
-    const offsetCeiling = -logSigmaSum - d * LOG_SQRT_2PI + ceilingMass * (1 + 1e-9) + 1e-9;
-    if (!Number.isFinite(offsetCeiling) || !Number.isFinite(shift)) return null;
-    return new MultivariateBounds(input, n, sigmas, logWeightPart, offsetCeiling);
+    if (!Number.isFinite(shift) || !Number.isFinite(logSigmaSum)) return null;
+    // offset_c = logWeightPart_c - sum_d (log sigma_d + LOG_SQRT_2PI + log mass_cd) <= U_c, with the cells' mass bounds.
+    const ceiling = -logSigmaSum - d * LOG_SQRT_2PI;
+    const uppers = new Float64Array(n);
+    const { cells } = tree;
+    for (let c = 0; c < n; c++) {
+      const at = (slots[c] as number) * d;
+      let cost = 0;
+      for (let p = 0; p < d; p++) cost += cellCosts[p * GRID + (cells[at + p] as number)] as number;
+      uppers[c] = (logWeightPart[c] as number) + ceiling + cost * (1 + 1e-9) + 1e-9;
+    }
+    tree.setMembers(slots, n, uppers);
+    return new MultivariateBounds(tree, slots, n, sigmas, logWeightPart, uppers);
   }
 
-  /** As `ParzenEstimator.logPdfBounds`: one column per parameter. */
+  /**
+   * As `ParzenEstimator.logPdfBounds`: one column per parameter. Per candidate, the floor is
+   * the best of the prior's exact score and that of the component with the best upper bound
+   * in the candidate's own leaf; then the tree is walked nearer child first, and a node is
+   * skipped when its upper bound (its largest log weight part plus the offset ceiling, minus
+   * the smallest Q any point of its box can have) is at least `margin` below the floor (which
+   * rises with each exact score), adding its member count times e^-gap to the bound. In the
+   * leaves, each member is bounded or scored exactly as a node is.
+   */
   logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } {
+    if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfBounds: the tree's bad group was replaced since these bounds were made");
     const size = samples[0]?.length ?? 0;
     const value = new Float64Array(size);
     const bound = new Float64Array(size);
     const margin = tight ? TIGHT_MARGIN : MARGIN;
-    const { n, d, components, columns, inverseSigmas, logWeightPart, offsetCeiling } = this;
-    const q = this.scratch;
-    const buckets = new Float64Array(LAST_BUCKET + 1);
+    const { d, lows, highs } = this;
+    const x = new Float64Array(d);
     for (let s = 0; s < size; s++) {
       let outside = false;
       for (let p = 0; p < d; p++) {
-        const x = (samples[p] as Float64Array)[s] as number;
-        if (!(x >= (this.lows[p] as number) && x <= (this.highs[p] as number))) outside = true;
+        const v = (samples[p] as Float64Array)[s] as number;
+        x[p] = v;
+        if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) outside = true;
       }
       if (outside) {
-        value[s] = -Infinity;
+        value[s] = NO_DENSITY;
         continue;
       }
-      // Q_c for the observations, one dimension at a time (the first one sets them).
-      for (let p = 0; p < d; p++) {
-        const x = (samples[p] as Float64Array)[s] as number;
-        const column = columns[p] as Float64Array;
-        const inverse = inverseSigmas[p] as number;
-        if (p === 0) {
-          for (let c = 0; c < n; c++) {
-            const z = (x - (column[c] as number)) * inverse;
-            q[c] = 0.5 * z * z;
-          }
-        } else {
-          for (let c = 0; c < n; c++) {
-            const z = (x - (column[c] as number)) * inverse;
-            q[c] = (q[c] as number) + 0.5 * z * z;
-          }
-        }
-      }
-      // The observations' upper bounds (kept in q), and the one with the best of them.
-      let nearest = 0;
-      let nearestUpper = -Infinity;
-      for (let c = 0; c < n; c++) {
-        const upper = (logWeightPart[c] as number) + offsetCeiling - (q[c] as number);
-        q[c] = upper;
-        if (upper > nearestUpper) {
-          nearestUpper = upper;
-          nearest = c;
-        }
-      }
-      // The floor: the prior's exact score, and that observation's (its Q is its bound minus the offset ceiling).
-      const prior = this.offset(n) - this.priorQ(samples, s);
-      const nearestQ = (logWeightPart[nearest] as number) + offsetCeiling - nearestUpper;
-      const floor = Math.max(prior, this.offset(nearest) - nearestQ);
-      // Scored exactly within the margin, relative to the floor; the others bounded by buckets.
-      let sum = Math.exp(prior - floor);
-      buckets.fill(0);
-      for (let c = 0; c < n; c++) {
-        const upper = q[c] as number;
-        const gap = floor - upper;
-        if (gap < margin) {
-          sum += Math.exp(this.offset(c) - ((logWeightPart[c] as number) + offsetCeiling - upper) - floor);
-        } else {
-          const k = gap >= LAST_BUCKET ? LAST_BUCKET : Math.floor(gap);
-          buckets[k] = (buckets[k] as number) + 1;
-        }
-      }
-      let extra = 0;
-      for (let k = 0; k <= LAST_BUCKET; k++) if ((buckets[k] as number) > 0) extra += (buckets[k] as number) * (BUCKET_TERMS[k] as number);
-      value[s] = floor + Math.log(sum);
-      bound[s] = extra * (1 + 1e-6);
+      value[s] = this.boundAt(x, margin);
+      bound[s] = this.lastBound;
     }
-    void components;
     return { value, bound };
   }
 
-  /** The prior's Q at sample s (its bandwidth is each range, its centre the middle). */
-  private priorQ(samples: readonly Float64Array[], s: number): number {
+  /**
+   * One candidate (inside the bounds): returns the value and leaves the bound in `lastBound`.
+   * (One call per candidate, so that V8 optimises this loop as a whole function, not by
+   * on-stack replacement of a long-running one.)
+   */
+  private boundAt(x: Float64Array, margin: number): number {
+    const { n, d, inverseSigmas, uppers, tree, scores, skippedUpper, skippedCount, stack, buckets } = this;
+    const { coords, componentOfSlot, left, right, splitDim, splitValue, boxLow, boxHigh, members, maxUpper, leafSlots, leafLength, root } = tree;
+    const prior = this.offset(n) - this.priorQ(x);
+    let floor = prior;
+    // The candidate's own leaf: the member with the best upper bound sets the first floor.
+    let home = root;
+    while ((left[home] as number) >= 0) home = (x[splitDim[home] as number] as number) <= (splitValue[home] as number) ? (left[home] as number) : (right[home] as number);
+    {
+      const own = leafSlots[home] as Int32Array;
+      let best = -1;
+      let bestUpper = NO_DENSITY;
+      let bestQ = 0;
+      for (let i = 0; i < (leafLength[home] as number); i++) {
+        const slot = own[i] as number;
+        const c = componentOfSlot[slot] as number;
+        if (c < 0) continue;
+        let q = 0;
+        for (let p = 0; p < d; p++) {
+          const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
+          q += 0.5 * z * z;
+        }
+        const upper = (uppers[c] as number) - q;
+        if (upper > bestUpper) {
+          bestUpper = upper;
+          best = c;
+          bestQ = q;
+        }
+      }
+      if (best >= 0) {
+        const score = this.offset(best) - bestQ;
+        if (score > floor) floor = score;
+      }
+    }
+    let included = 0;
+    let skipped = 0;
+    let top = 0;
+    let nodesTested = 0;
+    let membersTested = 0;
+    stack[top++] = root;
+    while (top > 0) {
+      const node = stack[--top] as number;
+      const count = members[node] as number;
+      if (count === 0) continue;
+      nodesTested++;
+      // The smallest Q of any point in the node's box (the same float operations as a point's Q, so never above one).
+      let nearest = 0;
+      for (let p = 0; p < d; p++) {
+        const xp = x[p] as number;
+        const low = boxLow[node * d + p] as number;
+        const high = boxHigh[node * d + p] as number;
+        const z = (xp < low ? low - xp : xp > high ? xp - high : 0) * (inverseSigmas[p] as number);
+        nearest += 0.5 * z * z;
+      }
+      const upper = (maxUpper[node] as number) - nearest;
+      // Skipped only if all its members together add at most e^-margin (ln count <= bit length x ln 2).
+      if (floor - upper >= margin + (32 - Math.clz32(count)) * LN2) {
+        skippedUpper[skipped] = upper;
+        skippedCount[skipped++] = count;
+        continue;
+      }
+      const first = left[node] as number;
+      if (first >= 0) {
+        const second = right[node] as number;
+        const nearLeft = (x[splitDim[node] as number] as number) <= (splitValue[node] as number);
+        stack[top++] = nearLeft ? second : first;
+        stack[top++] = nearLeft ? first : second;
+        continue;
+      }
+      const own = leafSlots[node] as Int32Array;
+      const length = leafLength[node] as number;
+      membersTested += length;
+      for (let i = 0; i < length; i++) {
+        const slot = own[i] as number;
+        const c = componentOfSlot[slot] as number;
+        if (c < 0) continue;
+        let q = 0;
+        for (let p = 0; p < d; p++) {
+          const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
+          q += 0.5 * z * z;
+        }
+        const bounded = (uppers[c] as number) - q;
+        if (floor - bounded >= margin) {
+          skippedUpper[skipped] = bounded;
+          skippedCount[skipped++] = 1;
+        } else {
+          const score = this.offset(c) - q;
+          scores[included++] = score;
+          if (score > floor) floor = score;
+        }
+      }
+    }
+    const work = this.work;
+    work.candidates++;
+    work.nodes += nodesTested;
+    work.members += membersTested;
+    work.exact += included;
+    // Relative to the final floor (an included score or the prior's): the sum is at least 1.
+    let sum = Math.exp(prior - floor);
+    for (let i = 0; i < included; i++) sum += Math.exp((scores[i] as number) - floor);
+    buckets.fill(0);
+    for (let i = 0; i < skipped; i++) {
+      const gap = floor - (skippedUpper[i] as number);
+      const k = gap >= LAST_BUCKET ? LAST_BUCKET : Math.floor(gap);
+      buckets[k] = (buckets[k] as number) + (skippedCount[i] as number);
+    }
+    let extra = 0;
+    for (let k = 0; k <= LAST_BUCKET; k++) if ((buckets[k] as number) > 0) extra += (buckets[k] as number) * (BUCKET_TERMS[k] as number);
+    this.lastBound = extra * (1 + 1e-6);
+    return floor + Math.log(sum);
+  }
+
+  /** The prior's Q at x (its bandwidth is each range, its centre the middle). */
+  private priorQ(x: Float64Array): number {
     let q = 0;
     for (let p = 0; p < this.d; p++) {
       const low = this.lows[p] as number;
       const high = this.highs[p] as number;
-      const z = (((samples[p] as Float64Array)[s] as number) - 0.5 * (low + high)) / (high - low);
+      const z = ((x[p] as number) - 0.5 * (low + high)) / (high - low);
       q += 0.5 * z * z;
     }
     return q;
@@ -229,7 +388,7 @@ export class MultivariateBounds {
       const high = this.highs[p] as number;
       const prior = c === this.n;
       const sigma = prior ? high - low : (this.sigmas[p] as number);
-      const mu = prior ? 0.5 * (low + high) : ((this.columns[p] as Float64Array)[c] as number);
+      const mu = prior ? 0.5 * (low + high) : (this.tree.coords[(this.slots[c] as number) * this.d + p] as number);
       value -= Math.log(sigma) - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
     }
     this.offsets[c] = value;

@@ -4,6 +4,7 @@ import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
 import { BadGroupKernels, ComponentIndex, badGroupBoundsApply } from "./bad-group-bounds.ts";
 import { bestCandidate, type BadDensity } from "./best-candidate.ts";
+import { CentreKdTree } from "./centre-kd-tree.ts";
 import { MultivariateBounds } from "./multivariate-bounds.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
@@ -141,6 +142,8 @@ export class TPESearcher implements Searcher {
   /** Per parameter, scratch of the bad group's bounds (bad-group-bounds.ts), created on first use. */
   private readonly badGroupKernels: Array<BadGroupKernels | undefined> = [];
   private readonly componentIndex = new ComponentIndex();
+  /** Per joint block (its parameters joined by commas), a k-d tree of every trial's centre (centre-kd-tree.ts), created on first use. */
+  private centreTrees = new Map<string, CentreKdTree>();
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
   private readonly byId = new Map<string, TrialRecord>();
@@ -275,6 +278,7 @@ export class TPESearcher implements Searcher {
     this.kernelMemos = this.table.parameters.map(() => new KernelMemo());
     this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
     this.valueColumns = this.table.parameters.map(() => new Float64Array(64));
+    this.centreTrees = new Map();
     for (const t of this.trials) this.index(t);
   }
 
@@ -368,13 +372,13 @@ export class TPESearcher implements Searcher {
     // Joint continuous kernels: bounds from the components near each candidate (multivariate-bounds.ts).
     if (settings.multivariate) {
       if (!parameters.every((q) => q.kind === "numeric" && q.step === null)) return null;
-      return MultivariateBounds.of({
-        columns: badColumns(),
-        lows: parameters.map((q) => (q as { low: number }).low),
-        highs: parameters.map((q) => (q as { high: number }).high),
-        settings,
-        weights: this.weightsMemo,
-      });
+      const key = block.join(",");
+      let tree = this.centreTrees.get(key);
+      if (tree === undefined) {
+        tree = new CentreKdTree(parameters.map((q) => (q as { low: number }).low), parameters.map((q) => (q as { high: number }).high));
+        this.centreTrees.set(key, tree);
+      }
+      return MultivariateBounds.kept({ tree, values: block.map((p) => this.valueColumns[p] as Float64Array), count: this.trials.length, ids: aboveIds, settings, weights: this.weightsMemo });
     }
     if (block.length !== 1 || !badGroupBoundsApply(settings)) return null;
     const p = block[0] as number;

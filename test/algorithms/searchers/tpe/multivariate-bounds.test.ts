@@ -1,12 +1,14 @@
 /**
  * Bounds on a multivariate bad group's density (multivariate-bounds.ts, issue 14): they must
  * contain the exact logPdf of the estimator built from scratch, and TPE's choice through
- * them must be the plain argmax, ties included.
+ * them must be the plain argmax, ties included. Over a kept tree (the searcher's way) the
+ * bad group changes between calls while trials are added, and the bounds still contain it.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bestCandidate, exactBestCandidate } from "../../../../algorithms/searchers/tpe/best-candidate.ts";
 import { WeightsMemo } from "../../../../algorithms/searchers/tpe/kernel-memo.ts";
+import { CentreKdTree } from "../../../../algorithms/searchers/tpe/centre-kd-tree.ts";
 import { MultivariateBounds } from "../../../../algorithms/searchers/tpe/multivariate-bounds.ts";
 import { ParzenEstimator, defaultWeights, uniformWeights, type ParzenParameter, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
 import { rngFor } from "../../../../core/rng.ts";
@@ -67,6 +69,95 @@ describe("MultivariateBounds", () => {
       { numRuns: 40 },
     );
     expect(bounded).toBe(40 * 2 * 24);
+  });
+
+  it("over a kept tree, contain the exact logPdf while trials are added and the bad group changes between calls", () => {
+    const rng = rngFor(7, "multivariate-bounds-kept-test");
+    let bounded = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(2, 6),
+        fc.integer({ min: 70, max: 1200 }),
+        fc.constantFrom("uniform", "clustered", "duplicates"),
+        fc.constantFrom("bandwidth-weighted" as const, "normalized" as const),
+        fc.constantFrom(defaultWeights, uniformWeights),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (d, total, layout, scoring, weights, considerMagicClip, seed) => {
+          let state = seed;
+          const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+          const lows = Array.from({ length: d }, (_, p) => [0, -2, Math.log(1e-5)][p % 3] as number);
+          const highs = Array.from({ length: d }, (_, p) => [1, 3, Math.log(1e-1)][p % 3] as number);
+          const at = (p: number, u: number): number => (u === 1 ? (highs[p] as number) : Math.min((lows[p] as number) + u * ((highs[p] as number) - (lows[p] as number)), highs[p] as number));
+          // Per-trial columns as the searcher keeps them; NaN in the first: the block is inactive there.
+          const values = lows.map(() => new Float64Array(total));
+          const repeated = Array.from({ length: d }, () => random());
+          for (let i = 0; i < total; i++) {
+            const clustered = layout === "clustered" && random() < 0.7;
+            const duplicate = layout === "duplicates" && random() < 0.5;
+            for (let p = 0; p < d; p++) {
+              const u = duplicate ? (repeated[p] as number) : clustered ? 0.4 + 0.05 * random() : random();
+              // Some centres exactly on a bound.
+              (values[p] as Float64Array)[i] = at(p, i % 53 === 7 ? 0 : i % 59 === 11 ? 1 : u);
+            }
+            if (i % 41 === 3) (values[0] as Float64Array)[i] = Number.NaN;
+          }
+          const parameters: ParzenParameter[] = lows.map((low, p) => ({ kind: "numeric", low, high: highs[p] as number, step: null }));
+          const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip, considerEndpoints: false, multivariate: true, weights, scoring };
+          const tree = new CentreKdTree(lows, highs);
+          // Three suggestions: more trials each time, and a bad group drawn afresh (trials move in and out).
+          for (const count of [Math.max(70, Math.floor(total / 3)), Math.max(70, Math.floor((2 * total) / 3)), total]) {
+            const ids = Int32Array.from(Array.from({ length: count }, (_, i) => i).filter(() => random() < 0.9));
+            const members = Array.from(ids).filter((i) => !Number.isNaN((values[0] as Float64Array)[i] as number));
+            const bounds = MultivariateBounds.kept({ tree, values, count, ids, settings, weights: new WeightsMemo() });
+            if (members.length < 64) {
+              expect(bounds).toBeNull();
+              continue;
+            }
+            expect(bounds).not.toBeNull();
+            const badColumns = values.map((column) => Float64Array.from(members, (i) => column[i] as number));
+            const bad = new ParzenEstimator(badColumns, parameters, settings);
+            // Candidates: spread, at centres, on the bounds, and one outside.
+            const candidates = lows.map((_, p) =>
+              Float64Array.from({ length: 24 }, (_, s) =>
+                s < 8 ? at(p, random()) : s < 14 ? ((badColumns[p] as Float64Array)[Math.floor(random() * members.length)] as number) : s < 17 ? (s === 15 ? (lows[p] as number) : (highs[p] as number)) : at(p, 0.4 + 0.05 * random()),
+              ),
+            );
+            (candidates[0] as Float64Array)[23] = (highs[0] as number) + 1;
+            const exact = bad.logPdf(candidates);
+            for (const tight of [false, true]) {
+              const b = (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
+              for (let s = 0; s < 24; s++) {
+                const v = b.value[s] as number;
+                const e = exact[s] as number;
+                if (s === 23) {
+                  expect(v).toBe(-Infinity);
+                  expect(e).toBe(-Infinity);
+                  continue;
+                }
+                expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
+                expect(e).toBeLessThanOrEqual(v + (b.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
+                if (tight) expect(b.bound[s] as number).toBeLessThan(1e-5);
+                bounded++;
+              }
+            }
+            void rng;
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+    expect(bounded).toBeGreaterThan(25 * 2 * 23);
+  });
+
+  it("refuses bounds made for a membership the tree no longer holds", () => {
+    const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, weights: defaultWeights, scoring: "bandwidth-weighted" };
+    const values = [Float64Array.from({ length: 100 }, (_, i) => i / 100), Float64Array.from({ length: 100 }, (_, i) => 1 - i / 100)];
+    const tree = new CentreKdTree([0, 0], [1, 1]);
+    const of = (ids: Int32Array) => MultivariateBounds.kept({ tree, values, count: 100, ids, settings, weights: new WeightsMemo() }) as MultivariateBounds;
+    const first = of(Int32Array.from({ length: 90 }, (_, i) => i));
+    of(Int32Array.from({ length: 90 }, (_, i) => i + 10));
+    expect(() => first.logPdfBounds([Float64Array.of(0.5), Float64Array.of(0.5)])).toThrow(/bad group was replaced/);
   });
 
   it("declines a group with a centre outside the bounds or below 64 observations", () => {
