@@ -42,27 +42,23 @@ const factories: Record<string, () => Scheduler> = {
   },
   pbt: () =>
     new PopulationBasedTraining({ ...objectivity, seed: 1, timeAttr: "training_iteration", perturbationInterval: 9, hyperparamMutations: mutationsFromSpace(bench.space) }),
-  pb2: () =>
-    new PB2({
-      ...objectivity,
-      seed: 1,
-      timeAttr: "training_iteration",
-      perturbationInterval: 9,
-      hyperparamBounds: boundsFromSpace(bench.space),
-      model: { fitEvaluations: 30, acquisitionStarts: 3, acquisitionEvaluations: 60 },
-    }),
+  pb2: () => pb2({}),
   // PB2 with the cheaper model step (docs/architecture/scale-sim.md, "PB2 at scale"): a model search
   // at one exploit in 10, at most 50 of the round's picks pending, 250 rows.
-  "pb2-reuse": () =>
-    new PB2({
-      ...objectivity,
-      seed: 1,
-      timeAttr: "training_iteration",
-      perturbationInterval: 9,
-      hyperparamBounds: boundsFromSpace(bench.space),
-      model: { fitEvaluations: 30, acquisitionStarts: 3, acquisitionEvaluations: 60, refitPeriod: 10, maxPending: 50, maxRows: 250 },
-    }),
+  "pb2-reuse": () => pb2({ refitPeriod: 10, maxPending: 50, maxRows: 250 }),
 };
+
+/** PB2 with a modest model step (Ray's rule unless `model` says otherwise). */
+function pb2(model: Record<string, number>): PB2 {
+  return new PB2({
+    ...objectivity,
+    seed: 1,
+    timeAttr: "training_iteration",
+    perturbationInterval: 9,
+    hyperparamBounds: boundsFromSpace(bench.space),
+    model: { fitEvaluations: 30, acquisitionStarts: 3, acquisitionEvaluations: 60, ...model },
+  });
+}
 
 export const simSchedulerNames: readonly string[] = Object.keys(factories);
 /**

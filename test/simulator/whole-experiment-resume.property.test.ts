@@ -70,46 +70,34 @@ const rl = { ...rlReturnObjective(), mode: "max" } as Bench;
 const pbt = (synch: boolean) => (seed: number, b: Bench) =>
   new PopulationBasedTraining({ metric: b.metric, mode: b.mode, seed, synch, timeAttr: "training_iteration", perturbationInterval: 4, hyperparamMutations: mutationsFromSpace(b.space) });
 
+/** PB2 on the RL curve with a small model step, plus `model` settings of its own. */
+function pb2Case(model: Record<string, number>): Case {
+  return {
+    bench: rl,
+    trials: 5,
+    maxIterations: 16,
+    checkpointFrequency: 0,
+    preemptionRate: 12,
+    scheduler: (seed, b) =>
+      new PB2({
+        metric: b.metric,
+        mode: b.mode,
+        seed,
+        timeAttr: "training_iteration",
+        perturbationInterval: 4,
+        hyperparamBounds: boundsFromSpace(b.space),
+        integerHyperparams: integerKeysFromSpace(b.space),
+        model: { fitEvaluations: 10, acquisitionStarts: 2, acquisitionEvaluations: 20, ...model },
+      }),
+  };
+}
+
 const CASES: Record<string, Case> = {
   "async PBT": { bench: rl, trials: 6, maxIterations: 24, checkpointFrequency: 0, preemptionRate: 12, scheduler: pbt(false) },
   "sync PBT": { bench: rl, trials: 6, maxIterations: 24, checkpointFrequency: 0, preemptionRate: 12, scheduler: pbt(true) },
-  PB2: {
-    bench: rl,
-    trials: 5,
-    maxIterations: 16,
-    checkpointFrequency: 0,
-    preemptionRate: 12,
-    scheduler: (seed, b) =>
-      new PB2({
-        metric: b.metric,
-        mode: b.mode,
-        seed,
-        timeAttr: "training_iteration",
-        perturbationInterval: 4,
-        hyperparamBounds: boundsFromSpace(b.space),
-        integerHyperparams: integerKeysFromSpace(b.space),
-        model: { fitEvaluations: 10, acquisitionStarts: 2, acquisitionEvaluations: 20 },
-      }),
-  },
+  PB2: pb2Case({}),
   // The cheaper model step (issue 14): a saved fit and its count must survive a resume.
-  "PB2 reusing its model": {
-    bench: rl,
-    trials: 5,
-    maxIterations: 16,
-    checkpointFrequency: 0,
-    preemptionRate: 12,
-    scheduler: (seed, b) =>
-      new PB2({
-        metric: b.metric,
-        mode: b.mode,
-        seed,
-        timeAttr: "training_iteration",
-        perturbationInterval: 4,
-        hyperparamBounds: boundsFromSpace(b.space),
-        integerHyperparams: integerKeysFromSpace(b.space),
-        model: { fitEvaluations: 10, acquisitionStarts: 2, acquisitionEvaluations: 20, refitPeriod: 3, maxPending: 1, maxRows: 6 },
-      }),
-  },
+  "PB2 reusing its model": pb2Case({ refitPeriod: 3, maxPending: 1, maxRows: 6 }),
   "ASHA with promotion": {
     bench: hartmann,
     trials: 14,

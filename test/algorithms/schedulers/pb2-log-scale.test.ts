@@ -2,11 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { PB2, boundsFromSpace, integerKeysFromSpace } from "../../../algorithms/schedulers/index.ts";
 import { fromModelUnits, modelBounds, resolveHyperparams, toModelUnits, type Pb2Hyperparam } from "../../../algorithms/schedulers/pb2/hyperparams.ts";
-import type { Config, TrialView } from "../../../core/contracts/index.ts";
 import { choice, loguniform, lograndint, qloguniform, qlograndint, randint, uniform } from "../../../core/space/index.ts";
 import { rlReturnObjective } from "../../../benchmarks/objectives/index.ts";
 import { simulate } from "../../../simulator/index.ts";
 import type { SelectConfigInput } from "../../../algorithms/schedulers/pb2/select-config.ts";
+import { lcg, Pb2Probe, trialView } from "./pb2-probe.ts";
 
 // Records what PB2 hands its model step; the step itself runs unchanged.
 const modelInputs = vi.hoisted(() => [] as SelectConfigInput[]);
@@ -23,23 +23,6 @@ vi.mock("../../../algorithms/schedulers/pb2/select-config.ts", async (importOrig
 
 const logScale = (low: number, high: number, integer = false): Pb2Hyperparam => ({ key: "h", low, high, log: true, integer });
 
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
-}
-
-class Probe extends PB2 {
-  point(trial: TrialView, time: number, score: number): void {
-    this.onPerturbationPoint(trial, time, score);
-  }
-  pick(trial: TrialView, donor: TrialView): Config {
-    return this.newConfig(trial, donor);
-  }
-}
-const view = (id: string, config: Config) => ({ id, config }) as unknown as TrialView;
 
 describe("PB2 log-scale bounds: the mapping", () => {
   it("round-trips a value through the GP's units, and the GP's midpoint is the geometric mean", () => {
@@ -108,8 +91,8 @@ describe("PB2 log-scale bounds: the mapping", () => {
   });
 
   it("rejects a non-positive config value of a log-scale hyperparameter at the trial that reports it", () => {
-    const probe = new Probe({ metric: "m", mode: "max", hyperparamBounds: { lr: { low: 1e-5, high: 1e-3, log: true } } });
-    expect(() => probe.point(view("a", { lr: 0 }), 10, 1)).toThrow('config.lr: PB2 models "lr" on a log scale and needs a positive value, got 0');
+    const probe = new Pb2Probe({ metric: "m", mode: "max", hyperparamBounds: { lr: { low: 1e-5, high: 1e-3, log: true } } });
+    expect(() => probe.point(trialView("a", { lr: 0 }), 10, 1)).toThrow('config.lr: PB2 models "lr" on a log scale and needs a positive value, got 0');
   });
 });
 
@@ -120,7 +103,7 @@ describe("PB2 log-scale bounds: the choice", () => {
    * before is random, so only lr explains the rate. The next pick for the last segment.
    */
   function pickAfterBump(log: boolean, seed: number): number {
-    const probe = new Probe({
+    const probe = new Pb2Probe({
       metric: "m",
       mode: "max",
       seed,
@@ -130,16 +113,16 @@ describe("PB2 log-scale bounds: the choice", () => {
     const random = lcg(seed);
     const rate = (lr: number) => Math.exp(-0.5 * ((Math.log10(lr) + 4) / 0.5) ** 2);
     const segments = 40;
-    let donor = view("", {});
+    let donor = trialView("", {});
     for (let i = 0; i < segments; i++) {
       const lr = 10 ** (-5 + (4 * (i + random())) / segments);
       const before = 100 * random();
       const time = 10 * Math.floor(i / 8);
-      donor = view(`s${i}`, { lr });
+      donor = trialView(`s${i}`, { lr });
       probe.point(donor, time, before);
       probe.point(donor, time + 10, before + 10 * rate(lr));
     }
-    return probe.pick(view("bottom", { lr: 1e-2 }), donor)["lr"] as number;
+    return probe.pick(trialView("bottom", { lr: 1e-2 }), donor)["lr"] as number;
   }
 
   it("models and picks in log space: the pick lands near the log-scale optimum, where linear scaling goes to a corner", () => {
@@ -153,21 +136,21 @@ describe("PB2 log-scale bounds: the choice", () => {
   });
 
   it("hands the GP ln(value) for the data, this round's earlier picks and the bounds; a linear key stays raw", () => {
-    const probe = new Probe({
+    const probe = new Pb2Probe({
       metric: "m",
       mode: "max",
       hyperparamBounds: { lr: { low: 1e-5, high: 1e-3, log: true }, clip: [0.1, 0.5] },
       model: { fitEvaluations: 20, acquisitionStarts: 2, acquisitionEvaluations: 20 },
     });
-    const a = view("a", { lr: 2e-5, clip: 0.2 });
-    const b = view("b", { lr: 4e-4, clip: 0.3 });
+    const a = trialView("a", { lr: 2e-5, clip: 0.2 });
+    const b = trialView("b", { lr: 4e-4, clip: 0.3 });
     probe.point(a, 10, 1);
     probe.point(b, 10, 2);
     probe.point(a, 20, 2);
     probe.point(b, 20, 5);
     modelInputs.length = 0;
-    const first = probe.pick(view("a", { lr: 2e-5, clip: 0.2 }), b);
-    probe.pick(view("c", { lr: 1e-4, clip: 0.4 }), b);
+    const first = probe.pick(trialView("a", { lr: 2e-5, clip: 0.2 }), b);
+    probe.pick(trialView("c", { lr: 1e-4, clip: 0.4 }), b);
     expect(modelInputs).toHaveLength(2);
     const [input, second] = modelInputs as [SelectConfigInput, SelectConfigInput];
     expect(input.bounds).toEqual([

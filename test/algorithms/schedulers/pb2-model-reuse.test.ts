@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { PB2 } from "../../../algorithms/schedulers/index.ts";
 import { pb2Models, pb2ModelsReusing, type SelectConfigInput } from "../../../algorithms/schedulers/pb2/select-config.ts";
-import { OptionError, type Config, type Json, type TrialView } from "../../../core/contracts/index.ts";
+import { OptionError } from "../../../core/contracts/index.ts";
+import { lcg, Pb2Probe, trialView } from "./pb2-probe.ts";
 
 // Records what PB2 hands its model step, and whether it reused a fit; the step itself runs unchanged.
 const calls = vi.hoisted(() => [] as Array<{ input: SelectConfigInput; reused: boolean }>);
@@ -16,38 +17,18 @@ vi.mock("../../../algorithms/schedulers/pb2/select-config.ts", async (importOrig
   };
 });
 
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
-}
-
-class Probe extends PB2 {
-  point(trial: TrialView, time: number, score: number): void {
-    this.onPerturbationPoint(trial, time, score);
-  }
-  pick(trial: TrialView, donor: TrialView): Config {
-    return this.newConfig(trial, donor);
-  }
-  extra(): Record<string, Json> {
-    return this.saveExtra() as Record<string, Json>;
-  }
-}
-const view = (id: string, config: Config) => ({ id, config }) as unknown as TrialView;
 
 /** Two trials with data at times 10 and 20, so the donor b has a usable row; then `picks` exploits at the same time (one round). */
-function probeRun(model: Record<string, number>, picks: number): Probe {
-  const probe = new Probe({ metric: "m", mode: "max", seed: 3, hyperparamBounds: { lr: [0, 1], clip: [0, 1] }, model: { fitEvaluations: 15, acquisitionStarts: 2, acquisitionEvaluations: 15, ...model } });
-  const a = view("a", { lr: 0.2, clip: 0.5 });
-  const b = view("b", { lr: 0.7, clip: 0.1 });
+function probeRun(model: Record<string, number>, picks: number): Pb2Probe {
+  const probe = new Pb2Probe({ metric: "m", mode: "max", seed: 3, hyperparamBounds: { lr: [0, 1], clip: [0, 1] }, model: { fitEvaluations: 15, acquisitionStarts: 2, acquisitionEvaluations: 15, ...model } });
+  const a = trialView("a", { lr: 0.2, clip: 0.5 });
+  const b = trialView("b", { lr: 0.7, clip: 0.1 });
   probe.point(a, 10, 1);
   probe.point(b, 10, 2);
   probe.point(a, 20, 2);
   probe.point(b, 20, 5);
   calls.length = 0;
-  for (let i = 0; i < picks; i++) probe.pick(view(`c${i}`, { lr: 0.5, clip: 0.5 }), b);
+  for (let i = 0; i < picks; i++) probe.pick(trialView(`c${i}`, { lr: 0.5, clip: 0.5 }), b);
   return probe;
 }
 
@@ -72,13 +53,13 @@ describe("PB2 model reuse (refitPeriod)", () => {
     expect(calls.map((c) => c.reused)).toEqual([false, true, true, false]);
     expect(probe.extra()["sinceModelSearch"]).toBe(0);
     // A restored copy continues the count: the next pick reuses the fit the original made.
-    const copy = new Probe({ metric: "m", mode: "max", seed: 3, hyperparamBounds: { lr: [0, 1], clip: [0, 1] }, model: { fitEvaluations: 15, acquisitionStarts: 2, acquisitionEvaluations: 15, refitPeriod: 3 } });
+    const copy = new Pb2Probe({ metric: "m", mode: "max", seed: 3, hyperparamBounds: { lr: [0, 1], clip: [0, 1] }, model: { fitEvaluations: 15, acquisitionStarts: 2, acquisitionEvaluations: 15, refitPeriod: 3 } });
     copy.restore(probe.save());
     calls.length = 0;
-    const b = view("b", { lr: 0.7, clip: 0.1 });
-    const next = copy.pick(view("d", { lr: 0.5, clip: 0.5 }), b);
+    const b = trialView("b", { lr: 0.7, clip: 0.1 });
+    const next = copy.pick(trialView("d", { lr: 0.5, clip: 0.5 }), b);
     expect(calls.map((c) => c.reused)).toEqual([true]);
-    expect(next).toEqual(probe.pick(view("d", { lr: 0.5, clip: 0.5 }), b));
+    expect(next).toEqual(probe.pick(trialView("d", { lr: 0.5, clip: 0.5 }), b));
   });
 
   it("refitPeriod 1 (the default) searches at every exploit, as Ray's PB2, and saves no fit", () => {
