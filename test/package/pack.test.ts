@@ -14,7 +14,8 @@ import { writeOfflineConsumer } from "./offline-consumer.ts";
 const root = resolve(import.meta.dirname, "../..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string };
 const work = mkdtempSync(join(tmpdir(), "tunelab-pack-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The scratch install holds a whole node_modules: removing it took over the default 10 s hook timeout on a loaded machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
 
 // Any network access fails: the proxy is a closed local port, and --offline
 // forbids npm from asking the registry in the first place.
