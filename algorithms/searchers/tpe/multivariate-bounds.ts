@@ -251,6 +251,30 @@ export class MultivariateBounds {
   }
 
   /**
+   * As `BadDensity.logPdfLower`: per candidate, the prior's exact score (a term of the density,
+   * so below it; -Infinity outside the bounds). `logPdfBounds`' value is never below it: its
+   * floor starts there.
+   */
+  logPdfLower(samples: readonly Float64Array[]): Float64Array {
+    if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfLower: the tree's bad group was replaced since these bounds were made");
+    const size = samples[0]?.length ?? 0;
+    const lower = new Float64Array(size);
+    const { d, lows, highs, n } = this;
+    const x = new Float64Array(d);
+    const priorOffset = this.offset(n);
+    for (let s = 0; s < size; s++) {
+      let outside = false;
+      for (let p = 0; p < d; p++) {
+        const v = (samples[p] as Float64Array)[s] as number;
+        x[p] = v;
+        if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) outside = true;
+      }
+      lower[s] = outside ? NO_DENSITY : priorOffset - this.priorQ(x);
+    }
+    return lower;
+  }
+
+  /**
    * One candidate (inside the bounds): returns the value and leaves the bound in `lastBound`.
    * (One call per candidate, so that V8 optimises this loop as a whole function, not by
    * on-stack replacement of a long-running one.)

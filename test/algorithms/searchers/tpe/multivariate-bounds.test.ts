@@ -50,11 +50,15 @@ describe("MultivariateBounds", () => {
           const bounds = MultivariateBounds.of({ columns: badColumns, lows, highs, settings, weights: new WeightsMemo() });
           expect(bounds).not.toBeNull();
           const exact = bad.logPdf(candidates);
+          // The cheap lower bound (the prior's score) is below the exact density and below the bounds' value.
+          const lower = (bounds as MultivariateBounds).logPdfLower(candidates);
           for (const tight of [false, true]) {
             const b = (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
             for (let s = 0; s < 24; s++) {
               const v = b.value[s] as number;
               const e = exact[s] as number;
+              expect(e).toBeGreaterThanOrEqual((lower[s] as number) - 1e-12 * (1 + Math.abs(v)));
+              expect(v).toBeGreaterThanOrEqual(lower[s] as number);
               expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
               expect(e).toBeLessThanOrEqual(v + (b.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
               if (tight) expect(b.bound[s] as number).toBeLessThan(1e-5);
@@ -64,6 +68,9 @@ describe("MultivariateBounds", () => {
           const logL = good.logPdf(candidates);
           const density = { logPdfBounds: (x: readonly Float64Array[], tight?: boolean) => (bounds as MultivariateBounds).logPdfBounds(x, tight), logPdf: (x: readonly Float64Array[]) => bad.logPdf(x) };
           expect(bestCandidate(logL, density, candidates)).toBe(exactBestCandidate(logL, exact));
+          // The searcher's way: with the cheap lower bound, only the candidates that can still win are bounded.
+          const lazy = { ...density, logPdfLower: (x: readonly Float64Array[]) => (bounds as MultivariateBounds).logPdfLower(x) };
+          expect(bestCandidate(logL, lazy, candidates)).toBe(exactBestCandidate(logL, exact));
         },
       ),
       { numRuns: 40 },
@@ -125,6 +132,7 @@ describe("MultivariateBounds", () => {
             );
             (candidates[0] as Float64Array)[23] = (highs[0] as number) + 1;
             const exact = bad.logPdf(candidates);
+            const lower = (bounds as MultivariateBounds).logPdfLower(candidates);
             for (const tight of [false, true]) {
               const b = (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
               for (let s = 0; s < 24; s++) {
@@ -133,8 +141,11 @@ describe("MultivariateBounds", () => {
                 if (s === 23) {
                   expect(v).toBe(-Infinity);
                   expect(e).toBe(-Infinity);
+                  expect(lower[s]).toBe(-Infinity);
                   continue;
                 }
+                expect(e).toBeGreaterThanOrEqual((lower[s] as number) - 1e-12 * (1 + Math.abs(v)));
+                expect(v).toBeGreaterThanOrEqual(lower[s] as number);
                 expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
                 expect(e).toBeLessThanOrEqual(v + (b.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
                 if (tight) expect(b.bound[s] as number).toBeLessThan(1e-5);
@@ -158,6 +169,7 @@ describe("MultivariateBounds", () => {
     const first = of(Int32Array.from({ length: 90 }, (_, i) => i));
     of(Int32Array.from({ length: 90 }, (_, i) => i + 10));
     expect(() => first.logPdfBounds([Float64Array.of(0.5), Float64Array.of(0.5)])).toThrow(/bad group was replaced/);
+    expect(() => first.logPdfLower([Float64Array.of(0.5), Float64Array.of(0.5)])).toThrow(/bad group was replaced/);
   });
 
   it("declines a group with a centre outside the bounds or below 64 observations", () => {
