@@ -58,6 +58,8 @@ const SIGMA0_MAGNITUDE = 0.2;
 const MARGIN = 8;
 /** Tight pass (the contenders of the first): bounds of about 1e-7. */
 const TIGHT_MARGIN = 20;
+/** Between the two (`logPdfBoundsMiddle`), for the first pass's contenders before the tight pass: bounds of a few 1e-3 at most (2e-3 seen in the tests), typically far less. Chosen on Hartmann6 at N = 2,000: 11 visited the fewest leaf points over the middle and tight passes (9 to 15 tried). */
+const MIDDLE_MARGIN = 11;
 /** Buckets of e^-k for skipped components; beyond the last, e^-LAST_BUCKET each. */
 const LAST_BUCKET = 64;
 const BUCKET_TERMS = Float64Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
@@ -92,8 +94,8 @@ export class MultivariateBounds {
   private readonly buckets = new Float64Array(LAST_BUCKET + 1);
   /** The bound of the last `boundAt`. */
   private lastBound = 0;
-  /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly. */
-  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0 };
+  /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly; candidates and leaf points of the middle and tight passes among them. */
+  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0, tightCandidates: 0, tightMembers: 0 };
 
   private constructor(tree: CentreKdTree, slots: Int32Array, n: number, sigmas: Float64Array, logWeightPart: Float64Array, uppers: Float64Array) {
     this.n = n;
@@ -226,11 +228,19 @@ export class MultivariateBounds {
    * leaves, each member is bounded or scored exactly as a node is.
    */
   logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } {
+    return this.boundsWithin(samples, tight ? TIGHT_MARGIN : MARGIN);
+  }
+
+  /** As `BadDensity.logPdfBoundsMiddle`: `logPdfBounds` at a margin between the first pass's and the tight pass's. */
+  logPdfBoundsMiddle(samples: readonly Float64Array[]): { value: Float64Array; bound: Float64Array } {
+    return this.boundsWithin(samples, MIDDLE_MARGIN);
+  }
+
+  private boundsWithin(samples: readonly Float64Array[], margin: number): { value: Float64Array; bound: Float64Array } {
     if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfBounds: the tree's bad group was replaced since these bounds were made");
     const size = samples[0]?.length ?? 0;
     const value = new Float64Array(size);
     const bound = new Float64Array(size);
-    const margin = tight ? TIGHT_MARGIN : MARGIN;
     const { d, lows, highs } = this;
     const x = new Float64Array(d);
     for (let s = 0; s < size; s++) {
@@ -376,6 +386,10 @@ export class MultivariateBounds {
     work.nodes += nodesTested;
     work.members += membersTested;
     work.exact += included;
+    if (margin !== MARGIN) {
+      work.tightCandidates++;
+      work.tightMembers += membersTested;
+    }
     // Relative to the final floor (an included score or the prior's): the sum is at least 1.
     let sum = Math.exp(prior - floor);
     for (let i = 0; i < included; i++) sum += Math.exp((scores[i] as number) - floor);
