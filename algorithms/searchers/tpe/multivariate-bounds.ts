@@ -14,7 +14,8 @@ import { truncnormLogPdf } from "./truncnorm.ts";
  * but the bounds need only the few components near each candidate. Each observation's
  * offset is at most U_c: its mass in dimension d is at least the least mass of any centre in
  * its cell of a 64-cell grid over the bounds (the mass is unimodal in the centre, so that is
- * the mass at a cell end: 65 masses per dimension per suggestion, not n).
+ * the mass at a cell end: 65 masses per dimension, not n). The grid and each point's cost on
+ * it are kept per tree across suggestions while the bandwidth only shrinks (`gridFor`).
  *
  * The centres sit in a k-d tree kept across suggestions (centre-kd-tree.ts) with the bad group
  * laid over it: per node its member count and largest U_c. Per candidate, the floor is an exact
@@ -65,6 +66,81 @@ const LAST_BUCKET = 64;
 const BUCKET_TERMS = Float64Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
 const NO_DENSITY = -Infinity;
 const LN2 = Math.LN2;
+/** A kept grid is recomputed once the bandwidth has shrunk below this fraction of the one it was computed at (about 22% more components). */
+const GRID_REFRESH = 0.98;
+
+/**
+ * Per tree, the 64-cell grid's cost bounds and each point's sum of them, kept across
+ * suggestions (round 6's idea (b)). A centre's truncation mass only grows as the bandwidth
+ * shrinks, so masses computed at a bandwidth at least the current one still bound the
+ * current masses from below: the grid is recomputed only when the bandwidth grew in some
+ * dimension (fewer components) or shrank below GRID_REFRESH of the kept one; points added
+ * since are costed on the kept grid.
+ */
+interface KeptGrid {
+  readonly sigmas: Float64Array;
+  readonly cellCosts: Float64Array;
+  /** Per slot, sum over dimensions of its cells' costs; slots 0..costed-1 are filled. */
+  pointCosts: Float64Array;
+  costed: number;
+}
+const keptGrids = new WeakMap<CentreKdTree, KeptGrid>();
+
+/** The tree's kept grid, recomputed where `sigmas` are above its bandwidths or far below them; null if a mass is not positive. */
+function gridFor(tree: CentreKdTree, sigmas: Float64Array): KeptGrid | null {
+  const d = tree.d;
+  // (Imported bindings are read once: under tsx each read is a getter call.)
+  const GRID = CELLS;
+  let grid = keptGrids.get(tree);
+  let stale = grid === undefined;
+  for (let p = 0; p < d && !stale; p++) {
+    const kept = (grid as KeptGrid).sigmas[p] as number;
+    const sigma = sigmas[p] as number;
+    if (!(sigma <= kept) || sigma < GRID_REFRESH * kept) stale = true;
+  }
+  if (stale) {
+    const cellCosts = new Float64Array(d * GRID);
+    const masses = new Float64Array(GRID + 1);
+    for (let p = 0; p < d; p++) {
+      const low = tree.lows[p] as number;
+      const high = tree.highs[p] as number;
+      const range = high - low;
+      const sigma = sigmas[p] as number;
+      for (let i = 0; i <= GRID; i++) {
+        const g = i === GRID ? high : low + (range * i) / GRID;
+        masses[i] = gaussMass((low - g) / sigma, (high - g) / sigma);
+      }
+      // The mass is unimodal in the centre, so over an interval it is least at an end; each cell is
+      // widened by one cell a side against rounding in the cell index, and the mass made a little smaller for ndtr's.
+      for (let i = 0; i < GRID; i++) {
+        const lowest = Math.min(masses[Math.max(i - 1, 0)] as number, masses[Math.min(i + 2, GRID)] as number) * (1 - 1e-9);
+        if (!(lowest > 0)) {
+          keptGrids.delete(tree);
+          return null;
+        }
+        cellCosts[p * GRID + i] = -Math.log(lowest);
+      }
+    }
+    grid = { sigmas: Float64Array.from(sigmas), cellCosts, pointCosts: new Float64Array(Math.max(tree.size, 64)), costed: 0 };
+    keptGrids.set(tree, grid);
+  }
+  const kept = grid as KeptGrid;
+  if (kept.pointCosts.length < tree.size) {
+    const grown = new Float64Array(Math.max(tree.size, 2 * kept.pointCosts.length));
+    grown.set(kept.pointCosts.subarray(0, kept.costed));
+    kept.pointCosts = grown;
+  }
+  const { cells } = tree;
+  const { cellCosts, pointCosts } = kept;
+  for (let slot = kept.costed; slot < tree.size; slot++) {
+    const at = slot * d;
+    let cost = 0;
+    for (let p = 0; p < d; p++) cost += cellCosts[p * GRID + (cells[at + p] as number)] as number;
+    pointCosts[slot] = cost;
+  }
+  kept.costed = tree.size;
+  return kept;
+}
 
 export class MultivariateBounds {
   private readonly n: number;
@@ -152,32 +228,16 @@ export class MultivariateBounds {
     const { weights, logWeights: base } = mixtureWeights(n, settings, input.weights);
     const sigma0 = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (d + 4));
     const sigmas = new Float64Array(d);
-    // (Imported bindings are read once: under tsx each read is a getter call.)
-    const GRID = CELLS;
-    // Per dimension and grid cell, -log of a lower bound on the truncation mass of a centre in the cell.
-    const cellCosts = new Float64Array(d * GRID);
-    const masses = new Float64Array(GRID + 1);
     for (let p = 0; p < d; p++) {
-      const low = tree.lows[p] as number;
-      const high = tree.highs[p] as number;
-      const range = high - low;
+      const range = (tree.highs[p] as number) - (tree.lows[p] as number);
       const minSigma = settings.considerMagicClip
         ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
         : EPS;
-      const sigma = Math.min(Math.max(sigma0 * range, minSigma), range);
-      sigmas[p] = sigma;
-      for (let i = 0; i <= GRID; i++) {
-        const g = i === GRID ? high : low + (range * i) / GRID;
-        masses[i] = gaussMass((low - g) / sigma, (high - g) / sigma);
-      }
-      // The mass is unimodal in the centre, so over an interval it is least at an end; each cell is
-      // widened by one cell a side against rounding in the cell index, and the mass made a little smaller for ndtr's.
-      for (let i = 0; i < GRID; i++) {
-        const lowest = Math.min(masses[Math.max(i - 1, 0)] as number, masses[Math.min(i + 2, GRID)] as number) * (1 - 1e-9);
-        if (!(lowest > 0)) return null;
-        cellCosts[p * GRID + i] = -Math.log(lowest);
-      }
+      sigmas[p] = Math.min(Math.max(sigma0 * range, minSigma), range);
     }
+    // Per point, the sum over dimensions of -log of a lower bound on its truncation mass (the kept grid).
+    const grid = gridFor(tree, sigmas);
+    if (grid === null) return null;
     const bandwidthWeighted = settings.scoring === "bandwidth-weighted";
     // log weight part: bandwidth-weighted log w + sum log sigma - shift; normalized log w.
     const logWeightPart = new Float64Array(components);
@@ -207,13 +267,8 @@ export class MultivariateBounds {
     // offset_c = logWeightPart_c - sum_d (log sigma_d + LOG_SQRT_2PI + log mass_cd) <= U_c, with the cells' mass bounds.
     const ceiling = -logSigmaSum - d * LOG_SQRT_2PI;
     const uppers = new Float64Array(n);
-    const { cells } = tree;
-    for (let c = 0; c < n; c++) {
-      const at = (slots[c] as number) * d;
-      let cost = 0;
-      for (let p = 0; p < d; p++) cost += cellCosts[p * GRID + (cells[at + p] as number)] as number;
-      uppers[c] = (logWeightPart[c] as number) + ceiling + cost * (1 + 1e-9) + 1e-9;
-    }
+    const { pointCosts } = grid;
+    for (let c = 0; c < n; c++) uppers[c] = (logWeightPart[c] as number) + ceiling + (pointCosts[slots[c] as number] as number) * (1 + 1e-9) + 1e-9;
     tree.setMembers(slots, n, uppers);
     return new MultivariateBounds(tree, slots, n, sigmas, logWeightPart, uppers);
   }
@@ -403,6 +458,16 @@ export class MultivariateBounds {
     for (let k = 0; k <= LAST_BUCKET; k++) if ((buckets[k] as number) > 0) extra += (buckets[k] as number) * (BUCKET_TERMS[k] as number);
     this.lastBound = extra * (1 + 1e-6);
     return floor + Math.log(sum);
+  }
+
+  /**
+   * Every component's exact offset and its upper bound U_c, by component (trial order): what
+   * the bounds rest on, for tests (it computes all n exact offsets, which the bounds avoid).
+   */
+  offsetsAndUppers(): { exact: Float64Array; upper: Float64Array } {
+    const exact = new Float64Array(this.n);
+    for (let c = 0; c < this.n; c++) exact[c] = this.offset(c);
+    return { exact, upper: this.uppers.slice() };
   }
 
   /** The prior's Q at x (its bandwidth is each range, its centre the middle). */

@@ -163,6 +163,43 @@ describe("MultivariateBounds", () => {
     expect(bounded).toBeGreaterThan(25 * 3 * 23);
   });
 
+  it("over a kept tree, bound every component's exact offset while the bad group grows a little, shrinks and grows (the kept grid)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 6),
+        fc.constantFrom("uniform", "edges"),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (d, layout, considerMagicClip, seed) => {
+          let state = seed;
+          const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+          const lows = Array.from({ length: d }, (_, p) => [0, -2, Math.log(1e-5)][p % 3] as number);
+          const highs = Array.from({ length: d }, (_, p) => [1, 3, Math.log(1e-1)][p % 3] as number);
+          const total = 1500;
+          // "edges": centres within a few bandwidths of the bounds, where the masses depend on the bandwidth.
+          const values = lows.map((low, p) =>
+            Float64Array.from({ length: total }, () => {
+              const u = layout === "edges" ? (random() < 0.5 ? 0.3 * random() : 1 - 0.3 * random()) : random();
+              return Math.min(low + u * ((highs[p] as number) - low), highs[p] as number);
+            }),
+          );
+          const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip, considerEndpoints: false, multivariate: true, weights: defaultWeights, scoring: "bandwidth-weighted" };
+          const tree = new CentreKdTree(lows, highs);
+          // Bad-group sizes: growing by a little (the grid kept at a larger bandwidth), a large drop (a larger bandwidth: the grid must be redone), growth again.
+          for (const [count, size] of [[1200, 1100], [1210, 1110], [1230, 1130], [1230, 80], [1240, 90], [1500, 1400], [1500, 1405]] as const) {
+            const ids = Int32Array.from({ length: size }, (_, i) => Math.floor((i * count) / size));
+            const bounds = MultivariateBounds.kept({ tree, values, count, ids, settings, weights: new WeightsMemo() }) as MultivariateBounds;
+            expect(bounds).not.toBeNull();
+            const { exact, upper } = bounds.offsetsAndUppers();
+            expect(exact.length).toBe(size);
+            for (let c = 0; c < size; c++) expect(exact[c] as number).toBeLessThanOrEqual(upper[c] as number);
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
   it("refuses bounds made for a membership the tree no longer holds", () => {
     const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, weights: defaultWeights, scoring: "bandwidth-weighted" };
     const values = [Float64Array.from({ length: 100 }, (_, i) => i / 100), Float64Array.from({ length: 100 }, (_, i) => 1 - i / 100)];
