@@ -45,6 +45,7 @@ line("suggestions", made.length);
 line("bad_group_size", n - 25);
 line("nodes_tested_per_candidate", total.nodes / total.candidates);
 line("leaf_points_visited_per_candidate", total.members / total.candidates);
+line("leaf_points_visited_per_suggestion", total.members / made.length);
 line("members_scored_exactly_per_candidate", total.exact / total.candidates);
 // Of 24 candidates, those bounded in the first pass (the rest fall to the prior's score alone: best-candidate.ts).
 line("first_pass_candidates_per_suggestion", (total.candidates - total.tightCandidates) / made.length);

@@ -11,7 +11,7 @@ export interface BadDensity {
   logPdfLower?(samples: readonly Float64Array[]): Float64Array;
   /**
    * Optional, used with `logPdfLower`: bounds between the first pass's and the tight pass's
-   * (multivariate: a few 1e-3 at most, the tight ones 1e-7), cheaper than the tight ones; the first pass's
+   * (multivariate: margin 14 between 11 and 20), cheaper than the tight ones; the first pass's
    * contenders go through it before the tight pass. The top two ratios typically differ by
    * 1e-4 to 1e-2, so most cases end here.
    */
