@@ -38,7 +38,7 @@ MultivariateBounds.kept = (input) => {
   return bounds;
 };
 for (let t = 0; t < count; t++) tell(searcher, `t${t}`, searcher.suggest(`t${t}`) as Config, t);
-const total = { candidates: 0, nodes: 0, members: 0, exact: 0, tightCandidates: 0, tightMembers: 0 };
+const total = { candidates: 0, nodes: 0, members: 0, exact: 0, tightCandidates: 0, tightMembers: 0, stopped: 0 };
 for (const b of made) for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += b.work[key];
 const line = (name: string, value: number) => console.log(`tpe_multivariate_work.n${n}.${name}=${Number(value.toFixed(2))}`);
 line("suggestions", made.length);
@@ -49,5 +49,6 @@ line("leaf_points_visited_per_suggestion", total.members / made.length);
 line("members_scored_exactly_per_candidate", total.exact / total.candidates);
 // Of 24 candidates, those bounded in the first pass (the rest fall to the prior's score alone: best-candidate.ts).
 line("first_pass_candidates_per_suggestion", (total.candidates - total.tightCandidates) / made.length);
+line("first_pass_walks_stopped_dominated_per_suggestion", total.stopped / made.length);
 line("middle_and_tight_pass_candidates_per_suggestion", total.tightCandidates / made.length);
 line("leaf_points_visited_per_middle_or_tight_candidate", total.tightMembers / Math.max(total.tightCandidates, 1));

@@ -16,6 +16,13 @@ export interface BadDensity {
    * 1e-4 to 1e-2, so most cases end here.
    */
   logPdfBoundsMiddle?(samples: readonly Float64Array[]): { value: Float64Array; bound: Float64Array };
+  /**
+   * Optional, used with `logPdfLower`: as the first pass of `logPdfBounds`, except that a
+   * candidate s may stop as soon as an exact part e of its log density (a lower bound) shows
+   * logL[s] - e + 1e-9 (1 + |logL[s]| + |e|) < bestLower, the contender test below: its
+   * value is then e and its bound Infinity.
+   */
+  logPdfBoundsOrDominated?(samples: readonly Float64Array[], logL: Float64Array, bestLower: number): { value: Float64Array; bound: Float64Array };
 }
 
 /**
@@ -87,7 +94,7 @@ function lazyBestCandidate(logL: Float64Array, bad: BadDensity, candidates: read
   for (const s of order) {
     if ((cheapUpper[s] as number) < bestLower) break;
     for (let p = 0; p < candidates.length; p++) (one[p] as Float64Array)[0] = (candidates[p] as Float64Array)[s] as number;
-    const bounds = bad.logPdfBounds(one);
+    const bounds = bad.logPdfBoundsOrDominated !== undefined ? bad.logPdfBoundsOrDominated(one, logL.subarray(s, s + 1), bestLower) : bad.logPdfBounds(one);
     if (bounds === null) return null;
     const l = logL[s] as number;
     const g = bounds.value[0] as number;

@@ -149,6 +149,15 @@ function gridFor(tree: CentreKdTree, sigmas: Float64Array): KeptGrid | null {
   return kept;
 }
 
+/**
+ * Whether a candidate with log l = `logL` and an exact part `floor` of its log g (a lower
+ * bound) is below `bestLower` with bestCandidate's own test and slack, so it cannot win (NaN:
+ * never). The same expression as `lazyBestCandidate`'s contender test with g = floor.
+ */
+function dominated(logL: number, floor: number, bestLower: number): boolean {
+  return logL - floor + 1e-9 * (1 + Math.abs(logL) + Math.abs(floor)) < bestLower;
+}
+
 export class MultivariateBounds {
   private readonly n: number;
   private readonly d: number;
@@ -178,7 +187,7 @@ export class MultivariateBounds {
   /** The bound of the last `boundAt`. */
   private lastBound = 0;
   /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly; candidates and leaf points of the middle and tight passes among them. */
-  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0, tightCandidates: 0, tightMembers: 0 };
+  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0, tightCandidates: 0, tightMembers: 0, stopped: 0 };
 
   private constructor(tree: CentreKdTree, slots: Int32Array, n: number, sigmas: Float64Array, logWeightPart: Float64Array, uppers: Float64Array) {
     this.n = n;
@@ -298,7 +307,12 @@ export class MultivariateBounds {
     return this.boundsWithin(samples, MIDDLE_MARGIN);
   }
 
-  private boundsWithin(samples: readonly Float64Array[], margin: number): { value: Float64Array; bound: Float64Array } {
+  /** As `BadDensity.logPdfBoundsOrDominated`: the first pass, each walk stopped once its exact part shows the candidate cannot win. */
+  logPdfBoundsOrDominated(samples: readonly Float64Array[], logL: Float64Array, bestLower: number): { value: Float64Array; bound: Float64Array } {
+    return this.boundsWithin(samples, MARGIN, logL, bestLower);
+  }
+
+  private boundsWithin(samples: readonly Float64Array[], margin: number, logL?: Float64Array, bestLower = -Infinity): { value: Float64Array; bound: Float64Array } {
     if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfBounds: the tree's bad group was replaced since these bounds were made");
     const size = samples[0]?.length ?? 0;
     const value = new Float64Array(size);
@@ -316,7 +330,7 @@ export class MultivariateBounds {
         value[s] = NO_DENSITY;
         continue;
       }
-      value[s] = this.boundAt(x, margin);
+      value[s] = this.boundAt(x, margin, logL === undefined ? Number.NaN : (logL[s] as number), bestLower);
       bound[s] = this.lastBound;
     }
     return { value, bound };
@@ -351,7 +365,7 @@ export class MultivariateBounds {
    * (One call per candidate, so that V8 optimises this loop as a whole function, not by
    * on-stack replacement of a long-running one.)
    */
-  private boundAt(x: Float64Array, margin: number): number {
+  private boundAt(x: Float64Array, margin: number, logL: number, bestLower: number): number {
     const { n, d, inverseSigmas, uppers, tree, scores, skippedUpper, skippedCount, stack, buckets } = this;
     const { coords, componentOfSlot, left, right, splitDim, splitValue, boxLow, boxHigh, members, maxUpper, leafSlots, leafLength, root } = tree;
     const prior = this.offset(n) - this.priorQ(x);
@@ -385,6 +399,11 @@ export class MultivariateBounds {
         if (score > floor) floor = score;
       }
     }
+    if (dominated(logL, floor, bestLower)) return this.stopDominated(floor);
+    // With a cut to watch: the exact part so far, e^ref x sum (the prior and the included scores), a lower bound on g.
+    const watch = !Number.isNaN(logL);
+    let ref = floor;
+    let partSum = watch ? Math.exp(prior - ref) : 0;
     let included = 0;
     let skipped = 0;
     let top = 0;
@@ -440,7 +459,17 @@ export class MultivariateBounds {
           const score = this.offset(c) - q;
           scores[included++] = score;
           if (score > floor) floor = score;
+          if (watch) {
+            if (score > ref) {
+              partSum = partSum * Math.exp(ref - score) + 1;
+              ref = score;
+            } else partSum += Math.exp(score - ref);
+          }
         }
+      }
+      if (watch) {
+        const part = Math.max(floor, ref + Math.log(partSum));
+        if (dominated(logL, part, bestLower)) return this.stopDominated(part);
       }
     }
     const work = this.work;
@@ -475,6 +504,14 @@ export class MultivariateBounds {
     const exact = new Float64Array(this.n);
     for (let c = 0; c < this.n; c++) exact[c] = this.offset(c);
     return { exact, upper: this.uppers.slice() };
+  }
+
+  /** A walk stopped early (`dominated`): the exact part so far is the value, and the bound is infinite. */
+  private stopDominated(floor: number): number {
+    this.work.candidates++;
+    this.work.stopped++;
+    this.lastBound = Infinity;
+    return floor;
   }
 
   /** The prior's Q at x (its bandwidth is each range, its centre the middle). */

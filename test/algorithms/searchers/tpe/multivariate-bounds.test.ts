@@ -70,7 +70,13 @@ describe("MultivariateBounds", () => {
           const density = { logPdfBounds: (x: readonly Float64Array[], tight?: boolean) => (bounds as MultivariateBounds).logPdfBounds(x, tight), logPdf: (x: readonly Float64Array[]) => bad.logPdf(x) };
           expect(bestCandidate(logL, density, candidates)).toBe(exactBestCandidate(logL, exact));
           // The searcher's way: with the cheap lower bound, only the candidates that can still win are bounded.
-          const lazy = { ...density, logPdfLower: (x: readonly Float64Array[]) => (bounds as MultivariateBounds).logPdfLower(x), logPdfBoundsMiddle: (x: readonly Float64Array[]) => (bounds as MultivariateBounds).logPdfBoundsMiddle(x) };
+          const b = bounds as MultivariateBounds;
+          const lazy = {
+            ...density,
+            logPdfLower: (x: readonly Float64Array[]) => b.logPdfLower(x),
+            logPdfBoundsMiddle: (x: readonly Float64Array[]) => b.logPdfBoundsMiddle(x),
+            logPdfBoundsOrDominated: (x: readonly Float64Array[], l: Float64Array, cut: number) => b.logPdfBoundsOrDominated(x, l, cut),
+          };
           expect(bestCandidate(logL, lazy, candidates)).toBe(exactBestCandidate(logL, exact));
         },
       ),
@@ -82,6 +88,7 @@ describe("MultivariateBounds", () => {
   it("over a kept tree, contain the exact logPdf while trials are added and the bad group changes between calls", () => {
     const rng = rngFor(7, "multivariate-bounds-kept-test");
     let bounded = 0;
+    let stopped = 0;
     fc.assert(
       fc.property(
         fc.constantFrom(2, 6),
@@ -134,6 +141,19 @@ describe("MultivariateBounds", () => {
             (candidates[0] as Float64Array)[23] = (highs[0] as number) + 1;
             const exact = bad.logPdf(candidates);
             const lower = (bounds as MultivariateBounds).logPdfLower(candidates);
+            // The first pass with a cut (bestLower 0, ratios logL - g spread over [-1, 1]): a walk stopped
+            // early reports an exact part (at most g) that shows the cut; one not stopped, the first pass's bounds.
+            const logL = Float64Array.from(exact, (e) => e + 2 * random() - 1);
+            const cut = (bounds as MultivariateBounds).logPdfBoundsOrDominated(candidates, logL, 0);
+            for (let s = 0; s < 23; s++) {
+              const v = cut.value[s] as number;
+              const e = exact[s] as number;
+              expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
+              if (cut.bound[s] === Infinity) {
+                stopped++;
+                expect((logL[s] as number) - v + 1e-9 * (1 + Math.abs(logL[s] as number) + Math.abs(v))).toBeLessThan(0);
+              } else expect(e).toBeLessThanOrEqual(v + (cut.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
+            }
             for (const tight of [false, "middle", true] as const) {
               const b = tight === "middle" ? (bounds as MultivariateBounds).logPdfBoundsMiddle(candidates) : (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
               for (let s = 0; s < 24; s++) {
@@ -161,6 +181,8 @@ describe("MultivariateBounds", () => {
       { numRuns: 25 },
     );
     expect(bounded).toBeGreaterThan(25 * 3 * 23);
+    // Some walks stopped early.
+    expect(stopped).toBeGreaterThan(0);
   });
 
   it("over a kept tree, bound every component's exact offset while the bad group grows a little, shrinks and grows (the kept grid)", () => {
