@@ -299,20 +299,28 @@ export class CentreKdTree {
       this.makeLeaf(node, slots, from, to);
       return;
     }
-    const part = slots.subarray(from, to);
-    part.sort((a, b) => (coords[a * d + widest] as number) - (coords[b * d + widest] as number));
-    const value = (i: number): number => coords[(part[i] as number) * d + widest] as number;
     const count = to - from;
-    const last = value(count - 1);
+    const last = this.boxHigh[node * d + widest] as number;
     // Split at the median, or below the largest value when the upper half is all that value: both sides non-empty.
-    let split = value((count >> 1) - 1);
+    // (A selection and a partition, not a sort: O(count) per level, and no comparator calls.)
+    let split = selectValue(slots, from, to, from + (count >> 1) - 1, coords, d, widest);
     if (split === last) {
-      let i = count - 1;
-      while (value(i) === last) i--;
-      split = value(i);
+      split = -Infinity;
+      for (let i = from; i < to; i++) {
+        const v = coords[(slots[i] as number) * d + widest] as number;
+        if (v < last && v > split) split = v;
+      }
     }
-    let cut = 0;
-    while (cut < count && value(cut) <= split) cut++;
+    // The points at or below the split first.
+    let cut = from;
+    for (let i = from; i < to; i++) {
+      const slot = slots[i] as number;
+      if ((coords[slot * d + widest] as number) <= split) {
+        slots[i] = slots[cut] as number;
+        slots[cut++] = slot;
+      }
+    }
+    cut -= from;
     const left = this.allocate();
     const right = this.allocate();
     this.left[node] = left;
@@ -381,6 +389,34 @@ export class CentreKdTree {
     this.total[node] = 0;
     this.freeNodes.push(node);
   }
+}
+
+/**
+ * The value of rank `k` (from <= k < to) among the slots' coordinates in dimension p:
+ * Hoare's selection with a middle pivot, reordering slots[from..to) in place.
+ */
+function selectValue(slots: Int32Array, from: number, to: number, k: number, coords: Float64Array, d: number, p: number): number {
+  let low = from;
+  let high = to - 1;
+  while (low < high) {
+    const pivot = coords[(slots[(low + high) >> 1] as number) * d + p] as number;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while ((coords[(slots[i] as number) * d + p] as number) < pivot) i++;
+      while ((coords[(slots[j] as number) * d + p] as number) > pivot) j--;
+      if (i <= j) {
+        const t = slots[i] as number;
+        slots[i++] = slots[j] as number;
+        slots[j--] = t;
+      }
+    }
+    // Now slots[low..j] <= pivot <= slots[i..high], and any between equal the pivot.
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else break;
+  }
+  return coords[(slots[k] as number) * d + p] as number;
 }
 
 function grow(array: Int32Array, atLeast: number): Int32Array {

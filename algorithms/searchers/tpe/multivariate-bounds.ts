@@ -14,7 +14,8 @@ import { truncnormLogPdf } from "./truncnorm.ts";
  * but the bounds need only the few components near each candidate. Each observation's
  * offset is at most U_c: its mass in dimension d is at least the least mass of any centre in
  * its cell of a 64-cell grid over the bounds (the mass is unimodal in the centre, so that is
- * the mass at a cell end: 65 masses per dimension per suggestion, not n).
+ * the mass at a cell end: 65 masses per dimension, not n). The grid and each point's cost on
+ * it are kept per tree across suggestions while the bandwidth only shrinks (`gridFor`).
  *
  * The centres sit in a k-d tree kept across suggestions (centre-kd-tree.ts) with the bad group
  * laid over it: per node its member count and largest U_c. Per candidate, the floor is an exact
@@ -54,15 +55,108 @@ export interface KeptMultivariateInput {
 }
 
 const SIGMA0_MAGNITUDE = 0.2;
-/** First pass: components within this of the floor are scored exactly (bounds of about 1e-2 at most). */
-const MARGIN = 8;
+/**
+ * First pass: components within this of the floor are scored exactly. With candidates bounded
+ * one at a time (best-candidate.ts, `logPdfLower`), the first bound sets the cut for the rest,
+ * so a tighter first pass pays: at N = 2,000 on Hartmann6, leaf points visited per suggestion
+ * were 1,404 at 8 (middle 11), 794 at 10 (middle 13), 661 at 11 (middle 14) and 681 at 12
+ * (middle 15); averaged over 200 model suggestions after the random history, 5,518 / 3,151 / 3,115 /
+ * 3,259. Margins 6 and 7 were worse.
+ */
+const MARGIN = 11;
 /** Tight pass (the contenders of the first): bounds of about 1e-7. */
 const TIGHT_MARGIN = 20;
+/** Between the two (`logPdfBoundsMiddle`), for the first pass's contenders before the tight pass. */
+const MIDDLE_MARGIN = 14;
 /** Buckets of e^-k for skipped components; beyond the last, e^-LAST_BUCKET each. */
 const LAST_BUCKET = 64;
 const BUCKET_TERMS = Float64Array.from({ length: LAST_BUCKET + 1 }, (_, k) => Math.exp(-k));
 const NO_DENSITY = -Infinity;
 const LN2 = Math.LN2;
+/** A kept grid is recomputed once the bandwidth has shrunk below this fraction of the one it was computed at (about 22% more components). */
+const GRID_REFRESH = 0.98;
+
+/**
+ * Per tree, the 64-cell grid's cost bounds and each point's sum of them, kept across
+ * suggestions (round 6's idea (b)). A centre's truncation mass only grows as the bandwidth
+ * shrinks, so masses computed at a bandwidth at least the current one still bound the
+ * current masses from below: the grid is recomputed only when the bandwidth grew in some
+ * dimension (fewer components) or shrank below GRID_REFRESH of the kept one; points added
+ * since are costed on the kept grid.
+ */
+interface KeptGrid {
+  readonly sigmas: Float64Array;
+  readonly cellCosts: Float64Array;
+  /** Per slot, sum over dimensions of its cells' costs; slots 0..costed-1 are filled. */
+  pointCosts: Float64Array;
+  costed: number;
+}
+const keptGrids = new WeakMap<CentreKdTree, KeptGrid>();
+
+/** The tree's kept grid, recomputed where `sigmas` are above its bandwidths or far below them; null if a mass is not positive. */
+function gridFor(tree: CentreKdTree, sigmas: Float64Array): KeptGrid | null {
+  const d = tree.d;
+  // (Imported bindings are read once: under tsx each read is a getter call.)
+  const GRID = CELLS;
+  let grid = keptGrids.get(tree);
+  let stale = grid === undefined;
+  for (let p = 0; p < d && !stale; p++) {
+    const kept = (grid as KeptGrid).sigmas[p] as number;
+    const sigma = sigmas[p] as number;
+    if (!(sigma <= kept) || sigma < GRID_REFRESH * kept) stale = true;
+  }
+  if (stale) {
+    const cellCosts = new Float64Array(d * GRID);
+    const masses = new Float64Array(GRID + 1);
+    for (let p = 0; p < d; p++) {
+      const low = tree.lows[p] as number;
+      const high = tree.highs[p] as number;
+      const range = high - low;
+      const sigma = sigmas[p] as number;
+      for (let i = 0; i <= GRID; i++) {
+        const g = i === GRID ? high : low + (range * i) / GRID;
+        masses[i] = gaussMass((low - g) / sigma, (high - g) / sigma);
+      }
+      // The mass is unimodal in the centre, so over an interval it is least at an end; each cell is
+      // widened by one cell a side against rounding in the cell index, and the mass made a little smaller for ndtr's.
+      for (let i = 0; i < GRID; i++) {
+        const lowest = Math.min(masses[Math.max(i - 1, 0)] as number, masses[Math.min(i + 2, GRID)] as number) * (1 - 1e-9);
+        if (!(lowest > 0)) {
+          keptGrids.delete(tree);
+          return null;
+        }
+        cellCosts[p * GRID + i] = -Math.log(lowest);
+      }
+    }
+    grid = { sigmas: Float64Array.from(sigmas), cellCosts, pointCosts: new Float64Array(Math.max(tree.size, 64)), costed: 0 };
+    keptGrids.set(tree, grid);
+  }
+  const kept = grid as KeptGrid;
+  if (kept.pointCosts.length < tree.size) {
+    const grown = new Float64Array(Math.max(tree.size, 2 * kept.pointCosts.length));
+    grown.set(kept.pointCosts.subarray(0, kept.costed));
+    kept.pointCosts = grown;
+  }
+  const { cells } = tree;
+  const { cellCosts, pointCosts } = kept;
+  for (let slot = kept.costed; slot < tree.size; slot++) {
+    const at = slot * d;
+    let cost = 0;
+    for (let p = 0; p < d; p++) cost += cellCosts[p * GRID + (cells[at + p] as number)] as number;
+    pointCosts[slot] = cost;
+  }
+  kept.costed = tree.size;
+  return kept;
+}
+
+/**
+ * Whether a candidate with log l = `logL` and an exact part `floor` of its log g (a lower
+ * bound) is below `bestLower` with bestCandidate's own test and slack, so it cannot win (NaN:
+ * never). The same expression as `lazyBestCandidate`'s contender test with g = floor.
+ */
+function dominated(logL: number, floor: number, bestLower: number): boolean {
+  return logL - floor + 1e-9 * (1 + Math.abs(logL) + Math.abs(floor)) < bestLower;
+}
 
 export class MultivariateBounds {
   private readonly n: number;
@@ -92,8 +186,8 @@ export class MultivariateBounds {
   private readonly buckets = new Float64Array(LAST_BUCKET + 1);
   /** The bound of the last `boundAt`. */
   private lastBound = 0;
-  /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly. */
-  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0 };
+  /** Work done so far, for benchmarks/perf/tpe-multivariate-work.ts: candidates bounded, nodes tested against the margin, points of the leaves visited, members scored exactly; candidates and leaf points of the middle and tight passes among them. */
+  readonly work = { candidates: 0, nodes: 0, members: 0, exact: 0, tightCandidates: 0, tightMembers: 0, stopped: 0 };
 
   private constructor(tree: CentreKdTree, slots: Int32Array, n: number, sigmas: Float64Array, logWeightPart: Float64Array, uppers: Float64Array) {
     this.n = n;
@@ -150,32 +244,16 @@ export class MultivariateBounds {
     const { weights, logWeights: base } = mixtureWeights(n, settings, input.weights);
     const sigma0 = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (d + 4));
     const sigmas = new Float64Array(d);
-    // (Imported bindings are read once: under tsx each read is a getter call.)
-    const GRID = CELLS;
-    // Per dimension and grid cell, -log of a lower bound on the truncation mass of a centre in the cell.
-    const cellCosts = new Float64Array(d * GRID);
-    const masses = new Float64Array(GRID + 1);
     for (let p = 0; p < d; p++) {
-      const low = tree.lows[p] as number;
-      const high = tree.highs[p] as number;
-      const range = high - low;
+      const range = (tree.highs[p] as number) - (tree.lows[p] as number);
       const minSigma = settings.considerMagicClip
         ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
         : EPS;
-      const sigma = Math.min(Math.max(sigma0 * range, minSigma), range);
-      sigmas[p] = sigma;
-      for (let i = 0; i <= GRID; i++) {
-        const g = i === GRID ? high : low + (range * i) / GRID;
-        masses[i] = gaussMass((low - g) / sigma, (high - g) / sigma);
-      }
-      // The mass is unimodal in the centre, so over an interval it is least at an end; each cell is
-      // widened by one cell a side against rounding in the cell index, and the mass made a little smaller for ndtr's.
-      for (let i = 0; i < GRID; i++) {
-        const lowest = Math.min(masses[Math.max(i - 1, 0)] as number, masses[Math.min(i + 2, GRID)] as number) * (1 - 1e-9);
-        if (!(lowest > 0)) return null;
-        cellCosts[p * GRID + i] = -Math.log(lowest);
-      }
+      sigmas[p] = Math.min(Math.max(sigma0 * range, minSigma), range);
     }
+    // Per point, the sum over dimensions of -log of a lower bound on its truncation mass (the kept grid).
+    const grid = gridFor(tree, sigmas);
+    if (grid === null) return null;
     const bandwidthWeighted = settings.scoring === "bandwidth-weighted";
     // log weight part: bandwidth-weighted log w + sum log sigma - shift; normalized log w.
     const logWeightPart = new Float64Array(components);
@@ -205,13 +283,8 @@ export class MultivariateBounds {
     // offset_c = logWeightPart_c - sum_d (log sigma_d + LOG_SQRT_2PI + log mass_cd) <= U_c, with the cells' mass bounds.
     const ceiling = -logSigmaSum - d * LOG_SQRT_2PI;
     const uppers = new Float64Array(n);
-    const { cells } = tree;
-    for (let c = 0; c < n; c++) {
-      const at = (slots[c] as number) * d;
-      let cost = 0;
-      for (let p = 0; p < d; p++) cost += cellCosts[p * GRID + (cells[at + p] as number)] as number;
-      uppers[c] = (logWeightPart[c] as number) + ceiling + cost * (1 + 1e-9) + 1e-9;
-    }
+    const { pointCosts } = grid;
+    for (let c = 0; c < n; c++) uppers[c] = (logWeightPart[c] as number) + ceiling + (pointCosts[slots[c] as number] as number) * (1 + 1e-9) + 1e-9;
     tree.setMembers(slots, n, uppers);
     return new MultivariateBounds(tree, slots, n, sigmas, logWeightPart, uppers);
   }
@@ -226,11 +299,24 @@ export class MultivariateBounds {
    * leaves, each member is bounded or scored exactly as a node is.
    */
   logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } {
+    return this.boundsWithin(samples, tight ? TIGHT_MARGIN : MARGIN);
+  }
+
+  /** As `BadDensity.logPdfBoundsMiddle`: `logPdfBounds` at a margin between the first pass's and the tight pass's. */
+  logPdfBoundsMiddle(samples: readonly Float64Array[]): { value: Float64Array; bound: Float64Array } {
+    return this.boundsWithin(samples, MIDDLE_MARGIN);
+  }
+
+  /** As `BadDensity.logPdfBoundsOrDominated`: the first pass, each walk stopped once its exact part shows the candidate cannot win. */
+  logPdfBoundsOrDominated(samples: readonly Float64Array[], logL: Float64Array, bestLower: number): { value: Float64Array; bound: Float64Array } {
+    return this.boundsWithin(samples, MARGIN, logL, bestLower);
+  }
+
+  private boundsWithin(samples: readonly Float64Array[], margin: number, logL?: Float64Array, bestLower = -Infinity): { value: Float64Array; bound: Float64Array } {
     if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfBounds: the tree's bad group was replaced since these bounds were made");
     const size = samples[0]?.length ?? 0;
     const value = new Float64Array(size);
     const bound = new Float64Array(size);
-    const margin = tight ? TIGHT_MARGIN : MARGIN;
     const { d, lows, highs } = this;
     const x = new Float64Array(d);
     for (let s = 0; s < size; s++) {
@@ -244,10 +330,34 @@ export class MultivariateBounds {
         value[s] = NO_DENSITY;
         continue;
       }
-      value[s] = this.boundAt(x, margin);
+      value[s] = this.boundAt(x, margin, logL === undefined ? Number.NaN : (logL[s] as number), bestLower);
       bound[s] = this.lastBound;
     }
     return { value, bound };
+  }
+
+  /**
+   * As `BadDensity.logPdfLower`: per candidate, the prior's exact score (a term of the density,
+   * so below it; -Infinity outside the bounds). `logPdfBounds`' value is never below it: its
+   * floor starts there.
+   */
+  logPdfLower(samples: readonly Float64Array[]): Float64Array {
+    if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfLower: the tree's bad group was replaced since these bounds were made");
+    const size = samples[0]?.length ?? 0;
+    const lower = new Float64Array(size);
+    const { d, lows, highs, n } = this;
+    const x = new Float64Array(d);
+    const priorOffset = this.offset(n);
+    for (let s = 0; s < size; s++) {
+      let outside = false;
+      for (let p = 0; p < d; p++) {
+        const v = (samples[p] as Float64Array)[s] as number;
+        x[p] = v;
+        if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) outside = true;
+      }
+      lower[s] = outside ? NO_DENSITY : priorOffset - this.priorQ(x);
+    }
+    return lower;
   }
 
   /**
@@ -255,7 +365,7 @@ export class MultivariateBounds {
    * (One call per candidate, so that V8 optimises this loop as a whole function, not by
    * on-stack replacement of a long-running one.)
    */
-  private boundAt(x: Float64Array, margin: number): number {
+  private boundAt(x: Float64Array, margin: number, logL: number, bestLower: number): number {
     const { n, d, inverseSigmas, uppers, tree, scores, skippedUpper, skippedCount, stack, buckets } = this;
     const { coords, componentOfSlot, left, right, splitDim, splitValue, boxLow, boxHigh, members, maxUpper, leafSlots, leafLength, root } = tree;
     const prior = this.offset(n) - this.priorQ(x);
@@ -289,6 +399,11 @@ export class MultivariateBounds {
         if (score > floor) floor = score;
       }
     }
+    if (dominated(logL, floor, bestLower)) return this.stopDominated(floor);
+    // With a cut to watch: the exact part so far, e^ref x sum (the prior and the included scores), a lower bound on g.
+    const watch = !Number.isNaN(logL);
+    let ref = floor;
+    let partSum = watch ? Math.exp(prior - ref) : 0;
     let included = 0;
     let skipped = 0;
     let top = 0;
@@ -344,7 +459,17 @@ export class MultivariateBounds {
           const score = this.offset(c) - q;
           scores[included++] = score;
           if (score > floor) floor = score;
+          if (watch) {
+            if (score > ref) {
+              partSum = partSum * Math.exp(ref - score) + 1;
+              ref = score;
+            } else partSum += Math.exp(score - ref);
+          }
         }
+      }
+      if (watch) {
+        const part = Math.max(floor, ref + Math.log(partSum));
+        if (dominated(logL, part, bestLower)) return this.stopDominated(part);
       }
     }
     const work = this.work;
@@ -352,6 +477,10 @@ export class MultivariateBounds {
     work.nodes += nodesTested;
     work.members += membersTested;
     work.exact += included;
+    if (margin !== MARGIN) {
+      work.tightCandidates++;
+      work.tightMembers += membersTested;
+    }
     // Relative to the final floor (an included score or the prior's): the sum is at least 1.
     let sum = Math.exp(prior - floor);
     for (let i = 0; i < included; i++) sum += Math.exp((scores[i] as number) - floor);
@@ -365,6 +494,24 @@ export class MultivariateBounds {
     for (let k = 0; k <= LAST_BUCKET; k++) if ((buckets[k] as number) > 0) extra += (buckets[k] as number) * (BUCKET_TERMS[k] as number);
     this.lastBound = extra * (1 + 1e-6);
     return floor + Math.log(sum);
+  }
+
+  /**
+   * Every component's exact offset and its upper bound U_c, by component (trial order): what
+   * the bounds rest on, for tests (it computes all n exact offsets, which the bounds avoid).
+   */
+  offsetsAndUppers(): { exact: Float64Array; upper: Float64Array } {
+    const exact = new Float64Array(this.n);
+    for (let c = 0; c < this.n; c++) exact[c] = this.offset(c);
+    return { exact, upper: this.uppers.slice() };
+  }
+
+  /** A walk stopped early (`dominated`): the exact part so far is the value, and the bound is infinite. */
+  private stopDominated(floor: number): number {
+    this.work.candidates++;
+    this.work.stopped++;
+    this.lastBound = Infinity;
+    return floor;
   }
 
   /** The prior's Q at x (its bandwidth is each range, its centre the middle). */

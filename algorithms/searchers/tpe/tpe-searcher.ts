@@ -367,7 +367,7 @@ export class TPESearcher implements Searcher {
     aboveIds: Int32Array,
     settings: ParzenSettings,
     badColumns: () => Float64Array[],
-  ): Pick<BadDensity, "logPdfBounds"> | null {
+  ): Pick<BadDensity, "logPdfBounds" | "logPdfLower" | "logPdfBoundsMiddle" | "logPdfBoundsOrDominated"> | null {
     const parameters = block.map((q) => (this.table.parameters[q] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
     // Joint continuous kernels: bounds from the components near each candidate (multivariate-bounds.ts).
     if (settings.multivariate) {
@@ -455,9 +455,16 @@ export class TPESearcher implements Searcher {
       return (built = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted }));
     };
     const fastBounds = this.badGroupBounds(block, groups.aboveIds, settings, () => (badColumns ??= columns(groups.aboveIds)).columns);
+    // A cheap lower bound per candidate (multivariate bounds: the prior's score) lets bestCandidate bound only the candidates that can still win.
+    const lowerBound = fastBounds?.logPdfLower?.bind(fastBounds);
+    const middleBounds = fastBounds?.logPdfBoundsMiddle?.bind(fastBounds);
+    const firstBounds = fastBounds?.logPdfBoundsOrDominated?.bind(fastBounds);
     const bad: BadDensity = {
       logPdfBounds: (samples, tight) => (fastBounds !== null ? fastBounds.logPdfBounds(samples, tight) : badEstimator().logPdfBounds(samples, tight)),
       logPdf: (samples) => badEstimator().logPdf(samples),
+      ...(lowerBound !== undefined ? { logPdfLower: lowerBound } : {}),
+      ...(middleBounds !== undefined ? { logPdfBoundsMiddle: middleBounds } : {}),
+      ...(firstBounds !== undefined ? { logPdfBoundsOrDominated: firstBounds } : {}),
     };
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const best = bestCandidate(good.logPdf(candidates), bad, candidates);

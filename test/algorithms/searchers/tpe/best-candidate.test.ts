@@ -62,6 +62,43 @@ describe("bestCandidate", () => {
     expect(bounded).toBeGreaterThanOrEqual(2 * 48 * 24);
   });
 
+  it("with a cheap lower bound, bounds only candidates that can still win and still gives the plain argmax, ties included", () => {
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rng = rngFor(4, "best-candidate-lazy-test");
+    let bounded = 0;
+    let cases = 0;
+    for (const n of [80, 600]) {
+      for (let repeat = 0; repeat < 16; repeat++) {
+        const draw = (): number => (repeat % 2 === 1 && random() < 0.7 ? 0.5 + 0.05 * random() : -1 + 4 * random());
+        const bad = new ParzenEstimator([Float64Array.from({ length: n }, draw)], [numeric], settings);
+        const good = new ParzenEstimator([Float64Array.from({ length: 25 }, draw)], [numeric], settings);
+        const candidates = good.sample(rng, 24);
+        const xs = candidates[0] as Float64Array;
+        if (repeat % 3 === 0) xs[20] = xs[3] as number;
+        if (repeat % 4 === 0) xs[5] = xs[17] as number;
+        const logL = good.logPdf(candidates);
+        const exact = bad.logPdf(candidates);
+        // Valid lower bounds: exact (the tightest, so ties meet at the cut), or below it by a little or a lot.
+        const gaps = [0, 0, 1e-3, 0.5, 5];
+        const lower = Float64Array.from(exact, (e) => e - (gaps[Math.floor(random() * gaps.length)] as number));
+        const density = {
+          logPdfBounds: (x: readonly Float64Array[], tight?: boolean) => {
+            bounded += (x[0] as Float64Array).length;
+            return bad.logPdfBounds(x, tight);
+          },
+          logPdf: (x: readonly Float64Array[]) => bad.logPdf(x),
+          logPdfLower: () => lower,
+        };
+        expect(bestCandidate(logL, density, candidates)).toBe(exactBestCandidate(logL, exact));
+        cases++;
+      }
+    }
+    expect(cases).toBe(32);
+    // Most candidates are never bounded (the plain first pass bounds all 24 of each case).
+    expect(bounded).toBeLessThan(32 * 12);
+  });
+
   it("keeps the first of exactly tied candidates", () => {
     const bad = new ParzenEstimator([Float64Array.from({ length: 600 }, (_, i) => -1 + (4 * ((i * 0.618034) % 1)))], [numeric], settings);
     const xs = new Float64Array(24).fill(0.25);
@@ -69,5 +106,11 @@ describe("bestCandidate", () => {
     const logL = new Float64Array(24).fill(0);
     expect(bestCandidate(logL, bad, [xs])).toBe(exactBestCandidate(logL, bad.logPdf([xs])));
     expect(bestCandidate(logL, bad, [xs])).toBe(exactBestCandidate(logL, bad.logPdf([xs])));
+    // With cheap lower bounds that rank later candidates first, the earliest of the tie still wins.
+    const exact = bad.logPdf([xs]);
+    const lower = Float64Array.from(exact, (e, s) => e - 1e-3 * s);
+    const lazy = { logPdfBounds: bad.logPdfBounds.bind(bad), logPdf: bad.logPdf.bind(bad), logPdfLower: () => lower };
+    expect(exactBestCandidate(logL, exact)).toBe(1);
+    expect(bestCandidate(logL, lazy, [xs])).toBe(1);
   });
 });

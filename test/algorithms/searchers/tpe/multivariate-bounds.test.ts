@@ -50,30 +50,45 @@ describe("MultivariateBounds", () => {
           const bounds = MultivariateBounds.of({ columns: badColumns, lows, highs, settings, weights: new WeightsMemo() });
           expect(bounds).not.toBeNull();
           const exact = bad.logPdf(candidates);
-          for (const tight of [false, true]) {
-            const b = (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
+          // The cheap lower bound (the prior's score) is below the exact density and below the bounds' value.
+          const lower = (bounds as MultivariateBounds).logPdfLower(candidates);
+          for (const tight of [false, "middle", true] as const) {
+            const b = tight === "middle" ? (bounds as MultivariateBounds).logPdfBoundsMiddle(candidates) : (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
             for (let s = 0; s < 24; s++) {
               const v = b.value[s] as number;
               const e = exact[s] as number;
+              expect(e).toBeGreaterThanOrEqual((lower[s] as number) - 1e-12 * (1 + Math.abs(v)));
+              expect(v).toBeGreaterThanOrEqual(lower[s] as number);
               expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
               expect(e).toBeLessThanOrEqual(v + (b.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
-              if (tight) expect(b.bound[s] as number).toBeLessThan(1e-5);
+              if (tight === true) expect(b.bound[s] as number).toBeLessThan(1e-5);
+              if (tight === "middle") expect(b.bound[s] as number).toBeLessThan(1e-2);
               bounded++;
             }
           }
           const logL = good.logPdf(candidates);
           const density = { logPdfBounds: (x: readonly Float64Array[], tight?: boolean) => (bounds as MultivariateBounds).logPdfBounds(x, tight), logPdf: (x: readonly Float64Array[]) => bad.logPdf(x) };
           expect(bestCandidate(logL, density, candidates)).toBe(exactBestCandidate(logL, exact));
+          // The searcher's way: with the cheap lower bound, only the candidates that can still win are bounded.
+          const b = bounds as MultivariateBounds;
+          const lazy = {
+            ...density,
+            logPdfLower: (x: readonly Float64Array[]) => b.logPdfLower(x),
+            logPdfBoundsMiddle: (x: readonly Float64Array[]) => b.logPdfBoundsMiddle(x),
+            logPdfBoundsOrDominated: (x: readonly Float64Array[], l: Float64Array, cut: number) => b.logPdfBoundsOrDominated(x, l, cut),
+          };
+          expect(bestCandidate(logL, lazy, candidates)).toBe(exactBestCandidate(logL, exact));
         },
       ),
       { numRuns: 40 },
     );
-    expect(bounded).toBe(40 * 2 * 24);
+    expect(bounded).toBe(40 * 3 * 24);
   });
 
   it("over a kept tree, contain the exact logPdf while trials are added and the bad group changes between calls", () => {
     const rng = rngFor(7, "multivariate-bounds-kept-test");
     let bounded = 0;
+    let stopped = 0;
     fc.assert(
       fc.property(
         fc.constantFrom(2, 6),
@@ -125,19 +140,37 @@ describe("MultivariateBounds", () => {
             );
             (candidates[0] as Float64Array)[23] = (highs[0] as number) + 1;
             const exact = bad.logPdf(candidates);
-            for (const tight of [false, true]) {
-              const b = (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
+            const lower = (bounds as MultivariateBounds).logPdfLower(candidates);
+            // The first pass with a cut (bestLower 0, ratios logL - g spread over [-1, 1]): a walk stopped
+            // early reports an exact part (at most g) that shows the cut; one not stopped, the first pass's bounds.
+            const logL = Float64Array.from(exact, (e) => e + 2 * random() - 1);
+            const cut = (bounds as MultivariateBounds).logPdfBoundsOrDominated(candidates, logL, 0);
+            for (let s = 0; s < 23; s++) {
+              const v = cut.value[s] as number;
+              const e = exact[s] as number;
+              expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
+              if (cut.bound[s] === Infinity) {
+                stopped++;
+                expect((logL[s] as number) - v + 1e-9 * (1 + Math.abs(logL[s] as number) + Math.abs(v))).toBeLessThan(0);
+              } else expect(e).toBeLessThanOrEqual(v + (cut.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
+            }
+            for (const tight of [false, "middle", true] as const) {
+              const b = tight === "middle" ? (bounds as MultivariateBounds).logPdfBoundsMiddle(candidates) : (bounds as MultivariateBounds).logPdfBounds(candidates, tight);
               for (let s = 0; s < 24; s++) {
                 const v = b.value[s] as number;
                 const e = exact[s] as number;
                 if (s === 23) {
                   expect(v).toBe(-Infinity);
                   expect(e).toBe(-Infinity);
+                  expect(lower[s]).toBe(-Infinity);
                   continue;
                 }
+                expect(e).toBeGreaterThanOrEqual((lower[s] as number) - 1e-12 * (1 + Math.abs(v)));
+                expect(v).toBeGreaterThanOrEqual(lower[s] as number);
                 expect(e).toBeGreaterThanOrEqual(v - 1e-12 * (1 + Math.abs(v)));
                 expect(e).toBeLessThanOrEqual(v + (b.bound[s] as number) + 1e-12 * (1 + Math.abs(v)));
-                if (tight) expect(b.bound[s] as number).toBeLessThan(1e-5);
+                if (tight === true) expect(b.bound[s] as number).toBeLessThan(1e-5);
+                if (tight === "middle") expect(b.bound[s] as number).toBeLessThan(1e-2);
                 bounded++;
               }
             }
@@ -147,7 +180,46 @@ describe("MultivariateBounds", () => {
       ),
       { numRuns: 25 },
     );
-    expect(bounded).toBeGreaterThan(25 * 2 * 23);
+    expect(bounded).toBeGreaterThan(25 * 3 * 23);
+    // Some walks stopped early.
+    expect(stopped).toBeGreaterThan(0);
+  });
+
+  it("over a kept tree, bound every component's exact offset while the bad group grows a little, shrinks and grows (the kept grid)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 6),
+        fc.constantFrom("uniform", "edges"),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (d, layout, considerMagicClip, seed) => {
+          let state = seed;
+          const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+          const lows = Array.from({ length: d }, (_, p) => [0, -2, Math.log(1e-5)][p % 3] as number);
+          const highs = Array.from({ length: d }, (_, p) => [1, 3, Math.log(1e-1)][p % 3] as number);
+          const total = 1500;
+          // "edges": centres within a few bandwidths of the bounds, where the masses depend on the bandwidth.
+          const values = lows.map((low, p) =>
+            Float64Array.from({ length: total }, () => {
+              const u = layout === "edges" ? (random() < 0.5 ? 0.3 * random() : 1 - 0.3 * random()) : random();
+              return Math.min(low + u * ((highs[p] as number) - low), highs[p] as number);
+            }),
+          );
+          const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip, considerEndpoints: false, multivariate: true, weights: defaultWeights, scoring: "bandwidth-weighted" };
+          const tree = new CentreKdTree(lows, highs);
+          // Bad-group sizes: growing by a little (the grid kept at a larger bandwidth), a large drop (a larger bandwidth: the grid must be redone), growth again.
+          for (const [count, size] of [[1200, 1100], [1210, 1110], [1230, 1130], [1230, 80], [1240, 90], [1500, 1400], [1500, 1405]] as const) {
+            const ids = Int32Array.from({ length: size }, (_, i) => Math.floor((i * count) / size));
+            const bounds = MultivariateBounds.kept({ tree, values, count, ids, settings, weights: new WeightsMemo() }) as MultivariateBounds;
+            expect(bounds).not.toBeNull();
+            const { exact, upper } = bounds.offsetsAndUppers();
+            expect(exact.length).toBe(size);
+            for (let c = 0; c < size; c++) expect(exact[c] as number).toBeLessThanOrEqual(upper[c] as number);
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
   });
 
   it("refuses bounds made for a membership the tree no longer holds", () => {
@@ -158,6 +230,7 @@ describe("MultivariateBounds", () => {
     const first = of(Int32Array.from({ length: 90 }, (_, i) => i));
     of(Int32Array.from({ length: 90 }, (_, i) => i + 10));
     expect(() => first.logPdfBounds([Float64Array.of(0.5), Float64Array.of(0.5)])).toThrow(/bad group was replaced/);
+    expect(() => first.logPdfLower([Float64Array.of(0.5), Float64Array.of(0.5)])).toThrow(/bad group was replaced/);
   });
 
   it("declines a group with a centre outside the bounds or below 64 observations", () => {
