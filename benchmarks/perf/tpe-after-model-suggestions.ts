@@ -8,20 +8,12 @@
  *   npx tsx benchmarks/perf/tpe-after-model-suggestions.ts --mode multivariate --n 2000 --repeats 200 --baseline 3f4385a
  * Prints `tpe_after_model.<mode>.n<N>.r<R>.cpu_ms_per_suggestion=…` (and the baseline's, and the CPU speedup).
  */
-import { parseArgs } from "node:util";
 import { baselineFactories, msPerSuggestion, searcherFactories } from "./scale-searchers.ts";
+import { readTpeScriptFlags } from "./tpe-script-flags.ts";
 
-const { values } = parseArgs({
-  options: { mode: { type: "string", default: "multivariate" }, n: { type: "string", default: "2000" }, repeats: { type: "string", default: "200" }, baseline: { type: "string" } },
-});
-const mode = values.mode;
-if (mode !== "univariate" && mode !== "multivariate") throw new Error(`--mode: must be univariate or multivariate, got ${mode}`);
-const n = Number(values.n);
-const repeats = Number(values.repeats);
-if (!Number.isInteger(n) || n < 20) throw new Error(`--n: must be an integer >= 20, got ${values.n}`);
-if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats: must be an integer >= 1, got ${values.repeats}`);
+const { mode, n, repeats, baseline } = readTpeScriptFlags("multivariate");
 const ours = searcherFactories[`tpe-${mode}`];
-const factories = values.baseline !== undefined ? [ours, (await baselineFactories(values.baseline))[`tpe-${mode}`]] : [ours];
+const factories = baseline !== undefined ? [ours, (await baselineFactories(baseline))[`tpe-${mode}`]] : [ours];
 // JIT warm-up on a throwaway history, as scale.ts does.
 msPerSuggestion(factories, 300, 1, 150);
 const [mine, old] = msPerSuggestion(factories, n, repeats, 10);

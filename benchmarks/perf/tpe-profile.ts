@@ -5,16 +5,10 @@
  *   npx tsx benchmarks/perf/cpuprofile-summary.ts tmp/prof/<file>.cpuprofile
  * Prints `tpe_profile.cpu_ms_per_suggestion=…` for the profiled loop.
  */
-import { parseArgs } from "node:util";
 import { msPerSuggestion, searcherFactories } from "./scale-searchers.ts";
+import { readTpeScriptFlags } from "./tpe-script-flags.ts";
 
-const { values } = parseArgs({ options: { mode: { type: "string", default: "univariate" }, n: { type: "string", default: "2000" }, repeats: { type: "string", default: "200" } } });
-const mode = values.mode;
-if (mode !== "univariate" && mode !== "multivariate") throw new Error(`--mode: must be univariate or multivariate, got ${mode}`);
-const n = Number(values.n);
-const repeats = Number(values.repeats);
-if (!Number.isInteger(n) || n < 20) throw new Error(`--n: must be an integer >= 20, got ${values.n}`);
-if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats: must be an integer >= 1, got ${values.repeats}`);
+const { mode, n, repeats } = readTpeScriptFlags("univariate");
 const factory = searcherFactories[`tpe-${mode}`];
 msPerSuggestion([factory], 300, 1, 150);
 const [time] = msPerSuggestion([factory], n, repeats, 10);

@@ -93,6 +93,19 @@ interface KeptGrid {
 }
 const keptGrids = new WeakMap<CentreKdTree, KeptGrid>();
 
+/**
+ * Q of a stored centre at x: half the squared distance in bandwidth units, summed in
+ * dimension order (the same floats as the exact component score's quadratic term).
+ */
+function halfScaledSquaredDistance(x: Float64Array, coords: Float64Array, slot: number, d: number, inverseSigmas: Float64Array): number {
+  let q = 0;
+  for (let p = 0; p < d; p++) {
+    const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
+    q += 0.5 * z * z;
+  }
+  return q;
+}
+
 /** The tree's kept grid, recomputed where `sigmas` are above its bandwidths or far below them; null if a mass is not positive. */
 function gridFor(tree: CentreKdTree, sigmas: Float64Array): KeptGrid | null {
   const d = tree.d;
@@ -382,11 +395,7 @@ export class MultivariateBounds {
         const slot = own[i] as number;
         const c = componentOfSlot[slot] as number;
         if (c < 0) continue;
-        let q = 0;
-        for (let p = 0; p < d; p++) {
-          const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
-          q += 0.5 * z * z;
-        }
+        const q = halfScaledSquaredDistance(x, coords, slot, d, inverseSigmas);
         const upper = (uppers[c] as number) - q;
         if (upper > bestUpper) {
           bestUpper = upper;
@@ -446,11 +455,7 @@ export class MultivariateBounds {
         const slot = own[i] as number;
         const c = componentOfSlot[slot] as number;
         if (c < 0) continue;
-        let q = 0;
-        for (let p = 0; p < d; p++) {
-          const z = ((x[p] as number) - (coords[slot * d + p] as number)) * (inverseSigmas[p] as number);
-          q += 0.5 * z * z;
-        }
+        const q = halfScaledSquaredDistance(x, coords, slot, d, inverseSigmas);
         const bounded = (uppers[c] as number) - q;
         if (floor - bounded >= margin) {
           skippedUpper[skipped] = bounded;
