@@ -60,7 +60,11 @@ describe("ProcessExecutor: a PBT exploit of a damaged donor checkpoint falls bac
       // at most 1.04 for the others), so it is in PBT's bottom quantile at its first perturbation
       // however far the others have run: with 0.9 it could be ahead of a slow trial on a loaded
       // machine and be no one's recipient (this test failed that way under load).
-      space: { lr: grid([0.3, 0.32, 0.5, 2]), stepMs: choice([3]) },
+      // Steps of 60 ms (16 iterations: about 1 s a trial): PBT exploits only from live trials that
+      // saved at their last perturbation, so the population must still be running when the lr 2
+      // trial perturbs. With 3 ms steps the others could finish before a worker that started a few
+      // hundred ms late reached iteration 4 (failed that way in CI under load).
+      space: { lr: grid([0.3, 0.32, 0.5, 2]), stepMs: choice([60]) },
       metric: "loss",
       mode: "min",
       trials: 4,
