@@ -1,4 +1,3 @@
-import { BlockLowerBound } from "./block-lower-bound.ts";
 import type { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import {
   EPS,
@@ -45,22 +44,7 @@ import { truncnormLogPdf } from "./truncnorm.ts";
 export interface BadGroupBounds {
   /** As `ParzenEstimator.logPdfBounds` (one column: the parameter's values). */
   logPdfBounds(samples: readonly Float64Array[], tight?: boolean): { value: Float64Array; bound: Float64Array } | null;
-  /**
-   * A cheap lower bound on the exact log density (block-lower-bound.ts: Jensen over blocks
-   * of neighbouring narrow components, the wide ones exactly), so that `bestCandidate` bounds
-   * only the candidates that can still win (`BadDensity.logPdfLower`).
-   */
-  logPdfLower?(samples: readonly Float64Array[]): Float64Array;
 }
-
-/**
- * The lower bound is offered from this many narrow centres per smallest bandwidth (about
- * n / 100 with the magic clip's 1% floor). Below it the first pass over all 24 candidates
- * is cheap enough that the lower bound and the lazy loop cost more than they save:
- * same-process ratios at load 6-7, `scale.ts --only tpe --baseline fd5393c`, with the lower
- * bound always on: 0.92-0.97x at N = 1,000 (~10 per bandwidth), 1.08-1.09x at N = 2,000 (~20).
- */
-export const LAZY_MIN_PER_BANDWIDTH = 14;
 
 /** What one parameter's bad group needs, given by the searcher. */
 export interface BadGroupInput {
@@ -138,10 +122,6 @@ export class BadGroupKernels {
   private wideInverseSigmas = new Float64Array(0);
   private wideOffsets = new Float64Array(0);
   private scores = new Float64Array(0);
-  private readonly lower = new BlockLowerBound();
-
-  /** `lazyFrom`: narrow centres per smallest bandwidth from which `logPdfLower` is offered (tests pass 0). */
-  constructor(private readonly lazyFrom = LAZY_MIN_PER_BANDWIDTH) {}
 
   bounds(input: BadGroupInput): BadGroupBounds | null {
     const { ids, values, sorted, memo, settings, low, high } = input;
@@ -269,21 +249,13 @@ export class BadGroupKernels {
       wideOffsets: wideOffsets.subarray(0, wideCount),
     };
     const kernel = { low, high };
-    const logPdfBounds: BadGroupBounds["logPdfBounds"] = (samples, tight = false) => {
-      const xs = samples[0] as Float64Array;
-      const bound = new Float64Array(xs.length);
-      const value = boundedLogPdf(xs, kernel, window, bounded, tight ? TIGHT_SHELL : 0, bound);
-      return { value, bound };
-    };
-    const perBandwidth = (narrowCount * smallest) / range;
-    if (!(perBandwidth >= this.lazyFrom)) return { logPdfBounds };
-    // The narrow components' blocks for the cheap lower bound (block-lower-bound.ts; each summed on first use).
-    const lower = this.lower;
-    lower.build(window.narrowCentres, window.narrowInverseSigmas, bounded.narrowOffsets, ceiling, perBandwidth);
-    const wide = { centres: bounded.wideCentres, inverseSigmas: bounded.wideInverseSigmas, offsets: bounded.wideOffsets };
     return {
-      logPdfBounds,
-      logPdfLower: (samples) => lower.logPdfLower(samples[0] as Float64Array, low, high, window.narrowCentres, reach, wide, window.scores),
+      logPdfBounds(samples, tight = false) {
+        const xs = samples[0] as Float64Array;
+        const bound = new Float64Array(xs.length);
+        const value = boundedLogPdf(xs, kernel, window, bounded, tight ? TIGHT_SHELL : 0, bound);
+        return { value, bound };
+      },
     };
   }
 
