@@ -330,16 +330,10 @@ export class MultivariateBounds {
     const size = samples[0]?.length ?? 0;
     const value = new Float64Array(size);
     const bound = new Float64Array(size);
-    const { d, lows, highs } = this;
+    const { d } = this;
     const x = new Float64Array(d);
     for (let s = 0; s < size; s++) {
-      let outside = false;
-      for (let p = 0; p < d; p++) {
-        const v = (samples[p] as Float64Array)[s] as number;
-        x[p] = v;
-        if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) outside = true;
-      }
-      if (outside) {
+      if (!this.loadCandidate(samples, s, x)) {
         value[s] = NO_DENSITY;
         continue;
       }
@@ -358,17 +352,11 @@ export class MultivariateBounds {
     if (this.tree.generation !== this.generation) throw new Error("MultivariateBounds.logPdfLower: the tree's bad group was replaced since these bounds were made");
     const size = samples[0]?.length ?? 0;
     const lower = new Float64Array(size);
-    const { d, lows, highs, n } = this;
+    const { d, n } = this;
     const x = new Float64Array(d);
     const priorOffset = this.offset(n);
     for (let s = 0; s < size; s++) {
-      let outside = false;
-      for (let p = 0; p < d; p++) {
-        const v = (samples[p] as Float64Array)[s] as number;
-        x[p] = v;
-        if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) outside = true;
-      }
-      lower[s] = outside ? NO_DENSITY : priorOffset - this.priorQ(x);
+      lower[s] = this.loadCandidate(samples, s, x) ? priorOffset - this.priorQ(x) : NO_DENSITY;
     }
     return lower;
   }
@@ -517,6 +505,18 @@ export class MultivariateBounds {
     this.work.stopped++;
     this.lastBound = Infinity;
     return floor;
+  }
+
+  /** Copies candidate s of `samples` (one column per dimension) into x; false when it lies outside the bounds. */
+  private loadCandidate(samples: readonly Float64Array[], s: number, x: Float64Array): boolean {
+    const { d, lows, highs } = this;
+    let inside = true;
+    for (let p = 0; p < d; p++) {
+      const v = (samples[p] as Float64Array)[s] as number;
+      x[p] = v;
+      if (!(v >= (lows[p] as number) && v <= (highs[p] as number))) inside = false;
+    }
+    return inside;
   }
 
   /** The prior's Q at x (its bandwidth is each range, its centre the middle). */
