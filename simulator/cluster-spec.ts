@@ -103,7 +103,7 @@ export interface ResolvedCluster {
   readonly autoscaler: ResolvedAutoscaler | undefined;
 }
 
-const GPUS_PER_NODE = 8;
+export const GPUS_PER_NODE = 8;
 const CPUS_PER_NODE = 32;
 
 /**

@@ -104,7 +104,12 @@ export function placeOn(nodes: readonly SimNode[], resources: Resources): SimNod
  * which takes the node out of its bucket, applies the change and puts it back.
  */
 export class PlacementIndex {
-  /** Free-GPU levels that have a bucket, ascending (a short list: binary-inserted). */
+  /**
+   * Free-GPU levels whose bucket holds a node, ascending (a short list: binary-inserted). An
+   * emptied bucket leaves the list but is kept for reuse: on a full cluster the levels above 0
+   * empty and refill at every trial start and stop, and a query walking them would pay one
+   * empty tree per level (6-7 per `canPlace`, about once per result: placement-work.ts).
+   */
   private readonly levels: number[] = [];
   private readonly buckets = new Map<number, OrderStatisticTree>();
   private readonly nodes: SimNode[] = [];
@@ -180,8 +185,8 @@ export class PlacementIndex {
     if (!bucket) {
       bucket = new OrderStatisticTree();
       this.buckets.set(node.freeGpu, bucket);
-      this.levels.splice(lowerBound(this.levels, node.freeGpu), 0, node.freeGpu);
     }
+    if (bucket.size === 0) this.levels.splice(lowerBound(this.levels, node.freeGpu), 0, node.freeGpu);
     bucket.insert(-node.freeCpu, node.index, node.index);
     this.filed[node.index] = { gpu: node.freeGpu, cpu: node.freeCpu };
   }
@@ -189,7 +194,9 @@ export class PlacementIndex {
   private unfile(node: SimNode): void {
     const at = this.filed[node.index];
     if (!at) return;
-    (this.buckets.get(at.gpu) as OrderStatisticTree).remove(-at.cpu, node.index);
+    const bucket = this.buckets.get(at.gpu) as OrderStatisticTree;
+    bucket.remove(-at.cpu, node.index);
+    if (bucket.size === 0) this.levels.splice(lowerBound(this.levels, at.gpu), 1);
     this.filed[node.index] = undefined;
   }
 }
