@@ -30,10 +30,12 @@ const all: Array<{ name: string; args: string[]; node?: string[] }> = [
   { name: "lcbench-surrogate", args: ["benchmarks/perf/lcbench-surrogate.ts"] },
   // Median stopping on time_total_s: the interval index against the pass, same process (about 15 s at 2,000 trials).
   { name: "median-stopping-time", args: ["benchmarks/perf/median-stopping-time.ts", "2000", "200", "1"] },
-  // Issue 14's narrower figures: placement's counted work per call on 32 and 1,250 nodes (about 40 s),
+  // Issue 14's narrower figures: placement's counted work per call on 32 and 1,250 nodes (about 60 s),
   // the memory floor under the placement ratio, the event heap, PB2's training-data index, GP-BO's
   // refit rules, and TPE after its own suggestions (clustered bad group) in both modes.
   { name: "placement-work", args: ["benchmarks/perf/placement-work.ts"] },
+  // The schedulers' order-statistic tree steps per result at 10k and 100k trials, counted (about 4 min).
+  { name: "scheduler-tree-work", args: ["benchmarks/perf/scheduler-tree-work.ts"] },
   { name: "trial-touch-floor", args: ["benchmarks/perf/trial-touch-floor.ts"] },
   { name: "event-heap", args: ["benchmarks/perf/event-heap.ts"] },
   { name: "pb2-data-index", args: ["benchmarks/perf/pb2-data-index.ts"] },

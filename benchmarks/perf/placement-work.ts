@@ -22,12 +22,12 @@
  * Prints `placement.<label>.<figure>=value` lines and `placement.<figure>_growth=value` ratios.
  */
 import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
-import { OrderStatisticTree } from "../../algorithms/math/order-statistic-tree.ts";
 import { PlacementIndex } from "../../simulator/cluster.ts";
 import { GPUS_PER_NODE } from "../../simulator/cluster-spec.ts";
 import { simulate } from "../../simulator/index.ts";
 import { benchmarkByName } from "../objectives/index.ts";
 import { ITERATIONS } from "./scale-sim.ts";
+import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps } from "./tree-step-counter.ts";
 
 const argv = process.argv.slice(2);
 function size(name: string, fallback: [number, number]): [number, number] {
@@ -43,57 +43,35 @@ function size(name: string, fallback: [number, number]): [number, number] {
 const small = size("--small", [10_000, 256]);
 const big = size("--big", [100_000, 10_000]);
 
-/** What one run's placement did. */
+/** What one run's placement did, beyond its trees' steps (tree-step-counter.ts). */
 interface Work {
   calls: number;
-  comparisons: number;
-  splitSteps: number;
-  mergeSteps: number;
-  levels: number;
-  selects: number;
   warmScanned: number;
   milliseconds: number;
 }
-const fresh = (): Work => ({ calls: 0, comparisons: 0, splitSteps: 0, mergeSteps: 0, levels: 0, selects: 0, warmScanned: 0, milliseconds: 0 });
+const fresh = (): Work => ({ calls: 0, warmScanned: 0, milliseconds: 0 });
 let work = fresh();
 let depth = 0;
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
-const methods = (proto: object): Record<string, Method> => proto as unknown as Record<string, Method>;
-
-// The tree's steps count only inside a placement call (other trees in the run are not placement's).
-const tree = methods(OrderStatisticTree.prototype);
-const counted: Array<[string, keyof Work]> = [
-  ["before", "comparisons"],
-  ["split", "splitSteps"],
-  ["merge", "mergeSteps"],
-  ["rankOf", "levels"],
-  ["select", "selects"],
-];
-// Counting slows each tree step, so the timed figures come from a second run without it.
-let counting = false;
-for (const [name, field] of counted) {
-  const original = tree[name] as Method;
-  tree[name] = function (this: unknown, ...args: unknown[]): unknown {
-    if (counting && depth > 0) work[field]++;
-    return original.apply(this, args);
-  };
-}
+installTreeStepCounter();
 
 // Every public method of PlacementIndex: counted and timed, outermost calls only.
-const index = methods(PlacementIndex.prototype);
+const index = PlacementIndex.prototype as unknown as Record<string, Method>;
 for (const name of ["add", "update", "adjustFree", "canPlace", "place"]) {
   const original = index[name] as Method;
   index[name] = function (this: unknown, ...args: unknown[]): unknown {
     if (depth > 0) return original.apply(this, args);
     if (name === "place") work.warmScanned += (args[1] as readonly unknown[]).length;
     depth++;
+    enterCounted();
     const t0 = performance.now();
     try {
       return original.apply(this, args);
     } finally {
       work.milliseconds += performance.now() - t0;
       work.calls++;
+      leaveCounted();
       depth--;
     }
   };
@@ -122,7 +100,7 @@ function timerCostMs(): number {
 const bench = benchmarkByName("hartmann6", { maxIterations: ITERATIONS });
 function run(trials: number, gpus: number, count: boolean): { work: Work; results: number } {
   work = fresh();
-  counting = count;
+  resetTreeSteps(count);
   const result = simulate({
     objective: bench.objective,
     space: bench.space,
@@ -146,18 +124,19 @@ const figures: Array<Record<string, number>> = [];
 for (const [trials, gpus] of [small, big]) {
   const label = `${trials}_trials_${gpus}_gpus`;
   const { work: w, results } = run(trials, gpus, true);
+  const steps = { ...treeSteps };
+  const operations = totalTreeSteps() + w.warmScanned;
   const { work: timed } = run(trials, gpus, false);
-  const operations = w.comparisons + w.splitSteps + w.mergeSteps + w.levels + w.selects + w.warmScanned;
   const us = 1000 * Math.max(0, timed.milliseconds - timed.calls * overheadMs);
   const f: Record<string, number> = {
     nodes: Math.ceil(gpus / GPUS_PER_NODE),
     results,
     calls: w.calls,
     calls_per_result: w.calls / results,
-    comparisons_per_call: w.comparisons / w.calls,
-    split_merge_steps_per_call: (w.splitSteps + w.mergeSteps) / w.calls,
-    levels_per_call: w.levels / w.calls,
-    selects_per_call: w.selects / w.calls,
+    comparisons_per_call: steps.comparisons / w.calls,
+    split_merge_steps_per_call: steps.splitMergeLevels / w.calls,
+    levels_per_call: steps.ranks / w.calls,
+    selects_per_call: steps.selects / w.calls,
     warm_scanned_per_call: w.warmScanned / w.calls,
     operations_per_call: operations / w.calls,
     operations_per_result: operations / results,

@@ -81,12 +81,17 @@ export interface SimRate {
   schedulerHooks?: Record<string, { calls: number; seconds: number }>;
 }
 
-/** One timed run; the scheduler is built outside the timing. `schedulerWork`: also time the scheduler's own hooks (slows the run a little). */
-export function simThroughput(name: string, scale: SimScale, schedulerWork = false): SimRate {
+/**
+ * One timed run; the scheduler is built outside the timing. `schedulerWork`: also time the
+ * scheduler's own hooks (slows the run a little). `instrument`: applied to the new scheduler
+ * before the run (scheduler-tree-work.ts counts inside its hooks).
+ */
+export function simThroughput(name: string, scale: SimScale, schedulerWork = false, instrument?: (scheduler: Scheduler) => Scheduler): SimRate {
   const factory = factories[name];
   if (!factory) throw new Error(`unknown scheduler "${name}"; known: ${simSchedulerNames.join(", ")}`);
   const timer = schedulerWork ? new SchedulerWorkTimer() : undefined;
-  const scheduler = timer ? timer.wrap(factory()) : factory();
+  const built = instrument ? instrument(factory()) : factory();
+  const scheduler = timer ? timer.wrap(built) : built;
   const t0 = performance.now();
   // CPU time as well as wall time: on a shared machine the wall clock also counts other processes' turns.
   const cpu0 = process.cpuUsage();

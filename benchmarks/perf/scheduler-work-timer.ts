@@ -1,7 +1,7 @@
 import type { Scheduler } from "../../core/contracts/index.ts";
 
 /** The scheduler's own calls (the Scheduler contract's hooks) that the loop makes. */
-const HOOKS = ["onTrialAdd", "onTrialResult", "onTrialComplete", "onTrialError", "chooseTrialToRun", "onCandidateChange"] as const;
+export const HOOKS = ["onTrialAdd", "onTrialResult", "onTrialComplete", "onTrialError", "chooseTrialToRun", "onCandidateChange"] as const;
 
 /**
  * Times a scheduler's own work inside a simulation (benchmarks/perf/scale.ts

@@ -1,0 +1,94 @@
+/**
+ * The schedulers' O(log n) per result (issue 14, target 1), counted: the steps of every
+ * order-statistic tree a scheduler walks inside its own hooks (ASHA's and HyperBand's rungs,
+ * the median rule's running means, PBT's ranking, PB2's ranking and data index), per result,
+ * at 10,000 trials on 1,000 GPUs and at 100,000 trials on 10,000 GPUs: the sizes of
+ * `scale.ts --large`. Counts hold on a loaded machine and leave out the memory hierarchy,
+ * which the timed growth in scale.ts also measures (bigger trees miss the caches).
+ *
+ * A tree step per result that grows by about ln(100,000) / ln(10,000) = 1.25 is O(log n); a
+ * rescan of a rung would grow 10x. Work outside the trees (a scheduler's own loops) is not
+ * counted here: `scale.ts --scheduler-work` times it.
+ *
+ *   npx tsx benchmarks/perf/scheduler-tree-work.ts [--schedulers asha-stopping,...] [--small 10000,1000] [--big 100000,10000]
+ *
+ * Prints `scheduler_tree_work.<scheduler>.<size>.<figure>=value` lines and the growth.
+ */
+import type { Scheduler } from "../../core/contracts/index.ts";
+import { simThroughput } from "./scale-sim.ts";
+import { HOOKS } from "./scheduler-work-timer.ts";
+import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps } from "./tree-step-counter.ts";
+
+const argv = process.argv.slice(2);
+function flag(name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+function size(name: string, fallback: [number, number]): [number, number] {
+  const text = flag(name);
+  if (text === undefined) return fallback;
+  const parts = text.split(",").map(Number);
+  if (parts.length !== 2 || !parts.every((v) => Number.isInteger(v) && v > 0)) {
+    console.error(`${name}: expected TRIALS,GPUS (two positive integers), got "${text}"`);
+    process.exit(2);
+  }
+  return parts as [number, number];
+}
+const schedulers = (flag("--schedulers") ?? "asha-stopping,asha-promotion,hyperband,median-stopping,pbt,pb2-reuse").split(",");
+const sizes = [size("--small", [10_000, 1_000]), size("--big", [100_000, 10_000])];
+
+installTreeStepCounter();
+let hookCalls = 0;
+
+/** Counts tree steps inside the scheduler's hooks (outermost calls; a hook calling another counts once). */
+function countedHooks(scheduler: Scheduler): Scheduler {
+  const target = scheduler as unknown as Record<string, unknown>;
+  let depth = 0;
+  for (const hook of HOOKS) {
+    const original = target[hook];
+    if (typeof original !== "function") continue;
+    const bound = (original as (...a: unknown[]) => unknown).bind(scheduler);
+    target[hook] = (...args: unknown[]): unknown => {
+      if (depth > 0) return bound(...args);
+      depth++;
+      hookCalls++;
+      enterCounted();
+      try {
+        return bound(...args);
+      } finally {
+        leaveCounted();
+        depth--;
+      }
+    };
+  }
+  return scheduler;
+}
+
+const print = (name: string, value: number): void => console.log(`${name}=${Number.isInteger(value) ? value : value.toPrecision(4)}`);
+
+for (const name of schedulers) {
+  // JIT warm-up at a small size, counting on (the counted runs are the ones compared).
+  resetTreeSteps(true);
+  simThroughput(name, { label: "warmup", trials: 500, gpus: 50 }, false, countedHooks);
+  const perResult: number[] = [];
+  for (const [trials, gpus] of sizes) {
+    const label = `${trials}_trials_${gpus}_gpus`;
+    resetTreeSteps(true);
+    hookCalls = 0;
+    const run = simThroughput(name, { label, trials, gpus }, false, countedHooks);
+    const key = `scheduler_tree_work.${name}.${label}`;
+    print(`${key}.results`, run.results);
+    print(`${key}.hook_calls_per_result`, hookCalls / run.results);
+    print(`${key}.comparisons_per_result`, treeSteps.comparisons / run.results);
+    print(`${key}.split_merge_levels_per_result`, treeSteps.splitMergeLevels / run.results);
+    print(`${key}.ranks_per_result`, treeSteps.ranks / run.results);
+    print(`${key}.selects_per_result`, treeSteps.selects / run.results);
+    print(`${key}.tree_steps_per_result`, totalTreeSteps() / run.results);
+    print(`${key}.tree_steps_per_trial`, totalTreeSteps() / run.trials);
+    perResult.push(totalTreeSteps() / run.results);
+  }
+  print(`scheduler_tree_work.${name}.tree_steps_per_result_growth`, (perResult[1] as number) / (perResult[0] as number));
+}
+const [[small], [big]] = sizes as [[number, number], [number, number]];
+print("scheduler_tree_work.log_n_growth_reference", Math.log(big) / Math.log(small));
+resetTreeSteps(false);
