@@ -37,6 +37,8 @@ const all: Array<{ name: string; args: string[]; node?: string[] }> = [
   // The schedulers' order-statistic tree steps per result at 10k and 100k trials, counted (about 4 min).
   { name: "scheduler-tree-work", args: ["benchmarks/perf/scheduler-tree-work.ts"] },
   { name: "trial-touch-floor", args: ["benchmarks/perf/trial-touch-floor.ts"] },
+  // Bytes allocated and GC time per result, FIFO at 256 and 10,000 GPUs, from V8's GC log (about 30 s).
+  { name: "sim-allocation", args: ["benchmarks/perf/sim-allocation.ts"] },
   { name: "event-heap", args: ["benchmarks/perf/event-heap.ts"] },
   { name: "pb2-data-index", args: ["benchmarks/perf/pb2-data-index.ts"] },
   { name: "gp-refit-cost", args: ["benchmarks/perf/gp-refit-cost.ts"] },
