@@ -21,14 +21,15 @@ export interface TreeSteps {
 export const treeSteps: TreeSteps = { comparisons: 0, splitMergeLevels: 0, ranks: 0, selects: 0 };
 let inside = 0;
 let enabled = false;
-let installed = false;
+/** The tree's own methods while the counters are installed (to put back). */
+let originals: Array<[string, Method]> | undefined;
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /** Wraps the tree's prototype methods (once per process). Counting starts disabled. */
 export function installTreeStepCounter(): void {
-  if (installed) return;
-  installed = true;
+  if (originals !== undefined) return;
+  originals = [];
   const tree = OrderStatisticTree.prototype as unknown as Record<string, Method>;
   const counted: Array<[string, keyof TreeSteps]> = [
     ["before", "comparisons"],
@@ -38,12 +39,23 @@ export function installTreeStepCounter(): void {
     ["select", "selects"],
   ];
   for (const [name, field] of counted) {
-    const original = tree[name] as Method;
+    const original = tree[name];
+    // A renamed private method would otherwise count nothing, silently.
+    if (typeof original !== "function") throw new Error(`tree-step-counter: OrderStatisticTree has no method ${name}`);
+    originals.push([name, original as Method]);
     tree[name] = function (this: unknown, ...args: unknown[]): unknown {
       if (enabled && inside > 0) treeSteps[field]++;
-      return original.apply(this, args);
+      return (original as Method).apply(this, args);
     };
   }
+}
+
+/** Puts the tree's own methods back (a test process shares its modules with other tests). */
+export function uninstallTreeStepCounter(): void {
+  if (originals === undefined) return;
+  const tree = OrderStatisticTree.prototype as unknown as Record<string, Method>;
+  for (const [name, original] of originals) tree[name] = original;
+  originals = undefined;
 }
 
 /** Turns counting on or off and zeroes the counts. */
