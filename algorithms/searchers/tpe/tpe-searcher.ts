@@ -147,6 +147,11 @@ export class TPESearcher implements Searcher {
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
   private readonly byId = new Map<string, TrialRecord>();
+  /**
+   * The split's inputs by trial position, kept in step with the records (`keep`): one pass
+   * over typed columns per suggestion instead of over the record objects (issue 14).
+   */
+  private keyColumns = new RankingColumns();
 
   constructor(
     space: Space,
@@ -214,6 +219,7 @@ export class TPESearcher implements Searcher {
     this.trials.push(record);
     this.byId.set(trialId, record);
     this.index(record);
+    this.keyColumns.keep(record);
     return config;
   }
 
@@ -224,6 +230,7 @@ export class TPESearcher implements Searcher {
     // Remembered in case the trial completes without a last result.
     record.step = -result.iteration;
     record.loss = -this.options.sign * value;
+    this.keyColumns.keep(record);
   }
 
   onTrialComplete(trialId: string, last?: Result, error?: boolean): void {
@@ -231,6 +238,7 @@ export class TPESearcher implements Searcher {
     if (record === undefined || record.state !== "running") return;
     if (error === true) {
       record.state = "error";
+      this.keyColumns.keep(record);
       return;
     }
     const value = last?.metrics[this.options.metric];
@@ -244,6 +252,7 @@ export class TPESearcher implements Searcher {
     }
     record.state = "finished";
     this.finishedCount++;
+    this.keyColumns.keep(record);
   }
 
   save(): Json {
@@ -279,7 +288,11 @@ export class TPESearcher implements Searcher {
     this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
     this.valueColumns = this.table.parameters.map(() => new Float64Array(64));
     this.centreTrees = new Map();
-    for (const t of this.trials) this.index(t);
+    this.keyColumns = new RankingColumns();
+    for (const t of this.trials) {
+      this.index(t);
+      this.keyColumns.keep(t);
+    }
   }
 
   /** Adds a new trial's values to the per-parameter columns. */
@@ -328,19 +341,20 @@ export class TPESearcher implements Searcher {
    * one pass over the records into typed key columns, no per-record closures or objects.
    */
   protected split(n: number): Groups {
-    const trials = this.trials;
-    const steps = new Float64Array(trials.length);
-    const losses = new Float64Array(trials.length);
-    const positions = new Int32Array(trials.length);
+    const count = this.trials.length;
+    const { state, step, loss } = this.keyColumns;
+    const scratch = this.keyColumns.scratch(count);
+    const { steps, losses, positions } = scratch;
+    const liar = this.constantLiar;
     let m = 0;
-    for (let i = 0; i < trials.length; i++) {
-      const t = trials[i] as TrialRecord;
-      if (t.state === "error" || (!this.constantLiar && t.state !== "finished")) continue;
+    for (let i = 0; i < count; i++) {
+      const s = state[i] as number;
+      if (s === ERROR || (!liar && s !== FINISHED)) continue;
       // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
-      const running = this.constantLiar && t.state === "running";
-      steps[m] = running ? Infinity : t.step;
-      losses[m] = running ? Infinity : t.loss;
-      positions[m++] = t.index;
+      const running = liar && s === RUNNING;
+      steps[m] = running ? Infinity : (step[i] as number);
+      losses[m] = running ? Infinity : (loss[i] as number);
+      positions[m++] = i;
     }
     const inBelow = belowMask(steps, losses, m, this.gamma(n));
     let belowCount = 0;
@@ -469,6 +483,52 @@ export class TPESearcher implements Searcher {
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const best = bestCandidate(good.logPdf(candidates), bad, candidates);
     return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
+  }
+}
+
+const RUNNING = 0;
+const FINISHED = 1;
+const ERROR = 2;
+
+/**
+ * Each trial's state, step and loss by its position (a copy of the records' fields, set by
+ * `keep` after every change), with the split's scratch columns, grown by doubling.
+ */
+class RankingColumns {
+  state = new Uint8Array(64);
+  step = new Float64Array(64);
+  loss = new Float64Array(64);
+  private readonly work = { steps: new Float64Array(64), losses: new Float64Array(64), positions: new Int32Array(64) };
+
+  keep(record: TrialRecord): void {
+    const i = record.index;
+    if (i >= this.state.length) {
+      const size = Math.max(2 * this.state.length, i + 1);
+      const state = new Uint8Array(size);
+      state.set(this.state);
+      const step = new Float64Array(size);
+      step.set(this.step);
+      const loss = new Float64Array(size);
+      loss.set(this.loss);
+      this.state = state;
+      this.step = step;
+      this.loss = loss;
+    }
+    this.state[i] = record.state === "running" ? RUNNING : record.state === "finished" ? FINISHED : ERROR;
+    this.step[i] = record.step;
+    this.loss[i] = record.loss;
+  }
+
+  /** Scratch columns of at least `size` entries (their contents are overwritten by each split). */
+  scratch(size: number): { steps: Float64Array; losses: Float64Array; positions: Int32Array } {
+    const work = this.work;
+    if (work.steps.length < size) {
+      const grown = Math.max(size, 2 * work.steps.length);
+      work.steps = new Float64Array(grown);
+      work.losses = new Float64Array(grown);
+      work.positions = new Int32Array(grown);
+    }
+    return work;
   }
 }
 
