@@ -72,6 +72,43 @@ export class ComponentIndex {
   private indexed: Int32Array | undefined;
   private slotted: { ids: Int32Array; logWeights: Float64Array } | undefined;
   private bySlot = new Float64Array(0);
+  /** The largest observation log weight of the last `logWeightsBySlot` (-Infinity for none). */
+  largestLogWeight = -Infinity;
+  private diffed: { from: Int32Array; to: Int32Array; joined: Int32Array | null } | undefined;
+
+  /**
+   * The ids of `to` that are not in `from` (both ascending), or null where an id of `from` is
+   * missing from `to` or more than `limit` joined; computed once per pair of arrays (the
+   * parameters of a suggestion usually share both).
+   */
+  joined(from: Int32Array, to: Int32Array, limit: number): Int32Array | null {
+    const known = this.diffed;
+    if (known !== undefined && known.from === from && known.to === to) return known.joined;
+    let joined: Int32Array | null = null;
+    const kept = from.length;
+    if (to.length >= kept && to.length - kept <= limit) {
+      const found = new Int32Array(to.length - kept);
+      let count = 0;
+      let j = 0;
+      let missing = false;
+      for (let c = 0; c < to.length; c++) {
+        const id = to[c] as number;
+        if (j < kept && (from[j] as number) === id) {
+          j++;
+          continue;
+        }
+        // A kept id below this one is not in `to`; more joined than the sizes allow means one is missing too.
+        if ((j < kept && (from[j] as number) < id) || count === found.length) {
+          missing = true;
+          break;
+        }
+        found[count++] = id;
+      }
+      if (!missing && j === kept) joined = found;
+    }
+    this.diffed = { from, to, joined };
+    return joined;
+  }
 
   /**
    * Each component's log weight by slot (0: the prior, id + 1: the observation with trial id
@@ -84,7 +121,13 @@ export class ComponentIndex {
       const largest = n > 0 ? (ids[n - 1] as number) : -1;
       if (this.bySlot.length < largest + 2) this.bySlot = new Float64Array(Math.max(largest + 2, 2 * this.bySlot.length, 64));
       const bySlot = this.bySlot;
-      for (let c = 0; c < n; c++) bySlot[(ids[c] as number) + 1] = logWeights[c] as number;
+      let heaviest = -Infinity;
+      for (let c = 0; c < n; c++) {
+        const logWeight = logWeights[c] as number;
+        bySlot[(ids[c] as number) + 1] = logWeight;
+        if (logWeight > heaviest) heaviest = logWeight;
+      }
+      this.largestLogWeight = heaviest;
       bySlot[0] = n < logWeights.length ? (logWeights[n] as number) : Number.NaN;
       this.slotted = { ids, logWeights };
     }
@@ -175,9 +218,8 @@ export class BadGroupKernels {
   /** Trials that may be wider than the floor, so candidates for the wide list; compacted on use. */
   private wider: number[] = [];
   private listFloor = 0;
-  /** The kept state's bad group (its first keptN entries); keptN < 0: nothing kept to patch. */
-  private keptIds = new Int32Array(0);
-  private keptN = -1;
+  /** The kept state's bad group (the searcher's array, never changed after use); undefined: nothing kept to patch. */
+  private keptIds: Int32Array | undefined;
   private keptSettings: ParzenSettings | undefined;
   private keptLow = Number.NaN;
   private keptHigh = Number.NaN;
@@ -189,8 +231,6 @@ export class BadGroupKernels {
   private floorCount = 0;
   /** At least every observation's q. */
   private maxQ = -Infinity;
-  /** Scratch: the trials a patch inserts. */
-  private added = new Int32Array(0);
   // Per suggestion.
   private wideCentres = new Float64Array(0);
   private wideInverseSigmas = new Float64Array(0);
@@ -222,25 +262,12 @@ export class BadGroupKernels {
    * otherwise (a trial left it, or too many joined: then the state must be rebuilt).
    */
   private patch(input: BadGroupInput, n: number, components: number, minSigma: number): boolean {
-    const keptN = this.keptN;
+    const keptIds = this.keptIds;
     const { ids, values, memo, settings, low, high } = input;
-    if (keptN < 0 || n < keptN || n - keptN > PATCH_LIMIT || settings !== this.keptSettings || low !== this.keptLow || high !== this.keptHigh || minSigma !== this.keptMinSigma) return false;
-    // Both ascending: every kept id must still be there; the others joined.
-    const kept = this.keptIds;
-    const added = this.added;
-    let addedCount = 0;
-    let j = 0;
-    for (let c = 0; c < n; c++) {
-      const id = ids[c] as number;
-      if (j < keptN && (kept[j] as number) === id) {
-        j++;
-        continue;
-      }
-      if (j < keptN && (kept[j] as number) < id) return false;
-      if (addedCount === PATCH_LIMIT) return false;
-      added[addedCount++] = id;
-    }
-    if (j !== keptN) return false;
+    if (keptIds === undefined || settings !== this.keptSettings || low !== this.keptLow || high !== this.keptHigh || minSigma !== this.keptMinSigma) return false;
+    const added = input.index.joined(keptIds, ids, PATCH_LIMIT);
+    if (added === null) return false;
+    const addedCount = added.length;
     const largest = ids[n - 1] as number;
     this.reserveKept(components, largest + 1);
     memo.reserve(largest + 2);
@@ -267,9 +294,7 @@ export class BadGroupKernels {
       const last = Math.min(count, r + 2);
       for (let k = Math.max(0, r - 2); k <= last; k++) this.refresh(k, input, minSigma, innerEnds);
     }
-    this.keptIds = grown(this.keptIds, n, (size) => new Int32Array(size));
-    this.keptIds.set(ids.subarray(0, n));
-    this.keptN = n;
+    this.keptIds = ids;
     // The reach's counts are relative to the floor only while some bandwidth is at it.
     return this.floorCount > 0;
   }
@@ -338,7 +363,7 @@ export class BadGroupKernels {
   /** The kept state from scratch, in three passes over the sorted column (false: an observation misses from it). */
   private rebuild(input: BadGroupInput, n: number, components: number, minSigma: number): boolean {
     const { ids, values, sorted, memo, settings, low, high } = input;
-    this.keptN = -1;
+    this.keptIds = undefined;
     this.reserveScratch(components);
     const considerPrior = settings.considerPrior;
     const priorCentre = 0.5 * (low + high);
@@ -453,14 +478,12 @@ export class BadGroupKernels {
     this.maxQ = maxQ;
     this.smallest = smallest;
     this.floorCount = floorCount;
-    this.keptIds = grown(this.keptIds, n, (size) => new Int32Array(size));
-    this.keptIds.set(ids.subarray(0, n));
     this.keptSettings = settings;
     this.keptLow = low;
     this.keptHigh = high;
     this.keptMinSigma = minSigma;
     // Patching keeps the reach's counts relative to the floor: only while the floor is the smallest bandwidth.
-    this.keptN = smallest === minSigma ? n : -1;
+    this.keptIds = smallest === minSigma ? ids : undefined;
     return true;
   }
 
@@ -475,11 +498,9 @@ export class BadGroupKernels {
     const sigmaById = this.sigmaById;
     // The bandwidth-weighted shift, summed in component order as the estimator sums it; the largest log weight.
     let total = 0;
-    let maxLogWeight = -Infinity;
-    for (let c = 0; c < n; c++) {
-      total += (weights[c] as number) * (sigmaById[ids[c] as number] as number);
-      if ((logWeights[c] as number) > maxLogWeight) maxLogWeight = logWeights[c] as number;
-    }
+    for (let c = 0; c < n; c++) total += (weights[c] as number) * (sigmaById[ids[c] as number] as number);
+    const bySlot = input.index.logWeightsBySlot(ids, logWeights);
+    let maxLogWeight = input.index.largestLogWeight;
     if (considerPrior) total += (weights[n] as number) * range;
     const shift = settings.scoring === "bandwidth-weighted" ? Math.log(total) : 0;
     let maxQ = this.maxQ;
@@ -490,7 +511,6 @@ export class BadGroupKernels {
     }
     const ceiling = maxLogWeight + maxQ - shift;
     if (!Number.isFinite(ceiling) || !Number.isFinite(shift)) return null;
-    const bySlot = input.index.logWeightsBySlot(ids, logWeights);
 
     // The wide components: the prior where wider than the reach, and the listed observations that are.
     const wider = this.wider;
@@ -589,7 +609,6 @@ export class BadGroupKernels {
       this.qById = grown(this.qById, ids, f64);
       this.listed = grown(this.listed, ids, (size) => new Uint8Array(size));
     }
-    if (this.added.length < PATCH_LIMIT) this.added = new Int32Array(PATCH_LIMIT);
   }
 }
 
