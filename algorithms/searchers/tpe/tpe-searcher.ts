@@ -6,9 +6,9 @@ import { BadGroupKernels, ComponentIndex, badGroupBoundsApply } from "./bad-grou
 import { bestCandidate, type BadDensity } from "./best-candidate.ts";
 import { CentreKdTree } from "./centre-kd-tree.ts";
 import { MultivariateBounds } from "./multivariate-bounds.ts";
-import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
+import { KernelMemo, SortedColumn, WeightsMemo, type ParzenMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
-import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
+import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenParameter, type ParzenSettings } from "./parzen-estimator.ts";
 
 export interface TPESearcherOptions extends SearcherOptions {
   /** Random suggestions before the model is used. @defaultValue 10 */
@@ -380,7 +380,6 @@ export class TPESearcher implements Searcher {
     block: readonly number[],
     aboveIds: Int32Array,
     settings: ParzenSettings,
-    badColumns: () => Float64Array[],
   ): Pick<BadDensity, "logPdfBounds" | "logPdfLower" | "logPdfBoundsMiddle" | "logPdfBoundsOrDominated"> | null {
     const parameters = block.map((q) => (this.table.parameters[q] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
     // Joint continuous kernels: bounds from the components near each candidate (multivariate-bounds.ts).
@@ -428,61 +427,37 @@ export class TPESearcher implements Searcher {
 
   /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
   private sampleBlock(block: readonly number[], groups: Groups, settings: ParzenSettings): number[] {
-    const first = block[0] as number;
-    const firstColumn = this.valueColumns[first] as Float64Array;
-    const blockColumns = block.map((p) => this.valueColumns[p] as Float64Array);
-    // Gathered from the per-parameter columns by trial position (ascending, as the records).
-    const columns = (trialIds: Int32Array): { columns: Float64Array[]; ids: Int32Array } => {
-      let kept = 0;
-      for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) kept++;
-      const ids = kept === trialIds.length ? trialIds : new Int32Array(kept);
-      if (ids !== trialIds) {
-        let j = 0;
-        for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) ids[j++] = trialIds[k] as number;
-      }
-      const out = blockColumns.map((source) => {
-        const column = new Float64Array(kept);
-        for (let k = 0; k < kept; k++) column[k] = source[ids[k] as number] as number;
-        return column;
-      });
-      return { columns: out, ids };
-    };
-    const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
-    const goodSettings =
-      this.goodWeighting === "expected-improvement"
-        ? improvementWeighted(
-            Array.from(groups.belowIds, (i) => this.trials[i] as TrialRecord).filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys),
-            Array.from(groups.aboveIds, (i) => this.trials[i] as TrialRecord).map(this.rankingKeys),
-            settings,
-          )
-        : settings;
-    const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
-    const sorted = block.map((p) => this.sortedColumns[p] as SortedColumn);
-    const goodColumns = columns(groups.belowIds);
+    // Plain loops and a class below, no closures: tsx's keepNames wraps every named closure at run time (issue 14).
+    const size = block.length;
+    const blockColumns: Float64Array[] = new Array(size);
+    const parameters: ParzenParameter[] = new Array(size);
+    const kernels: KernelMemo[] = new Array(size);
+    const sorted: SortedColumn[] = new Array(size);
+    for (let k = 0; k < size; k++) {
+      const p = block[k] as number;
+      blockColumns[k] = this.valueColumns[p] as Float64Array;
+      parameters[k] = (this.table.parameters[p] as { parzen: ParzenParameter }).parzen;
+      kernels[k] = this.kernelMemos[p] as KernelMemo;
+      sorted[k] = this.sortedColumns[p] as SortedColumn;
+    }
+    const goodSettings = this.goodWeighting === "expected-improvement" ? this.improvementSettings(block[0] as number, groups, settings) : settings;
+    const goodColumns = gatherColumns(blockColumns, groups.belowIds);
     const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
-    // The bad group's estimator, built on first need: a continuous parameter's bounds come from bad-group-bounds.ts.
-    let built: ParzenEstimator | undefined;
-    let badColumns: { columns: Float64Array[]; ids: Int32Array } | undefined;
-    const badEstimator = (): ParzenEstimator => {
-      if (built !== undefined) return built;
-      badColumns ??= columns(groups.aboveIds);
-      return (built = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted }));
-    };
-    const fastBounds = this.badGroupBounds(block, groups.aboveIds, settings, () => (badColumns ??= columns(groups.aboveIds)).columns);
-    // A cheap lower bound per candidate (multivariate bounds: the prior's score) lets bestCandidate bound only the candidates that can still win.
-    const lowerBound = fastBounds?.logPdfLower?.bind(fastBounds);
-    const middleBounds = fastBounds?.logPdfBoundsMiddle?.bind(fastBounds);
-    const firstBounds = fastBounds?.logPdfBoundsOrDominated?.bind(fastBounds);
-    const bad: BadDensity = {
-      logPdfBounds: (samples, tight) => (fastBounds !== null ? fastBounds.logPdfBounds(samples, tight) : badEstimator().logPdfBounds(samples, tight)),
-      logPdf: (samples) => badEstimator().logPdf(samples),
-      ...(lowerBound !== undefined ? { logPdfLower: lowerBound } : {}),
-      ...(middleBounds !== undefined ? { logPdfBoundsMiddle: middleBounds } : {}),
-      ...(firstBounds !== undefined ? { logPdfBoundsOrDominated: firstBounds } : {}),
-    };
+    const bad = new BadGroupDensity(this.badGroupBounds(block, groups.aboveIds, settings), blockColumns, groups.aboveIds, parameters, settings, { kernels, weights: this.weightsMemo, sorted });
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const best = bestCandidate(good.logPdf(candidates), bad, candidates);
-    return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
+    const chosen: number[] = new Array(size);
+    for (let k = 0; k < size; k++) chosen[k] = this.table.canonical(block[k] as number, (candidates[k] as Float64Array)[best] as number);
+    return chosen;
+  }
+
+  /** The good group's settings under Watanabe 2023's EI weighting (`improvementWeighted`). */
+  private improvementSettings(first: number, groups: Groups, settings: ParzenSettings): ParzenSettings {
+    return improvementWeighted(
+      Array.from(groups.belowIds, (i) => this.trials[i] as TrialRecord).filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys),
+      Array.from(groups.aboveIds, (i) => this.trials[i] as TrialRecord).map(this.rankingKeys),
+      settings,
+    );
   }
 }
 
@@ -529,6 +504,71 @@ class RankingColumns {
       work.positions = new Int32Array(grown);
     }
     return work;
+  }
+}
+
+/**
+ * A block's columns for the trials in `trialIds` where its first parameter is set, gathered
+ * from the per-parameter columns by trial position (ascending, as the records).
+ */
+function gatherColumns(blockColumns: readonly Float64Array[], trialIds: Int32Array): { columns: Float64Array[]; ids: Int32Array } {
+  const firstColumn = blockColumns[0] as Float64Array;
+  let kept = 0;
+  for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) kept++;
+  let ids = trialIds;
+  if (kept !== trialIds.length) {
+    ids = new Int32Array(kept);
+    let j = 0;
+    for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) ids[j++] = trialIds[k] as number;
+  }
+  const columns: Float64Array[] = new Array(blockColumns.length);
+  for (let p = 0; p < blockColumns.length; p++) {
+    const source = blockColumns[p] as Float64Array;
+    const column = new Float64Array(kept);
+    for (let k = 0; k < kept; k++) column[k] = source[ids[k] as number] as number;
+    columns[p] = column;
+  }
+  return { columns, ids };
+}
+
+/**
+ * The bad group's density as `bestCandidate` reads it: the bounds from kept state where the
+ * searcher has them (bad-group-bounds.ts, multivariate-bounds.ts), the estimator (built the
+ * old way, on first need) for the rest.
+ */
+class BadGroupDensity implements BadDensity {
+  private built: ParzenEstimator | undefined;
+  // Set only where the bounds have them (bestCandidate tests for presence); declared, never assigned undefined.
+  declare readonly logPdfLower?: NonNullable<BadDensity["logPdfLower"]>;
+  declare readonly logPdfBoundsMiddle?: NonNullable<BadDensity["logPdfBoundsMiddle"]>;
+  declare readonly logPdfBoundsOrDominated?: NonNullable<BadDensity["logPdfBoundsOrDominated"]>;
+
+  constructor(
+    private readonly fast: Pick<BadDensity, "logPdfBounds" | "logPdfLower" | "logPdfBoundsMiddle" | "logPdfBoundsOrDominated"> | null,
+    private readonly blockColumns: readonly Float64Array[],
+    private readonly aboveIds: Int32Array,
+    private readonly parameters: readonly ParzenParameter[],
+    private readonly settings: ParzenSettings,
+    private readonly memo: Omit<ParzenMemo, "ids">,
+  ) {
+    // A cheap lower bound per candidate (multivariate bounds: the prior's score) lets bestCandidate bound only the candidates that can still win.
+    if (fast?.logPdfLower !== undefined) this.logPdfLower = fast.logPdfLower.bind(fast);
+    if (fast?.logPdfBoundsMiddle !== undefined) this.logPdfBoundsMiddle = fast.logPdfBoundsMiddle.bind(fast);
+    if (fast?.logPdfBoundsOrDominated !== undefined) this.logPdfBoundsOrDominated = fast.logPdfBoundsOrDominated.bind(fast);
+  }
+
+  logPdfBounds(samples: readonly Float64Array[], tight?: boolean): { value: Float64Array; bound: Float64Array } | null {
+    return this.fast !== null ? this.fast.logPdfBounds(samples, tight) : this.estimator().logPdfBounds(samples, tight);
+  }
+
+  logPdf(samples: readonly Float64Array[]): Float64Array {
+    return this.estimator().logPdf(samples);
+  }
+
+  private estimator(): ParzenEstimator {
+    if (this.built !== undefined) return this.built;
+    const { columns, ids } = gatherColumns(this.blockColumns, this.aboveIds);
+    return (this.built = new ParzenEstimator(columns, this.parameters, this.settings, { ...this.memo, ids }));
   }
 }
 
