@@ -12,6 +12,7 @@ import { ParzenEstimator, defaultGamma, defaultWeights, uniformWeights, type Par
 import { TPESearcher, splitObservations, type Groups, type TPESearcherOptions } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
 import type { Config, Json } from "../../../../core/contracts/index.ts";
 import { choice, loguniform, randint, uniform, type Space } from "../../../../core/space/index.ts";
+import { parkMiller } from "./fixtures.ts";
 
 /** Bit-for-bit equality of two float arrays (NaN equals NaN, 0 differs from -0). */
 function sameBits(a: Float64Array, b: Float64Array): boolean {
@@ -39,8 +40,7 @@ const settingsArbitrary = fc.record({
  * (trials leave the group, so it is rebuilt). NaN values are never members.
  */
 function nextBadGroup(previous: Int32Array, values: Float64Array, start: number, round: { badShare: number; seed: number; grow: boolean }): Int32Array {
-  let state = round.seed;
-  const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const random = parkMiller(round.seed);
   const active = (i: number) => !Number.isNaN(values[i] as number);
   if (!round.grow || previous.length === 0) return Int32Array.from([...values.keys()].filter((i) => active(i) && random() < round.badShare));
   const members = new Set(previous);
@@ -152,6 +152,29 @@ type BoundsOf = (
  * pass, after arbitrary rounds of observations: ties, NaN for inactive trials, log-space
  * bounds, the prior, endpoints, magic clip on and off, both weight rules and both scorings.
  */
+/**
+ * Whether the exact log density lies in [value - a, value + bound + a] at every point, for the
+ * first and the tight pass, a = 1e-9 (1 + |value|) (bestCandidate's allowance, less its share
+ * for log l); -Infinity exactly where the exact density is 0.
+ */
+function boundsHold(bounds: NonNullable<ReturnType<BoundsOf>>, xs: Float64Array, exact: Float64Array): boolean {
+  for (const tight of [false, true]) {
+    const result = bounds.logPdfBounds([xs], tight);
+    if (result === null) return false;
+    for (let s = 0; s < xs.length; s++) {
+      const e = exact[s] as number;
+      const v = result.value[s] as number;
+      if (e === -Infinity || v === -Infinity) {
+        if (e !== v) return false;
+        continue;
+      }
+      const allowance = 1e-9 * (1 + Math.abs(v));
+      if (!(e >= v - allowance && e <= v + (result.bound[s] as number) + allowance)) return false;
+    }
+  }
+  return true;
+}
+
 /** Rounds with bounds, compared by boundsContainExact (a property that compared nothing would assert nothing). */
 let containCompared = 0;
 /** Of those, rounds whose bounds came from a patched kept state. */
@@ -180,22 +203,7 @@ function boundsContainExact(boundsOf: BoundsOf): fc.IProperty<unknown> {
         containCompared++;
         if (builder.patched > before) containPatched++;
         const exact = new ParzenEstimator([Float64Array.from(input.ids, (i) => trials.values[i] as number)], [parameter], settings).logPdf([xs]);
-        for (const tight of [false, true]) {
-          const result = bounds.logPdfBounds([xs], tight);
-          if (result === null) return false;
-          for (let s = 0; s < xs.length; s++) {
-            const e = exact[s] as number;
-            const v = result.value[s] as number;
-            if (e === -Infinity || v === -Infinity) {
-              if (e !== v) return false;
-              continue;
-            }
-            const allowance = 1e-9 * (1 + Math.abs(v));
-            if (!(e >= v - allowance && e <= v + (result.bound[s] as number) + allowance)) {
-              return false;
-            }
-          }
-        }
+        if (!boundsHold(bounds, xs, exact)) return false;
       }
       return true;
     },
@@ -228,8 +236,7 @@ describe("BadGroupKernels bounds", () => {
           const settings: ParzenSettings = { considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights, scoring };
           const trials = new RoundsOfTrials(0, 1, settings);
           const builder = new BadGroupKernels();
-          let state = seed;
-          const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
+          const random = parkMiller(seed);
           // Old observations away from the bounds (the cluster may then hold the largest q).
           trials.play({ added: Array.from({ length: oldSize }, () => 0.1 + 0.8 * random()), badShare: 1, seed, grow: false });
           builder.bounds(trials.play({ added: [], badShare: 1, seed, grow: true }));
@@ -244,21 +251,7 @@ describe("BadGroupKernels bounds", () => {
           const xs = Float64Array.from({ length: 120 }, (_, k) => centre + 0.002 + 0.001 * k);
           const exact = new ParzenEstimator([Float64Array.from(trials.ids, (i) => trials.values[i] as number)], [{ kind: "numeric", low: 0, high: 1, step: null }], settings).logPdf([xs]);
           compared++;
-          for (const tight of [false, true]) {
-            const result = bounds.logPdfBounds([xs], tight);
-            if (result === null) return false;
-            for (let s = 0; s < xs.length; s++) {
-              const e = exact[s] as number;
-              const v = result.value[s] as number;
-              if (e === -Infinity || v === -Infinity) {
-                if (e !== v) return false;
-                continue;
-              }
-              const allowance = 1e-9 * (1 + Math.abs(v));
-              if (!(e >= v - allowance && e <= v + (result.bound[s] as number) + allowance)) return false;
-            }
-          }
-          return true;
+          return boundsHold(bounds, xs, exact);
         },
       ),
       { numRuns: 40 },
