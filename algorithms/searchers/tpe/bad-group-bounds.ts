@@ -1,14 +1,13 @@
+import { keptBoundedLogPdf, type KeptWindow } from "./bad-group-pass.ts";
 import type { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import {
   EPS,
   REACH_FACTORS,
-  TIGHT_SHELL,
   WINDOW_MIN_COMPONENTS,
-  boundedLogPdf,
   chooseWindowReach,
   countWithinReach,
   mixtureWeights,
-  type BoundedWindow,
+  lowerBound,
   type ParzenSettings,
 } from "./parzen-estimator.ts";
 import { truncnormLogPdf } from "./truncnorm.ts";
@@ -20,23 +19,16 @@ import { truncnormLogPdf } from "./truncnorm.ts";
  *
  * `ParzenEstimator.logPdfBounds` needs the estimator's kernels, its window and its
  * bounded window: about ten O(n) passes and as many fresh arrays per parameter and
- * suggestion (the profile's `numericKernels`, `buildWindow`, `boundedWindow`). Here the
- * same numbers come from three passes over state kept across suggestions:
- *
- * - the parameter's `SortedColumn` (every trial's value in (value, id) order, one insertion
- *   per new trial): walking it and keeping the bad group's members gives the centres in
- *   the estimator's sorted order, the prior placed after equal centres, as `orderOf`;
- * - the parameter's `KernelMemo`: each observation's log normaliser (its truncation mass,
- *   two `ndtr`s and a `log1p`) and log bandwidth, kept per trial while its bandwidth stays;
- * - scratch arrays grown once, not allocated per suggestion.
- *
- * Every value is computed by the same expression from the same inputs as in
- * `numericKernels`, `buildWindow` and `boundedWindow`, and every sum runs in the same
- * order (the bandwidth-weighted shift over components in index order), so the bounds are
- * the same floats as the estimator's, bit for bit (`bad-group-bounds.property.test.ts`).
- * The bandwidths are recomputed from the neighbour gaps every suggestion rather than
- * patched where the group changed: the mixture weights of every component change with n
- * (Optuna's ramp), so one O(n) pass over the offsets is needed anyway.
+ * suggestion. Here the bad group's components are kept across suggestions in sorted order
+ * (`BadGroupKernels`), patched where trials joined the group, and the first and tight
+ * passes read them directly (`keptBoundedLogPdf`, bad-group-pass.ts). The bandwidths, the
+ * normalisers (through the parameter's `KernelMemo`), the reach and the shift are the
+ * estimator's numbers (same expressions, same inputs; the kept state is checked against a
+ * rebuild from scratch bit for bit); the offsets and the ceiling are not formed per
+ * component, so the bounds are no longer the estimator's floats. They only need to contain
+ * its exact log density, which `bad-group-bounds.property.test.ts` checks (after arbitrary
+ * rounds of observations and group changes, and next to clusters of new observations).
+ * Round 8 of docs/architecture/tpe-speed.md has the figures.
  *
  * Only the bounds come from here; the candidates still in doubt are scored by a
  * ParzenEstimator built the old way, on first need.
@@ -78,6 +70,69 @@ export class ComponentIndex {
   stamp = new Int32Array(0);
   epoch = 0;
   private indexed: Int32Array | undefined;
+  private slotted: { ids: Int32Array; logWeights: Float64Array } | undefined;
+  private bySlot = new Float64Array(0);
+  /** The largest observation log weight of the last `logWeightsBySlot` (-Infinity for none). */
+  largestLogWeight = -Infinity;
+  private diffed: { from: Int32Array; to: Int32Array; joined: Int32Array | null } | undefined;
+
+  /**
+   * The ids of `to` that are not in `from` (both ascending), or null where an id of `from` is
+   * missing from `to` or more than `limit` joined; computed once per pair of arrays (the
+   * parameters of a suggestion usually share both).
+   */
+  joined(from: Int32Array, to: Int32Array, limit: number): Int32Array | null {
+    const known = this.diffed;
+    if (known !== undefined && known.from === from && known.to === to) return known.joined;
+    let joined: Int32Array | null = null;
+    const kept = from.length;
+    if (to.length >= kept && to.length - kept <= limit) {
+      const found = new Int32Array(to.length - kept);
+      let count = 0;
+      let j = 0;
+      let missing = false;
+      for (let c = 0; c < to.length; c++) {
+        const id = to[c] as number;
+        if (j < kept && (from[j] as number) === id) {
+          j++;
+          continue;
+        }
+        // A kept id below this one is not in `to`; more joined than the sizes allow means one is missing too.
+        if ((j < kept && (from[j] as number) < id) || count === found.length) {
+          missing = true;
+          break;
+        }
+        found[count++] = id;
+      }
+      if (!missing && j === kept) joined = found;
+    }
+    this.diffed = { from, to, joined };
+    return joined;
+  }
+
+  /**
+   * Each component's log weight by slot (0: the prior, id + 1: the observation with trial id
+   * `id`), filled once per pair of ids and log weights: the parameters of a suggestion usually
+   * share both arrays.
+   */
+  logWeightsBySlot(ids: Int32Array, logWeights: Float64Array): Float64Array {
+    if (this.slotted?.ids !== ids || this.slotted.logWeights !== logWeights) {
+      const n = ids.length;
+      const largest = n > 0 ? (ids[n - 1] as number) : -1;
+      if (this.bySlot.length < largest + 2) this.bySlot = new Float64Array(Math.max(largest + 2, 2 * this.bySlot.length, 64));
+      const bySlot = this.bySlot;
+      let heaviest = -Infinity;
+      for (let c = 0; c < n; c++) {
+        const logWeight = logWeights[c] as number;
+        bySlot[(ids[c] as number) + 1] = logWeight;
+        if (logWeight > heaviest) heaviest = logWeight;
+      }
+      this.largestLogWeight = heaviest;
+      bySlot[0] = n < logWeights.length ? (logWeights[n] as number) : Number.NaN;
+      this.slotted = { ids, logWeights };
+    }
+    return this.bySlot;
+  }
 
   of(ids: Int32Array): { component: Int32Array; stamp: Int32Array; epoch: number } {
     if (ids !== this.indexed) {
@@ -101,38 +156,216 @@ export class ComponentIndex {
   }
 }
 
+/** Most trials a patch inserts; more (or any that left the group) and the kept state is rebuilt. */
+const PATCH_LIMIT = 32;
+
+/** The entry of `within` that countWithinReach counts a bandwidth in (-1: none). */
+function reachCategory(sigma: number, smallest: number): number {
+  for (let f = 0; f < REACH_FACTORS.length; f++) if (sigma <= smallest * (REACH_FACTORS[f] as number)) return f;
+  return -1;
+}
+
+/** `array` with at least `size` entries, its contents kept (grown by doubling). */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, size: number, make: (size: number) => T): T {
+  if (array.length >= size) return array;
+  const bigger = make(Math.max(size, 2 * array.length, 64));
+  bigger.set(array);
+  return bigger;
+}
+
 /**
  * One continuous parameter's builder of bad-group bounds, kept by the searcher across
- * suggestions for its scratch arrays. `bounds` returns null where the estimator's
- * `logPdfBounds` would (fewer than 64 components, a window not worth it, a non-finite offset).
+ * suggestions. `bounds` returns null where the estimator's `logPdfBounds` would (fewer than
+ * 64 components, a window not worth it, a non-finite offset) or an observation misses from
+ * the sorted column.
+ *
+ * It keeps the bad group's components in sorted order with their bandwidths and the part of
+ * their offsets that stays while the bandwidth does (`KeptWindow`). When a suggestion's bad
+ * group is the previous one with trials appended (the usual case: a new trial joins the bad
+ * group, the good group is unchanged), the kept components keep their component indices, so
+ * each new trial is inserted at its sorted place and only the bandwidths next to it (two
+ * ranks either side) are recomputed, by the same expressions as the estimator's
+ * (`numericKernels`), with the counts that choose the window's reach kept up to date.
+ * Otherwise (a trial left the bad group, the clip floor moved, no bandwidth at the floor)
+ * the state is rebuilt from the sorted column in three O(n) passes as before. The offsets
+ * are not formed per component: the first pass adds the suggestion's log weight when it
+ * visits a component (`keptBoundedLogPdf`), and the ceiling is the largest log weight plus
+ * the largest kept q (an upper bound on the exact maximum, at most about log 2 above it).
+ * What is left per suggestion is O(n) in plain reads: the prefix check, the
+ * bandwidth-weighted shift and the largest log weight.
  */
 export class BadGroupKernels {
-  // By sorted rank (components + 2 for the bounds on either side of `centres`).
+  // Rebuild scratch: by sorted rank (centres has the bounds on either side), and by component index.
   private centres = new Float64Array(0);
   private sortedComponents = new Int32Array(0);
-  // By component index.
   private sigmas = new Float64Array(0);
   private logSigmas = new Float64Array(0);
   private logNormalizers = new Float64Array(0);
-  // The bounded window.
-  private narrowCentres = new Float64Array(0);
-  private narrowInverseSigmas = new Float64Array(0);
-  private narrowOffsets = new Float64Array(0);
+  // Kept, by sorted rank (`count` entries, the prior at `priorRank`); a slot is 0 for the prior, id + 1 for an observation.
+  private rankCentres = new Float64Array(0);
+  private rankSigmas = new Float64Array(0);
+  private rankInverseSigmas = new Float64Array(0);
+  private rankQ = new Float64Array(0);
+  private rankSlots = new Int32Array(0);
+  private count = 0;
+  private priorRank = -1;
+  private priorQ = 0;
+  // Kept, by trial id (observations of the kept group).
+  private sigmaById = new Float64Array(0);
+  private qById = new Float64Array(0);
+  /** 1 where the trial is in `wider` (bandwidth above `listFloor`). */
+  private listed = new Uint8Array(0);
+  /** Trials that may be wider than the floor, so candidates for the wide list; compacted on use. */
+  private wider: number[] = [];
+  private listFloor = 0;
+  /** The kept state's bad group (the searcher's array, never changed after use); undefined: nothing kept to patch. */
+  private keptIds: Int32Array | undefined;
+  private keptSettings: ParzenSettings | undefined;
+  private keptLow = Number.NaN;
+  private keptHigh = Number.NaN;
+  private keptMinSigma = Number.NaN;
+  /** countWithinReach's counts over every component (prior included) relative to `smallest`. */
+  private within = new Int32Array(REACH_FACTORS.length);
+  private smallest = Number.NaN;
+  /** Components whose bandwidth is the clip floor (then the smallest bandwidth is the floor). */
+  private floorCount = 0;
+  /** At least every observation's q. */
+  private maxQ = -Infinity;
+  // Per suggestion.
   private wideCentres = new Float64Array(0);
   private wideInverseSigmas = new Float64Array(0);
   private wideOffsets = new Float64Array(0);
-  private scores = new Float64Array(0);
+  private wideScores = new Float64Array(0);
+  /** Calls that patched the kept state, and that rebuilt it (read by tests and benchmarks). */
+  patched = 0;
+  rebuilt = 0;
 
   bounds(input: BadGroupInput): BadGroupBounds | null {
-    const { ids, values, sorted, memo, settings, low, high } = input;
+    const { ids, settings, low, high } = input;
     const n = ids.length;
     // Below this the estimator sorts its centres itself (stableArgsort; kernel-memo's orderOf above 64).
     if (n <= 64) return null;
-    const considerPrior = settings.considerPrior;
-    const components = n + (considerPrior ? 1 : 0);
+    const components = n + (settings.considerPrior ? 1 : 0);
     if (components < WINDOW_MIN_COMPONENTS) return null;
-    this.reserve(components);
-    const { weights, logWeights: baseLogWeights } = mixtureWeights(n, settings, input.weights);
+    const range = high - low;
+    const minSigma = settings.considerMagicClip
+      ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
+      : EPS;
+    if (this.patch(input, n, components, minSigma)) this.patched++;
+    else if (this.rebuild(input, n, components, minSigma)) this.rebuilt++;
+    else return null;
+    return this.prepare(input, n, components);
+  }
+
+  /**
+   * Inserts the trials that joined the kept bad group; false where the group changed
+   * otherwise (a trial left it, or too many joined: then the state must be rebuilt).
+   */
+  private patch(input: BadGroupInput, n: number, components: number, minSigma: number): boolean {
+    const keptIds = this.keptIds;
+    const { ids, values, memo, settings, low, high } = input;
+    if (keptIds === undefined || settings !== this.keptSettings || low !== this.keptLow || high !== this.keptHigh || minSigma !== this.keptMinSigma) return false;
+    const added = input.index.joined(keptIds, ids, PATCH_LIMIT);
+    if (added === null) return false;
+    const addedCount = added.length;
+    const largest = ids[n - 1] as number;
+    this.reserveKept(components, largest + 1);
+    memo.reserve(largest + 2);
+    const innerEnds = !settings.considerEndpoints && components + 2 >= 4;
+    for (let a = 0; a < addedCount; a++) {
+      const id = added[a] as number;
+      const v = values[id] as number;
+      if (Number.isNaN(v)) return false;
+      const count = this.count;
+      // (value, id) order, the prior after the observations equal to its centre.
+      let r = lowerBound(this.rankCentres, v, 0, count);
+      while (r < count && this.rankCentres[r] === v && r !== this.priorRank && (this.rankSlots[r] as number) - 1 < id) r++;
+      this.rankCentres.copyWithin(r + 1, r, count);
+      this.rankSigmas.copyWithin(r + 1, r, count);
+      this.rankInverseSigmas.copyWithin(r + 1, r, count);
+      this.rankQ.copyWithin(r + 1, r, count);
+      this.rankSlots.copyWithin(r + 1, r, count);
+      this.count = count + 1;
+      if (this.priorRank >= r) this.priorRank++;
+      this.rankCentres[r] = v;
+      this.rankSlots[r] = id + 1;
+      this.rankSigmas[r] = Number.NaN;
+      this.listed[id] = 0;
+      const last = Math.min(count, r + 2);
+      for (let k = Math.max(0, r - 2); k <= last; k++) this.refresh(k, input, minSigma, innerEnds);
+    }
+    this.keptIds = ids;
+    // The reach's counts are relative to the floor only while some bandwidth is at it.
+    return this.floorCount > 0;
+  }
+
+  /** Recomputes the bandwidth of the observation at rank k (numericKernels' neighbour-gap rule and clip) and, where it changed, what depends on it. */
+  private refresh(k: number, input: BadGroupInput, minSigma: number, innerEnds: boolean): void {
+    if (k === this.priorRank) return;
+    const { low, high } = input;
+    const count = this.count;
+    const centres = this.rankCentres;
+    let gap: number;
+    if (innerEnds && k === 0) gap = (centres[1] as number) - (centres[0] as number);
+    else if (innerEnds && k === count - 1) gap = (centres[count - 1] as number) - (centres[count - 2] as number);
+    else {
+      const centre = centres[k] as number;
+      const left = k === 0 ? low : (centres[k - 1] as number);
+      const right = k === count - 1 ? high : (centres[k + 1] as number);
+      gap = Math.max(centre - left, right - centre);
+    }
+    const sigma = Math.min(Math.max(gap, minSigma), high - low);
+    const old = this.rankSigmas[k] as number;
+    if (old === sigma) return;
+    const within = this.within;
+    if (!Number.isNaN(old)) {
+      const f = reachCategory(old, minSigma);
+      if (f >= 0) within[f] = (within[f] as number) - 1;
+      if (old === minSigma) this.floorCount--;
+    }
+    const f = reachCategory(sigma, minSigma);
+    if (f >= 0) within[f] = (within[f] as number) + 1;
+    if (sigma === minSigma) this.floorCount++;
+    const id = (this.rankSlots[k] as number) - 1;
+    const q = this.observationQ(input, id, sigma);
+    this.rankSigmas[k] = sigma;
+    this.rankInverseSigmas[k] = 1 / sigma;
+    this.rankQ[k] = q;
+    this.sigmaById[id] = sigma;
+    this.qById[id] = q;
+    if (q > this.maxQ) this.maxQ = q;
+    if (sigma > this.listFloor && this.listed[id] === 0) {
+      this.listed[id] = 1;
+      this.wider.push(id);
+    }
+  }
+
+  /** An observation's q at bandwidth sigma (see KeptWindow), through the kernel memo: the estimator's expressions. */
+  private observationQ(input: BadGroupInput, id: number, sigma: number): number {
+    const { values, memo, low, high, settings } = input;
+    const slot = id + 1;
+    let logSigma: number;
+    let logNormalizer: number;
+    if (memo.sigmas[slot] === sigma) {
+      logNormalizer = memo.logNormalizers[slot] as number;
+      logSigma = memo.logSigmas[slot] as number;
+    } else {
+      const mu = values[id] as number;
+      logSigma = Math.log(sigma);
+      logNormalizer = logSigma - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
+      memo.sigmas[slot] = sigma;
+      memo.logNormalizers[slot] = logNormalizer;
+      memo.logSigmas[slot] = logSigma;
+    }
+    return settings.scoring === "bandwidth-weighted" ? logSigma - logNormalizer : -logNormalizer;
+  }
+
+  /** The kept state from scratch, in three passes over the sorted column (false: an observation misses from it). */
+  private rebuild(input: BadGroupInput, n: number, components: number, minSigma: number): boolean {
+    const { ids, values, sorted, memo, settings, low, high } = input;
+    this.keptIds = undefined;
+    this.reserveScratch(components);
+    const considerPrior = settings.considerPrior;
     const priorCentre = 0.5 * (low + high);
 
     // Pass 1, sorted order: the centres as `orderOf` orders them.
@@ -140,6 +373,7 @@ export class BadGroupKernels {
     const centres = this.centres;
     const sortedComponents = this.sortedComponents;
     const last = ids[n - 1] as number;
+    this.reserveKept(components, last + 1);
     centres[0] = low;
     let k = 0;
     let priorPending = considerPrior;
@@ -161,15 +395,11 @@ export class BadGroupKernels {
       sortedComponents[k] = n;
       centres[++k] = priorCentre;
     }
-    // An observation missing from the column (a NaN value): the estimator is built instead.
-    if (k !== components) return null;
+    if (k !== components) return false;
     centres[components + 1] = high;
 
     // Pass 2, sorted order: the larger neighbour gap (the inner one at the ends), clipped.
     const range = high - low;
-    const minSigma = settings.considerMagicClip
-      ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
-      : EPS;
     const innerEnds = !settings.considerEndpoints && components + 2 >= 4;
     const sigmas = this.sigmas;
     let smallest = Infinity;
@@ -184,15 +414,16 @@ export class BadGroupKernels {
       smallest = Math.min(smallest, sigma);
     }
 
-    // Pass 3, component order: normalisers (memo), the bandwidth-weighted shift, buildWindow's counts.
+    // Pass 3, component order: normalisers (memo) and buildWindow's counts.
     memo.reserve(last + 2);
     const logSigmas = this.logSigmas;
     const logNormalizers = this.logNormalizers;
     const memoSigmas = memo.sigmas;
     const memoLogNormalizers = memo.logNormalizers;
     const memoLogSigmas = memo.logSigmas;
-    const within = new Int32Array(REACH_FACTORS.length);
-    let total = 0;
+    const within = this.within;
+    within.fill(0);
+    let floorCount = 0;
     for (let c = 0; c < components; c++) {
       const sigma = sigmas[c] as number;
       const slot = c < n ? (ids[c] as number) + 1 : 0;
@@ -209,58 +440,151 @@ export class BadGroupKernels {
         memoLogNormalizers[slot] = logNormalizer;
         memoLogSigmas[slot] = logSigma;
       }
-      total += (weights[c] as number) * sigma;
       countWithinReach(within, sigma, smallest);
+      if (sigma === minSigma) floorCount++;
     }
 
-    // The window's reach: buildWindow's cost model, from the same counts.
-    const reach = chooseWindowReach(within, smallest, components, low, high);
-    if (reach === null) return null;
-
-    // Pass 4, sorted order: boundedWindow's offsets of the narrow and the wide components.
+    // The kept state, by rank and by trial id.
     const bandwidthWeighted = settings.scoring === "bandwidth-weighted";
-    const shift = bandwidthWeighted ? Math.log(total) : 0;
-    const { narrowCentres, narrowInverseSigmas, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets } = this;
-    let narrowCount = 0;
-    let wideCount = 0;
-    let ceiling = -Infinity;
+    const wider: number[] = [];
+    let maxQ = -Infinity;
+    this.priorRank = -1;
     for (let r = 0; r < components; r++) {
       const c = sortedComponents[r] as number;
       const sigma = sigmas[c] as number;
-      const offset = (bandwidthWeighted ? (baseLogWeights[c] as number) + (logSigmas[c] as number) - shift : (baseLogWeights[c] as number)) - (logNormalizers[c] as number);
-      if (sigma <= reach) {
-        narrowCentres[narrowCount] = centres[r + 1] as number;
-        narrowInverseSigmas[narrowCount] = 1 / sigma;
-        narrowOffsets[narrowCount++] = offset;
-        if (offset > ceiling) ceiling = offset;
-      } else {
-        wideCentres[wideCount] = centres[r + 1] as number;
+      const q = bandwidthWeighted ? (logSigmas[c] as number) - (logNormalizers[c] as number) : -(logNormalizers[c] as number);
+      this.rankCentres[r] = centres[r + 1] as number;
+      this.rankSigmas[r] = sigma;
+      this.rankInverseSigmas[r] = 1 / sigma;
+      this.rankQ[r] = q;
+      if (c === n) {
+        this.rankSlots[r] = 0;
+        this.priorRank = r;
+        this.priorQ = q;
+        continue;
+      }
+      const id = ids[c] as number;
+      this.rankSlots[r] = id + 1;
+      this.sigmaById[id] = sigma;
+      this.qById[id] = q;
+      if (q > maxQ) maxQ = q;
+      const wide = sigma > minSigma ? 1 : 0;
+      this.listed[id] = wide;
+      if (wide === 1) wider.push(id);
+    }
+    this.count = components;
+    this.wider = wider;
+    this.listFloor = minSigma;
+    this.maxQ = maxQ;
+    this.smallest = smallest;
+    this.floorCount = floorCount;
+    this.keptSettings = settings;
+    this.keptLow = low;
+    this.keptHigh = high;
+    this.keptMinSigma = minSigma;
+    // Patching keeps the reach's counts relative to the floor: only while the floor is the smallest bandwidth.
+    this.keptIds = smallest === minSigma ? ids : undefined;
+    return true;
+  }
+
+  /** The suggestion's window over the kept state: the reach, the shift, the ceiling and the wide components' offsets. */
+  private prepare(input: BadGroupInput, n: number, components: number): BadGroupBounds | null {
+    const { ids, values, settings, low, high } = input;
+    const range = high - low;
+    const reach = chooseWindowReach(this.within, this.smallest, components, low, high);
+    if (reach === null) return null;
+    const { weights, logWeights } = mixtureWeights(n, settings, input.weights);
+    const considerPrior = settings.considerPrior;
+    const sigmaById = this.sigmaById;
+    // The bandwidth-weighted shift, summed in component order as the estimator sums it; the largest log weight.
+    let total = 0;
+    for (let c = 0; c < n; c++) total += (weights[c] as number) * (sigmaById[ids[c] as number] as number);
+    const bySlot = input.index.logWeightsBySlot(ids, logWeights);
+    let maxLogWeight = input.index.largestLogWeight;
+    if (considerPrior) total += (weights[n] as number) * range;
+    const shift = settings.scoring === "bandwidth-weighted" ? Math.log(total) : 0;
+    let maxQ = this.maxQ;
+    const priorWide = considerPrior && range > reach;
+    if (considerPrior && !priorWide) {
+      if ((logWeights[n] as number) > maxLogWeight) maxLogWeight = logWeights[n] as number;
+      if (this.priorQ > maxQ) maxQ = this.priorQ;
+    }
+    const ceiling = maxLogWeight + maxQ - shift;
+    if (!Number.isFinite(ceiling) || !Number.isFinite(shift)) return null;
+
+    // The wide components: the prior where wider than the reach, and the listed observations that are.
+    const wider = this.wider;
+    const size = wider.length + 1;
+    if (this.wideCentres.length < size) {
+      const capacity = Math.max(size, 2 * this.wideCentres.length, 16);
+      this.wideCentres = new Float64Array(capacity);
+      this.wideInverseSigmas = new Float64Array(capacity);
+      this.wideOffsets = new Float64Array(capacity);
+      this.wideScores = new Float64Array(capacity);
+    }
+    const { wideCentres, wideInverseSigmas, wideOffsets } = this;
+    let wideCount = 0;
+    if (priorWide) {
+      wideCentres[0] = this.rankCentres[this.priorRank] as number;
+      wideInverseSigmas[0] = 1 / range;
+      wideOffsets[0] = (logWeights[n] as number) + this.priorQ - shift;
+      wideCount = 1;
+    }
+    const listFloor = this.listFloor;
+    let keep = 0;
+    for (let j = 0; j < wider.length; j++) {
+      const id = wider[j] as number;
+      const sigma = sigmaById[id] as number;
+      if (!(sigma > listFloor)) {
+        this.listed[id] = 0;
+        continue;
+      }
+      wider[keep++] = id;
+      if (sigma > reach) {
+        wideCentres[wideCount] = values[id] as number;
         wideInverseSigmas[wideCount] = 1 / sigma;
-        wideOffsets[wideCount++] = offset;
+        wideOffsets[wideCount++] = (bySlot[id + 1] as number) + (this.qById[id] as number) - shift;
       }
     }
-    if (!Number.isFinite(ceiling) || !Number.isFinite(shift)) return null;
-    const window = { reach, narrowCentres: narrowCentres.subarray(0, narrowCount), narrowInverseSigmas: narrowInverseSigmas.subarray(0, narrowCount), scores: this.scores };
-    const bounded: BoundedWindow = {
+    wider.length = keep;
+    return new KeptBounds({
+      low,
+      high,
+      count: this.count,
+      centres: this.rankCentres,
+      sigmas: this.rankSigmas,
+      inverseSigmas: this.rankInverseSigmas,
+      q: this.rankQ,
+      slots: this.rankSlots,
+      logWeights: bySlot,
+      shift,
+      reach,
       ceiling,
-      narrowOffsets: narrowOffsets.subarray(0, narrowCount),
-      wideCentres: wideCentres.subarray(0, wideCount),
-      wideInverseSigmas: wideInverseSigmas.subarray(0, wideCount),
-      wideOffsets: wideOffsets.subarray(0, wideCount),
-    };
-    const kernel = { low, high };
+      wideCount,
+      wideCentres,
+      wideInverseSigmas,
+      wideOffsets,
+      wideScores: this.wideScores,
+    });
+  }
+
+  /**
+   * A copy of the kept components by rank (centre, bandwidth, q, slot), for checks: a patched
+   * state must equal the state rebuilt from scratch for the same group, bit for bit.
+   */
+  keptState(): { centres: Float64Array; sigmas: Float64Array; q: Float64Array; slots: Int32Array; within: Int32Array } {
+    const count = this.count;
     return {
-      logPdfBounds(samples, tight = false) {
-        const xs = samples[0] as Float64Array;
-        const bound = new Float64Array(xs.length);
-        const value = boundedLogPdf(xs, kernel, window, bounded, tight ? TIGHT_SHELL : 0, bound);
-        return { value, bound };
-      },
+      centres: this.rankCentres.slice(0, count),
+      sigmas: this.rankSigmas.slice(0, count),
+      q: this.rankQ.slice(0, count),
+      slots: this.rankSlots.slice(0, count),
+      within: this.within.slice(),
     };
   }
 
-  /** Grows the scratch arrays for `components` components and trial ids up to `largestId`. */
-  private reserve(components: number): void {
+  /** Grows the rebuild's scratch arrays for `components` components. */
+  private reserveScratch(components: number): void {
     if (this.sigmas.length >= components) return;
     const size = Math.max(components, 2 * this.sigmas.length, 64);
     this.centres = new Float64Array(size + 2);
@@ -268,12 +592,34 @@ export class BadGroupKernels {
     this.sigmas = new Float64Array(size);
     this.logSigmas = new Float64Array(size);
     this.logNormalizers = new Float64Array(size);
-    this.narrowCentres = new Float64Array(size);
-    this.narrowInverseSigmas = new Float64Array(size);
-    this.narrowOffsets = new Float64Array(size);
-    this.wideCentres = new Float64Array(size);
-    this.wideInverseSigmas = new Float64Array(size);
-    this.wideOffsets = new Float64Array(size);
-    this.scores = new Float64Array(size);
+  }
+
+  /** Grows the kept arrays (contents kept) for `components` ranks and trial ids below `ids`. */
+  private reserveKept(components: number, ids: number): void {
+    const f64 = (size: number) => new Float64Array(size);
+    if (this.rankCentres.length < components) {
+      this.rankCentres = grown(this.rankCentres, components, f64);
+      this.rankSigmas = grown(this.rankSigmas, components, f64);
+      this.rankInverseSigmas = grown(this.rankInverseSigmas, components, f64);
+      this.rankQ = grown(this.rankQ, components, f64);
+      this.rankSlots = grown(this.rankSlots, components, (size) => new Int32Array(size));
+    }
+    if (this.sigmaById.length < ids) {
+      this.sigmaById = grown(this.sigmaById, ids, f64);
+      this.qById = grown(this.qById, ids, f64);
+      this.listed = grown(this.listed, ids, (size) => new Uint8Array(size));
+    }
+  }
+}
+
+/** The bounds of one suggestion's bad group over the kept state (a class, not closures: no per-call function objects). */
+class KeptBounds implements BadGroupBounds {
+  constructor(private readonly window: KeptWindow) {}
+
+  logPdfBounds(samples: readonly Float64Array[], tight = false): { value: Float64Array; bound: Float64Array } {
+    const xs = samples[0] as Float64Array;
+    const bound = new Float64Array(xs.length);
+    const value = keptBoundedLogPdf(xs, this.window, tight, bound);
+    return { value, bound };
   }
 }

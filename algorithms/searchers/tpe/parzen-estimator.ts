@@ -294,12 +294,12 @@ const EXACT_MARGIN = 41;
  * `logPdfBounds` evaluates the components within the first margin and bounds the rest by
  * shells: a skipped component between the j-th and (j+1)-th margins contributes below e^-margin_j.
  */
-const BOUND_MARGINS = [8, 11, 15, 20, 28, EXACT_MARGIN];
+export const BOUND_MARGINS = [8, 11, 15, 20, 28, EXACT_MARGIN];
 /** `logPdfBounds(…, tight)` evaluates within this entry of BOUND_MARGINS (margin 20: bounds of a few 1e-6). */
 export const TIGHT_SHELL = 3;
 
 /** e^-margin for each of BOUND_MARGINS: the most a component beyond that margin adds. */
-const SHELL_TERMS = BOUND_MARGINS.map((m) => Math.exp(-m));
+export const SHELL_TERMS = BOUND_MARGINS.map((m) => Math.exp(-m));
 
 /** Below this many components the plain loop is as fast as the window. */
 export const WINDOW_MIN_COMPONENTS = 64;
@@ -445,7 +445,7 @@ function boundedWindow(kernel: NumericKernels, weights: Float64Array, baseLogWei
 }
 
 /** Narrow neighbours on each side of a point whose best score is the window's first floor. */
-const FLOOR_NEIGHBOURS = 4;
+export const FLOOR_NEIGHBOURS = 4;
 
 /**
  * `logPdf` of a single continuous kernel, the same floats as the plain loop with
@@ -614,7 +614,7 @@ export function boundedLogPdf(
 }
 
 /** First index in [from, to) of ascending `sorted` whose entry is > x. */
-function upperBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
+export function upperBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
@@ -626,7 +626,7 @@ function upperBound(sorted: Float64Array, x: number, from = 0, to = sorted.lengt
 }
 
 /** First index in [from, to) of ascending `sorted` whose entry is >= x. */
-function lowerBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
+export function lowerBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {

@@ -6,9 +6,9 @@ import { BadGroupKernels, ComponentIndex, badGroupBoundsApply } from "./bad-grou
 import { bestCandidate, type BadDensity } from "./best-candidate.ts";
 import { CentreKdTree } from "./centre-kd-tree.ts";
 import { MultivariateBounds } from "./multivariate-bounds.ts";
-import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
+import { KernelMemo, SortedColumn, WeightsMemo, type ParzenMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
-import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenSettings } from "./parzen-estimator.ts";
+import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenParameter, type ParzenSettings } from "./parzen-estimator.ts";
 
 export interface TPESearcherOptions extends SearcherOptions {
   /** Random suggestions before the model is used. @defaultValue 10 */
@@ -147,6 +147,11 @@ export class TPESearcher implements Searcher {
   /** How trials rank: with the constant liar a running trial is the worst, whatever it reported so far. */
   private readonly rankingKeys: RankingKeys;
   private readonly byId = new Map<string, TrialRecord>();
+  /**
+   * The split's inputs by trial position, kept in step with the records (`keep`): one pass
+   * over typed columns per suggestion instead of over the record objects (issue 14).
+   */
+  private keyColumns = new RankingColumns();
 
   constructor(
     space: Space,
@@ -214,6 +219,7 @@ export class TPESearcher implements Searcher {
     this.trials.push(record);
     this.byId.set(trialId, record);
     this.index(record);
+    this.keyColumns.keep(record);
     return config;
   }
 
@@ -224,6 +230,7 @@ export class TPESearcher implements Searcher {
     // Remembered in case the trial completes without a last result.
     record.step = -result.iteration;
     record.loss = -this.options.sign * value;
+    this.keyColumns.keep(record);
   }
 
   onTrialComplete(trialId: string, last?: Result, error?: boolean): void {
@@ -231,6 +238,7 @@ export class TPESearcher implements Searcher {
     if (record === undefined || record.state !== "running") return;
     if (error === true) {
       record.state = "error";
+      this.keyColumns.keep(record);
       return;
     }
     const value = last?.metrics[this.options.metric];
@@ -244,6 +252,7 @@ export class TPESearcher implements Searcher {
     }
     record.state = "finished";
     this.finishedCount++;
+    this.keyColumns.keep(record);
   }
 
   save(): Json {
@@ -279,7 +288,11 @@ export class TPESearcher implements Searcher {
     this.sortedColumns = this.table.parameters.map(() => new SortedColumn());
     this.valueColumns = this.table.parameters.map(() => new Float64Array(64));
     this.centreTrees = new Map();
-    for (const t of this.trials) this.index(t);
+    this.keyColumns = new RankingColumns();
+    for (const t of this.trials) {
+      this.index(t);
+      this.keyColumns.keep(t);
+    }
   }
 
   /** Adds a new trial's values to the per-parameter columns. */
@@ -328,19 +341,20 @@ export class TPESearcher implements Searcher {
    * one pass over the records into typed key columns, no per-record closures or objects.
    */
   protected split(n: number): Groups {
-    const trials = this.trials;
-    const steps = new Float64Array(trials.length);
-    const losses = new Float64Array(trials.length);
-    const positions = new Int32Array(trials.length);
+    const count = this.trials.length;
+    const { state, step, loss } = this.keyColumns;
+    const scratch = this.keyColumns.scratch(count);
+    const { steps, losses, positions } = scratch;
+    const liar = this.constantLiar;
     let m = 0;
-    for (let i = 0; i < trials.length; i++) {
-      const t = trials[i] as TrialRecord;
-      if (t.state === "error" || (!this.constantLiar && t.state !== "finished")) continue;
+    for (let i = 0; i < count; i++) {
+      const s = state[i] as number;
+      if (s === ERROR || (!liar && s !== FINISHED)) continue;
       // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
-      const running = this.constantLiar && t.state === "running";
-      steps[m] = running ? Infinity : t.step;
-      losses[m] = running ? Infinity : t.loss;
-      positions[m++] = t.index;
+      const running = liar && s === RUNNING;
+      steps[m] = running ? Infinity : (step[i] as number);
+      losses[m] = running ? Infinity : (loss[i] as number);
+      positions[m++] = i;
     }
     const inBelow = belowMask(steps, losses, m, this.gamma(n));
     let belowCount = 0;
@@ -366,7 +380,6 @@ export class TPESearcher implements Searcher {
     block: readonly number[],
     aboveIds: Int32Array,
     settings: ParzenSettings,
-    badColumns: () => Float64Array[],
   ): Pick<BadDensity, "logPdfBounds" | "logPdfLower" | "logPdfBoundsMiddle" | "logPdfBoundsOrDominated"> | null {
     const parameters = block.map((q) => (this.table.parameters[q] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
     // Joint continuous kernels: bounds from the components near each candidate (multivariate-bounds.ts).
@@ -414,61 +427,148 @@ export class TPESearcher implements Searcher {
 
   /** Joint TPE draw of the parameters in `block` from trials where its first parameter is set. */
   private sampleBlock(block: readonly number[], groups: Groups, settings: ParzenSettings): number[] {
-    const first = block[0] as number;
-    const firstColumn = this.valueColumns[first] as Float64Array;
-    const blockColumns = block.map((p) => this.valueColumns[p] as Float64Array);
-    // Gathered from the per-parameter columns by trial position (ascending, as the records).
-    const columns = (trialIds: Int32Array): { columns: Float64Array[]; ids: Int32Array } => {
-      let kept = 0;
-      for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) kept++;
-      const ids = kept === trialIds.length ? trialIds : new Int32Array(kept);
-      if (ids !== trialIds) {
-        let j = 0;
-        for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) ids[j++] = trialIds[k] as number;
-      }
-      const out = blockColumns.map((source) => {
-        const column = new Float64Array(kept);
-        for (let k = 0; k < kept; k++) column[k] = source[ids[k] as number] as number;
-        return column;
-      });
-      return { columns: out, ids };
-    };
-    const parameters = block.map((p) => (this.table.parameters[p] as { parzen: ParzenEstimator["parameters"][number] }).parzen);
-    const goodSettings =
-      this.goodWeighting === "expected-improvement"
-        ? improvementWeighted(
-            Array.from(groups.belowIds, (i) => this.trials[i] as TrialRecord).filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys),
-            Array.from(groups.aboveIds, (i) => this.trials[i] as TrialRecord).map(this.rankingKeys),
-            settings,
-          )
-        : settings;
-    const kernels = block.map((p) => this.kernelMemos[p] as KernelMemo);
-    const sorted = block.map((p) => this.sortedColumns[p] as SortedColumn);
-    const goodColumns = columns(groups.belowIds);
+    // Plain loops and a class below, no closures: tsx's keepNames wraps every named closure at run time (issue 14).
+    const size = block.length;
+    const blockColumns: Float64Array[] = new Array(size);
+    const parameters: ParzenParameter[] = new Array(size);
+    const kernels: KernelMemo[] = new Array(size);
+    const sorted: SortedColumn[] = new Array(size);
+    for (let k = 0; k < size; k++) {
+      const p = block[k] as number;
+      blockColumns[k] = this.valueColumns[p] as Float64Array;
+      parameters[k] = (this.table.parameters[p] as { parzen: ParzenParameter }).parzen;
+      kernels[k] = this.kernelMemos[p] as KernelMemo;
+      sorted[k] = this.sortedColumns[p] as SortedColumn;
+    }
+    const goodSettings = this.goodWeighting === "expected-improvement" ? this.improvementSettings(block[0] as number, groups, settings) : settings;
+    const goodColumns = gatherColumns(blockColumns, groups.belowIds);
     const good = new ParzenEstimator(goodColumns.columns, parameters, goodSettings, { ids: goodColumns.ids, kernels, weights: this.weightsMemo, sorted });
-    // The bad group's estimator, built on first need: a continuous parameter's bounds come from bad-group-bounds.ts.
-    let built: ParzenEstimator | undefined;
-    let badColumns: { columns: Float64Array[]; ids: Int32Array } | undefined;
-    const badEstimator = (): ParzenEstimator => {
-      if (built !== undefined) return built;
-      badColumns ??= columns(groups.aboveIds);
-      return (built = new ParzenEstimator(badColumns.columns, parameters, settings, { ids: badColumns.ids, kernels, weights: this.weightsMemo, sorted }));
-    };
-    const fastBounds = this.badGroupBounds(block, groups.aboveIds, settings, () => (badColumns ??= columns(groups.aboveIds)).columns);
-    // A cheap lower bound per candidate (multivariate bounds: the prior's score) lets bestCandidate bound only the candidates that can still win.
-    const lowerBound = fastBounds?.logPdfLower?.bind(fastBounds);
-    const middleBounds = fastBounds?.logPdfBoundsMiddle?.bind(fastBounds);
-    const firstBounds = fastBounds?.logPdfBoundsOrDominated?.bind(fastBounds);
-    const bad: BadDensity = {
-      logPdfBounds: (samples, tight) => (fastBounds !== null ? fastBounds.logPdfBounds(samples, tight) : badEstimator().logPdfBounds(samples, tight)),
-      logPdf: (samples) => badEstimator().logPdf(samples),
-      ...(lowerBound !== undefined ? { logPdfLower: lowerBound } : {}),
-      ...(middleBounds !== undefined ? { logPdfBoundsMiddle: middleBounds } : {}),
-      ...(firstBounds !== undefined ? { logPdfBoundsOrDominated: firstBounds } : {}),
-    };
+    const bad = new BadGroupDensity(this.badGroupBounds(block, groups.aboveIds, settings), blockColumns, groups.aboveIds, parameters, settings, { kernels, weights: this.weightsMemo, sorted });
     const candidates = good.sample(this.rng, this.nEiCandidates);
     const best = bestCandidate(good.logPdf(candidates), bad, candidates);
-    return block.map((p, k) => this.table.canonical(p, (candidates[k] as Float64Array)[best] as number));
+    const chosen: number[] = new Array(size);
+    for (let k = 0; k < size; k++) chosen[k] = this.table.canonical(block[k] as number, (candidates[k] as Float64Array)[best] as number);
+    return chosen;
+  }
+
+  /** The good group's settings under Watanabe 2023's EI weighting (`improvementWeighted`). */
+  private improvementSettings(first: number, groups: Groups, settings: ParzenSettings): ParzenSettings {
+    return improvementWeighted(
+      Array.from(groups.belowIds, (i) => this.trials[i] as TrialRecord).filter((r) => !Number.isNaN(r.values[first] as number)).map(this.rankingKeys),
+      Array.from(groups.aboveIds, (i) => this.trials[i] as TrialRecord).map(this.rankingKeys),
+      settings,
+    );
+  }
+}
+
+const RUNNING = 0;
+const FINISHED = 1;
+const ERROR = 2;
+
+/**
+ * Each trial's state, step and loss by its position (a copy of the records' fields, set by
+ * `keep` after every change), with the split's scratch columns, grown by doubling.
+ */
+class RankingColumns {
+  state = new Uint8Array(64);
+  step = new Float64Array(64);
+  loss = new Float64Array(64);
+  private readonly work = { steps: new Float64Array(64), losses: new Float64Array(64), positions: new Int32Array(64) };
+
+  keep(record: TrialRecord): void {
+    const i = record.index;
+    if (i >= this.state.length) {
+      const size = Math.max(2 * this.state.length, i + 1);
+      const state = new Uint8Array(size);
+      state.set(this.state);
+      const step = new Float64Array(size);
+      step.set(this.step);
+      const loss = new Float64Array(size);
+      loss.set(this.loss);
+      this.state = state;
+      this.step = step;
+      this.loss = loss;
+    }
+    this.state[i] = record.state === "running" ? RUNNING : record.state === "finished" ? FINISHED : ERROR;
+    this.step[i] = record.step;
+    this.loss[i] = record.loss;
+  }
+
+  /** Scratch columns of at least `size` entries (their contents are overwritten by each split). */
+  scratch(size: number): { steps: Float64Array; losses: Float64Array; positions: Int32Array } {
+    const work = this.work;
+    if (work.steps.length < size) {
+      const grown = Math.max(size, 2 * work.steps.length);
+      work.steps = new Float64Array(grown);
+      work.losses = new Float64Array(grown);
+      work.positions = new Int32Array(grown);
+    }
+    return work;
+  }
+}
+
+/**
+ * A block's columns for the trials in `trialIds` where its first parameter is set, gathered
+ * from the per-parameter columns by trial position (ascending, as the records).
+ */
+function gatherColumns(blockColumns: readonly Float64Array[], trialIds: Int32Array): { columns: Float64Array[]; ids: Int32Array } {
+  const firstColumn = blockColumns[0] as Float64Array;
+  let kept = 0;
+  for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) kept++;
+  let ids = trialIds;
+  if (kept !== trialIds.length) {
+    ids = new Int32Array(kept);
+    let j = 0;
+    for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) ids[j++] = trialIds[k] as number;
+  }
+  const columns: Float64Array[] = new Array(blockColumns.length);
+  for (let p = 0; p < blockColumns.length; p++) {
+    const source = blockColumns[p] as Float64Array;
+    const column = new Float64Array(kept);
+    for (let k = 0; k < kept; k++) column[k] = source[ids[k] as number] as number;
+    columns[p] = column;
+  }
+  return { columns, ids };
+}
+
+/**
+ * The bad group's density as `bestCandidate` reads it: the bounds from kept state where the
+ * searcher has them (bad-group-bounds.ts, multivariate-bounds.ts), the estimator (built the
+ * old way, on first need) for the rest.
+ */
+class BadGroupDensity implements BadDensity {
+  private built: ParzenEstimator | undefined;
+  // Set only where the bounds have them (bestCandidate tests for presence); declared, never assigned undefined.
+  declare readonly logPdfLower?: NonNullable<BadDensity["logPdfLower"]>;
+  declare readonly logPdfBoundsMiddle?: NonNullable<BadDensity["logPdfBoundsMiddle"]>;
+  declare readonly logPdfBoundsOrDominated?: NonNullable<BadDensity["logPdfBoundsOrDominated"]>;
+
+  constructor(
+    private readonly fast: Pick<BadDensity, "logPdfBounds" | "logPdfLower" | "logPdfBoundsMiddle" | "logPdfBoundsOrDominated"> | null,
+    private readonly blockColumns: readonly Float64Array[],
+    private readonly aboveIds: Int32Array,
+    private readonly parameters: readonly ParzenParameter[],
+    private readonly settings: ParzenSettings,
+    private readonly memo: Omit<ParzenMemo, "ids">,
+  ) {
+    // A cheap lower bound per candidate (multivariate bounds: the prior's score) lets bestCandidate bound only the candidates that can still win.
+    if (fast?.logPdfLower !== undefined) this.logPdfLower = fast.logPdfLower.bind(fast);
+    if (fast?.logPdfBoundsMiddle !== undefined) this.logPdfBoundsMiddle = fast.logPdfBoundsMiddle.bind(fast);
+    if (fast?.logPdfBoundsOrDominated !== undefined) this.logPdfBoundsOrDominated = fast.logPdfBoundsOrDominated.bind(fast);
+  }
+
+  logPdfBounds(samples: readonly Float64Array[], tight?: boolean): { value: Float64Array; bound: Float64Array } | null {
+    return this.fast !== null ? this.fast.logPdfBounds(samples, tight) : this.estimator().logPdfBounds(samples, tight);
+  }
+
+  logPdf(samples: readonly Float64Array[]): Float64Array {
+    return this.estimator().logPdf(samples);
+  }
+
+  private estimator(): ParzenEstimator {
+    if (this.built !== undefined) return this.built;
+    const { columns, ids } = gatherColumns(this.blockColumns, this.aboveIds);
+    return (this.built = new ParzenEstimator(columns, this.parameters, this.settings, { ...this.memo, ids }));
   }
 }
 

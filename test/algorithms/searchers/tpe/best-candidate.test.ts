@@ -5,41 +5,23 @@
  */
 import { describe, expect, it } from "vitest";
 import { bestCandidate, exactBestCandidate } from "../../../../algorithms/searchers/tpe/best-candidate.ts";
-import { ParzenEstimator, defaultWeights, type ParzenParameter, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
+import { ParzenEstimator, type ParzenParameter, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
 import { rngFor } from "../../../../core/rng.ts";
+import { UNIVARIATE_SETTINGS, candidateCase, parkMiller } from "./fixtures.ts";
 
-const numeric: ParzenParameter = { kind: "numeric", low: -1, high: 3, step: null };
-const settings: ParzenSettings = {
-  considerPrior: true,
-  priorWeight: 1,
-  considerMagicClip: true,
-  considerEndpoints: false,
-  multivariate: false,
-  weights: defaultWeights,
-  scoring: "bandwidth-weighted",
-};
+const numeric: Extract<ParzenParameter, { kind: "numeric" }> = { kind: "numeric", low: -1, high: 3, step: null };
+const settings: ParzenSettings = { ...UNIVARIATE_SETTINGS, scoring: "bandwidth-weighted" };
 
 describe("bestCandidate", () => {
   it("bounds contain the exact logPdf and the choice equals the plain argmax, spread, clustered and tied candidates", () => {
-    let seed = 7;
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = parkMiller(7);
     const rng = rngFor(3, "best-candidate-test");
     let bounded = 0;
     let cases = 0;
     for (const n of [80, 500, 2000]) {
       for (const scoring of ["bandwidth-weighted", "normalized"] as const) {
         for (let repeat = 0; repeat < 12; repeat++) {
-          const clustered = repeat % 2 === 1;
-          const draw = (): number => (clustered && random() < 0.7 ? 0.5 + 0.05 * random() : -1 + 4 * random());
-          const bad = new ParzenEstimator([Float64Array.from({ length: n }, draw)], [numeric], { ...settings, scoring });
-          const good = new ParzenEstimator([Float64Array.from({ length: 25 }, draw)], [numeric], { ...settings, scoring });
-          const candidates = good.sample(rng, 24);
-          const xs = candidates[0] as Float64Array;
-          // Ties: the plain rule keeps the earlier of equal ratios.
-          if (repeat % 3 === 0) xs[20] = xs[3] as number;
-          if (repeat % 4 === 0) xs[5] = xs[17] as number;
-          const logL = good.logPdf(candidates);
-          const exact = bad.logPdf(candidates);
+          const { bad, candidates, logL, exact } = candidateCase(numeric, { ...settings, scoring }, n, repeat, random, rng);
           for (const tight of [false, true]) {
             const bounds = bad.logPdfBounds(candidates, tight);
             if (bounds === null) continue;
@@ -63,22 +45,13 @@ describe("bestCandidate", () => {
   });
 
   it("with a cheap lower bound, bounds only candidates that can still win and still gives the plain argmax, ties included", () => {
-    let seed = 11;
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = parkMiller(11);
     const rng = rngFor(4, "best-candidate-lazy-test");
     let bounded = 0;
     let cases = 0;
     for (const n of [80, 600]) {
       for (let repeat = 0; repeat < 16; repeat++) {
-        const draw = (): number => (repeat % 2 === 1 && random() < 0.7 ? 0.5 + 0.05 * random() : -1 + 4 * random());
-        const bad = new ParzenEstimator([Float64Array.from({ length: n }, draw)], [numeric], settings);
-        const good = new ParzenEstimator([Float64Array.from({ length: 25 }, draw)], [numeric], settings);
-        const candidates = good.sample(rng, 24);
-        const xs = candidates[0] as Float64Array;
-        if (repeat % 3 === 0) xs[20] = xs[3] as number;
-        if (repeat % 4 === 0) xs[5] = xs[17] as number;
-        const logL = good.logPdf(candidates);
-        const exact = bad.logPdf(candidates);
+        const { bad, candidates, logL, exact } = candidateCase(numeric, settings, n, repeat, random, rng);
         // Valid lower bounds: exact (the tightest, so ties meet at the cut), or below it by a little or a lot.
         const gaps = [0, 0, 1e-3, 0.5, 5];
         const lower = Float64Array.from(exact, (e) => e - (gaps[Math.floor(random() * gaps.length)] as number));

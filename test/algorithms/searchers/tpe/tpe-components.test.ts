@@ -12,16 +12,10 @@ import {
 } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
 import { OPTUNA_31_TPE_OPTIONS, TPESearcher, improvementWeighted } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
 import { uniform } from "../../../../core/space/index.ts";
+import { UNIVARIATE_SETTINGS } from "./fixtures.ts";
 
 // The components Watanabe 2023 ablates, beyond Optuna 3.1's choices.
-const settings: ParzenSettings = {
-  considerPrior: true,
-  priorWeight: 1,
-  considerMagicClip: true,
-  considerEndpoints: false,
-  multivariate: false,
-  weights: defaultWeights,
-};
+const settings: ParzenSettings = UNIVARIATE_SETTINGS;
 const col = (...v: number[]): Float64Array => Float64Array.from(v);
 
 /** log of the mixture sum_c w_c N(x; mu_c, sigma_c) truncated to [0, 1], written out from the definition. */
