@@ -21,27 +21,16 @@
  *
  * Prints `placement.<label>.<figure>=value` lines and `placement.<figure>_growth=value` ratios.
  */
-import { FIFOScheduler } from "../../algorithms/schedulers/index.ts";
 import { PlacementIndex } from "../../simulator/cluster.ts";
 import { GPUS_PER_NODE } from "../../simulator/cluster-spec.ts";
-import { simulate } from "../../simulator/index.ts";
-import { benchmarkByName } from "../objectives/index.ts";
-import { ITERATIONS } from "./scale-sim.ts";
+import { parseArgs } from "node:util";
+import { trialsGpusFlag } from "../script-flags.ts";
+import { simThroughput } from "./scale-sim.ts";
 import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps } from "./tree-step-counter.ts";
 
-const argv = process.argv.slice(2);
-function size(name: string, fallback: [number, number]): [number, number] {
-  const at = argv.indexOf(name);
-  if (at < 0) return fallback;
-  const parts = (argv[at + 1] ?? "").split(",").map(Number);
-  if (parts.length !== 2 || !parts.every((v) => Number.isInteger(v) && v > 0)) {
-    console.error(`${name}: expected TRIALS,GPUS (two positive integers), got "${argv[at + 1] ?? ""}"`);
-    process.exit(2);
-  }
-  return parts as [number, number];
-}
-const small = size("--small", [10_000, 256]);
-const big = size("--big", [100_000, 10_000]);
+const { values } = parseArgs({ options: { small: { type: "string" }, big: { type: "string" } } });
+const small = trialsGpusFlag("small", values.small, [10_000, 256]);
+const big = trialsGpusFlag("big", values.big, [100_000, 10_000]);
 
 /** What one run's placement did, beyond its trees' steps (tree-step-counter.ts). */
 interface Work {
@@ -97,22 +86,10 @@ function timerCostMs(): number {
   return ms / calls;
 }
 
-const bench = benchmarkByName("hartmann6", { maxIterations: ITERATIONS });
 function run(trials: number, gpus: number, count: boolean): { work: Work; results: number } {
   work = fresh();
   resetTreeSteps(count);
-  const result = simulate({
-    objective: bench.objective,
-    space: bench.space,
-    metric: bench.metric,
-    mode: bench.mode,
-    trials,
-    seed: 1,
-    scheduler: new FIFOScheduler(),
-    cluster: { gpus },
-    maxIterations: ITERATIONS,
-  });
-  return { work, results: result.summary.results };
+  return { work, results: simThroughput("fifo", { label: `${trials}_trials_${gpus}_gpus`, trials, gpus }).results };
 }
 
 const print = (name: string, value: number): void => console.log(`${name}=${Number.isInteger(value) ? value : value.toPrecision(4)}`);

@@ -14,28 +14,19 @@
  *
  * Prints `scheduler_tree_work.<scheduler>.<size>.<figure>=value` lines and the growth.
  */
+import { parseArgs } from "node:util";
 import type { Scheduler } from "../../core/contracts/index.ts";
-import { simThroughput } from "./scale-sim.ts";
+import { trialsGpusFlag } from "../script-flags.ts";
+import { OptionError } from "../../core/errors/index.ts";
+import { simSchedulerNames, simThroughput } from "./scale-sim.ts";
 import { HOOKS } from "./scheduler-work-timer.ts";
 import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps } from "./tree-step-counter.ts";
 
-const argv = process.argv.slice(2);
-function flag(name: string): string | undefined {
-  const at = argv.indexOf(name);
-  return at >= 0 ? argv[at + 1] : undefined;
-}
-function size(name: string, fallback: [number, number]): [number, number] {
-  const text = flag(name);
-  if (text === undefined) return fallback;
-  const parts = text.split(",").map(Number);
-  if (parts.length !== 2 || !parts.every((v) => Number.isInteger(v) && v > 0)) {
-    console.error(`${name}: expected TRIALS,GPUS (two positive integers), got "${text}"`);
-    process.exit(2);
-  }
-  return parts as [number, number];
-}
-const schedulers = (flag("--schedulers") ?? "asha-stopping,asha-promotion,hyperband,median-stopping,pbt,pb2-reuse").split(",");
-const sizes = [size("--small", [10_000, 1_000]), size("--big", [100_000, 10_000])];
+const { values } = parseArgs({ options: { schedulers: { type: "string" }, small: { type: "string" }, big: { type: "string" } } });
+const schedulers = (values.schedulers ?? "asha-stopping,asha-promotion,hyperband,median-stopping,pbt,pb2-reuse").split(",");
+const unknown = schedulers.filter((name) => !simSchedulerNames.includes(name));
+if (unknown.length > 0) throw new OptionError("--schedulers", `unknown ${unknown.join(", ")}; known: ${simSchedulerNames.join(", ")}`);
+const sizes = [trialsGpusFlag("small", values.small, [10_000, 1_000]), trialsGpusFlag("big", values.big, [100_000, 10_000])];
 
 installTreeStepCounter();
 let hookCalls = 0;

@@ -17,20 +17,13 @@
  *
  *   npx tsx benchmarks/perf/sim-allocation.ts [--small 10000,256] [--big 100000,10000]
  */
+import { parseArgs } from "node:util";
 import { GCProfiler } from "node:v8";
+import { trialsGpusFlag } from "../script-flags.ts";
 import { simThroughput } from "./scale-sim.ts";
 
-const argv = process.argv.slice(2);
-function size(name: string, fallback: [number, number]): [number, number] {
-  const at = argv.indexOf(name);
-  if (at < 0) return fallback;
-  const parts = (argv[at + 1] ?? "").split(",").map(Number);
-  if (parts.length !== 2 || !parts.every((v) => Number.isInteger(v) && v > 0)) {
-    console.error(`${name}: expected TRIALS,GPUS (two positive integers), got "${argv[at + 1] ?? ""}"`);
-    process.exit(2);
-  }
-  return parts as [number, number];
-}
+const { values } = parseArgs({ options: { small: { type: "string" }, big: { type: "string" } } });
+const sizes = [trialsGpusFlag("small", values.small, [10_000, 256]), trialsGpusFlag("big", values.big, [100_000, 10_000])];
 
 interface GcEntry {
   gcType: string;
@@ -45,7 +38,7 @@ const print = (name: string, value: number): void => console.log(`${name}=${Numb
 simThroughput("fifo", { label: "warmup", trials: 2_000, gpus: 256 });
 
 const figures: Array<Record<string, number>> = [];
-for (const [trials, gpus] of [size("--small", [10_000, 256]), size("--big", [100_000, 10_000])]) {
+for (const [trials, gpus] of sizes) {
   const label = `${trials}_trials_${gpus}_gpus`;
   const profiler = new GCProfiler();
   const usedBefore = process.memoryUsage().heapUsed;

@@ -7,9 +7,9 @@ import {
   chooseWindowReach,
   countWithinReach,
   mixtureWeights,
-  lowerBound,
   type ParzenSettings,
 } from "./parzen-estimator.ts";
+import { lowerBound } from "./range-search.ts";
 import { truncnormLogPdf } from "./truncnorm.ts";
 
 /**

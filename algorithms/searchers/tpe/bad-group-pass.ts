@@ -1,15 +1,18 @@
 import { FAST_EXP_RELATIVE_ERROR, fastExp } from "./fast-exp.ts";
-import { FLOOR_NEIGHBOURS, lowerBound, upperBound } from "./parzen-estimator.ts";
+import { lowerBound, upperBound } from "./range-search.ts";
+
+/** Narrow neighbours on each side of a point whose best score is the window's first floor. */
+export const FLOOR_NEIGHBOURS = 4;
 
 /**
  * The shells of the first and the tight pass: each evaluates the components within its first
  * margin and bounds the rest shell by shell (margin 41: beyond it a component is no term of
- * the exact log-sum-exp, which drops gaps below -40). Fewer shells than the estimator's
- * (`BOUND_MARGINS`: two binary searches each per point) and a tight margin of 18 instead of
- * 20: the bound is divided by the partial sum (below), which makes up for both. Counted over
- * 660 bad-group choices at N = 1,000 (hartmann6, after 100 model suggestions): 95 choices
- * with more than one contender after the first pass (82 with the estimator's six shells,
- * 15% of choices), no exact density needed.
+ * the exact log-sum-exp, which drops gaps below -40). Round 8 (issue 14) cut the six shells
+ * of before ([8, 11, 15, 20, 28, 41]: two binary searches each per point, tight pass at 20)
+ * to these, the bound being divided by the partial sum (below), which makes up for both.
+ * Counted over 660 bad-group choices at N = 1,000 (hartmann6, after 100 model suggestions):
+ * 95 choices with more than one contender after the first pass (82 with the six shells, 15%
+ * of choices), no exact density needed.
  */
 const FIRST_MARGINS = [8, 11, 41];
 const TIGHT_MARGINS = [18, 41];
@@ -58,24 +61,31 @@ export interface KeptWindow {
 }
 
 /**
- * `boundedLogPdf` (parzen-estimator.ts) over a `KeptWindow`: the same bound, argued the same
- * way, on the same density, with one tightening. The offsets are formed here, per component
- * visited, instead of by a pass over every component per suggestion; they differ from the
- * estimator's by the rounding of one addition (the caller's allowance, 1e-9 relative, covers
- * it). Narrow components: sigma <= reach, so one at distance d from x scores at most
- * ceiling - (d / reach)^2 / 2; the radius of margin m leaves out only components scoring
- * below floor - m. The shells count every kept component between two radii (wide ones too,
- * which only makes the bound larger).
+ * Bounds on a Parzen estimator's log density for TPE's argmax (best-candidate.ts): per point
+ * x, a value and a bound with the exact log density in [value - rounding, value + bound +
+ * rounding]. Used over the bad group's kept window (bad-group-bounds.ts) and over an
+ * estimator's own window (`ParzenEstimator.logPdfBounds`).
+ *
+ * The argument: the floor is the best score among a few components (each is a term of the
+ * sum); narrow components have sigma <= reach, so one at distance d from x scores at most
+ * ceiling - (d / reach)^2 / 2, and the radius of margin m leaves out only components scoring
+ * below floor - m. The components within the first margin (and every wide one) are summed
+ * relative to the floor; the shells bound the rest: between two radii each skipped component
+ * adds less than e^-margin, and the shells count every listed component there (wide ones
+ * too, which only makes the bound larger). Offsets are formed per component visited,
+ * (logWeights[slot] + q) - shift, so a kept window needs no pass over every component per
+ * suggestion; they differ from the estimator's by the rounding of one addition (the caller's
+ * allowance, 1e-9 relative, covers it).
  *
  * The tightening: with S the evaluated sum relative to the floor (S >= 1, the floor's own
  * component is a term) and E the shells' bound on the rest, the exact log density is at most
  * floor + log(S + E) = floor + log S + log1p(E / S) <= value + E / S, so the bound is E / S
- * rather than E (the estimator's). Near a candidate S is about 8 at N = 1,000, so the bound
+ * rather than E (before round 8). Near a candidate S is about 8 at N = 1,000, so the bound
  * is about 8 times smaller and far fewer candidates reach the tight pass.
  *
  * The first pass sums with `fastExp`: the computed S' and the true S satisfy
  * S' / (1 + eps) <= S <= S' / (1 - eps), so the value is lowered by eps and the bound raised
- * by 2.5 eps, as there (log(1 / (1 - eps) + E / S') <= 1.0000001 eps + E / S').
+ * by 2.5 eps (log(1 / (1 - eps) + E / S') <= 1.0000001 eps + E / S').
  */
 export function keptBoundedLogPdf(xs: Float64Array, window: KeptWindow, tight: boolean, bound: Float64Array): Float64Array {
   const { low, high, count, centres, sigmas, inverseSigmas, q, slots, logWeights, shift, reach, ceiling } = window;

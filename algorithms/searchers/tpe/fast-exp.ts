@@ -1,7 +1,7 @@
 /**
  * e^t with a proven relative error, for TPE's first bounded pass (issue 14, round 6).
  *
- * `boundedLogPdf` only needs bounds on the bad group's density, not its floats, so the
+ * `keptBoundedLogPdf` (bad-group-pass.ts) only needs bounds on the bad group's density, not its floats, so the
  * ~100 exponentials per candidate of its first pass may be approximate as long as the
  * error is bounded and the bounds are widened by it. V8's `Math.exp` (fdlibm) is a call
  * that is not inlined; with this polynomial inlined instead, the first pass over 24

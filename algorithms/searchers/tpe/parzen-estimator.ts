@@ -1,6 +1,7 @@
 import type { Rng } from "../../../core/rng.ts";
 import type { KernelMemo, ParzenMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
-import { FAST_EXP_RELATIVE_ERROR, fastExp } from "./fast-exp.ts";
+import { FLOOR_NEIGHBOURS, keptBoundedLogPdf, type KeptWindow } from "./bad-group-pass.ts";
+import { lowerBound, upperBound } from "./range-search.ts";
 import { truncnormLogBinMass, truncnormLogPdf, truncnormQuantile } from "./truncnorm.ts";
 
 /**
@@ -164,7 +165,7 @@ export class ParzenEstimator {
   /** The exact window's ceiling (see ContinuousWindow), on first use. */
   private ceiling: number | undefined;
   /** What `logPdfBounds` reads, on first use (null: no bounds). */
-  private bounded: BoundedWindow | null | undefined;
+  private bounded: KeptWindow | null | undefined;
 
   /**
    * @param observations one column per parameter, all the same length n, oldest first.
@@ -272,7 +273,7 @@ export class ParzenEstimator {
     if (this.bounded === undefined) this.bounded = boundedWindow(windowed, this.weights, this.baseLogWeights, this.bandwidthWeighted, this.window as ContinuousWindow);
     if (this.bounded === null) return null;
     const bound = new Float64Array(xs.length);
-    const value = boundedLogPdf(xs, windowed, this.window as ContinuousWindow, this.bounded, tight ? TIGHT_SHELL : 0, bound);
+    const value = keptBoundedLogPdf(xs, this.bounded, tight, bound);
     return { value, bound };
   }
 
@@ -290,16 +291,6 @@ export class ParzenEstimator {
  * are neither the maximum nor a term of the log-sum-exp (which drops gaps below -40; 1 covers rounding).
  */
 const EXACT_MARGIN = 41;
-/**
- * `logPdfBounds` evaluates the components within the first margin and bounds the rest by
- * shells: a skipped component between the j-th and (j+1)-th margins contributes below e^-margin_j.
- */
-export const BOUND_MARGINS = [8, 11, 15, 20, 28, EXACT_MARGIN];
-/** `logPdfBounds(…, tight)` evaluates within this entry of BOUND_MARGINS (margin 20: bounds of a few 1e-6). */
-export const TIGHT_SHELL = 3;
-
-/** e^-margin for each of BOUND_MARGINS: the most a component beyond that margin adds. */
-export const SHELL_TERMS = BOUND_MARGINS.map((m) => Math.exp(-m));
 
 /** Below this many components the plain loop is as fast as the window. */
 export const WINDOW_MIN_COMPONENTS = 64;
@@ -404,22 +395,16 @@ function exactCeiling(kernel: NumericKernels, logWeights: Float64Array, window: 
 }
 
 /**
- * What `boundedLogPdf` reads, contiguous in the window's orders: each component's score
- * at its centre (log weight minus log normaliser) and the largest narrow one. The log
- * weights here skip the exact log-sum-exp of bandwidth-weighted scoring: they are
- * log w + log sigma - log(sum of w sigma), equal to the exact ones up to rounding and
- * the exact sum's dropped terms below e^-40 (far inside the caller's allowance), so
- * the exact log weights are only computed when a contender needs the exact density.
+ * The window `keptBoundedLogPdf` (bad-group-pass.ts) bounds this estimator's density from, in
+ * the window's orders: each narrow component's score at its centre (log weight minus log
+ * normaliser) as its kept part q, with one log weight of 0 for every component and no shift,
+ * so the pass's offset (0 + q) - 0 is q exactly, and the largest of them as the ceiling. The
+ * log weights here skip the exact log-sum-exp of bandwidth-weighted scoring: they are
+ * log w + log sigma - log(sum of w sigma), equal to the exact ones up to rounding and the
+ * exact sum's dropped terms below e^-40 (far inside the caller's allowance), so the exact log
+ * weights are only computed when a contender needs the exact density.
  */
-export interface BoundedWindow {
-  readonly ceiling: number;
-  readonly narrowOffsets: Float64Array;
-  readonly wideCentres: Float64Array;
-  readonly wideInverseSigmas: Float64Array;
-  readonly wideOffsets: Float64Array;
-}
-
-function boundedWindow(kernel: NumericKernels, weights: Float64Array, baseLogWeights: Float64Array, bandwidthWeighted: boolean, window: ContinuousWindow): BoundedWindow | null {
+function boundedWindow(kernel: NumericKernels, weights: Float64Array, baseLogWeights: Float64Array, bandwidthWeighted: boolean, window: ContinuousWindow): KeptWindow | null {
   const { mus, sigmas, inverseSigmas, logSigmas, logNormalizers } = kernel;
   const { narrowIds, wideIds } = window;
   let shift = 0;
@@ -441,11 +426,32 @@ function boundedWindow(kernel: NumericKernels, weights: Float64Array, baseLogWei
   const wideCentres = Float64Array.from(wideIds, (c) => mus[c] as number);
   const wideInverseSigmas = Float64Array.from(wideIds, (c) => inverseSigmas[c] as number);
   const wideOffsets = Float64Array.from(wideIds, offset);
-  return { ceiling, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets };
+  const count = narrowIds.length;
+  return {
+    low: kernel.low,
+    high: kernel.high,
+    count,
+    centres: window.narrowCentres,
+    // Only the narrow components are listed: a bandwidth of 0 marks none of them as wide.
+    sigmas: new Float64Array(count),
+    inverseSigmas: window.narrowInverseSigmas,
+    q: narrowOffsets,
+    slots: new Int32Array(count),
+    logWeights: ZERO_LOG_WEIGHT,
+    shift: 0,
+    reach: window.reach,
+    ceiling,
+    wideCount: wideIds.length,
+    wideCentres,
+    wideInverseSigmas,
+    wideOffsets,
+    wideScores: window.scores,
+  };
 }
 
-/** Narrow neighbours on each side of a point whose best score is the window's first floor. */
-export const FLOOR_NEIGHBOURS = 4;
+/** The one log weight of an estimator's own bounded window (its offsets carry the weights). */
+const ZERO_LOG_WEIGHT = Float64Array.of(0);
+
 
 /**
  * `logPdf` of a single continuous kernel, the same floats as the plain loop with
@@ -518,123 +524,6 @@ function windowedLogPdf(xs: Float64Array, kernel: NumericKernels, logWeights: Fl
     out[s] = max === -Infinity ? -Infinity : max + Math.log(sum);
   }
   return out;
-}
-
-/**
- * A cheaper estimate of `windowedLogPdf` with a bound (`logPdfBounds`): the first
- * floor as there (so the maximum M is among the evaluated components), then only the
- * narrow components within the radius of the first of BOUND_MARGINS, in centre order
- * from contiguous arrays, summed in any order (the rounding differs from the exact sum
- * by a few ulps per term; the caller allows for it). The sum also keeps terms below
- * e^-40 that the exact one drops: at most n e^-40 relative, inside that allowance.
- * Skipped narrow components are bounded shell by shell: between the radii of margins
- * m_j and m_j+1 each scores below floor - m_j <= M - m_j, so adds below e^-m_j to a sum
- * that is >= 1 relative to M (1 + 1e-6: rounding of the scores); beyond the exact
- * margin they are not terms at all. log(sum + extra) - log(sum) <= extra.
- *
- * The first pass (shell 0) sums with `fastExp` (fast-exp.ts, relative error at most
- * eps = FAST_EXP_RELATIVE_ERROR per term, so at most eps on the sum): the true sum S and the
- * computed one S' satisfy S' / (1 + eps) <= S <= S' / (1 - eps), so the value is lowered
- * by eps (log S' - eps <= log S' - log1p(eps) <= log S) and the bound raised by 2.5 eps
- * (-log(1 - eps) <= 1.0000001 eps). Its bounds are about 1e-2 wide, so this costs nothing;
- * the tight pass, whose bounds are about 1e-6, keeps Math.exp.
- */
-export function boundedLogPdf(
-  xs: Float64Array,
-  kernel: { readonly low: number; readonly high: number },
-  window: Pick<ContinuousWindow, "narrowCentres" | "narrowInverseSigmas" | "reach" | "scores">,
-  bounded: BoundedWindow,
-  shell: number,
-  bound: Float64Array,
-): Float64Array {
-  const { low, high } = kernel;
-  const { narrowCentres, narrowInverseSigmas, reach } = window;
-  const { ceiling, narrowOffsets, wideCentres, wideInverseSigmas, wideOffsets } = bounded;
-  const narrowCount = narrowCentres.length;
-  const wideCount = wideCentres.length;
-  const wideScores = window.scores;
-  const fast = shell === 0;
-  const expError = fast ? FAST_EXP_RELATIVE_ERROR : 0;
-  const out = new Float64Array(xs.length);
-  for (let s = 0; s < xs.length; s++) {
-    const x = xs[s] as number;
-    if (!(x >= low && x <= high)) {
-      out[s] = -Infinity;
-      continue;
-    }
-    let floor = -Infinity;
-    const at = lowerBound(narrowCentres, x);
-    const first = Math.max(0, at - FLOOR_NEIGHBOURS);
-    const last = Math.min(narrowCount, at + FLOOR_NEIGHBOURS);
-    for (let k = first; k < last; k++) {
-      const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
-      const v = (narrowOffsets[k] as number) - 0.5 * z * z;
-      if (v > floor) floor = v;
-    }
-    for (let k = 0; k < wideCount; k++) {
-      const z = (x - (wideCentres[k] as number)) * (wideInverseSigmas[k] as number);
-      const v = (wideOffsets[k] as number) - 0.5 * z * z;
-      wideScores[k] = v;
-      if (v > floor) floor = v;
-    }
-    // Relative to floor (every score is at most ceiling or a wide one's, so no overflow).
-    let sum = 0;
-    const radius = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[shell] as number))) * (1 + 1e-9);
-    const from = lowerBound(narrowCentres, x - radius, 0, at);
-    const to = upperBound(narrowCentres, x + radius, at);
-    if (fast) {
-      for (let k = 0; k < wideCount; k++) sum += fastExp((wideScores[k] as number) - floor);
-      for (let k = from; k < to; k++) {
-        const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
-        sum += fastExp((narrowOffsets[k] as number) - 0.5 * z * z - floor);
-      }
-    } else {
-      for (let k = 0; k < wideCount; k++) sum += Math.exp((wideScores[k] as number) - floor);
-      for (let k = from; k < to; k++) {
-        const z = (x - (narrowCentres[k] as number)) * (narrowInverseSigmas[k] as number);
-        sum += Math.exp((narrowOffsets[k] as number) - 0.5 * z * z - floor);
-      }
-    }
-    out[s] = floor + Math.log(sum) - expError;
-    let extra = 0;
-    let left = from;
-    let right = to;
-    for (let j = shell + 1; j < BOUND_MARGINS.length; j++) {
-      const r = reach * Math.sqrt(2 * (ceiling - floor + (BOUND_MARGINS[j] as number))) * (1 + 1e-9);
-      // The radii grow, so each shell's ends lie beyond the previous ones.
-      const shellLeft = lowerBound(narrowCentres, x - r, 0, left);
-      const shellRight = upperBound(narrowCentres, x + r, right, narrowCount);
-      extra += (left - shellLeft + shellRight - right) * (SHELL_TERMS[j - 1] as number);
-      left = shellLeft;
-      right = shellRight;
-    }
-    bound[s] = extra * (1 + 1e-6) + 2.5 * expError;
-  }
-  return out;
-}
-
-/** First index in [from, to) of ascending `sorted` whose entry is > x. */
-export function upperBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index in [from, to) of ascending `sorted` whose entry is >= x. */
-export function lowerBound(sorted: Float64Array, x: number, from = 0, to = sorted.length): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function addCategorical(perComponent: Float64Array, kernel: CategoricalKernels, x: number): void {

@@ -1,7 +1,7 @@
 /**
  * fastExp (fast-exp.ts): e^t within FAST_EXP_RELATIVE_ERROR on [-708, 709], 0 below,
  * Math.exp above and for NaN. The bound is what the first bounded pass widens its bounds
- * by (parzen-estimator.ts `boundedLogPdf`), so it must hold everywhere; a polynomial of
+ * by (bad-group-pass.ts `keptBoundedLogPdf`), so it must hold everywhere; a polynomial of
  * lower degree with the same claimed bound fails the same property.
  */
 import fc from "fast-check";
