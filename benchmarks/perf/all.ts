@@ -42,6 +42,8 @@ const all: Array<{ name: string; args: string[]; node?: string[] }> = [
   { name: "event-heap", args: ["benchmarks/perf/event-heap.ts"] },
   { name: "pb2-data-index", args: ["benchmarks/perf/pb2-data-index.ts"] },
   { name: "gp-refit-cost", args: ["benchmarks/perf/gp-refit-cost.ts"] },
+  // TPE over 8 fresh processes: the median of runs decides the 1 and 2 ms targets (one run does not, about 25 s).
+  { name: "tpe-runs", args: ["benchmarks/perf/tpe-runs.ts"] },
   { name: "tpe-after-model-univariate", args: ["benchmarks/perf/tpe-after-model-suggestions.ts", "--mode", "univariate", "--n", "1000", "--repeats", "100"] },
   { name: "tpe-after-model-multivariate", args: ["benchmarks/perf/tpe-after-model-suggestions.ts", "--mode", "multivariate", "--n", "1000", "--repeats", "100"] },
   // --expose-gc: the heap-per-result figure is exact only after a full collection.
