@@ -2,12 +2,15 @@ import { type Config, type Json, OptionError, type Result, SavedStateError, type
 import { restoreRng, rngFor, type Rng, type RngState } from "../../../core/rng.ts";
 import { validateSpace, type Space } from "../../../core/space/index.ts";
 import { positiveInteger, resolveSearcherOptions, type ResolvedSearcherOptions, type SearcherOptions } from "../searcher-options.ts";
-import { BadGroupKernels, ComponentIndex, badGroupBoundsApply } from "./bad-group-bounds.ts";
+import { BadGroupKernels, badGroupBoundsApply } from "./bad-group-bounds.ts";
+import { BadGroupDensity, gatherColumns } from "./bad-group-density.ts";
 import { bestCandidate, type BadDensity } from "./best-candidate.ts";
+import { ComponentIndex } from "./component-index.ts";
 import { CentreKdTree } from "./centre-kd-tree.ts";
 import { MultivariateBounds } from "./multivariate-bounds.ts";
-import { KernelMemo, SortedColumn, WeightsMemo, type ParzenMemo } from "./kernel-memo.ts";
+import { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import { ParameterTable } from "./parameters.ts";
+import { RankingColumns, ownKeys, splitByColumns, type Groups } from "./split-observations.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, type ParzenParameter, type ParzenSettings } from "./parzen-estimator.ts";
 
 export interface TPESearcherOptions extends SearcherOptions {
@@ -341,33 +344,7 @@ export class TPESearcher implements Searcher {
    * one pass over the records into typed key columns, no per-record closures or objects.
    */
   protected split(n: number): Groups {
-    const count = this.trials.length;
-    const { state, step, loss } = this.keyColumns;
-    const scratch = this.keyColumns.scratch(count);
-    const { steps, losses, positions } = scratch;
-    const liar = this.constantLiar;
-    let m = 0;
-    for (let i = 0; i < count; i++) {
-      const s = state[i] as number;
-      if (s === ERROR || (!liar && s !== FINISHED)) continue;
-      // Optuna's constant liar: a running trial ranks as worst, whatever it reported so far.
-      const running = liar && s === RUNNING;
-      steps[m] = running ? Infinity : (step[i] as number);
-      losses[m] = running ? Infinity : (loss[i] as number);
-      positions[m++] = i;
-    }
-    const inBelow = belowMask(steps, losses, m, this.gamma(n));
-    let belowCount = 0;
-    for (let i = 0; i < m; i++) belowCount += inBelow[i] as number;
-    const belowIds = new Int32Array(belowCount);
-    const aboveIds = new Int32Array(m - belowCount);
-    let b = 0;
-    let a = 0;
-    for (let i = 0; i < m; i++) {
-      if (inBelow[i] === 1) belowIds[b++] = positions[i] as number;
-      else aboveIds[a++] = positions[i] as number;
-    }
-    return { belowIds, aboveIds };
+    return splitByColumns(this.keyColumns, this.trials.length, this.constantLiar, this.gamma(n));
   }
 
   /**
@@ -461,192 +438,10 @@ export class TPESearcher implements Searcher {
   }
 }
 
-const RUNNING = 0;
-const FINISHED = 1;
-const ERROR = 2;
-
-/**
- * Each trial's state, step and loss by its position (a copy of the records' fields, set by
- * `keep` after every change), with the split's scratch columns, grown by doubling.
- */
-class RankingColumns {
-  state = new Uint8Array(64);
-  step = new Float64Array(64);
-  loss = new Float64Array(64);
-  private readonly work = { steps: new Float64Array(64), losses: new Float64Array(64), positions: new Int32Array(64) };
-
-  keep(record: TrialRecord): void {
-    const i = record.index;
-    if (i >= this.state.length) {
-      const size = Math.max(2 * this.state.length, i + 1);
-      const state = new Uint8Array(size);
-      state.set(this.state);
-      const step = new Float64Array(size);
-      step.set(this.step);
-      const loss = new Float64Array(size);
-      loss.set(this.loss);
-      this.state = state;
-      this.step = step;
-      this.loss = loss;
-    }
-    this.state[i] = record.state === "running" ? RUNNING : record.state === "finished" ? FINISHED : ERROR;
-    this.step[i] = record.step;
-    this.loss[i] = record.loss;
-  }
-
-  /** Scratch columns of at least `size` entries (their contents are overwritten by each split). */
-  scratch(size: number): { steps: Float64Array; losses: Float64Array; positions: Int32Array } {
-    const work = this.work;
-    if (work.steps.length < size) {
-      const grown = Math.max(size, 2 * work.steps.length);
-      work.steps = new Float64Array(grown);
-      work.losses = new Float64Array(grown);
-      work.positions = new Int32Array(grown);
-    }
-    return work;
-  }
-}
-
-/**
- * A block's columns for the trials in `trialIds` where its first parameter is set, gathered
- * from the per-parameter columns by trial position (ascending, as the records).
- */
-function gatherColumns(blockColumns: readonly Float64Array[], trialIds: Int32Array): { columns: Float64Array[]; ids: Int32Array } {
-  const firstColumn = blockColumns[0] as Float64Array;
-  let kept = 0;
-  for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) kept++;
-  let ids = trialIds;
-  if (kept !== trialIds.length) {
-    ids = new Int32Array(kept);
-    let j = 0;
-    for (let k = 0; k < trialIds.length; k++) if (!Number.isNaN(firstColumn[trialIds[k] as number] as number)) ids[j++] = trialIds[k] as number;
-  }
-  const columns: Float64Array[] = new Array(blockColumns.length);
-  for (let p = 0; p < blockColumns.length; p++) {
-    const source = blockColumns[p] as Float64Array;
-    const column = new Float64Array(kept);
-    for (let k = 0; k < kept; k++) column[k] = source[ids[k] as number] as number;
-    columns[p] = column;
-  }
-  return { columns, ids };
-}
-
-/**
- * The bad group's density as `bestCandidate` reads it: the bounds from kept state where the
- * searcher has them (bad-group-bounds.ts, multivariate-bounds.ts), the estimator (built the
- * old way, on first need) for the rest.
- */
-class BadGroupDensity implements BadDensity {
-  private built: ParzenEstimator | undefined;
-  // Set only where the bounds have them (bestCandidate tests for presence); declared, never assigned undefined.
-  declare readonly logPdfLower?: NonNullable<BadDensity["logPdfLower"]>;
-  declare readonly logPdfBoundsMiddle?: NonNullable<BadDensity["logPdfBoundsMiddle"]>;
-  declare readonly logPdfBoundsOrDominated?: NonNullable<BadDensity["logPdfBoundsOrDominated"]>;
-
-  constructor(
-    private readonly fast: Pick<BadDensity, "logPdfBounds" | "logPdfLower" | "logPdfBoundsMiddle" | "logPdfBoundsOrDominated"> | null,
-    private readonly blockColumns: readonly Float64Array[],
-    private readonly aboveIds: Int32Array,
-    private readonly parameters: readonly ParzenParameter[],
-    private readonly settings: ParzenSettings,
-    private readonly memo: Omit<ParzenMemo, "ids">,
-  ) {
-    // A cheap lower bound per candidate (multivariate bounds: the prior's score) lets bestCandidate bound only the candidates that can still win.
-    if (fast?.logPdfLower !== undefined) this.logPdfLower = fast.logPdfLower.bind(fast);
-    if (fast?.logPdfBoundsMiddle !== undefined) this.logPdfBoundsMiddle = fast.logPdfBoundsMiddle.bind(fast);
-    if (fast?.logPdfBoundsOrDominated !== undefined) this.logPdfBoundsOrDominated = fast.logPdfBoundsOrDominated.bind(fast);
-  }
-
-  logPdfBounds(samples: readonly Float64Array[], tight?: boolean): { value: Float64Array; bound: Float64Array } | null {
-    return this.fast !== null ? this.fast.logPdfBounds(samples, tight) : this.estimator().logPdfBounds(samples, tight);
-  }
-
-  logPdf(samples: readonly Float64Array[]): Float64Array {
-    return this.estimator().logPdf(samples);
-  }
-
-  private estimator(): ParzenEstimator {
-    if (this.built !== undefined) return this.built;
-    const { columns, ids } = gatherColumns(this.blockColumns, this.aboveIds);
-    return (this.built = new ParzenEstimator(columns, this.parameters, this.settings, { ...this.memo, ids }));
-  }
-}
-
-/** The good and bad groups of a suggestion: their trials' positions, ascending. */
-export interface Groups {
-  readonly belowIds: Int32Array;
-  readonly aboveIds: Int32Array;
-}
-
 /** A record's ranking key: by its own step and loss, or (constant liar) worst of all while running. */
 type RankingKeys = (r: TrialRecord) => { step: number; loss: number };
-const ownKeys = (r: { step: number; loss: number }) => r;
 const RUNNING_KEYS = Object.freeze({ step: Infinity, loss: Infinity });
 const liarKeys: RankingKeys = (r) => (r.state === "running" ? RUNNING_KEYS : r);
-
-/** Above this good-group size the split sorts everything; below it, it keeps only the best nBelow (issue 14). */
-const SELECTION_LIMIT = 64;
-
-/**
- * Optuna's `_split_observation_pairs`: rank by (step, loss) with a stable sort, the first
- * `nBelow` are the good group; both groups keep chronological order. `keys` gives each
- * record's (step, loss) (the constant liar ranks running trials worst).
- *
- * Only membership of the best `nBelow` matters, so for small `nBelow` the best are kept
- * in a sorted window of that size in one pass, O(n nBelow) worst case and O(n) typically,
- * instead of sorting all n. (step, loss, position) is a strict total order, so the window
- * holds exactly the first `nBelow` of the stable sort. Keys with NaN are not ordered; then
- * the sort runs, as before.
- */
-export function splitObservations<T extends { step: number; loss: number }>(
-  records: readonly T[],
-  nBelow: number,
-  keys: (r: T) => { step: number; loss: number } = ownKeys,
-): { below: T[]; above: T[] } {
-  const n = records.length;
-  const steps = new Float64Array(n);
-  const losses = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const key = keys(records[i] as T);
-    steps[i] = key.step;
-    losses[i] = key.loss;
-  }
-  const inBelow = belowMask(steps, losses, n, nBelow);
-  const below: T[] = [];
-  const above: T[] = [];
-  records.forEach((r, i) => (inBelow[i] === 1 ? below : above).push(r));
-  return { below, above };
-}
-
-/** `splitObservations` on key columns (the first n entries): 1 for the good group's members. */
-function belowMask(steps: Float64Array, losses: Float64Array, n: number, nBelow: number): Uint8Array {
-  const k = Math.max(0, Math.min(nBelow, n));
-  let ordered = true;
-  for (let i = 0; i < n; i++) if (Number.isNaN(steps[i] as number) || Number.isNaN(losses[i] as number)) ordered = false;
-  const inBelow = new Uint8Array(n);
-  if (ordered && k <= SELECTION_LIMIT) {
-    const window = new Int32Array(k);
-    let size = 0;
-    const less = (i: number, j: number): boolean =>
-      (steps[i] as number) < (steps[j] as number) || ((steps[i] as number) === (steps[j] as number) && (losses[i] as number) < (losses[j] as number));
-    for (let i = 0; i < n && k > 0; i++) {
-      // Ties keep the earlier record first: i goes after every entry it does not beat.
-      if (size === k && !less(i, window[k - 1] as number)) continue;
-      let at = size === k ? k - 1 : size++;
-      while (at > 0 && less(i, window[at - 1] as number)) {
-        window[at] = window[at - 1] as number;
-        at--;
-      }
-      window[at] = i;
-    }
-    for (let j = 0; j < size; j++) inBelow[window[j] as number] = 1;
-  } else {
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((i, j) => compareKeys(steps[i] as number, steps[j] as number) || compareKeys(losses[i] as number, losses[j] as number) || i - j);
-    for (let j = 0; j < k; j++) inBelow[order[j] as number] = 1;
-  }
-  return inBelow;
-}
 
 /**
  * Watanabe 2023's EI weighting of the good group: weight max(1e-12, threshold - loss), where
@@ -670,10 +465,6 @@ export function improvementWeighted(
   const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
   for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) / mean;
   return { ...settings, weights: () => weights };
-}
-
-function compareKeys(a: number, b: number): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Optuna's IntersectionSearchSpace: the parameters every finished trial has. */

@@ -6,10 +6,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BadGroupKernels, ComponentIndex } from "../../../../algorithms/searchers/tpe/bad-group-bounds.ts";
+import { BadGroupKernels } from "../../../../algorithms/searchers/tpe/bad-group-bounds.ts";
+import { ComponentIndex } from "../../../../algorithms/searchers/tpe/component-index.ts";
 import { KernelMemo, SortedColumn, WeightsMemo } from "../../../../algorithms/searchers/tpe/kernel-memo.ts";
 import { ParzenEstimator, defaultGamma, defaultWeights, uniformWeights, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
-import { TPESearcher, splitObservations, type Groups, type TPESearcherOptions } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
+import { splitObservations, type Groups } from "../../../../algorithms/searchers/tpe/split-observations.ts";
+import { TPESearcher, type TPESearcherOptions } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
 import type { Config, Json } from "../../../../core/contracts/index.ts";
 import { choice, loguniform, randint, uniform, type Space } from "../../../../core/space/index.ts";
 import { parkMiller } from "./fixtures.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TPESearcher, splitObservations } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
+import { splitObservations } from "../../../../algorithms/searchers/tpe/split-observations.ts";
+import { TPESearcher } from "../../../../algorithms/searchers/tpe/tpe-searcher.ts";
 import type { Result } from "../../../../core/contracts/index.ts";
 import { choice, loguniform, qrandint, uniform } from "../../../../core/space/index.ts";
 
