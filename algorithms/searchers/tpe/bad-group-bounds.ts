@@ -2,12 +2,13 @@ import { keptBoundedLogPdf, type KeptWindow } from "./bad-group-pass.ts";
 import type { ComponentIndex } from "./component-index.ts";
 import type { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
 import {
-  EPS,
   REACH_FACTORS,
   WINDOW_MIN_COMPONENTS,
+  bandwidthFloor,
   chooseWindowReach,
   countWithinReach,
   mixtureWeights,
+  reachCategory,
   type ParzenSettings,
 } from "./parzen-estimator.ts";
 import { lowerBound } from "./range-search.ts";
@@ -63,12 +64,6 @@ export function badGroupBoundsApply(settings: ParzenSettings): boolean {
 
 /** Most trials a patch inserts; more (or any that left the group) and the kept state is rebuilt. */
 const PATCH_LIMIT = 32;
-
-/** The entry of `within` that countWithinReach counts a bandwidth in (-1: none). */
-function reachCategory(sigma: number, smallest: number): number {
-  for (let f = 0; f < REACH_FACTORS.length; f++) if (sigma <= smallest * (REACH_FACTORS[f] as number)) return f;
-  return -1;
-}
 
 /** `array` with at least `size` entries, its contents kept (grown by doubling). */
 function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, size: number, make: (size: number) => T): T {
@@ -152,10 +147,7 @@ export class BadGroupKernels {
     if (n <= 64) return null;
     const components = n + (settings.considerPrior ? 1 : 0);
     if (components < WINDOW_MIN_COMPONENTS) return null;
-    const range = high - low;
-    const minSigma = settings.considerMagicClip
-      ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
-      : EPS;
+    const minSigma = bandwidthFloor(settings, components, high - low);
     if (this.patch(input, n, components, minSigma)) this.patched++;
     else if (this.rebuild(input, n, components, minSigma)) this.rebuilt++;
     else return null;

@@ -1,6 +1,6 @@
 import { LOG_SQRT_2PI, gaussMass } from "../../math/normal.ts";
 import type { WeightsMemo } from "./kernel-memo.ts";
-import { EPS, mixtureWeights, type ParzenSettings } from "./parzen-estimator.ts";
+import { bandwidthFloor, mixtureWeights, type ParzenSettings } from "./parzen-estimator.ts";
 import { ABSENT, CELLS, CentreKdTree, OUTSIDE } from "./centre-kd-tree.ts";
 import { truncnormLogPdf } from "./truncnorm.ts";
 
@@ -259,10 +259,7 @@ export class MultivariateBounds {
     const sigmas = new Float64Array(d);
     for (let p = 0; p < d; p++) {
       const range = (tree.highs[p] as number) - (tree.lows[p] as number);
-      const minSigma = settings.considerMagicClip
-        ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
-        : EPS;
-      sigmas[p] = Math.min(Math.max(sigma0 * range, minSigma), range);
+      sigmas[p] = Math.min(Math.max(sigma0 * range, bandwidthFloor(settings, components, range)), range);
     }
     // Per point, the sum over dimensions of -log of a lower bound on its truncation mass (the kept grid).
     const grid = gridFor(tree, sigmas);

@@ -317,14 +317,24 @@ interface ContinuousWindow {
 /** Multiples of the smallest bandwidth tried as the window's reach. */
 export const REACH_FACTORS = [1, 1.25, 1.5, 2, 3, 4, 8];
 
-/** Counts a component of bandwidth `sigma` in `within`: at the first REACH_FACTORS multiple of `smallest` it is no wider than. */
+/** The first REACH_FACTORS multiple of `smallest` that a bandwidth `sigma` is no wider than (-1: none). */
+export function reachCategory(sigma: number, smallest: number): number {
+  for (let f = 0; f < REACH_FACTORS.length; f++) if (sigma <= smallest * (REACH_FACTORS[f] as number)) return f;
+  return -1;
+}
+
+/** Counts a component of bandwidth `sigma` in `within`, at its `reachCategory`. */
 export function countWithinReach(within: Int32Array, sigma: number, smallest: number): void {
-  for (let f = 0; f < REACH_FACTORS.length; f++) {
-    if (sigma <= smallest * (REACH_FACTORS[f] as number)) {
-      within[f] = (within[f] as number) + 1;
-      return;
-    }
-  }
+  const f = reachCategory(sigma, smallest);
+  if (f >= 0) within[f] = (within[f] as number) + 1;
+}
+
+/**
+ * The magic clip's floor on a bandwidth over a parameter of width `range` (see
+ * `ParzenSettings.magicClipExponent`), or EPS without the clip; `components` counts the prior.
+ */
+export function bandwidthFloor(settings: ParzenSettings, components: number, range: number): number {
+  return settings.considerMagicClip ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1)) : EPS;
 }
 
 /**
@@ -598,9 +608,7 @@ function numericKernels(
     for (let k = 0; k < components; k++) sigmas[order[k] as number] = sortedSigmas[k] as number;
   }
   const range = high - low;
-  const minSigma = settings.considerMagicClip
-    ? range * Math.max(settings.minBandwidthFactor ?? 0.01, (1 + components) ** -(settings.magicClipExponent ?? 1))
-    : EPS;
+  const minSigma = bandwidthFloor(settings, components, range);
   for (let c = 0; c < components; c++) sigmas[c] = Math.min(Math.max(sigmas[c] as number, minSigma), range);
   if (considerPrior) sigmas[n] = range;
 
