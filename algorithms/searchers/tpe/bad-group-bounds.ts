@@ -95,12 +95,6 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, size:
  * bandwidth-weighted shift and the largest log weight.
  */
 export class BadGroupKernels {
-  // Rebuild scratch: by sorted rank (centres has the bounds on either side), and by component index.
-  private centres = new Float64Array(0);
-  private sortedComponents = new Int32Array(0);
-  private sigmas = new Float64Array(0);
-  private logSigmas = new Float64Array(0);
-  private logNormalizers = new Float64Array(0);
   // Kept, by sorted rank (`count` entries, the prior at `priorRank`); a slot is 0 for the prior, id + 1 for an observation.
   private rankCentres = new Float64Array(0);
   private rankSigmas = new Float64Array(0);
@@ -196,22 +190,10 @@ export class BadGroupKernels {
     return this.floorCount > 0;
   }
 
-  /** Recomputes the bandwidth of the observation at rank k (numericKernels' neighbour-gap rule and clip) and, where it changed, what depends on it. */
+  /** Recomputes the bandwidth of the observation at rank k and, where it changed, what depends on it. */
   private refresh(k: number, input: BadGroupInput, minSigma: number, innerEnds: boolean): void {
     if (k === this.priorRank) return;
-    const { low, high } = input;
-    const count = this.count;
-    const centres = this.rankCentres;
-    let gap: number;
-    if (innerEnds && k === 0) gap = (centres[1] as number) - (centres[0] as number);
-    else if (innerEnds && k === count - 1) gap = (centres[count - 1] as number) - (centres[count - 2] as number);
-    else {
-      const centre = centres[k] as number;
-      const left = k === 0 ? low : (centres[k - 1] as number);
-      const right = k === count - 1 ? high : (centres[k + 1] as number);
-      gap = Math.max(centre - left, right - centre);
-    }
-    const sigma = Math.min(Math.max(gap, minSigma), high - low);
+    const sigma = this.bandwidthAt(k, input.low, input.high, minSigma, innerEnds);
     const old = this.rankSigmas[k] as number;
     if (old === sigma) return;
     const within = this.within;
@@ -223,31 +205,44 @@ export class BadGroupKernels {
     const f = reachCategory(sigma, minSigma);
     if (f >= 0) within[f] = (within[f] as number) + 1;
     if (sigma === minSigma) this.floorCount++;
-    const id = (this.rankSlots[k] as number) - 1;
-    const q = this.observationQ(input, id, sigma);
+    const slot = this.rankSlots[k] as number;
+    const q = this.kernelQ(input, slot, this.rankCentres[k] as number, sigma);
     this.rankSigmas[k] = sigma;
     this.rankInverseSigmas[k] = 1 / sigma;
     this.rankQ[k] = q;
-    this.sigmaById[id] = sigma;
-    this.qById[id] = q;
+    this.keepObservation(slot - 1, sigma, q);
     if (q > this.maxQ) this.maxQ = q;
-    if (sigma > this.listFloor && this.listed[id] === 0) {
-      this.listed[id] = 1;
-      this.wider.push(id);
-    }
   }
 
-  /** An observation's q at bandwidth sigma (see KeptWindow), through the kernel memo: the estimator's expressions. */
-  private observationQ(input: BadGroupInput, id: number, sigma: number): number {
-    const { values, memo, low, high, settings } = input;
-    const slot = id + 1;
+  /**
+   * numericKernels' bandwidth of the observation at rank k of the kept centres: the larger gap
+   * to its sorted neighbours (the bounds beyond the ends; the inner gap at the ends unless
+   * endpoints are considered), clipped to [minSigma, range].
+   */
+  private bandwidthAt(k: number, low: number, high: number, minSigma: number, innerEnds: boolean): number {
+    const count = this.count;
+    const centres = this.rankCentres;
+    let gap: number;
+    if (innerEnds && k === 0) gap = (centres[1] as number) - (centres[0] as number);
+    else if (innerEnds && k === count - 1) gap = (centres[count - 1] as number) - (centres[count - 2] as number);
+    else {
+      const centre = centres[k] as number;
+      const left = k === 0 ? low : (centres[k - 1] as number);
+      const right = k === count - 1 ? high : (centres[k + 1] as number);
+      gap = Math.max(centre - left, right - centre);
+    }
+    return Math.min(Math.max(gap, minSigma), high - low);
+  }
+
+  /** A component's q at bandwidth sigma (see KeptWindow), through the kernel memo (slot 0: the prior): the estimator's expressions. */
+  private kernelQ(input: BadGroupInput, slot: number, mu: number, sigma: number): number {
+    const { memo, low, high, settings } = input;
     let logSigma: number;
     let logNormalizer: number;
     if (memo.sigmas[slot] === sigma) {
       logNormalizer = memo.logNormalizers[slot] as number;
       logSigma = memo.logSigmas[slot] as number;
     } else {
-      const mu = values[id] as number;
       logSigma = Math.log(sigma);
       logNormalizer = logSigma - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
       memo.sigmas[slot] = sigma;
@@ -257,23 +252,32 @@ export class BadGroupKernels {
     return settings.scoring === "bandwidth-weighted" ? logSigma - logNormalizer : -logNormalizer;
   }
 
+  /** Keeps an observation's bandwidth and q by trial id, and lists it as a wide candidate when above the list's floor. */
+  private keepObservation(id: number, sigma: number, q: number): void {
+    this.sigmaById[id] = sigma;
+    this.qById[id] = q;
+    if (sigma > this.listFloor && this.listed[id] === 0) {
+      this.listed[id] = 1;
+      this.wider.push(id);
+    }
+  }
+
   /** The kept state from scratch, in three passes over the sorted column (false: an observation misses from it). */
   private rebuild(input: BadGroupInput, n: number, components: number, minSigma: number): boolean {
-    const { ids, values, sorted, memo, settings, low, high } = input;
+    const { ids, sorted, memo, settings, low, high } = input;
     this.keptIds = undefined;
-    this.reserveScratch(components);
-    const considerPrior = settings.considerPrior;
     const priorCentre = 0.5 * (low + high);
-
-    // Pass 1, sorted order: the centres as `orderOf` orders them.
-    const { component, stamp, epoch } = input.index.of(ids);
-    const centres = this.centres;
-    const sortedComponents = this.sortedComponents;
     const last = ids[n - 1] as number;
     this.reserveKept(components, last + 1);
-    centres[0] = low;
+    memo.reserve(last + 2);
+
+    // Pass 1, sorted order: the centres as `orderOf` orders them (the prior after equal centres), with their slots.
+    const { stamp, epoch } = input.index.members(ids);
+    const centres = this.rankCentres;
+    const slots = this.rankSlots;
     let k = 0;
-    let priorPending = considerPrior;
+    let priorPending = settings.considerPrior;
+    this.priorRank = -1;
     const sortedIds = sorted.ids;
     const sortedValues = sorted.values;
     for (let r = 0; r < sorted.size; r++) {
@@ -281,97 +285,56 @@ export class BadGroupKernels {
       if (id > last || stamp[id] !== epoch) continue;
       const v = sortedValues[r] as number;
       if (priorPending && v > priorCentre) {
-        sortedComponents[k] = n;
-        centres[++k] = priorCentre;
+        this.priorRank = k;
+        slots[k] = 0;
+        centres[k++] = priorCentre;
         priorPending = false;
       }
-      sortedComponents[k] = component[id] as number;
-      centres[++k] = v;
+      slots[k] = id + 1;
+      centres[k++] = v;
     }
     if (priorPending) {
-      sortedComponents[k] = n;
-      centres[++k] = priorCentre;
+      this.priorRank = k;
+      slots[k] = 0;
+      centres[k++] = priorCentre;
     }
     if (k !== components) return false;
-    centres[components + 1] = high;
+    this.count = components;
 
-    // Pass 2, sorted order: the larger neighbour gap (the inner one at the ends), clipped.
+    // Pass 2: the bandwidths (the prior spans the range), and the smallest.
     const range = high - low;
     const innerEnds = !settings.considerEndpoints && components + 2 >= 4;
-    const sigmas = this.sigmas;
+    const sigmas = this.rankSigmas;
     let smallest = Infinity;
     for (let r = 0; r < components; r++) {
-      const c = sortedComponents[r] as number;
-      let gap: number;
-      if (innerEnds && r === 0) gap = (centres[2] as number) - (centres[1] as number);
-      else if (innerEnds && r === components - 1) gap = (centres[components] as number) - (centres[components - 1] as number);
-      else gap = Math.max((centres[r + 1] as number) - (centres[r] as number), (centres[r + 2] as number) - (centres[r + 1] as number));
-      const sigma = c === n ? range : Math.min(Math.max(gap, minSigma), range);
-      sigmas[c] = sigma;
+      const sigma = r === this.priorRank ? range : this.bandwidthAt(r, low, high, minSigma, innerEnds);
+      sigmas[r] = sigma;
       smallest = Math.min(smallest, sigma);
     }
 
-    // Pass 3, component order: normalisers (memo) and buildWindow's counts.
-    memo.reserve(last + 2);
-    const logSigmas = this.logSigmas;
-    const logNormalizers = this.logNormalizers;
-    const memoSigmas = memo.sigmas;
-    const memoLogNormalizers = memo.logNormalizers;
-    const memoLogSigmas = memo.logSigmas;
+    // Pass 3: q (through the memo), buildWindow's counts, and the observations by trial id.
     const within = this.within;
     within.fill(0);
     let floorCount = 0;
-    for (let c = 0; c < components; c++) {
-      const sigma = sigmas[c] as number;
-      const slot = c < n ? (ids[c] as number) + 1 : 0;
-      if (memoSigmas[slot] === sigma) {
-        logNormalizers[c] = memoLogNormalizers[slot] as number;
-        logSigmas[c] = memoLogSigmas[slot] as number;
-      } else {
-        const mu = c < n ? (values[ids[c] as number] as number) : priorCentre;
-        const logSigma = Math.log(sigma);
-        const logNormalizer = logSigma - truncnormLogPdf(0, (low - mu) / sigma, (high - mu) / sigma);
-        logNormalizers[c] = logNormalizer;
-        logSigmas[c] = logSigma;
-        memoSigmas[slot] = sigma;
-        memoLogNormalizers[slot] = logNormalizer;
-        memoLogSigmas[slot] = logSigma;
-      }
-      countWithinReach(within, sigma, smallest);
-      if (sigma === minSigma) floorCount++;
-    }
-
-    // The kept state, by rank and by trial id.
-    const bandwidthWeighted = settings.scoring === "bandwidth-weighted";
-    const wider: number[] = [];
     let maxQ = -Infinity;
-    this.priorRank = -1;
+    this.wider = [];
+    this.listFloor = minSigma;
     for (let r = 0; r < components; r++) {
-      const c = sortedComponents[r] as number;
-      const sigma = sigmas[c] as number;
-      const q = bandwidthWeighted ? (logSigmas[c] as number) - (logNormalizers[c] as number) : -(logNormalizers[c] as number);
-      this.rankCentres[r] = centres[r + 1] as number;
-      this.rankSigmas[r] = sigma;
+      const sigma = sigmas[r] as number;
+      const slot = slots[r] as number;
+      const q = this.kernelQ(input, slot, centres[r] as number, sigma);
       this.rankInverseSigmas[r] = 1 / sigma;
       this.rankQ[r] = q;
-      if (c === n) {
-        this.rankSlots[r] = 0;
-        this.priorRank = r;
+      countWithinReach(within, sigma, smallest);
+      if (sigma === minSigma) floorCount++;
+      if (r === this.priorRank) {
         this.priorQ = q;
         continue;
       }
-      const id = ids[c] as number;
-      this.rankSlots[r] = id + 1;
-      this.sigmaById[id] = sigma;
-      this.qById[id] = q;
+      this.listed[slot - 1] = 0;
+      this.keepObservation(slot - 1, sigma, q);
       if (q > maxQ) maxQ = q;
-      const wide = sigma > minSigma ? 1 : 0;
-      this.listed[id] = wide;
-      if (wide === 1) wider.push(id);
     }
-    this.count = components;
-    this.wider = wider;
-    this.listFloor = minSigma;
     this.maxQ = maxQ;
     this.smallest = smallest;
     this.floorCount = floorCount;
@@ -478,17 +441,6 @@ export class BadGroupKernels {
       slots: this.rankSlots.slice(0, count),
       within: this.within.slice(),
     };
-  }
-
-  /** Grows the rebuild's scratch arrays for `components` components. */
-  private reserveScratch(components: number): void {
-    if (this.sigmas.length >= components) return;
-    const size = Math.max(components, 2 * this.sigmas.length, 64);
-    this.centres = new Float64Array(size + 2);
-    this.sortedComponents = new Int32Array(size);
-    this.sigmas = new Float64Array(size);
-    this.logSigmas = new Float64Array(size);
-    this.logNormalizers = new Float64Array(size);
   }
 
   /** Grows the kept arrays (contents kept) for `components` ranks and trial ids below `ids`. */

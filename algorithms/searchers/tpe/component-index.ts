@@ -1,15 +1,14 @@
 // Per-suggestion indexes of a group's trial ids, shared by the parameters of a suggestion
-// (issue 14): each id's component index, the ids that joined since the last suggestion, and
-// the suggestion's log mixture weights by slot.
+// (issue 14): membership, the ids that joined since the last suggestion, and the
+// suggestion's log mixture weights by slot.
 
 /**
- * Each trial id's position in a group's ids (its component index), filled once per ids
- * array: the searcher passes the same fresh array to every parameter without inactive
- * trials, so one pass serves them all. Entries are valid where `stamp` equals `epoch`
- * (no clearing pass). An ids array must not be changed after it was indexed.
+ * Which trial ids are in a group's ids (`members`), filled once per ids array: the searcher
+ * passes the same fresh array to every parameter without inactive trials, so one pass serves
+ * them all. Entries are valid where `stamp` equals `epoch` (no clearing pass). An ids array
+ * must not be changed after it was indexed.
  */
 export class ComponentIndex {
-  component = new Int32Array(0);
   stamp = new Int32Array(0);
   epoch = 0;
   private indexed: Int32Array | undefined;
@@ -77,22 +76,18 @@ export class ComponentIndex {
     return this.bySlot;
   }
 
-  of(ids: Int32Array): { component: Int32Array; stamp: Int32Array; epoch: number } {
+  /** The membership stamps of `ids`: trial id t is a member where stamp[t] === epoch. */
+  members(ids: Int32Array): { stamp: Int32Array; epoch: number } {
     if (ids !== this.indexed) {
       const largest = ids.length > 0 ? (ids[ids.length - 1] as number) : -1;
-      if (this.component.length <= largest) {
-        const size = Math.max(largest + 1, 2 * this.component.length, 64);
-        this.component = new Int32Array(size);
-        this.stamp = new Int32Array(size);
+      if (this.stamp.length <= largest) {
+        this.stamp = new Int32Array(Math.max(largest + 1, 2 * this.stamp.length, 64));
         this.epoch = 0;
       }
       this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
       if (this.epoch === 1) this.stamp.fill(0);
-      const { component, stamp, epoch } = this;
-      for (let c = 0; c < ids.length; c++) {
-        component[ids[c] as number] = c;
-        stamp[ids[c] as number] = epoch;
-      }
+      const { stamp, epoch } = this;
+      for (let c = 0; c < ids.length; c++) stamp[ids[c] as number] = epoch;
       this.indexed = ids;
     }
     return this;
