@@ -1,3 +1,4 @@
+import { float64s, grown } from "../../math/grown.ts";
 import { keptBoundedLogPdf, type KeptWindow } from "./bad-group-pass.ts";
 import type { ComponentIndex } from "./component-index.ts";
 import type { KernelMemo, SortedColumn, WeightsMemo } from "./kernel-memo.ts";
@@ -64,14 +65,6 @@ export function badGroupBoundsApply(settings: ParzenSettings): boolean {
 
 /** Most trials a patch inserts; more (or any that left the group) and the kept state is rebuilt. */
 const PATCH_LIMIT = 32;
-
-/** `array` with at least `size` entries, its contents kept (grown by doubling). */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, size: number, make: (size: number) => T): T {
-  if (array.length >= size) return array;
-  const bigger = make(Math.max(size, 2 * array.length, 64));
-  bigger.set(array);
-  return bigger;
-}
 
 /**
  * One continuous parameter's builder of bad-group bounds, kept by the searcher across
@@ -445,17 +438,16 @@ export class BadGroupKernels {
 
   /** Grows the kept arrays (contents kept) for `components` ranks and trial ids below `ids`. */
   private reserveKept(components: number, ids: number): void {
-    const f64 = (size: number) => new Float64Array(size);
     if (this.rankCentres.length < components) {
-      this.rankCentres = grown(this.rankCentres, components, f64);
-      this.rankSigmas = grown(this.rankSigmas, components, f64);
-      this.rankInverseSigmas = grown(this.rankInverseSigmas, components, f64);
-      this.rankQ = grown(this.rankQ, components, f64);
+      this.rankCentres = grown(this.rankCentres, components, float64s);
+      this.rankSigmas = grown(this.rankSigmas, components, float64s);
+      this.rankInverseSigmas = grown(this.rankInverseSigmas, components, float64s);
+      this.rankQ = grown(this.rankQ, components, float64s);
       this.rankSlots = grown(this.rankSlots, components, (size) => new Int32Array(size));
     }
     if (this.sigmaById.length < ids) {
-      this.sigmaById = grown(this.sigmaById, ids, f64);
-      this.qById = grown(this.qById, ids, f64);
+      this.sigmaById = grown(this.sigmaById, ids, float64s);
+      this.qById = grown(this.qById, ids, float64s);
       this.listed = grown(this.listed, ids, (size) => new Uint8Array(size));
     }
   }

@@ -1,3 +1,5 @@
+import { float64s, grown } from "../../math/grown.ts";
+
 /**
  * What TPE's Parzen estimators can carry from one suggestion to the next without
  * changing a single bit of their output (issue 14). Every value kept here is the
@@ -28,16 +30,9 @@ export class KernelMemo {
   /** Makes slots 0..size-1 addressable. */
   reserve(size: number): void {
     if (size <= this.sigmas.length) return;
-    const capacity = Math.max(size, this.sigmas.length * 2, 64);
-    const sigmas = new Float64Array(capacity).fill(Number.NaN);
-    sigmas.set(this.sigmas);
-    const logNormalizers = new Float64Array(capacity);
-    logNormalizers.set(this.logNormalizers);
-    const logSigmas = new Float64Array(capacity);
-    logSigmas.set(this.logSigmas);
-    this.sigmas = sigmas;
-    this.logNormalizers = logNormalizers;
-    this.logSigmas = logSigmas;
+    this.sigmas = grown(this.sigmas, size, (capacity) => new Float64Array(capacity).fill(Number.NaN));
+    this.logNormalizers = grown(this.logNormalizers, size, float64s);
+    this.logSigmas = grown(this.logSigmas, size, float64s);
   }
 }
 

@@ -1,3 +1,5 @@
+import { float64s, grown } from "../../math/grown.ts";
+
 /**
  * TPE's split of the trials into the good and the bad group (Optuna's
  * `_split_observation_pairs`), on key columns kept by trial position (issue 14).
@@ -27,16 +29,9 @@ export class RankingColumns {
   keep(record: { readonly index: number; readonly state: "running" | "finished" | "error"; readonly step: number; readonly loss: number }): void {
     const i = record.index;
     if (i >= this.state.length) {
-      const size = Math.max(2 * this.state.length, i + 1);
-      const state = new Uint8Array(size);
-      state.set(this.state);
-      const step = new Float64Array(size);
-      step.set(this.step);
-      const loss = new Float64Array(size);
-      loss.set(this.loss);
-      this.state = state;
-      this.step = step;
-      this.loss = loss;
+      this.state = grown(this.state, i + 1, (size) => new Uint8Array(size));
+      this.step = grown(this.step, i + 1, float64s);
+      this.loss = grown(this.loss, i + 1, float64s);
     }
     this.state[i] = record.state === "running" ? RUNNING : record.state === "finished" ? FINISHED : ERROR;
     this.step[i] = record.step;
