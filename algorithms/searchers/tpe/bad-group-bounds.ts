@@ -9,6 +9,7 @@ import {
   chooseWindowReach,
   countWithinReach,
   mixtureWeights,
+  neighbourGap,
   reachCategory,
   type ParzenSettings,
 } from "./parzen-estimator.ts";
@@ -207,24 +208,9 @@ export class BadGroupKernels {
     if (q > this.maxQ) this.maxQ = q;
   }
 
-  /**
-   * numericKernels' bandwidth of the observation at rank k of the kept centres: the larger gap
-   * to its sorted neighbours (the bounds beyond the ends; the inner gap at the ends unless
-   * endpoints are considered), clipped to [minSigma, range].
-   */
+  /** numericKernels' bandwidth of the observation at rank k of the kept centres: its `neighbourGap`, clipped to [minSigma, range]. */
   private bandwidthAt(k: number, low: number, high: number, minSigma: number, innerEnds: boolean): number {
-    const count = this.count;
-    const centres = this.rankCentres;
-    let gap: number;
-    if (innerEnds && k === 0) gap = (centres[1] as number) - (centres[0] as number);
-    else if (innerEnds && k === count - 1) gap = (centres[count - 1] as number) - (centres[count - 2] as number);
-    else {
-      const centre = centres[k] as number;
-      const left = k === 0 ? low : (centres[k - 1] as number);
-      const right = k === count - 1 ? high : (centres[k + 1] as number);
-      gap = Math.max(centre - left, right - centre);
-    }
-    return Math.min(Math.max(gap, minSigma), high - low);
+    return Math.min(Math.max(neighbourGap(this.rankCentres, k, this.count, low, high, innerEnds), minSigma), high - low);
   }
 
   /** A component's q at bandwidth sigma (see KeptWindow), through the kernel memo (slot 0: the prior): the estimator's expressions. */

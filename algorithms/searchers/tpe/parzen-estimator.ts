@@ -330,6 +330,20 @@ export function countWithinReach(within: Int32Array, sigma: number, smallest: nu
 }
 
 /**
+ * Optuna's univariate bandwidth of the k-th of `count` ascending centres, before the clip: the
+ * larger gap to its sorted neighbours (`low` and `high` beyond the ends) or, with `innerEnds`
+ * (endpoints not considered, at least two centres), the one inner gap at either end.
+ */
+export function neighbourGap(sorted: Float64Array, k: number, count: number, low: number, high: number, innerEnds: boolean): number {
+  if (innerEnds && k === 0) return (sorted[1] as number) - (sorted[0] as number);
+  if (innerEnds && k === count - 1) return (sorted[count - 1] as number) - (sorted[count - 2] as number);
+  const centre = sorted[k] as number;
+  const left = k === 0 ? low : (sorted[k - 1] as number);
+  const right = k === count - 1 ? high : (sorted[k + 1] as number);
+  return Math.max(centre - left, right - centre);
+}
+
+/**
  * The magic clip's floor on a bandwidth over a parameter of width `range` (see
  * `ParzenSettings.magicClipExponent`), or EPS without the clip; `components` counts the prior.
  */
@@ -593,19 +607,10 @@ function numericKernels(
     // The searcher's column of every trial's value gives the order without a sort (kernel-memo.ts).
     const order = sortedColumn !== undefined && ids !== undefined && n > 64 ? sortedColumn.orderOf(ids, considerPrior ? (mus[n] as number) : undefined) : stableArgsort(mus);
     sortedOrder = order;
-    const sorted = new Float64Array(components + 2);
-    sorted[0] = low;
-    for (let k = 0; k < components; k++) sorted[k + 1] = mus[order[k] as number] as number;
-    sorted[components + 1] = high;
-    const sortedSigmas = new Float64Array(components);
-    for (let k = 0; k < components; k++) {
-      sortedSigmas[k] = Math.max((sorted[k + 1] as number) - (sorted[k] as number), (sorted[k + 2] as number) - (sorted[k + 1] as number));
-    }
-    if (!settings.considerEndpoints && components + 2 >= 4) {
-      sortedSigmas[0] = (sorted[2] as number) - (sorted[1] as number);
-      sortedSigmas[components - 1] = (sorted[components] as number) - (sorted[components - 1] as number);
-    }
-    for (let k = 0; k < components; k++) sigmas[order[k] as number] = sortedSigmas[k] as number;
+    const sorted = new Float64Array(components);
+    for (let k = 0; k < components; k++) sorted[k] = mus[order[k] as number] as number;
+    const innerEnds = !settings.considerEndpoints && components + 2 >= 4;
+    for (let k = 0; k < components; k++) sigmas[order[k] as number] = neighbourGap(sorted, k, components, low, high, innerEnds);
   }
   const range = high - low;
   const minSigma = bandwidthFloor(settings, components, range);

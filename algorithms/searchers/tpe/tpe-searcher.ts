@@ -340,8 +340,8 @@ export class TPESearcher implements Searcher {
 
   /**
    * `splitObservations` of the trials that count (with the constant liar every trial but the
-   * errored ones, ranked worst while running; otherwise the finished ones), as trial positions:
-   * one pass over the records into typed key columns, no per-record closures or objects.
+   * errored ones, ranked worst while running; otherwise the finished ones), as trial positions,
+   * from the key columns kept in step with the records (`splitByColumns`).
    */
   protected split(n: number): Groups {
     return splitByColumns(this.keyColumns, this.trials.length, this.constantLiar, this.gamma(n));
