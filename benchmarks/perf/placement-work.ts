@@ -14,8 +14,9 @@
  * the big one by at most about log(1,250) / log(32) = 2.06 (`log_nodes_growth_reference`); a scan
  * of the nodes would grow 39x. Per result as well, since a result is the simulator's commonest
  * event. The timed figures (wall µs, the timer's own cost measured on an empty method and taken
- * off) are an estimate: calls of a few hundred ns. They come from a second run of each size without
- * the tree's counters (which slow every step), the same calls in the same order.
+ * off, SchedulerWorkTimer) are an estimate: calls of a few hundred ns. They come from a second
+ * run of each size with the tree's counters uninstalled (they slow every step), the same calls
+ * in the same order.
  *
  *   npx tsx benchmarks/perf/placement-work.ts [--small 10000,256] [--big 100000,10000]
  *
@@ -26,85 +27,72 @@ import { GPUS_PER_NODE } from "../../simulator/cluster-spec.ts";
 import { parseArgs } from "node:util";
 import { trialsGpusFlag } from "../script-flags.ts";
 import { simThroughput } from "./scale-sim.ts";
-import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps } from "./tree-step-counter.ts";
+import { SchedulerWorkTimer, wrapOutermost } from "./scheduler-work-timer.ts";
+import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps, uninstallTreeStepCounter, type TreeSteps } from "./tree-step-counter.ts";
 
 const { values } = parseArgs({ options: { small: { type: "string" }, big: { type: "string" } } });
 const small = trialsGpusFlag("small", values.small, [10_000, 256]);
 const big = trialsGpusFlag("big", values.big, [100_000, 10_000]);
 
-/** What one run's placement did, beyond its trees' steps (tree-step-counter.ts). */
-interface Work {
-  calls: number;
-  warmScanned: number;
-  milliseconds: number;
-}
-const fresh = (): Work => ({ calls: 0, warmScanned: 0, milliseconds: 0 });
-let work = fresh();
-let depth = 0;
+/** Placement's public methods: what the simulator calls. */
+const PLACEMENT_METHODS = ["add", "update", "adjustFree", "canPlace", "place"];
 
-type Method = (this: unknown, ...args: unknown[]) => unknown;
-installTreeStepCounter();
-
-// Every public method of PlacementIndex: counted and timed, outermost calls only.
-const index = PlacementIndex.prototype as unknown as Record<string, Method>;
-for (const name of ["add", "update", "adjustFree", "canPlace", "place"]) {
-  const original = index[name] as Method;
-  index[name] = function (this: unknown, ...args: unknown[]): unknown {
-    if (depth > 0) return original.apply(this, args);
-    if (name === "place") work.warmScanned += (args[1] as readonly unknown[]).length;
-    depth++;
+/** A run with every outermost PlacementIndex call counted, its trees' steps and the warm nodes `place` scans with it. */
+function countedRun(trials: number, gpus: number): { calls: number; warmScanned: number; results: number; steps: TreeSteps; treeSteps: number } {
+  let calls = 0;
+  let warmScanned = 0;
+  installTreeStepCounter();
+  resetTreeSteps(true);
+  const restore = wrapOutermost(PlacementIndex.prototype, PLACEMENT_METHODS, (name, args, call) => {
+    calls++;
+    if (name === "place") warmScanned += (args[1] as readonly unknown[]).length;
     enterCounted();
-    const t0 = performance.now();
     try {
-      return original.apply(this, args);
+      return call();
     } finally {
-      work.milliseconds += performance.now() - t0;
-      work.calls++;
       leaveCounted();
-      depth--;
     }
-  };
+  });
+  let results: number;
+  try {
+    results = simThroughput("fifo", { label: "counted", trials, gpus }).results;
+  } finally {
+    restore();
+  }
+  const counts = { calls, warmScanned, results, steps: { ...treeSteps }, treeSteps: totalTreeSteps() };
+  resetTreeSteps(false);
+  // The counters slow every tree step: the timed run goes without them.
+  uninstallTreeStepCounter();
+  return counts;
 }
 
-/** The wrapper's own cost per call: the same wrapping around a method that does nothing. */
-function timerCostMs(): number {
-  const probe = { nothing(): void {} };
-  const original = probe.nothing;
-  let ms = 0;
-  probe.nothing = function (this: unknown): void {
-    depth++;
-    const t0 = performance.now();
-    try {
-      original.apply(this);
-    } finally {
-      ms += performance.now() - t0;
-      depth--;
-    }
-  };
-  const calls = 500_000;
-  for (let i = 0; i < calls; i++) probe.nothing();
-  return ms / calls;
-}
+let timerCostMs = Number.NaN;
 
-function run(trials: number, gpus: number, count: boolean): { work: Work; results: number } {
-  work = fresh();
-  resetTreeSteps(count);
-  return { work, results: simThroughput("fifo", { label: `${trials}_trials_${gpus}_gpus`, trials, gpus }).results };
+/** A run with every outermost PlacementIndex call timed and no counter: placement's own µs, the timer's cost taken off. */
+function timedRun(trials: number, gpus: number): number {
+  const timer = new SchedulerWorkTimer();
+  timerCostMs = timer.overheadMs;
+  const restore = timer.wrap(PlacementIndex.prototype, PLACEMENT_METHODS, true);
+  try {
+    simThroughput("fifo", { label: "timed", trials, gpus });
+  } finally {
+    restore();
+  }
+  return timer.seconds * 1e6;
 }
 
 const print = (name: string, value: number): void => console.log(`${name}=${Number.isInteger(value) ? value : value.toPrecision(4)}`);
 
 // JIT warm-up at a small size.
-run(2_000, 256, true);
-const overheadMs = timerCostMs();
+countedRun(2_000, 256);
+timedRun(2_000, 256);
 const figures: Array<Record<string, number>> = [];
 for (const [trials, gpus] of [small, big]) {
   const label = `${trials}_trials_${gpus}_gpus`;
-  const { work: w, results } = run(trials, gpus, true);
-  const steps = { ...treeSteps };
-  const operations = totalTreeSteps() + w.warmScanned;
-  const { work: timed } = run(trials, gpus, false);
-  const us = 1000 * Math.max(0, timed.milliseconds - timed.calls * overheadMs);
+  const w = countedRun(trials, gpus);
+  const { results, steps } = w;
+  const operations = w.treeSteps + w.warmScanned;
+  const us = timedRun(trials, gpus);
   const f: Record<string, number> = {
     nodes: Math.ceil(gpus / GPUS_PER_NODE),
     results,
@@ -129,4 +117,4 @@ for (const k of ["operations_per_call", "operations_per_result", "comparisons_pe
 }
 print("placement.log_nodes_growth_reference", Math.log(b.nodes as number) / Math.log(s.nodes as number));
 print("placement.linear_nodes_growth_reference", (b.nodes as number) / (s.nodes as number));
-print("placement.timer_cost_ns_per_call", overheadMs * 1e6);
+print("placement.timer_cost_ns_per_call", timerCostMs * 1e6);

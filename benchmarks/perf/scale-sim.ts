@@ -90,8 +90,8 @@ export function simThroughput(name: string, scale: SimScale, schedulerWork = fal
   const factory = factories[name];
   if (!factory) throw new Error(`unknown scheduler "${name}"; known: ${simSchedulerNames.join(", ")}`);
   const timer = schedulerWork ? new SchedulerWorkTimer() : undefined;
-  const built = instrument ? instrument(factory()) : factory();
-  const scheduler = timer ? timer.wrap(built) : built;
+  const scheduler = instrument ? instrument(factory()) : factory();
+  timer?.wrap(scheduler);
   const t0 = performance.now();
   // CPU time as well as wall time: on a shared machine the wall clock also counts other processes' turns.
   const cpu0 = process.cpuUsage();

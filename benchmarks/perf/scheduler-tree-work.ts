@@ -19,7 +19,7 @@ import type { Scheduler } from "../../core/contracts/index.ts";
 import { trialsGpusFlag } from "../script-flags.ts";
 import { OptionError } from "../../core/errors/index.ts";
 import { simSchedulerNames, simThroughput } from "./scale-sim.ts";
-import { HOOKS } from "./scheduler-work-timer.ts";
+import { HOOKS, wrapOutermost } from "./scheduler-work-timer.ts";
 import { enterCounted, installTreeStepCounter, leaveCounted, resetTreeSteps, totalTreeSteps, treeSteps } from "./tree-step-counter.ts";
 
 const { values } = parseArgs({ options: { schedulers: { type: "string" }, small: { type: "string" }, big: { type: "string" } } });
@@ -33,25 +33,20 @@ let hookCalls = 0;
 
 /** Counts tree steps inside the scheduler's hooks (outermost calls; a hook calling another counts once). */
 function countedHooks(scheduler: Scheduler): Scheduler {
-  const target = scheduler as unknown as Record<string, unknown>;
-  let depth = 0;
-  for (const hook of HOOKS) {
-    const original = target[hook];
-    if (typeof original !== "function") continue;
-    const bound = (original as (...a: unknown[]) => unknown).bind(scheduler);
-    target[hook] = (...args: unknown[]): unknown => {
-      if (depth > 0) return bound(...args);
-      depth++;
+  wrapOutermost(
+    scheduler,
+    HOOKS,
+    (_name, _args, call) => {
       hookCalls++;
       enterCounted();
       try {
-        return bound(...args);
+        return call();
       } finally {
         leaveCounted();
-        depth--;
       }
-    };
-  }
+    },
+    scheduler,
+  );
   return scheduler;
 }
 
