@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ABSENT, CentreKdTree, OUTSIDE } from "../../../../algorithms/searchers/tpe/centre-kd-tree.ts";
+import { parkMiller } from "./fixtures.ts";
 
 /** The tree's invariants broken (empty: none), and its depth. */
 function checkTree(tree: CentreKdTree): { broken: string[]; depth: number } {
@@ -55,8 +56,7 @@ describe("CentreKdTree", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 2 ** 30 }),
         (d, n, layout, restored, seed) => {
-          let state = seed;
-          const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+          const random = parkMiller(seed);
           const columns = Array.from({ length: d }, () => new Float64Array(n));
           for (let i = 0; i < n; i++) {
             for (let p = 0; p < d; p++) {
@@ -90,8 +90,7 @@ describe("CentreKdTree", () => {
   it("gives each node its member count and largest member value, for any membership", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 2 ** 30 }), (n, seed) => {
-        let state = seed;
-        const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+        const random = parkMiller(seed);
         const columns = [Float64Array.from({ length: n }, random), Float64Array.from({ length: n }, random)];
         const tree = new CentreKdTree([0, 0], [1, 1]);
         tree.extend(columns, n);

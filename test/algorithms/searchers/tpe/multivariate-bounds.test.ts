@@ -12,6 +12,7 @@ import { CentreKdTree } from "../../../../algorithms/searchers/tpe/centre-kd-tre
 import { MultivariateBounds } from "../../../../algorithms/searchers/tpe/multivariate-bounds.ts";
 import { ParzenEstimator, defaultWeights, uniformWeights, type ParzenParameter, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
 import { rngFor } from "../../../../core/rng.ts";
+import { parkMiller } from "./fixtures.ts";
 
 describe("MultivariateBounds", () => {
   it("contain the exact logPdf and give the plain argmax, for spread, clustered and tied candidates", () => {
@@ -27,8 +28,7 @@ describe("MultivariateBounds", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 2 ** 30 }),
         (n, d, scoring, weights, clustered, considerMagicClip, seed) => {
-          let state = seed;
-          const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
+          const random = parkMiller(seed);
           // Log-space and shifted bounds as well as [0, 1].
           const lows = Array.from({ length: d }, (_, p) => [0, -2, Math.log(1e-5)][p % 3] as number);
           const highs = Array.from({ length: d }, (_, p) => [1, 3, Math.log(1e-1)][p % 3] as number);
@@ -99,8 +99,7 @@ describe("MultivariateBounds", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 2 ** 30 }),
         (d, total, layout, scoring, weights, considerMagicClip, seed) => {
-          let state = seed;
-          const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+          const random = parkMiller(seed);
           const lows = Array.from({ length: d }, (_, p) => [0, -2, Math.log(1e-5)][p % 3] as number);
           const highs = Array.from({ length: d }, (_, p) => [1, 3, Math.log(1e-1)][p % 3] as number);
           const at = (p: number, u: number): number => (u === 1 ? (highs[p] as number) : Math.min((lows[p] as number) + u * ((highs[p] as number) - (lows[p] as number)), highs[p] as number));
@@ -193,8 +192,7 @@ describe("MultivariateBounds", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 2 ** 30 }),
         (d, layout, considerMagicClip, seed) => {
-          let state = seed;
-          const random = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+          const random = parkMiller(seed);
           const lows = Array.from({ length: d }, (_, p) => [0, -2, Math.log(1e-5)][p % 3] as number);
           const highs = Array.from({ length: d }, (_, p) => [1, 3, Math.log(1e-1)][p % 3] as number);
           const total = 1500;

@@ -6,14 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { ParzenEstimator, defaultWeights, type ParzenParameter, type ParzenSettings } from "../../../../algorithms/searchers/tpe/parzen-estimator.ts";
+import { parkMiller } from "./fixtures.ts";
 
 const numeric: ParzenParameter = { kind: "numeric", low: -1, high: 3, step: null };
 const single: ParzenParameter = { kind: "categorical", choices: 1 };
 
 describe("windowed logPdf", () => {
   it("equals the plain loop bit for bit, clustered and spread observations, both scorings, points at and beyond the bounds", () => {
-    let seed = 5;
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = parkMiller(5);
     let compared = 0;
     for (const n of [70, 500, 2000]) {
       for (const scoring of ["bandwidth-weighted", "normalized"] as const) {
@@ -41,8 +41,7 @@ describe("windowed logPdf", () => {
 
 describe("logPdf of several continuous kernels", () => {
   it("does not depend on an extra one-choice categorical (log probability 0), points inside, at and beyond the bounds", () => {
-    let seed = 11;
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = parkMiller(11);
     let compared = 0;
     for (const n of [5, 300]) {
       for (const scoring of ["bandwidth-weighted", "normalized"] as const) {
