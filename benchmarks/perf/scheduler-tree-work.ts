@@ -73,7 +73,9 @@ for (const name of schedulers) {
     print(`${key}.tree_steps_per_trial`, totalTreeSteps() / run.trials);
     perResult.push(totalTreeSteps() / run.results);
   }
-  print(`scheduler_tree_work.${name}.tree_steps_per_result_growth`, (perResult[1] as number) / (perResult[0] as number));
+  // HyperBand keeps no tree: no steps at either size, so no growth to print (0 / 0 would print NaN).
+  if ((perResult[0] as number) > 0) print(`scheduler_tree_work.${name}.tree_steps_per_result_growth`, (perResult[1] as number) / (perResult[0] as number));
+  else console.log(`scheduler_tree_work.${name}.uses_no_tree=${(perResult[1] as number) === 0 ? "yes" : "no"}`);
 }
 const [[small], [big]] = sizes as [[number, number], [number, number]];
 print("scheduler_tree_work.log_n_growth_reference", Math.log(big) / Math.log(small));
