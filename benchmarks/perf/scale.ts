@@ -216,7 +216,12 @@ if (only.has("optuna")) {
       }
     }
   } catch (e) {
-    print("optuna.error", JSON.stringify(String((e as Error).message).split("\n")[0]));
+    // The first line is only "Command failed"; the reason (Python's last line, e.g. no module
+    // named 'optuna' on a fresh machine) is at the end of its stderr.
+    const stderr = String((e as { stderr?: unknown }).stderr ?? "").trim().split("\n");
+    const reason = stderr[stderr.length - 1] || String((e as Error).message).split("\n")[0];
+    const hint = /No module named/.test(reason ?? "") ? " (Debian: apt-get install python3-optuna)" : "";
+    print("optuna.error", JSON.stringify(`/usr/bin/python3 benchmarks/peers/optuna_search.py: ${reason}${hint}`));
   }
 }
 
