@@ -44,6 +44,8 @@ const all: Array<{ name: string; args: string[]; node?: string[] }> = [
   { name: "gp-refit-cost", args: ["benchmarks/perf/gp-refit-cost.ts"] },
   // TPE over 8 fresh processes: the median of runs decides the 1 and 2 ms targets (one run does not, about 25 s).
   { name: "tpe-runs", args: ["benchmarks/perf/tpe-runs.ts"] },
+  // FIFO's and ASHA's 100k-trial ratios over 7 fresh runs of scale.ts: one run does not decide a 0.70 target (about 3.5 min).
+  { name: "sim-ratio-runs", args: ["benchmarks/perf/sim-ratio-runs.ts"] },
   { name: "tpe-after-model-univariate", args: ["benchmarks/perf/tpe-after-model-suggestions.ts", "--mode", "univariate", "--n", "1000", "--repeats", "100"] },
   { name: "tpe-after-model-multivariate", args: ["benchmarks/perf/tpe-after-model-suggestions.ts", "--mode", "multivariate", "--n", "1000", "--repeats", "100"] },
   // --expose-gc: the heap-per-result figure is exact only after a full collection.

@@ -15,6 +15,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
+import { median } from "../stats/quantile.ts";
 import { numberFlag } from "../script-flags.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string" } } });
@@ -35,11 +36,6 @@ for (let r = 0; r < runs; r++) {
   }
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 console.log(`tpe_runs.runs=${runs}`);
 for (const [key, xs] of samples) {
   const [, n, kind] = key.split(".") as [string, string, string];
