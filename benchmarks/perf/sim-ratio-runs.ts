@@ -13,35 +13,23 @@
  *
  *   npx tsx benchmarks/perf/sim-ratio-runs.ts [--runs 7]    # about 30 s a run
  */
-import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { median } from "../stats/quantile.ts";
 import { numberFlag } from "../script-flags.ts";
+import { printSpread, scaleRuns } from "./repeated-runs.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string" } } });
 const runs = numberFlag("runs", values.runs, 7, { integer: true, min: 1 });
 /** Issue 14's targets: a scheduler at 50% of FIFO's rate; FIFO and ASHA at 70% of their smaller size's. */
 const targetOf = (key: string): number => (key.endsWith("vs_fifo") ? 0.5 : 0.7);
 
-const samples = new Map<string, number[]>();
-for (let r = 0; r < runs; r++) {
-  const args = ["--import", "tsx", "benchmarks/perf/scale.ts", "--only", "sim", "--large", "--schedulers", "fifo,asha-stopping"];
-  const run = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (run.status !== 0) throw new Error(`scale.ts ${args.slice(3).join(" ")} exited with ${run.status}`);
-  for (const line of run.stdout.split("\n")) {
-    const match = /^sim\.([\w-]+\.\w+\.cpu_ratio_vs_\w+)=(\S+)$/.exec(line.trim());
-    if (!match) continue;
-    const list = samples.get(match[1] as string) ?? [];
-    list.push(Number(match[2]));
-    samples.set(match[1] as string, list);
-  }
-}
+const samples = scaleRuns(["--only", "sim", "--large", "--schedulers", "fifo,asha-stopping"], runs, (line) => {
+  const match = /^sim\.([\w-]+\.\w+\.cpu_ratio_vs_\w+)=(\S+)$/.exec(line);
+  return match ? [match[1] as string, Number(match[2])] : undefined;
+});
 
 console.log(`sim_ratio_runs.runs=${runs}`);
 for (const [key, xs] of samples) {
-  console.log(`sim_ratio_runs.${key}_median=${median(xs).toFixed(3)}`);
-  console.log(`sim_ratio_runs.${key}_min=${Math.min(...xs).toFixed(3)}`);
-  console.log(`sim_ratio_runs.${key}_max=${Math.max(...xs).toFixed(3)}`);
+  printSpread("sim_ratio_runs", key, xs);
   const target = targetOf(key);
   console.log(`sim_ratio_runs.${key}_target=${target.toFixed(2)}`);
   console.log(`sim_ratio_runs.${key}_share_at_or_above_target=${(xs.filter((x) => x >= target).length / xs.length).toFixed(3)}`);

@@ -13,36 +13,25 @@
  *
  *   npx tsx benchmarks/perf/tpe-runs.ts [--runs 8]
  */
-import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { median } from "../stats/quantile.ts";
 import { numberFlag } from "../script-flags.ts";
+import { printSpread, scaleRuns } from "./repeated-runs.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string" } } });
 const runs = numberFlag("runs", values.runs, 8, { integer: true, min: 1 });
 const TARGETS: Record<string, number> = { n1000: 1, n2000: 2 };
 
-const samples = new Map<string, number[]>();
-for (let r = 0; r < runs; r++) {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "benchmarks/perf/scale.ts", "--only", "tpe"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (run.status !== 0) throw new Error(`scale.ts --only tpe exited with ${run.status}`);
-  for (const line of run.stdout.split("\n")) {
-    const match = /^tpe\.(\w+)\.(n\d+)\.(ms|cpu_ms)_per_suggestion=(\S+)$/.exec(line.trim());
-    if (!match) continue;
-    const key = `${match[1]}.${match[2]}.${match[3]}`;
-    const list = samples.get(key) ?? [];
-    list.push(Number(match[4]));
-    samples.set(key, list);
-  }
-}
+const samples = scaleRuns(["--only", "tpe"], runs, (line) => {
+  const match = /^tpe\.(\w+)\.(n\d+)\.(ms|cpu_ms)_per_suggestion=(\S+)$/.exec(line);
+  return match ? [`${match[1]}.${match[2]}.${match[3]}`, Number(match[4])] : undefined;
+});
 
 console.log(`tpe_runs.runs=${runs}`);
 for (const [key, xs] of samples) {
   const [, n, kind] = key.split(".") as [string, string, string];
   const target = TARGETS[n] as number;
-  console.log(`tpe_runs.${key}_median=${median(xs).toFixed(3)}`);
-  console.log(`tpe_runs.${key}_min=${Math.min(...xs).toFixed(3)}`);
-  console.log(`tpe_runs.${key}_max=${Math.max(...xs).toFixed(3)}`);
+  printSpread("tpe_runs", key, xs);
   console.log(`tpe_runs.${key}_share_at_or_under_target=${(xs.filter((x) => x <= target).length / xs.length).toFixed(3)}`);
   if (kind === "cpu_ms") console.log(`tpe_runs.${key}_median_ratio_to_target=${(median(xs) / target).toFixed(3)}`);
 }
